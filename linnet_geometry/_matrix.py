@@ -1,0 +1,294 @@
+"""Input conversion and the small exact/numeric linear-algebra kernel.
+
+Everything that turns user input into matrices goes through :func:`as_matrix`,
+so validation (shape, NaN/inf, floats where exact input is required, bools,
+strings) happens once, at the public boundary, with typed errors.
+
+Exact matrices are :class:`sympy.Matrix` objects whose entries are exact
+numbers (integers, rationals, algebraic numbers); exact decisions (rank,
+inertia) go through :class:`sympy.polys.matrices.DomainMatrix`.  Numeric
+matrices are ``numpy.ndarray`` of ``float64``; numeric decisions use an
+explicit tolerance.
+"""
+
+from __future__ import annotations
+
+import numbers
+from fractions import Fraction
+
+import numpy as np
+import sympy
+from sympy.polys.matrices import DomainMatrix
+
+from .exceptions import (
+    ExactInputRequiredError,
+    InputTypeError,
+    NonFiniteError,
+    ParseError,
+    ShapeError,
+)
+
+__all__ = [
+    "as_matrix",
+    "parse_matrix",
+    "is_exact_matrix",
+    "rank",
+    "inertia",
+    "DEFAULT_TOL",
+]
+
+#: Default relative tolerance of the numeric path: singular values below
+#: ``DEFAULT_TOL * max(shape) * sigma_max`` count as zero.
+DEFAULT_TOL = 1e-9
+
+
+def _describe(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _convert_entry(x, name):
+    """Return ``(entry, exact)`` for one matrix entry, or raise a typed error."""
+    if isinstance(x, (bool, np.bool_)):
+        raise InputTypeError(f"{name} has a bool entry {x!r}; expected a number")
+    if isinstance(x, str):
+        raise InputTypeError(f"{name} has a string entry {x!r}; expected a number")
+    if isinstance(x, (numbers.Integral, np.integer)):
+        return sympy.Integer(int(x)), True
+    if isinstance(x, Fraction):
+        return sympy.Rational(x.numerator, x.denominator), True
+    if isinstance(x, (float, np.floating)):
+        if not np.isfinite(x):
+            raise NonFiniteError(f"{name} contains {x!r}; expected finite numbers")
+        return float(x), False
+    if isinstance(x, (complex, np.complexfloating)):
+        raise InputTypeError(f"{name} has a complex entry {x!r}; expected a real number")
+    if isinstance(x, sympy.Basic):
+        if x.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+            raise NonFiniteError(f"{name} contains {x}; expected finite numbers")
+        if not x.is_number:
+            raise InputTypeError(f"{name} has a symbolic entry {x}; expected a number")
+        if x.has(sympy.Float):
+            val = float(x)
+            return val, False
+        if x.is_real is False:
+            raise InputTypeError(f"{name} has a non-real entry {x}; expected a real number")
+        return x, True
+    raise InputTypeError(f"{name} has an entry of type {type(x).__name__} ({_describe(x)}); expected a number")
+
+
+def parse_matrix(text: str, name: str = "matrix"):
+    """Parse a matrix literal such as ``"5 1 0; 2 3 1; 0 1 2"``.
+
+    Rows are separated by ``;`` or newlines, entries by spaces or commas.
+    Entries may be integers, fractions ``p/q`` or decimals; decimals make the
+    result numeric.
+
+    Examples
+    --------
+    >>> parse_matrix("1 2; 3/4 0")
+    Matrix([
+    [  1, 2],
+    [3/4, 0]])
+    """
+    if not isinstance(text, str):
+        raise InputTypeError(f"{name}: expected a string, received {type(text).__name__}")
+    rows = [r for r in text.replace("\n", ";").split(";") if r.strip()]
+    if not rows:
+        raise ParseError(f"{name}: expected a matrix like '1 2; 3 4', received {text!r}")
+    parsed = []
+    for row in rows:
+        cells = [c for c in row.replace(",", " ").split() if c]
+        entries = []
+        for cell in cells:
+            try:
+                if any(ch in cell for ch in ".eE") or cell.lower() in ("nan", "inf", "-inf", "+inf"):
+                    entries.append(float(cell))
+                else:
+                    entries.append(Fraction(cell))
+            except (ValueError, ZeroDivisionError):
+                raise ParseError(
+                    f"{name}: expected numbers like '2', '3/4' or '0.5', received {cell!r} in {text!r}"
+                ) from None
+        parsed.append(entries)
+    widths = {len(r) for r in parsed}
+    if len(widths) != 1:
+        raise ParseError(f"{name}: rows have different lengths {[len(r) for r in parsed]} in {text!r}")
+    return as_matrix(parsed, name)
+
+
+def as_matrix(value, name: str = "matrix", shape=None, exact=None):
+    """Validate and convert ``value`` into an exact or a numeric matrix.
+
+    Parameters
+    ----------
+    value : sympy Matrix, numpy array, nested sequence, or str
+        The matrix.  A string is parsed by :func:`parse_matrix`.
+    name : str
+        Name used in error messages.
+    shape : tuple of int, optional
+        Required shape.
+    exact : bool or None
+        ``True``: exact input required (floats raise
+        :class:`ExactInputRequiredError`); ``False``: convert to float64;
+        ``None``: exact if every entry is exact, numeric otherwise.
+
+    Returns
+    -------
+    sympy.Matrix or numpy.ndarray
+        A sympy Matrix of exact entries, or a float64 array.
+
+    Examples
+    --------
+    >>> as_matrix([[1, 2], [3, 4]], "U")
+    Matrix([
+    [1, 2],
+    [3, 4]])
+    >>> as_matrix([[0.5, 1]], "U").dtype
+    dtype('float64')
+    """
+    if isinstance(value, str):
+        value = parse_matrix(value, name)
+    if isinstance(value, (sympy.MatrixBase,)):
+        rows, cols = value.shape
+        entries = list(value)
+    else:
+        if isinstance(value, np.ndarray):
+            arr = value
+        else:
+            if isinstance(value, (numbers.Number, sympy.Basic)) and not isinstance(value, sympy.MatrixBase):
+                raise ShapeError(f"{name}: expected a 2-D matrix, received the scalar {_describe(value)}")
+            try:
+                arr = np.array(value, dtype=object)
+            except (ValueError, TypeError):
+                raise ShapeError(f"{name}: expected a 2-D matrix (nested rows of equal length), received {_describe(value)}") from None
+        if arr.ndim != 2:
+            raise ShapeError(f"{name}: expected a 2-D matrix, received an array with {arr.ndim} dimension(s) and shape {arr.shape}")
+        rows, cols = arr.shape
+        if arr.dtype.kind == "f":
+            if not np.all(np.isfinite(arr)):
+                raise NonFiniteError(f"{name} contains NaN or inf; expected finite numbers")
+            if exact:
+                raise ExactInputRequiredError(
+                    f"{name} has float entries; expected exact numbers (int, fractions.Fraction, sympy.Rational). "
+                    "Use the numeric path (numeric=True) for floats"
+                )
+            if shape is not None and (rows, cols) != tuple(shape):
+                raise ShapeError(f"{name} has shape {(rows, cols)}; expected {tuple(shape)}")
+            return arr.astype(np.float64)
+        if arr.dtype.kind == "b":
+            raise InputTypeError(f"{name} has bool entries; expected numbers")
+        if arr.dtype.kind not in "iuO":
+            raise InputTypeError(f"{name} has entries of dtype {arr.dtype}; expected numbers")
+        entries = list(arr.ravel())
+    if rows == 0 or cols == 0:
+        raise ShapeError(f"{name} has shape {(rows, cols)}; expected a non-empty matrix")
+    if shape is not None and (rows, cols) != tuple(shape):
+        raise ShapeError(f"{name} has shape {(rows, cols)}; expected {tuple(shape)}")
+    converted = [_convert_entry(x, name) for x in entries]
+    all_exact = all(e for _, e in converted)
+    if exact is None:
+        exact = all_exact
+    if exact:
+        if not all_exact:
+            raise ExactInputRequiredError(
+                f"{name} has float entries; expected exact numbers (int, fractions.Fraction, sympy.Rational). "
+                "Use the numeric path (numeric=True) for floats"
+            )
+        return sympy.Matrix(rows, cols, [x for x, _ in converted])
+    return np.array([float(x) for x, _ in converted], dtype=np.float64).reshape(rows, cols)
+
+
+def is_exact_matrix(M) -> bool:
+    """True for a sympy Matrix (exact path), False for a numpy array."""
+    return isinstance(M, sympy.MatrixBase)
+
+
+def to_domain_matrix(M) -> DomainMatrix:
+    """Exact DomainMatrix of a sympy Matrix (over ZZ, QQ or an algebraic field)."""
+    dm = DomainMatrix.from_Matrix(M)
+    if dm.domain.is_ZZ:
+        dm = dm.convert_to(sympy.QQ)
+    return dm
+
+
+def rank(M, tol: float = DEFAULT_TOL) -> int:
+    """Rank of a matrix: exact for sympy input, SVD with tolerance for arrays.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> rank(sympy.Matrix([[1, 2], [2, 4]]))
+    1
+    """
+    if is_exact_matrix(M):
+        if M.rows == 0 or M.cols == 0:
+            return 0
+        return int(to_domain_matrix(M).rank())
+    A = np.asarray(M, dtype=float)
+    if A.size == 0:
+        return 0
+    s = np.linalg.svd(A, compute_uv=False)
+    if s.size == 0 or s[0] == 0:
+        return 0
+    return int(np.sum(s > tol * max(A.shape) * s[0]))
+
+
+def _sign(x):
+    """Exact sign of an exact real number; ``None`` when sympy cannot decide."""
+    if x == 0:
+        return 0
+    if x.is_positive:
+        return 1
+    if x.is_negative:
+        return -1
+    return None
+
+
+def inertia(H, tol: float = DEFAULT_TOL):
+    """Inertia ``(positive, negative, zero)`` of a symmetric matrix.
+
+    Exact input: the characteristic polynomial is computed exactly and, since
+    all its roots are real, Descartes' rule of signs counts positive and
+    negative roots exactly.  Numeric input: eigenvalues with ``|λ| <= tol *
+    max(1, ‖H‖)`` count as zero.
+
+    Returns ``None`` when exact signs cannot be decided (non-rational
+    algebraic coefficients that sympy cannot sign).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> inertia(sympy.Matrix([[0, -2], [-2, 0]]))
+    (1, 1, 0)
+    """
+    if is_exact_matrix(H):
+        n = H.rows
+        if n == 0:
+            return (0, 0, 0)
+        coeffs = list(to_domain_matrix(H).charpoly())
+        dom = to_domain_matrix(H).domain
+        coeffs = [dom.to_sympy(c) for c in coeffs]
+        # trailing zero coefficients = multiplicity of the root 0
+        zero = 0
+        while coeffs and coeffs[-1] == 0:
+            coeffs.pop()
+            zero += 1
+        signs = [_sign(c) for c in coeffs]
+        if any(s is None for s in signs):
+            return None
+        def changes(seq):
+            seq = [s for s in seq if s != 0]
+            return sum(1 for a, b in zip(seq, seq[1:]) if a != b)
+        pos = changes(signs)
+        deg = len(coeffs) - 1
+        neg_signs = [s * (-1) ** (deg - k) for k, s in enumerate(signs)]
+        neg = changes(neg_signs)
+        return (pos, neg, zero)
+    A = np.asarray(H, dtype=float)
+    if A.size == 0:
+        return (0, 0, 0)
+    ev = np.linalg.eigvalsh((A + A.T) / 2)
+    scale = max(1.0, float(np.max(np.abs(ev))))
+    thr = tol * scale
+    return (int(np.sum(ev > thr)), int(np.sum(ev < -thr)), int(np.sum(np.abs(ev) <= thr)))
