@@ -9,7 +9,28 @@ __version__ = "0.1.0"
 
 from . import exceptions
 from .exceptions import LinnetError
+from .network import LinearNetwork
+from .variety import DeterminantalVariety
+from .losses import Loss, QuadraticLoss, PolynomialLoss
+from .critical import (
+    CriticalLocus,
+    CriticalPointReport,
+    CriticalStratum,
+    DegenerateDataWarning,
+    FunctionSpacePoint,
+    classify,
+    critical_locus,
+    fiber_dimension,
+    parameter_gradient,
+    parameter_hessian,
+)
 
-__all__ = ["__version__", "exceptions", "LinnetError"]
+__all__ = [
+    "__version__", "exceptions", "LinnetError",
+    "LinearNetwork", "DeterminantalVariety", "Loss", "QuadraticLoss", "PolynomialLoss",
+    "critical_locus", "CriticalLocus", "CriticalStratum", "FunctionSpacePoint", "classify",
+    "CriticalPointReport", "parameter_gradient", "parameter_hessian", "fiber_dimension",
+    "DegenerateDataWarning",
+]
 
 # --- subsystem exports (each block added by the module it belongs to) ---

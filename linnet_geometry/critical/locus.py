@@ -1,0 +1,647 @@
+"""The critical locus of a quadratic loss on a linear network, by theory (THEORY §3).
+
+For ``ℓ(W) = ‖W − U‖²`` (or ``‖WX − Y‖²``) with squared singular values
+``λ_1 > … > λ_m > 0`` (``m = min(d_0, d_h)``), ``U_S = Σ_{i∈S} σ_i u_i v_iᵀ``:
+
+* function space (EY1936; DHOST2016): the critical points of ℓ on the
+  rank-exactly-e matrices are the ``C(m, e)`` matrices ``U_S``, ``|S| = e``,
+  with value ``Σ_{j∉S} λ_j`` and Morse index ``#{(i, j): i ∈ S, j ∉ S, λ_j > λ_i}``;
+* parameter space (TKB2020, ZL2018, K2016, BH1989): θ critical ⇒ ``μ(θ) =
+  U_S`` for some ``|S| ≤ r``, each S occurs (at least one hidden layer);
+  ``|S| = r`` ⇒ pure, ``|S| < r`` ⇒ spurious; every local minimum is global.
+
+Degenerate targets (repeated or zero singular values) give
+positive-dimensional *families*: choosing ``k_a`` of the ``n_a`` singular
+directions of each tie block is a product of Grassmannians of dimension
+``Σ k_a (n_a − k_a)``; each family is one stratum, keyed by the support of a
+canonical member (the first ``k_a`` indices of each block).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import sympy
+
+from .._matrix import DEFAULT_TOL
+from ..exceptions import InputTypeError, ProblemTooLargeError, ShapeError
+from ..losses import QuadraticLoss
+from .spectrum import HIGH_PRECISION_DIGITS, spectrum
+
+__all__ = ["critical_locus", "CriticalLocus", "CriticalStratum", "FunctionSpacePoint", "fiber_dimension"]
+
+
+def fiber_dimension(widths, s: int) -> int:
+    """Dimension of the fiber ``μ_d^{-1}(M)`` over a matrix M of rank ``s`` [derived].
+
+    Recursion on the last layer: with ``P = W_{h-1} ⋯ W_1`` of rank t
+    (``s ≤ t ≤ min(d_0..d_{h-1})``, ``row P ⊇ row M``), the set of such P has
+    dimension ``d_{h-1} t + (t − s)(d_0 − t)``, the sub-network fiber over P is
+    ``F(d_0..d_{h-1}; t)``, and ``W_h`` is fixed on ``col P`` and free on a
+    complement (``d_h (d_{h-1} − t)``).  The fiber is the union over t, so
+    ``F = max_t [...]``; ``F(d_0, d_1; s) = 0``.  At ``s = r`` this is
+    ``d_θ − r(d_0 + d_h − r)`` (TKB2020), which the tests check.
+
+    Examples
+    --------
+    >>> fiber_dimension((2, 1, 2), 1), fiber_dimension((1, 1, 1), 0), fiber_dimension((2, 2, 2), 0)
+    (1, 1, 4)
+    """
+    widths = tuple(widths)
+    if s > min(widths) or s < 0:
+        raise ValueError(f"rank {s} is not attained by widths {widths}")
+    return _fiber(widths, s)
+
+
+def _fiber(widths, s):
+    h = len(widths) - 1
+    if h == 1:
+        return 0
+    d0, dprev, dh = widths[0], widths[-2], widths[-1]
+    best = None
+    for t in range(s, min(widths[:-1]) + 1):
+        val = dprev * t + (t - s) * (d0 - t) + _fiber(widths[:-1], t) + dh * (dprev - t)
+        best = val if best is None else max(best, val)
+    return best
+
+
+@dataclass(frozen=True)
+class FunctionSpacePoint:
+    """A critical point (or family) of ℓ on the rank-exactly-``rank`` stratum of ``M_r``.
+
+    Attributes
+    ----------
+    support : tuple of int
+        1-based indices S of the chosen singular values (canonical member for families).
+    rank : int
+    value : sympy number or float
+        ``ℓ(U_S) = c + Σ_{j∉S} λ_j``.
+    index : int
+        Morse(-Bott) index ``#{(i, j): i ∈ S, j ∉ S, λ_j > λ_i}`` (EY1936; DHOST2016).
+    family_dimension : int
+        ``Σ k_a (n_a − k_a)``; 0 for generic data.
+    """
+
+    support: tuple
+    rank: int
+    value: object
+    value_float: float
+    index: int
+    family_dimension: int
+    _spectrum: object = field(repr=False, compare=False)
+
+    @property
+    def is_family(self) -> bool:
+        return self.family_dimension > 0
+
+    @cached_property
+    def image(self):
+        """``U_S`` (exact when the λ_i, i ∈ S, are rational; else high-precision numeric)."""
+        return _image(self._spectrum, self.support)
+
+
+@dataclass(frozen=True)
+class CriticalStratum:
+    """One critical stratum of ``L = ℓ ∘ μ_d`` for a quadratic loss.
+
+    Attributes
+    ----------
+    support : tuple of int
+        ``S`` (1-based, decreasing singular values); canonical member for families.
+    rank : int
+        ``|S| = rk U_S``.
+    value : sympy number or float
+        Exact critical value ``c + Σ_{j∉S} λ_j`` (algebraic numbers for rational data).
+    value_float : float
+    kind : str
+        ``"pure"`` or ``"spurious"``.
+    role : str
+        ``"global_min"``, ``"strict_saddle"``, or ``"saddle"`` when strictness
+        depends on the point within the stratum (see ``role_note``).
+    role_note : str
+    function_space_index : int
+    dimension : int or None
+        Dimension of the stratum in parameter space: the fiber dimension
+        (plus the family dimension) for pure strata; for spurious strata the
+        dimension of the critical set over ``U_S`` (closed form for one hidden
+        layer, ``None`` — not computed — for deeper networks; see
+        ``dimension_note``).
+    dimension_note : str
+    family_dimension : int
+    certificate : tuple of str
+    """
+
+    support: tuple
+    rank: int
+    value: object
+    value_float: float
+    kind: str
+    role: str
+    role_note: str
+    function_space_index: int
+    dimension: int | None
+    dimension_note: str
+    family_dimension: int
+    certificate: tuple
+    _spectrum: object = field(repr=False, compare=False)
+    _network: object = field(repr=False, compare=False)
+
+    def __repr__(self):
+        return (f"CriticalStratum(support={self.support}, rank={self.rank}, value={self.value}, kind={self.kind!r}, "
+                f"role={self.role!r}, function_space_index={self.function_space_index}, "
+                f"dimension={self.dimension})")
+
+    @property
+    def is_family(self) -> bool:
+        return self.family_dimension > 0
+
+    @cached_property
+    def image(self):
+        """``U_S = μ(θ)`` for θ in the stratum."""
+        return _image(self._spectrum, self.support)
+
+    @cached_property
+    def representative(self):
+        """A θ with ``μ(θ) = U_S`` and ``∇L(θ) = 0``.
+
+        Exact (rational) when the ``λ_i``, ``i ∈ S``, are rational; otherwise
+        sympy Floats with :data:`~linnet_geometry.critical.spectrum.HIGH_PRECISION_DIGITS`
+        digits (see :attr:`representative_precision`); float64 arrays for numeric data.
+        Construction: ``W_1`` has rows ``x_iᵀÛ`` (i ∈ S), middle layers are
+        partial identities, ``W_h`` has columns ``x_i/‖x_i‖²`` (left side), so
+        ``W_h⋯W_1 = Σ P_i Û = U_S`` and every partial product stays in the
+        span of the chosen singular vectors, which makes ∇L vanish.
+        """
+        return _representative(self._network, self._spectrum, self.support)
+
+    @property
+    def representative_precision(self):
+        """``None`` for an exact representative, else the number of significant digits."""
+        sp = self._spectrum
+        if not sp.exact:
+            return 15
+        return None if all(sp.is_rational(i) for i in self.support) else HIGH_PRECISION_DIGITS
+
+    def to_dict(self):
+        """Plain-data form (JSON-ready)."""
+        return {"support": list(self.support), "rank": self.rank, "value": str(self.value),
+                "value_float": self.value_float, "kind": self.kind, "role": self.role, "role_note": self.role_note,
+                "function_space_index": self.function_space_index, "dimension": self.dimension,
+                "dimension_note": self.dimension_note, "family_dimension": self.family_dimension,
+                "certificate": list(self.certificate)}
+
+    def _latex(self, printer=None):
+        S = r"\{" + ",".join(map(str, self.support)) + r"\}"
+        return (rf"S = {S}:\ \operatorname{{rk}} = {self.rank},\ L = {sympy.latex(sympy.sympify(self.value))},"
+                rf"\ \text{{{self.kind}, {self.role.replace('_', ' ')}}}")
+
+    def _repr_latex_(self):
+        return f"${self._latex()}$"
+
+
+def _to_sympy_vec(v):
+    if isinstance(v, sympy.MatrixBase):
+        return v
+    return sympy.Matrix([sympy.Float(x, HIGH_PRECISION_DIGITS) for x in v])
+
+
+def _image(sp, support):
+    U = sp._loss.target
+    if not support:
+        return sympy.zeros(*U.shape) if sp.exact else np.zeros(U.shape)
+    vecs, exact = sp.vectors(support)
+    if not sp.exact:
+        P = sum(np.outer(v, v) for v in vecs)
+        return P @ np.asarray(U, dtype=float)
+    vs = [_to_sympy_vec(v) for v in vecs]
+    if sp.side == "left":
+        P = sum((v * v.T / (v.T * v)[0] for v in vs), sympy.zeros(U.rows, U.rows))
+        return P * U
+    P = sum((v * v.T / (v.T * v)[0] for v in vs), sympy.zeros(U.cols, U.cols))
+    return U * P
+
+
+def _representative(network, sp, support):
+    U = sp._loss.target
+    w, h = network.widths, network.depth
+    s = len(support)
+    if h == 1:
+        return (_image(sp, support),)
+    if sp.exact:
+        vecs, _ = sp.vectors(support)
+        vs = [_to_sympy_vec(v) for v in vecs]
+        if sp.side == "left":
+            first_rows = [(v.T * U) for v in vs]
+            last_cols = [v / (v.T * v)[0] for v in vs]
+        else:
+            first_rows = [v.T / (v.T * v)[0] for v in vs]
+            last_cols = [U * v for v in vs]
+        mats = []
+        for i in range(1, h + 1):
+            rows, cols = w[i], w[i - 1]
+            M = sympy.zeros(rows, cols)
+            for k in range(s):
+                if i == 1:
+                    M[k, :] = first_rows[k]
+                elif i == h:
+                    M[:, k] = last_cols[k]
+                else:
+                    M[k, k] = 1
+            mats.append(M)
+        return tuple(mats)
+    vecs, _ = sp.vectors(support)
+    Uf = np.asarray(U, dtype=float)
+    mats = []
+    for i in range(1, h + 1):
+        M = np.zeros((w[i], w[i - 1]))
+        for k, v in enumerate(vecs):
+            if i == 1:
+                M[k, :] = v @ Uf
+            elif i == h:
+                M[:, k] = v
+            else:
+                M[k, k] = 1.0
+        mats.append(M)
+    return tuple(mats)
+
+
+class StrataView(Sequence):
+    """Lazy, ordered view of the strata (by rank, then lexicographic support).
+
+    Strata are built on demand, so loci with astronomically many strata
+    (e.g. widths ``(512,)*11``) cost nothing until iterated.
+    """
+
+    def __init__(self, locus):
+        self._locus = locus
+
+    def __len__(self):
+        n = self._locus.num_strata
+        if n > sys.maxsize:
+            raise ProblemTooLargeError(f"the locus has {n} strata; expected at most {sys.maxsize} for len(). "
+                                       "Iterate lazily, or use locus.stratum(support) / locus.global_minimum")
+        return n
+
+    def __iter__(self):
+        for choice in self._locus._choices():
+            yield self._locus._make_stratum(choice)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        if k < 0:
+            raise IndexError(k)
+        for j, st in enumerate(self):
+            if j == k:
+                return st
+        raise IndexError(k)
+
+    def __repr__(self):
+        return f"<{self._locus.num_strata} critical strata>"
+
+
+class CriticalLocus:
+    """The critical locus of ``L = ℓ ∘ μ_d`` for a quadratic ℓ; see :func:`critical_locus`.
+
+    Attributes
+    ----------
+    network, loss, spectrum
+    strata : StrataView
+        One :class:`CriticalStratum` per support (or family), lazily built.
+    num_strata : int
+    global_minimum_value
+    is_degenerate : bool
+    function_space_points : tuple of FunctionSpacePoint
+    """
+
+    def __init__(self, network, loss, spec, tol):
+        self.network = network
+        self.loss = loss
+        self.spectrum = spec
+        self.tol = tol
+
+    # -- combinatorics of supports -----------------------------------------
+    @property
+    def _max_support(self):
+        if self.network.depth == 1:
+            return None  # only U itself
+        return min(self.network.bottleneck, self.spectrum.rank)
+
+    def _choices(self, max_size=None):
+        """Tuples ``k = (k_1, …, k_B)`` (chosen per tie block), by total then lexicographic support."""
+        sp = self.spectrum
+        sizes = [len(b) for b in sp.blocks]
+        if self.network.depth == 1:
+            yield tuple(sizes)
+            return
+        top = self._max_support if max_size is None else max_size
+        if all(n == 1 for n in sizes):
+            B = len(sizes)
+            for e in range(top + 1):
+                for comb in itertools.combinations(range(B), e):
+                    k = [0] * B
+                    for c in comb:
+                        k[c] = 1
+                    yield tuple(k)
+            return
+        for e in range(top + 1):
+            for k in _compositions(sizes, e):
+                yield k
+
+    @cached_property
+    def num_strata(self) -> int:
+        """Exact number of strata (families count once)."""
+        if self.network.depth == 1:
+            return 1
+        sizes = [len(b) for b in self.spectrum.blocks]
+        top = self._max_support
+        poly = [1] + [0] * top
+        for n in sizes:
+            new = [0] * (top + 1)
+            for deg, c in enumerate(poly):
+                if c:
+                    for k in range(0, min(n, top - deg) + 1):
+                        new[deg + k] += c
+            poly = new
+        return sum(poly)
+
+    def _support(self, choice):
+        return tuple(i for b, k in zip(self.spectrum.blocks, choice) for i in b[:k])
+
+    def _choice_of(self, support):
+        sp = self.spectrum
+        if not isinstance(support, (tuple, list, set, frozenset)) or not all(
+                isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in support):
+            raise InputTypeError(f"support must be a collection of 1-based indices; received {support!r}")
+        S = sorted(int(i) for i in support)
+        if len(set(S)) != len(S):
+            raise InputTypeError(f"support has repeated indices: {support!r}")
+        choice = []
+        for b in sp.blocks:
+            chosen = [i for i in S if i in b]
+            choice.append(len(chosen))
+        if sum(choice) != len(S):
+            raise ShapeError(f"support {tuple(S)} must use indices of nonzero singular values 1..{sp.rank}")
+        if self.network.depth >= 2 and len(S) > self.network.bottleneck:
+            raise ShapeError(f"support {tuple(S)} has size {len(S)} > bottleneck r = {self.network.bottleneck}")
+        if self.network.depth == 1 and len(S) != sp.rank:
+            raise ShapeError(f"without hidden layers the only critical point is U itself (support 1..{sp.rank})")
+        return tuple(choice)
+
+    def stratum(self, support):
+        """The stratum of a given support (canonical member of its family for degenerate data)."""
+        return self._make_stratum(self._choice_of(support))
+
+    # -- numbers --------------------------------------------------------------
+    def _value(self, choice):
+        sp = self.spectrum
+        chosen = set(self._support(choice))
+        if sp.exact:
+            rest = [j for j in range(1, sp.size + 1) if j not in chosen]
+            return sympy.Add(sp.offset, sp.root_sum(rest))
+        return sp.offset + sum(sp.floats[j - 1] for j in range(1, sp.size + 1) if j not in chosen)
+
+    def _value_float(self, choice):
+        sp = self.spectrum
+        chosen = set(self._support(choice))
+        return float(sp.offset) + sum(sp.floats[j - 1] for j in range(1, sp.size + 1) if j not in chosen)
+
+    def _index(self, choice):
+        sizes = [len(b) for b in self.spectrum.blocks]
+        idx, missing_above = 0, 0
+        for n, k in zip(sizes, choice):
+            idx += k * missing_above
+            missing_above += n - k
+        return idx
+
+    @staticmethod
+    def _family_dim(sizes, choice):
+        return sum(k * (n - k) for n, k in zip(sizes, choice))
+
+    def _make_stratum(self, choice):
+        net, sp = self.network, self.spectrum
+        sizes = [len(b) for b in sp.blocks]
+        support = self._support(choice)
+        s = len(support)
+        r, h = net.bottleneck, net.depth
+        index = self._index(choice)
+        fam = self._family_dim(sizes, choice)
+        cert = []
+        is_all = s == sp.rank
+        if s == r or is_all:
+            kind = "pure"
+            cert.append(("|S| = r: U_S is critical on the smooth locus of M_r" if s == r else
+                         "S contains every nonzero singular value: U_S = U, ∇ℓ = 0") + " [TKB2020]")
+        else:
+            kind = "spurious"
+            cert.append(f"|S| = {s} < r = {r} and U_S ≠ U: rank-deficient image with ∇ℓ ≠ 0 [TKB2020]")
+        note = ""
+        if kind == "pure":
+            if index == 0:
+                role = "global_min"
+                cert.append("function-space index 0: S is a top set, the only local minimum of ℓ|M_r; every "
+                            "local minimum is global [EY1936, TKB2020, BH1989]")
+            else:
+                role = "strict_saddle"
+                cert.append(f"function-space index {index} > 0 and dμ is onto the tangent space at rank r ⇒ "
+                            "negative Hessian eigenvalue [TKB2020, EY1936]")
+        else:
+            if index > 0:
+                role = "strict_saddle"
+                cert.append("S is not the top-|S| set ⇒ strict saddle [AMG2024]")
+            elif h == 2:
+                role = "strict_saddle"
+                cert.append("one hidden layer: every saddle is strict [K2016, BH1989]")
+            else:
+                role = "saddle"
+                note = ("two or more hidden layers: strict at some points of the stratum and non-strict at others "
+                        "(e.g. θ = 0 when S = ∅ has zero Hessian); use classify() on a point [AMG2024]")
+                cert.append("spurious critical points are never local minima [TKB2020, K2016]")
+        # dimension
+        if kind == "pure":
+            dim = fiber_dimension(net.widths, s) + fam
+            dnote = ("fiber dimension d_θ − r(d_0 + d_h − r)" if s == r else "fiber dimension over a rank-"
+                     f"{s} point (every point of the fiber is critical since ∇ℓ = 0)")
+            if fam:
+                dnote += f" plus family dimension {fam}"
+        elif h == 2:
+            j = sp.rank - s
+            w = net.widths
+            dim = _fiber((w[0] - j, w[1], w[2] - j), s) + fam
+            dnote = ("rows J of W_2 and columns J of W_1 vanish (J = nonzero singular values outside S); the rest "
+                     "is the fiber of the reduced network over a rank-|S| point" + (f"; plus family dimension {fam}"
+                                                                                     if fam else ""))
+        else:
+            dim = None
+            dnote = ("not computed: for two or more hidden layers the critical set over a spurious U_S has no closed "
+                     "form implemented; brute force: linnet_geometry.critical.brute_force.stratum_dimension")
+        return CriticalStratum(support=support, rank=s, value=self._value(choice), value_float=self._value_float(choice),
+                               kind=kind, role=role, role_note=note, function_space_index=index, dimension=dim,
+                               dimension_note=dnote, family_dimension=fam, certificate=tuple(cert), _spectrum=sp,
+                               _network=net)
+
+    # -- summaries ------------------------------------------------------------
+    @property
+    def strata(self):
+        return StrataView(self)
+
+    @property
+    def is_degenerate(self) -> bool:
+        """True iff the target has repeated or zero singular values (detected exactly for exact data)."""
+        return self.spectrum.is_degenerate
+
+    @property
+    def singular_values(self):
+        return self.spectrum.singular_values
+
+    @cached_property
+    def global_minimum(self):
+        """The global-minimum stratum (top-r support)."""
+        sp = self.spectrum
+        if self.network.depth == 1:
+            return self._make_stratum(tuple(len(b) for b in sp.blocks))
+        budget = self._max_support
+        choice = []
+        for b in sp.blocks:
+            k = min(len(b), budget)
+            choice.append(k)
+            budget -= k
+        return self._make_stratum(tuple(choice))
+
+    @property
+    def global_minimum_value(self):
+        """``c + Σ_{j>r} λ_j`` (EY1936)."""
+        return self.global_minimum.value
+
+    @property
+    def critical_values(self):
+        """The set of critical values (exact), built from all strata."""
+        return {st.value for st in self.strata}
+
+    @cached_property
+    def function_space_points(self):
+        """Critical points of ℓ on each rank stratum ``M_e``, ``e ≤ min(r, ρ)`` (EY1936; DHOST2016)."""
+        sp = self.spectrum
+        sizes = [len(b) for b in sp.blocks]
+        top = min(self.network.bottleneck, sp.rank)
+        count = sum(1 for _ in itertools.islice(self._choices(top), 100_001))
+        if count > 100_000:
+            raise ProblemTooLargeError("more than 100000 function-space critical points; iterate "
+                                       "locus.strata lazily instead")
+        out = []
+        for choice in self._choices(top):
+            supp = self._support(choice)
+            out.append(FunctionSpacePoint(supp, len(supp), self._value(choice), self._value_float(choice),
+                                          self._index(choice), self._family_dim(sizes, choice), sp))
+        return tuple(out)
+
+    def graph(self):
+        """The critical-subspace graph (see :func:`linnet_geometry.graph.critical_graph`)."""
+        from ..graph import critical_graph
+
+        return critical_graph(self)
+
+    def __repr__(self):
+        return (f"CriticalLocus(widths={self.network.widths}, num_strata={self.num_strata}, "
+                f"global_minimum_value={self.global_minimum_value}, is_degenerate={self.is_degenerate})")
+
+    def table(self, max_rows: int = 200) -> str:
+        """A readable text table of the strata (first ``max_rows``)."""
+        head = f"{'support':<16}{'rank':>5}  {'value':<28}{'≈ value':>12}  {'kind':<9}{'role':<16}{'index':>6}{'dim':>6}"
+        lines = [head, "-" * len(head)]
+        for k, st in enumerate(self.strata):
+            if k >= max_rows:
+                lines.append(f"... ({self.num_strata - max_rows} more strata)")
+                break
+            val = str(st.value)
+            val = val if len(val) <= 26 else val[:23] + "..."
+            fam = "*" if st.is_family else ""
+            supp = "{" + ",".join(map(str, st.support)) + "}" + fam
+            dim = "-" if st.dimension is None else str(st.dimension)
+            lines.append(f"{supp:<16}{st.rank:>5}  {val:<28}{st.value_float:>12.6g}  {st.kind:<9}{st.role:<16}"
+                         f"{st.function_space_index:>6}{dim:>6}")
+        return "\n".join(lines)
+
+    def to_dict(self, max_strata: int = 100_000):
+        """Plain-data form (JSON-ready)."""
+        if self.num_strata > max_strata:
+            raise ProblemTooLargeError(f"{self.num_strata} strata; expected at most {max_strata} for to_dict()")
+        sp = self.spectrum
+        return {"network": self.network.to_dict(), "loss": self.loss.to_dict(), "exact": sp.exact,
+                "squared_singular_values": [str(v) for v in sp.eigenvalues],
+                "squared_singular_values_float": list(sp.floats), "is_degenerate": self.is_degenerate,
+                "tie_blocks": [list(b) for b in sp.blocks], "num_strata": self.num_strata,
+                "global_minimum_value": str(self.global_minimum_value),
+                "global_minimum_value_float": self.global_minimum.value_float,
+                "strata": [st.to_dict() for st in self.strata]}
+
+    def _latex(self, printer=None):
+        return (rf"\text{{critical locus of }} L = \ell\circ\mu_d:\ {self.num_strata}\ \text{{strata}},"
+                rf"\ \min L = {sympy.latex(sympy.sympify(self.global_minimum_value))}")
+
+    def _repr_latex_(self):
+        return f"${self._latex()}$"
+
+
+def _compositions(sizes, total):
+    """All ``k`` with ``0 ≤ k_a ≤ sizes[a]`` and ``Σ k_a = total``, lexicographically by support."""
+    def rec(a, left):
+        if a == len(sizes):
+            if left == 0:
+                yield ()
+            return
+        for k in range(min(sizes[a], left), -1, -1):
+            for rest in rec(a + 1, left - k):
+                yield (k,) + rest
+    yield from rec(0, total)
+
+
+def critical_locus(network, loss, numeric=None, tol: float = DEFAULT_TOL) -> CriticalLocus:
+    """Critical locus of ``L = ℓ ∘ μ_d`` for a quadratic loss (THEORY §3).
+
+    Parameters
+    ----------
+    network : LinearNetwork
+    loss : QuadraticLoss
+        ``‖W − U‖²`` or ``‖WX − Y‖²`` (:meth:`QuadraticLoss.from_data`).
+    numeric : bool, optional
+        Force the float path (default: exact iff the loss data is exact).
+    tol : float
+        Tolerance of the numeric path (ties and zeros of singular values).
+
+    Returns
+    -------
+    CriticalLocus
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> locus = critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
+    >>> [(st.support, st.value, st.kind, st.role) for st in locus.strata]
+    [((), 5, 'spurious', 'strict_saddle'), ((1,), 1, 'pure', 'global_min'), ((2,), 4, 'pure', 'strict_saddle')]
+    """
+    from ..network import LinearNetwork
+
+    if not isinstance(network, LinearNetwork):
+        raise InputTypeError(f"network must be a LinearNetwork; received {type(network).__name__}")
+    if not isinstance(loss, QuadraticLoss):
+        raise InputTypeError(
+            f"critical_locus solves quadratic losses by theory; received {type(loss).__name__}. Use classify() for "
+            "points of any loss, or function_space_critical_points() for general polynomial losses")
+    want = (network.widths[-1], network.widths[0])
+    if tuple(loss.shape) != want:
+        raise ShapeError(f"the target has shape {tuple(loss.shape)}; expected {want} (d_h × d_0) for widths "
+                         f"{network.widths}")
+    if numeric and loss.is_exact:
+        T = np.array(loss.target.evalf(30).tolist(), dtype=float)
+        cov = None if loss.covariance is None else np.array(loss.covariance.evalf(30).tolist(), dtype=float)
+        loss = QuadraticLoss(T, _covariance=cov, _offset=float(loss.offset))
+    return CriticalLocus(network, loss, spectrum(loss, tol), tol)

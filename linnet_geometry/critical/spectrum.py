@@ -1,0 +1,264 @@
+"""Singular spectrum of a quadratic loss, exact or numeric, with degeneracy detection.
+
+For ``ℓ(W) = tr((W−Û)Σ(W−Û)ᵀ) + c`` the critical points on rank strata are
+governed by the singular values ``σ_i`` of ``ÛΣ^{1/2}`` (EY1936; BH1989).
+Their squares ``λ_i = σ_i²`` are the eigenvalues of the rational matrix
+``ÛΣÛᵀ`` (or ``ÛᵀÛ`` when Σ is the identity and the input side is smaller),
+so the exact path never takes a matrix square root: the ``λ_i`` are the roots
+of a rational characteristic polynomial, isolated exactly (sympy real-root
+isolation; radicals for factors of degree ≤ 2, ``CRootOf`` otherwise), and
+degeneracy (repeated or zero singular values) is decided exactly from its
+square-free factorisation.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import mpmath
+import numpy as np
+import sympy
+from sympy.polys.matrices import DomainMatrix
+
+from .._matrix import DEFAULT_TOL, is_exact_matrix, to_domain_matrix
+
+__all__ = ["Spectrum", "spectrum", "DegenerateDataWarning", "HIGH_PRECISION_DIGITS"]
+
+#: Digits used for representatives whose exact form would need non-rational algebraic numbers.
+HIGH_PRECISION_DIGITS = 50
+
+
+class DegenerateDataWarning(UserWarning):
+    """Numeric data whose singular values tie within tolerance: reported as families."""
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    """Squared singular values ``λ_1 ≥ … ≥ λ_m`` (``m = min(d_0, d_h)``) of a quadratic loss.
+
+    Attributes
+    ----------
+    exact : bool
+    eigenvalues : tuple
+        ``λ_i = σ_i²`` in decreasing order (exact sympy numbers or floats).
+    floats : tuple of float
+    blocks : tuple of tuple of int
+        1-based indices of equal nonzero ``λ`` (a tie block), in decreasing order.
+    rank : int
+        ``ρ``: the number of nonzero singular values.
+    side : str
+        ``"left"`` (eigenvectors live in the output space ℝ^{d_h}) or ``"right"`` (input space).
+    """
+
+    exact: bool
+    eigenvalues: tuple
+    floats: tuple
+    blocks: tuple
+    rank: int
+    side: str
+    offset: object
+    _loss: object = field(repr=False, compare=False)
+    _gram: object = field(repr=False, compare=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.eigenvalues)
+
+    @property
+    def singular_values(self):
+        """``σ_i = √λ_i`` (exact or float)."""
+        if self.exact:
+            return tuple(sympy.sqrt(v) for v in self.eigenvalues)
+        return tuple(float(np.sqrt(max(v, 0.0))) for v in self.floats)
+
+    @property
+    def is_degenerate(self) -> bool:
+        """True iff some nonzero singular value repeats or some singular value is zero."""
+        return self.rank < self.size or any(len(b) > 1 for b in self.blocks)
+
+    def block_of(self, index: int) -> int:
+        """Position of the tie block containing the 1-based ``index``."""
+        for a, b in enumerate(self.blocks):
+            if index in b:
+                return a
+        raise IndexError(index)
+
+    def is_rational(self, index: int) -> bool:
+        return self.exact and self.eigenvalues[index - 1].is_Rational
+
+    def root_sum(self, indices):
+        """Exact ``Σ_{i ∈ indices} λ_i`` in its simplest closed form.
+
+        Uses ``Σ_all λ = trace`` (complement sums when shorter) and replaces the
+        sum of all roots of one irreducible factor by minus its second
+        coefficient, so a sum of ``CRootOf`` objects is rational whenever it can
+        be seen to be.
+        """
+        indices = list(indices)
+        if not self.exact:
+            return sum(self.floats[i - 1] for i in indices)
+        if 2 * len(indices) > self.size:
+            rest = [i for i in range(1, self.size + 1) if i not in set(indices)]
+            return self._trace - self._grouped_sum(rest)
+        return self._grouped_sum(indices)
+
+    @cached_property
+    def _trace(self):
+        return sum(self.eigenvalues, sympy.Integer(0)) if not self._gram_has_roots else self._gram.trace()
+
+    @property
+    def _gram_has_roots(self):
+        return any(isinstance(v, sympy.CRootOf) for v in self.eigenvalues)
+
+    def _grouped_sum(self, indices):
+        groups, plain = {}, []
+        for i in indices:
+            lam = self.eigenvalues[i - 1]
+            if isinstance(lam, sympy.CRootOf):
+                groups.setdefault(lam.poly, []).append(lam)
+            else:
+                plain.append(lam)
+        total = sympy.Add(*plain)
+        for poly, roots in groups.items():
+            if len(set(roots)) == poly.degree() and len(roots) == poly.degree():
+                c = poly.all_coeffs()
+                total += -c[1] / c[0]
+            else:
+                total += sympy.Add(*roots)
+        return total
+
+    # -- eigenvectors --------------------------------------------------------
+    @cached_property
+    def _exact_vectors(self):
+        """1-based index -> exact orthogonal (not normalised) eigenvector, for rational λ."""
+        out = {}
+        G = self._gram
+        n = G.rows
+        for block in self.blocks:
+            lam = self.eigenvalues[block[0] - 1]
+            if not lam.is_Rational:
+                continue
+            K = to_domain_matrix(G - lam * sympy.eye(n)).nullspace().to_Matrix()
+            vecs = [K.row(k).T for k in range(K.rows)]
+            vecs = sympy.GramSchmidt(vecs) if len(vecs) > 1 else vecs
+            for idx, v in zip(block, vecs):
+                out[idx] = v
+        return out
+
+    @cached_property
+    def _numeric_vectors(self):
+        """Columns: orthonormal eigenvectors, decreasing eigenvalue order (float or mpmath)."""
+        if self.exact:
+            with mpmath.workdps(HIGH_PRECISION_DIGITS + 10):
+                A = mpmath.matrix([[mpmath.mpf(sympy.Rational(x).p) / sympy.Rational(x).q for x in row]
+                                   for row in self._gram.tolist()])
+                E, Q = mpmath.eigsy(A)
+                order = sorted(range(len(E)), key=lambda k: -E[k])
+                cols = [[Q[i, k] for i in range(Q.rows)] for k in order]
+            return cols
+        U, s, _ = np.linalg.svd(self._gram_factor)
+        return [U[:, k] for k in range(U.shape[1])]
+
+    @cached_property
+    def _gram_factor(self):
+        """Numeric path: ``Û Σ^{1/2}`` (left side)."""
+        U = np.asarray(self._loss.target, dtype=float)
+        S = self._loss.covariance
+        if S is None:
+            return U
+        ev, Q = np.linalg.eigh(np.asarray(S, dtype=float))
+        return U @ (Q * np.sqrt(ev)) @ Q.T
+
+    def vectors(self, support):
+        """Eigenvectors ``x_i`` for ``i`` in ``support`` and whether they are exact.
+
+        Exact (rational, orthogonal) when every ``λ_i`` is rational; otherwise
+        mpmath vectors at :data:`HIGH_PRECISION_DIGITS` digits (exact data) or
+        float64 (numeric data).
+        """
+        if self.exact and all(self.is_rational(i) for i in support):
+            return [self._exact_vectors[i] for i in support], True
+        cols = self._numeric_vectors
+        return [cols[i - 1] for i in support], False
+
+
+def _charpoly_roots(G, size):
+    x = sympy.Dummy("x")
+    coeffs = to_domain_matrix(G).charpoly()
+    dom = to_domain_matrix(G).domain
+    p = sympy.Poly([dom.to_sympy(c) for c in coeffs], x)
+    extra = G.rows - size
+    if extra:
+        q, rem = sympy.div(p, sympy.Poly(x**extra, x))
+        assert rem.is_zero, "structural zero eigenvalues missing"
+        p = q
+    roots = sympy.Poly(p, x).real_roots(multiple=True, radicals=True)
+    if len(roots) != size:
+        raise AssertionError("a Gram matrix has only real eigenvalues")
+    return list(reversed(roots))
+
+
+def spectrum(loss, tol: float = DEFAULT_TOL) -> Spectrum:
+    """The spectrum of a :class:`~linnet_geometry.losses.QuadraticLoss`.
+
+    Examples
+    --------
+    >>> from linnet_geometry.losses import QuadraticLoss
+    >>> sp = spectrum(QuadraticLoss([[2, 0], [0, 1]]))
+    >>> sp.eigenvalues, sp.blocks, sp.is_degenerate
+    ((4, 1), ((1,), (2,)), False)
+    >>> spectrum(QuadraticLoss([[1, 0], [0, 1]])).blocks
+    ((1, 2),)
+    """
+    rows, cols = loss.shape
+    size = min(rows, cols)
+    if loss.is_exact:
+        U = loss.target
+        if loss.covariance is None and cols < rows:
+            G, side = U.T * U, "right"
+        else:
+            G, side = loss.gram_matrix(), "left"
+        lams = _charpoly_roots(G, size)
+        floats = tuple(float(sympy.N(v, 30)) for v in lams)
+        blocks, current = [], []
+        for i, lam in enumerate(lams, start=1):
+            if lam == 0:
+                break
+            if current and lams[current[0] - 1] != lam:
+                blocks.append(tuple(current))
+                current = []
+            current.append(i)
+        if current:
+            blocks.append(tuple(current))
+        rk = sum(len(b) for b in blocks)
+        return Spectrum(True, tuple(lams), floats, tuple(blocks), rk, side, loss.offset, loss, G)
+    # numeric path: SVD of Û Σ^{1/2}
+    sp0 = Spectrum(False, (), (), (), 0, "left", float(loss.offset), loss, None)
+    s = np.linalg.svd(sp0._gram_factor, compute_uv=False)[:size]
+    lam = s**2
+    scale = s[0] if s.size and s[0] > 0 else 1.0
+    zero_thr = tol * max(rows, cols) * scale
+    blocks, current = [], []
+    ties = False
+    for i, sv in enumerate(s, start=1):
+        if sv <= zero_thr:
+            break
+        if current and abs(s[current[0] - 1] - sv) <= tol * scale:
+            ties = True
+        elif current:
+            blocks.append(tuple(current))
+            current = []
+        current.append(i)
+    if current:
+        blocks.append(tuple(current))
+    rk = sum(len(b) for b in blocks)
+    if ties or rk < size:
+        warnings.warn(
+            f"singular values tie or vanish within tolerance {tol:g} (sigma = {np.array2string(s, precision=6)}); "
+            "critical sets are reported as positive-dimensional families", DegenerateDataWarning, stacklevel=3)
+    vals = tuple(float(v) for v in lam)
+    out = Spectrum(False, vals, vals, tuple(blocks), rk, "left", float(loss.offset), loss, None)
+    object.__setattr__(out, "_gram_factor", sp0._gram_factor)
+    return out

@@ -1,0 +1,302 @@
+"""Losses on matrices: value, gradient and Hessian, exact for exact input.
+
+A loss ``ℓ`` acts on the end-to-end matrix ``W̄`` of shape ``(rows, cols)``.
+Gradients are matrices of the same shape; Hessians are ``(rows·cols) ×
+(rows·cols)`` matrices in the row-major vectorisation of
+:mod:`linnet_geometry.network`.  Exact input (sympy Matrix) gives exact
+output; float input gives float64 arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from ._matrix import as_matrix, is_exact_matrix, rank
+from .exceptions import InputTypeError, ShapeError, SingularDataError
+
+__all__ = ["Loss", "QuadraticLoss", "PolynomialLoss"]
+
+
+def _to_float(M):
+    return np.array(M.evalf(30).tolist(), dtype=float) if is_exact_matrix(M) else np.asarray(M, dtype=float)
+
+
+class Loss:
+    """Base class: a twice differentiable function ``ℓ`` of one matrix.
+
+    Subclasses implement ``_value``, ``_gradient`` and ``_hessian`` for an
+    already validated point; the public methods validate the point.
+    """
+
+    #: shape ``(rows, cols)`` of the matrix argument
+    shape: tuple
+    #: True when the loss is known to be convex (enables certificates of TKB2020/LvB2018)
+    is_convex: bool = False
+
+    @property
+    def is_exact(self) -> bool:
+        """True when the loss data is exact (decisions can be exact)."""
+        raise NotImplementedError
+
+    def _point(self, W):
+        M = as_matrix(W, "W", shape=self.shape)
+        if is_exact_matrix(M) and not self.is_exact:
+            M = _to_float(M)
+        return M
+
+    def value(self, W):
+        """``ℓ(W)``."""
+        return self._value(self._point(W))
+
+    def gradient(self, W):
+        """``∇ℓ(W)``, a matrix of W's shape."""
+        return self._gradient(self._point(W))
+
+    def hessian(self, W):
+        """``∇²ℓ(W)`` as a ``(rows·cols)``-square matrix (row-major vec)."""
+        return self._hessian(self._point(W))
+
+    def describe(self) -> str:
+        """One-line description."""
+        return repr(self)
+
+
+class QuadraticLoss(Loss):
+    """The squared distance ``ℓ(W) = ‖W − U‖_F²`` (or its data form).
+
+    Parameters
+    ----------
+    target : matrix
+        ``U``.  Exact entries keep every computation exact; floats select
+        the numeric path.
+
+    Notes
+    -----
+    The data form ``‖WX − Y‖_F²`` (see :meth:`from_data`) is stored as
+    ``ℓ(W) = tr((W − Û) Σ (W − Û)ᵀ) + c`` with ``Σ = XXᵀ``,
+    ``Û = Y Xᵀ Σ^{-1}`` and ``c = ‖Y‖² − tr(Û Σ Ûᵀ)`` (BH1989): the
+    substitution ``W ↦ W Σ^{1/2}`` turns it into a squared distance to
+    ``Û Σ^{1/2}``, whose squared singular values are the eigenvalues of
+    ``Û Σ Ûᵀ``.
+
+    Examples
+    --------
+    >>> loss = QuadraticLoss([[2, 0], [0, 1]])
+    >>> loss.value([[0, 0], [0, 1]])
+    4
+    >>> loss.gradient([[0, 0], [0, 0]])
+    Matrix([
+    [-4,  0],
+    [ 0, -2]])
+    """
+
+    is_convex = True
+
+    def __init__(self, target, *, _covariance=None, _offset=0, _data=None):
+        U = as_matrix(target, "target")
+        self.target = U
+        self.shape = tuple(U.shape)
+        self.covariance = _covariance  # None means the identity
+        self.offset = _offset
+        self._data = _data
+
+    @classmethod
+    def from_data(cls, X, Y):
+        """Least squares on data: ``ℓ(W) = ‖W X − Y‖_F²`` with ``X`` of shape ``d_0 × N``.
+
+        Raises :class:`SingularDataError` when ``X Xᵀ`` is singular (the
+        reduction to a squared distance needs it invertible).
+
+        Examples
+        --------
+        >>> loss = QuadraticLoss.from_data([[1, 0, 1], [0, 1, 1]], [[1, 2, 3]])
+        >>> loss.value([[1, 2]])
+        0
+        >>> loss.target
+        Matrix([[1, 2]])
+        """
+        Xm = as_matrix(X, "X")
+        Ym = as_matrix(Y, "Y")
+        if Xm.shape[1] != Ym.shape[1]:
+            raise ShapeError(f"X has {Xm.shape[1]} samples (columns) and Y has {Ym.shape[1]}; expected the same number")
+        exact = is_exact_matrix(Xm) and is_exact_matrix(Ym)
+        if not exact:
+            Xm, Ym = _to_float(Xm), _to_float(Ym)
+            Sigma = Xm @ Xm.T
+            if rank(Sigma) < Sigma.shape[0]:
+                raise SingularDataError(
+                    f"X X^T ({Sigma.shape[0]}x{Sigma.shape[0]}) is singular (numerical rank {rank(Sigma)}); expected "
+                    f"full rank {Sigma.shape[0]}: X must have {Sigma.shape[0]} linearly independent rows")
+            Uhat = np.linalg.solve(Sigma, (Ym @ Xm.T).T).T
+            offset = float(np.sum(Ym * Ym) - np.trace(Uhat @ Sigma @ Uhat.T))
+        else:
+            Sigma = Xm * Xm.T
+            rk = rank(Sigma)
+            if rk < Sigma.rows:
+                raise SingularDataError(
+                    f"X X^T ({Sigma.rows}x{Sigma.rows}) is singular (rank {rk}); expected full rank {Sigma.rows}: "
+                    f"X must have {Sigma.rows} linearly independent rows")
+            Uhat = Ym * Xm.T * Sigma.inv()
+            offset = sum(y**2 for y in Ym) - (Uhat * Sigma * Uhat.T).trace()
+        return cls(Uhat, _covariance=Sigma, _offset=offset, _data=(Xm, Ym))
+
+    @property
+    def is_exact(self):
+        return is_exact_matrix(self.target)
+
+    @property
+    def data(self):
+        """``(X, Y)`` for the data form, else ``None``."""
+        return self._data
+
+    def gram_matrix(self):
+        """``Û Σ Ûᵀ`` (``U Uᵀ`` without data): its eigenvalues are the squared singular values."""
+        U = self.target
+        if self.covariance is None:
+            return U * U.T if self.is_exact else U @ U.T
+        return U * self.covariance * U.T if self.is_exact else U @ self.covariance @ U.T
+
+    def _value(self, W):
+        if self._data is not None:
+            X, Y = self._data
+            if is_exact_matrix(W):
+                R = W * X - Y
+                return sum(x**2 for x in R)
+            R = W @ _to_float(X) - _to_float(Y)
+            return float(np.sum(R * R))
+        if is_exact_matrix(W):
+            return sum(x**2 for x in (W - self.target))
+        D = W - _to_float(self.target)
+        return float(np.sum(D * D))
+
+    def _gradient(self, W):
+        if is_exact_matrix(W):
+            D = W - self.target
+            return 2 * D if self.covariance is None else 2 * D * self.covariance
+        D = W - _to_float(self.target)
+        return 2 * D if self.covariance is None else 2 * D @ _to_float(self.covariance)
+
+    def _hessian(self, W):
+        m, n = self.shape
+        if is_exact_matrix(W):
+            S = sympy.eye(n) if self.covariance is None else self.covariance
+            return 2 * sympy.diag(*([S] * m))
+        S = np.eye(n) if self.covariance is None else _to_float(self.covariance)
+        return 2 * np.kron(np.eye(m), S)
+
+    def describe(self):
+        if self._data is not None:
+            return f"least squares ||W X - Y||_F^2 on {self._data[0].shape[1]} samples"
+        return "squared distance ||W - U||_F^2"
+
+    def __repr__(self):
+        if self._data is not None:
+            return f"QuadraticLoss.from_data(X: {self._data[0].shape}, Y: {self._data[1].shape})"
+        return f"QuadraticLoss(target={self.target.tolist()})"
+
+    def _latex(self, printer=None):
+        if self._data is not None:
+            return r"\ell(W) = \|W X - Y\|_F^2"
+        U = self.target if self.is_exact else sympy.Matrix(self.target)
+        return rf"\ell(W) = \|W - U\|_F^2,\quad U = {sympy.latex(U)}"
+
+    def _repr_latex_(self):
+        return f"${self._latex()}$"
+
+    def to_dict(self):
+        """Plain-data description (JSON-ready)."""
+        T = self.target
+        return {"type": "quadratic", "description": self.describe(),
+                "target": [[str(x) for x in row] for row in (T.tolist() if self.is_exact else T.tolist())]}
+
+
+class PolynomialLoss(Loss):
+    """Any polynomial (or smooth sympy expression) ``ℓ`` in the entries of a matrix of symbols.
+
+    Parameters
+    ----------
+    expr : sympy expression
+        The loss, in the entries of ``W``.
+    W : sympy Matrix of Symbols
+        Stands for the end-to-end matrix ``W̄``.
+    convex : bool, default False
+        Declare ℓ convex (enables convexity certificates; not checked).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> W = sympy.Matrix(1, 2, sympy.symbols("a b"))
+    >>> loss = PolynomialLoss((W[0] - 1)**2 + 3*(W[1] - 2)**2, W)
+    >>> loss.value([[1, 0]])
+    12
+    >>> loss.gradient([[0, 0]])
+    Matrix([[-2, -12]])
+    """
+
+    def __init__(self, expr, W, convex: bool = False):
+        if not isinstance(W, sympy.MatrixBase) or not all(isinstance(x, sympy.Symbol) for x in W):
+            raise InputTypeError(f"W must be a sympy Matrix of Symbols; received {type(W).__name__}")
+        if len(set(W)) != len(W):
+            raise InputTypeError("W must have distinct symbols; received repeated symbols")
+        expr = sympy.sympify(expr)
+        extra = expr.free_symbols - set(W)
+        if extra:
+            raise InputTypeError(f"expr may only use the entries of W; received extra symbols {sorted(map(str, extra))}")
+        if expr.has(sympy.Float):
+            raise InputTypeError("expr has float coefficients; expected exact coefficients (use sympy.Rational)")
+        self.expr = expr
+        self.symbols = W
+        self.shape = tuple(W.shape)
+        self.is_convex = bool(convex)
+        flat = list(W)
+        self._grad = sympy.Matrix(self.shape[0], self.shape[1], [sympy.diff(expr, x) for x in flat])
+        self._hess = sympy.hessian(expr, flat)
+        self._num = None
+
+    @property
+    def is_exact(self):
+        return True
+
+    def _subs(self, W):
+        return dict(zip(list(self.symbols), list(W)))
+
+    def _numeric(self):
+        if self._num is None:
+            flat = list(self.symbols)
+            self._num = (sympy.lambdify([flat], self.expr, "numpy"),
+                         sympy.lambdify([flat], self._grad, "numpy"),
+                         sympy.lambdify([flat], self._hess, "numpy"))
+        return self._num
+
+    def _value(self, W):
+        if is_exact_matrix(W):
+            return sympy.expand(self.expr.xreplace(self._subs(W)))
+        return float(self._numeric()[0](list(np.ravel(W))))
+
+    def _gradient(self, W):
+        if is_exact_matrix(W):
+            return self._grad.xreplace(self._subs(W)).applyfunc(sympy.expand)
+        return np.array(self._numeric()[1](list(np.ravel(W))), dtype=float).reshape(self.shape)
+
+    def _hessian(self, W):
+        if is_exact_matrix(W):
+            return self._hess.xreplace(self._subs(W)).applyfunc(sympy.expand)
+        n = self.shape[0] * self.shape[1]
+        return np.array(self._numeric()[2](list(np.ravel(W))), dtype=float).reshape(n, n)
+
+    def describe(self):
+        return f"polynomial loss {self.expr}"
+
+    def __repr__(self):
+        return f"PolynomialLoss({self.expr}, W={self.symbols.tolist()})"
+
+    def _latex(self, printer=None):
+        return rf"\ell(W) = {sympy.latex(self.expr)}"
+
+    def _repr_latex_(self):
+        return f"${self._latex()}$"
+
+    def to_dict(self):
+        """Plain-data description (JSON-ready)."""
+        return {"type": "polynomial", "expr": str(self.expr), "symbols": [str(s) for s in self.symbols]}

@@ -1,0 +1,347 @@
+"""Linear networks: widths, the symbolic parameterization μ_d and its differential.
+
+A linear network with widths ``d = (d_0, ..., d_h)`` (input first) has weights
+``θ = (W_1, ..., W_h)``, ``W_i`` of shape ``d_i × d_{i-1}``, and end-to-end map
+``μ_d(θ) = W_h ⋯ W_1`` whose image is the determinantal variety ``M_r`` of
+``d_h × d_0`` matrices of rank at most ``r = min_i d_i`` (TKB2020).
+
+Vectorisation convention: matrices are flattened row-major (``vec(A)[a*n+b] =
+A[a, b]``) and ``θ`` is the concatenation ``vec(W_1), ..., vec(W_h)``.  With it
+``vec(A X B) = (A ⊗ Bᵀ) vec(X)``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from functools import cached_property
+
+import numpy as np
+import sympy
+
+from ._matrix import DEFAULT_TOL, as_matrix, is_exact_matrix, rank
+from .exceptions import InputTypeError, ProblemTooLargeError, ShapeError, WidthsError
+
+__all__ = ["LinearNetwork", "MAX_WIDTH", "MAX_SYMBOLIC_PARAMS"]
+
+#: Largest accepted width; anything bigger is rejected as a likely mistake.
+MAX_WIDTH = 10**6
+#: Largest number of parameters for which symbolic weight matrices are built.
+MAX_SYMBOLIC_PARAMS = 20_000
+
+
+def _validate_widths(widths):
+    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__iter__"):
+        raise WidthsError(f"widths must be a sequence of positive integers (d_0, ..., d_h); received {widths!r}")
+    ws = list(widths)
+    if len(ws) < 2:
+        raise WidthsError(f"widths must have at least two entries (d_0, ..., d_h); received {ws!r}")
+    out = []
+    for k, w in enumerate(ws):
+        if isinstance(w, (bool, np.bool_)):
+            raise WidthsError(f"widths[{k}] is the bool {w!r}; expected a positive integer")
+        if isinstance(w, sympy.Integer):
+            w = int(w)
+        if not isinstance(w, (numbers.Integral, np.integer)):
+            raise WidthsError(f"widths[{k}] is {w!r} of type {type(w).__name__}; expected a positive integer")
+        w = int(w)
+        if w < 1:
+            raise WidthsError(f"widths[{k}] is {w}; expected a positive integer")
+        if w > MAX_WIDTH:
+            raise WidthsError(f"widths[{k}] is {w}; expected at most {MAX_WIDTH}")
+        out.append(w)
+    return tuple(out)
+
+
+class LinearNetwork:
+    """A fully connected linear network ``x ↦ W_h ⋯ W_1 x``.
+
+    Parameters
+    ----------
+    widths : sequence of int
+        ``(d_0, d_1, ..., d_h)``, input width first, ``h >= 1``.
+    symbol : str, default ``"w"``
+        Prefix of the symbolic weights: entry ``(a, b)`` of ``W_i`` is the
+        symbol ``{symbol}{i}_{a+1}_{b+1}``.
+
+    Examples
+    --------
+    >>> net = LinearNetwork((3, 2, 3))
+    >>> net.depth, net.bottleneck, net.is_filling, net.num_params
+    (2, 2, False, 12)
+    >>> net.functional_space
+    DeterminantalVariety(rows=3, cols=3, rank=2)
+    >>> net.end_to_end([[[1, 0, 0], [0, 1, 0]], [[1, 0], [0, 1], [0, 0]]])
+    Matrix([
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 0]])
+    """
+
+    def __init__(self, widths, symbol: str = "w"):
+        self._widths = _validate_widths(widths)
+        if not isinstance(symbol, str) or not symbol.isidentifier():
+            raise InputTypeError(f"symbol must be an identifier string; received {symbol!r}")
+        self._symbol = symbol
+
+    # -- basic data -----------------------------------------------------------
+    @property
+    def widths(self):
+        """The widths ``(d_0, ..., d_h)``."""
+        return self._widths
+
+    @property
+    def depth(self) -> int:
+        """The number ``h`` of weight matrices."""
+        return len(self._widths) - 1
+
+    @property
+    def bottleneck(self) -> int:
+        """``r = min_i d_i``, the largest rank of ``μ_d(θ)`` (TKB2020)."""
+        return min(self._widths)
+
+    @property
+    def is_filling(self) -> bool:
+        """True iff ``r = min(d_0, d_h)``: the functional space is all matrices (TKB2020)."""
+        return self.bottleneck == min(self._widths[0], self._widths[-1])
+
+    @property
+    def num_params(self) -> int:
+        """``d_θ = Σ d_i d_{i-1}``."""
+        w = self._widths
+        return sum(w[i] * w[i - 1] for i in range(1, len(w)))
+
+    @property
+    def shapes(self):
+        """Shapes ``(d_i, d_{i-1})`` of ``W_1, ..., W_h``."""
+        w = self._widths
+        return tuple((w[i], w[i - 1]) for i in range(1, len(w)))
+
+    @cached_property
+    def functional_space(self):
+        """The determinantal variety ``M_r`` of ``d_h × d_0`` matrices of rank ≤ r."""
+        from .variety import DeterminantalVariety
+
+        return DeterminantalVariety(self._widths[-1], self._widths[0], self.bottleneck)
+
+    def __repr__(self):
+        return f"LinearNetwork(widths={self._widths})"
+
+    def __eq__(self, other):
+        return isinstance(other, LinearNetwork) and other._widths == self._widths
+
+    def __hash__(self):
+        return hash(("LinearNetwork", self._widths))
+
+    def _latex(self, printer=None):
+        ws = ", ".join(str(w) for w in self._widths)
+        return (rf"\mu_d:\ (W_1,\dots,W_{{{self.depth}}}) \mapsto W_{{{self.depth}}}\cdots W_1,"
+                rf"\quad d = ({ws}),\ r = {self.bottleneck}")
+
+    def _repr_latex_(self):
+        return f"${self._latex()}$"
+
+    def to_dict(self):
+        """Plain-data description (JSON-ready)."""
+        return {"widths": list(self._widths), "depth": self.depth, "bottleneck": self.bottleneck,
+                "is_filling": self.is_filling, "num_params": self.num_params}
+
+    # -- the symbolic parameterization ---------------------------------------
+    def _check_symbolic_size(self):
+        if self.num_params > MAX_SYMBOLIC_PARAMS:
+            raise ProblemTooLargeError(
+                f"symbolic weights for widths {self._widths} need {self.num_params} symbols; expected at most "
+                f"{MAX_SYMBOLIC_PARAMS}. Pass numeric weights (numpy arrays) to use the numeric path"
+            )
+
+    @cached_property
+    def weights(self):
+        """Tuple of sympy matrices of symbols ``(W_1, ..., W_h)``: the parameterization."""
+        self._check_symbolic_size()
+        out = []
+        for i, (rows, cols) in enumerate(self.shapes, start=1):
+            out.append(sympy.Matrix(rows, cols, lambda a, b, i=i: sympy.Symbol(f"{self._symbol}{i}_{a + 1}_{b + 1}")))
+        return tuple(out)
+
+    @property
+    def parameters(self):
+        """Flat tuple of the weight symbols in θ order (row-major, layer by layer)."""
+        return tuple(s for W in self.weights for s in W)
+
+    # -- points θ ------------------------------------------------------------
+    def validate_theta(self, theta, exact=None, name="theta"):
+        """Check shapes and entries of ``θ = (W_1, ..., W_h)``; return converted matrices.
+
+        Exact input gives sympy matrices, floats give float64 arrays (all
+        layers the same kind).  ``exact=True`` rejects floats.
+
+        Examples
+        --------
+        >>> LinearNetwork((1, 1, 1)).validate_theta([[[2]], [[3]]])
+        (Matrix([[2]]), Matrix([[3]]))
+        """
+        if isinstance(theta, (str, bytes)) or not hasattr(theta, "__len__"):
+            raise ShapeError(f"{name} must be a sequence of {self.depth} weight matrices for widths {self._widths}; "
+                             f"received {type(theta).__name__}")
+        if isinstance(theta, np.ndarray) and theta.dtype != object:
+            raise ShapeError(f"{name} must be a sequence of {self.depth} weight matrices for widths {self._widths}; "
+                             f"received one array of shape {theta.shape}")
+        if len(theta) != self.depth:
+            raise ShapeError(f"{name} has {len(theta)} weight matrices; expected {self.depth} for widths {self._widths}")
+        mats = []
+        for i, (W, shape) in enumerate(zip(theta, self.shapes), start=1):
+            try:
+                M = as_matrix(W, f"{name}[{i - 1}] (W_{i})", exact=exact)
+            except ShapeError:
+                raise
+            if tuple(M.shape) != shape:
+                raise ShapeError(f"{name}[{i - 1}] (W_{i}) has shape {tuple(M.shape)}; expected {shape} "
+                                 f"for widths {self._widths}")
+            mats.append(M)
+        kinds = {is_exact_matrix(M) for M in mats}
+        if len(kinds) > 1 and exact is None:
+            mats = [np.array(M.evalf(), dtype=float) if is_exact_matrix(M) else M for M in mats]
+        return tuple(mats)
+
+    @staticmethod
+    def _product(mats, rows, exact):
+        """Product ``mats[-1] ⋯ mats[0]``; identity of size ``rows`` when empty."""
+        if not mats:
+            return sympy.eye(rows) if exact else np.eye(rows)
+        P = mats[0]
+        for M in mats[1:]:
+            P = M * P if exact else M @ P
+        return P
+
+    def end_to_end(self, theta=None):
+        """``μ_d(θ) = W_h ⋯ W_1``: symbolic when ``theta`` is None, else its value.
+
+        Examples
+        --------
+        >>> LinearNetwork((1, 1, 1)).end_to_end()
+        Matrix([[w1_1_1*w2_1_1]])
+        """
+        mats = self.weights if theta is None else self.validate_theta(theta)
+        exact = is_exact_matrix(mats[0])
+        P = self._product(list(mats), self._widths[0], exact)
+        return sympy.expand(P) if theta is None else P
+
+    def partial_products(self, theta):
+        """Pairs ``(W_{>i}, W_{<i})`` for ``i = 1..h``.
+
+        ``W_{>i} = W_h ⋯ W_{i+1}`` (identity for i = h) and ``W_{<i} =
+        W_{i-1} ⋯ W_1`` (identity for i = 1).  Computed with ``2h`` matrix
+        products (prefix and suffix products), never more.
+
+        Examples
+        --------
+        >>> net = LinearNetwork((1, 1, 1))
+        >>> net.partial_products([[[2]], [[3]]])
+        ((Matrix([[3]]), Matrix([[1]])), (Matrix([[1]]), Matrix([[2]])))
+        """
+        mats = self.validate_theta(theta)
+        return self._partial_products(mats)
+
+    def _partial_products(self, mats):
+        exact = is_exact_matrix(mats[0])
+        h, w = self.depth, self._widths
+        eye = (lambda n: sympy.eye(n)) if exact else (lambda n: np.eye(n))
+        mul = (lambda A, B: A * B) if exact else (lambda A, B: A @ B)
+        right = [eye(w[0])]  # right[i-1] = W_{<i}
+        for i in range(1, h):
+            right.append(mul(mats[i - 1], right[-1]))
+        left = [eye(w[h])] * h  # left[i-1] = W_{>i}
+        for i in range(h - 1, 0, -1):
+            left[i - 1] = mul(left[i], mats[i])
+        return tuple((left[i], right[i]) for i in range(h))
+
+    # -- the differential ----------------------------------------------------
+    def differential(self, theta=None):
+        """Jacobian of ``vec(μ_d)`` with respect to θ (row-major vec), shape ``(d_h d_0) × d_θ``.
+
+        Symbolic when ``theta`` is None; otherwise the exact (or float) matrix
+        built block-wise from ``dμ(θ)(Δ) = Σ_i W_{>i} Δ_i W_{<i}``, i.e. the
+        blocks ``W_{>i} ⊗ W_{<i}ᵀ``.
+
+        Examples
+        --------
+        >>> LinearNetwork((1, 1, 1)).differential([[[2]], [[3]]])
+        Matrix([[3, 2]])
+        """
+        if theta is None:
+            P = self.end_to_end()
+            return sympy.Matrix(list(P)).jacobian(sympy.Matrix(self.parameters))
+        mats = self.validate_theta(theta)
+        blocks = [self._kron(L, R.T) for L, R in self._partial_products(mats)]
+        if is_exact_matrix(mats[0]):
+            return sympy.Matrix.hstack(*blocks)
+        return np.hstack(blocks)
+
+    @staticmethod
+    def _kron(A, B):
+        if is_exact_matrix(A):
+            rows = []
+            for a in range(A.rows):
+                rows.append(sympy.Matrix.hstack(*[A[a, b] * B for b in range(A.cols)]))
+            return sympy.Matrix.vstack(*rows)
+        return np.kron(A, B)
+
+    def differential_rank(self, theta, tol: float = DEFAULT_TOL) -> int:
+        """Rank of ``dμ(θ)`` by the closed form (TKB2020; THEORY §1).
+
+        ``rank dμ(θ) = Σ_j rk(W_{>j}) · (rk(W_{<j}) − rk(W_{<j+1}))`` with
+        ``rk(W_{<h+1}) := 0``.  Exact for exact θ; numeric (SVD, relative
+        tolerance ``tol``) for float θ.  Never forms the Jacobian.
+
+        Examples
+        --------
+        >>> net = LinearNetwork((2, 1, 2))
+        >>> net.differential_rank([[[0, 1]], [[0], [1]]])
+        3
+        >>> net.differential_rank([[[0, 0]], [[0], [0]]])
+        0
+        """
+        mats = self.validate_theta(theta)
+        pp = self._partial_products(mats)
+        return self._rank_formula(mats, pp, tol)
+
+    def _rank_formula(self, mats, pp, tol):
+        h = self.depth
+        rk_left = [rank(L, tol) for L, _ in pp]
+        rk_right = [rank(R, tol) for _, R in pp]
+        rk_right.append(0)  # rk(W_{<h+1}) := 0 by convention of the formula
+        total = 0
+        for j in range(h):
+            total += rk_left[j] * (rk_right[j] - rk_right[j + 1])
+        return total
+
+    @property
+    def max_differential_rank(self) -> int:
+        """``dim M_r = r (d_0 + d_h − r)``, the largest possible rank of dμ."""
+        return self.functional_space.dim
+
+    def has_maximal_rank_differential(self, theta, tol: float = DEFAULT_TOL) -> bool:
+        """Whether ``rank dμ(θ) = dim M_r`` (TKB2020).
+
+        Decided by the criterion of THEORY §1 (non-filling: ``rk W̄ = r``;
+        filling: for every hidden layer i, ``rk W_{>i} = d_h`` or
+        ``rk W_{≤i} = d_0``), which the tests check against
+        :meth:`differential_rank`.
+
+        Examples
+        --------
+        >>> LinearNetwork((2, 1, 2)).has_maximal_rank_differential([[[0, 1]], [[0], [1]]])
+        True
+        """
+        mats = self.validate_theta(theta)
+        pp = self._partial_products(mats)
+        w, h = self._widths, self.depth
+        exact = is_exact_matrix(mats[0])
+        if not self.is_filling:
+            Wbar = mats[-1] * pp[-1][1] if exact else mats[-1] @ pp[-1][1]
+            return rank(Wbar, tol) == self.bottleneck
+        for i in range(1, h):  # hidden layers 1..h-1
+            left_i = pp[i - 1][0]  # W_{>i}
+            upto_i = pp[i][1]  # W_{≤i} = W_{<i+1}
+            if not (rank(left_i, tol) == w[h] or rank(upto_i, tol) == w[0]):
+                return False
+        return True
