@@ -161,6 +161,9 @@ def classify(network, loss, theta, tol: float = DEFAULT_TOL) -> CriticalPointRep
     >>> classify(LinearNetwork((1, 1, 1)), QuadraticLoss([[1]]), [[[0]], [[1]]]).is_critical
     False
     """
+    if getattr(loss, "acts_on_parameters", False):
+        # losses that are not functions of W̄ alone (e.g. weight decay) classify themselves
+        return loss.classify(network, theta, tol=tol)
     mats, pp, Wbar, exact = _prepare(network, loss, theta)
     r = network.bottleneck
     G = loss.gradient(Wbar)

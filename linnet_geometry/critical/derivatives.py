@@ -54,6 +54,8 @@ def parameter_gradient(network, loss, theta):
     >>> parameter_gradient(LinearNetwork((1, 1, 1)), QuadraticLoss([[1]]), [[[1]], [[0]]])
     (Matrix([[0]]), Matrix([[-2]]))
     """
+    if getattr(loss, "acts_on_parameters", False):
+        return loss.parameter_gradient(network, theta)
     mats, pp, Wbar, exact = _prepare(network, loss, theta)
     return _gradients(pp, loss.gradient(Wbar), exact)
 
@@ -85,6 +87,8 @@ def parameter_hessian(network, loss, theta):
         raise ProblemTooLargeError(
             f"a dense Hessian for widths {network.widths} has {network.num_params}^2 entries; expected at most "
             f"{MAX_DENSE_HESSIAN} parameters. Use closed-form criteria (classify does so when the Hessian is too big)")
+    if getattr(loss, "acts_on_parameters", False):
+        return loss.parameter_hessian(network, theta)
     mats, pp, Wbar, exact = _prepare(network, loss, theta)
     G = loss.gradient(Wbar)
     Hl = loss.hessian(Wbar)

@@ -543,6 +543,7 @@ class CriticalLocus:
                                           self._index(choice), self._family_dim(sizes, choice), sp))
         return tuple(out)
 
+    @cached_property
     def graph(self):
         """The critical-subspace graph (see :func:`linnet_geometry.graph.critical_graph`)."""
         from ..graph import critical_graph
