@@ -13,7 +13,7 @@ Examples
 ...     LinearNetwork([3])
 ... except WidthsError as err:
 ...     print(err)
-widths must have at least two entries (d_0, ..., d_h); received [3]
+widths: expected at least two entries (d_0, ..., d_h); received [3]
 >>> issubclass(WidthsError, ValueError)
 True
 """

@@ -31,10 +31,10 @@ MAX_SYMBOLIC_PARAMS = 20_000
 
 def _validate_widths(widths):
     if isinstance(widths, (str, bytes)) or not hasattr(widths, "__iter__"):
-        raise WidthsError(f"widths must be a sequence of positive integers (d_0, ..., d_h); received {widths!r}")
+        raise WidthsError(f"widths: expected a sequence of positive integers (d_0, ..., d_h); received {widths!r}")
     ws = list(widths)
     if len(ws) < 2:
-        raise WidthsError(f"widths must have at least two entries (d_0, ..., d_h); received {ws!r}")
+        raise WidthsError(f"widths: expected at least two entries (d_0, ..., d_h); received {ws!r}")
     out = []
     for k, w in enumerate(ws):
         if isinstance(w, (bool, np.bool_)):
