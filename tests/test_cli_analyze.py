@@ -40,7 +40,7 @@ def test_files_and_data(tmp_path, capsys):
     (["analyze", "--target", "1 2; 3"], "rows have different lengths"),
     (["analyze", "--widths", "2,1,2", "--target", "1 2 3; 4 5 6"], "expected (2, 2)"),
     (["analyze", "--data", "1 2; 2 4", "1 1"], "singular"),
-    (["analyze", "--target", "nan 1 0; 0 1 0; 0 0 1"], "NaN"),
+    (["analyze", "--target", "nan 1 0; 0 1 0; 0 0 1"], "nan"),
 ])
 def test_bad_input_exit_2_one_line(argv, needle, capsys):
     assert main(argv) == 2
