@@ -52,7 +52,7 @@ def critical_value_polynomial(network, loss, symbol=None):
     only_t = [g for g in G.exprs if g.free_symbols <= {t}]
     if not only_t:
         raise ArithmeticError("elimination left no polynomial in t: the critical values are not finite")
-    return sympy.factor_terms(only_t[0]).as_expr() if len(only_t) == 1 else only_t[0]
+    return sympy.expand(only_t[0])
 
 
 def ideal_dimension(polys, gens):

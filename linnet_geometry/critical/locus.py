@@ -51,7 +51,7 @@ def fiber_dimension(widths, s: int) -> int:
     Examples
     --------
     >>> fiber_dimension((2, 1, 2), 1), fiber_dimension((1, 1, 1), 0), fiber_dimension((2, 2, 2), 0)
-    (1, 1, 4)
+    (1, 1, 5)
     """
     widths = tuple(widths)
     if s > min(widths) or s < 0:
