@@ -306,8 +306,9 @@ class LinearNetwork:
 
     def _rank_formula(self, mats, pp, tol):
         h = self.depth
-        rk_left = [rank(L, tol) for L, _ in pp]
-        rk_right = [rank(R, tol) for _, R in pp]
+        # W_{>h} and W_{<1} are identities: their ranks are known
+        rk_left = [rank(L, tol) for L, _ in pp[:-1]] + [self._widths[h]]
+        rk_right = [self._widths[0]] + [rank(R, tol) for _, R in pp[1:]]
         rk_right.append(0)  # rk(W_{<h+1}) := 0 by convention of the formula
         total = 0
         for j in range(h):
