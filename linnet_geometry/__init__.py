@@ -11,7 +11,7 @@ from . import exceptions
 from .exceptions import LinnetError
 from .network import LinearNetwork
 from .variety import DeterminantalVariety
-from .losses import Loss, QuadraticLoss, PolynomialLoss
+from .losses import Loss, QuadraticLoss, PolynomialLoss, WeightedQuadraticLoss, MatrixSensingLoss
 from .critical import (
     CriticalLocus,
     CriticalPointReport,
@@ -28,6 +28,7 @@ from .critical import (
 __all__ = [
     "__version__", "exceptions", "LinnetError",
     "LinearNetwork", "DeterminantalVariety", "Loss", "QuadraticLoss", "PolynomialLoss",
+    "WeightedQuadraticLoss", "MatrixSensingLoss",
     "critical_locus", "CriticalLocus", "CriticalStratum", "FunctionSpacePoint", "classify",
     "CriticalPointReport", "parameter_gradient", "parameter_hessian", "fiber_dimension",
     "DegenerateDataWarning",

@@ -13,9 +13,9 @@ import numpy as np
 import sympy
 
 from ._matrix import as_matrix, is_exact_matrix, rank
-from .exceptions import InputTypeError, ShapeError, SingularDataError
+from .exceptions import DegenerateDataError, InputTypeError, ShapeError, SingularDataError
 
-__all__ = ["Loss", "QuadraticLoss", "PolynomialLoss"]
+__all__ = ["Loss", "QuadraticLoss", "PolynomialLoss", "WeightedQuadraticLoss", "MatrixSensingLoss"]
 
 
 def _to_float(M):
@@ -300,3 +300,213 @@ class PolynomialLoss(Loss):
     def to_dict(self):
         """Plain-data description (JSON-ready)."""
         return {"type": "polynomial", "expr": str(self.expr), "symbols": [str(s) for s in self.symbols]}
+
+
+def _str_rows(M):
+    return [[str(x) for x in row] for row in M.tolist()]
+
+
+class WeightedQuadraticLoss(Loss):
+    """Entrywise weighted squared distance ``ℓ(W) = Σ_ij w_ij (W_ij − U_ij)²``.
+
+    Parameters
+    ----------
+    target : matrix
+        ``U``.
+    weights : matrix
+        ``(w_ij)`` of the shape of ``U``, entrywise positive.  Unit weights
+        give :class:`QuadraticLoss`; generic weights break unitary invariance,
+        so no closed form for the critical points exists and non-filling
+        architectures can have bad local minima (TKB2020).  For generic
+        weights the number of complex critical points on a determinantal
+        variety is its weighted ED degree (DHOST2016).
+
+    Exact target and weights keep every computation exact; a float in either
+    selects the numeric path.
+
+    Examples
+    --------
+    >>> loss = WeightedQuadraticLoss([[1, 0], [0, 1]], [[1, 2], [3, 4]])
+    >>> loss.value([[0, 0], [0, 0]])
+    5
+    >>> loss.gradient([[0, 1], [0, 0]])
+    Matrix([
+    [-2, 4],
+    [ 0, -8]])
+    >>> loss.hessian([[0, 0], [0, 0]]).diagonal()
+    Matrix([[2, 4, 6, 8]])
+    """
+
+    is_convex = True
+
+    def __init__(self, target, weights):
+        U = as_matrix(target, "target")
+        w = as_matrix(weights, "weights", shape=tuple(U.shape))
+        exact = is_exact_matrix(U) and is_exact_matrix(w)
+        if not exact:
+            U, w = _to_float(U), _to_float(w)
+        rows, cols = U.shape
+        for i in range(rows):
+            for j in range(cols):
+                if not (w[i, j] > 0):
+                    raise DegenerateDataError(
+                        f"weights: expected entrywise positive weights; received w[{i},{j}] = {w[i, j]}")
+        self.target = U
+        self.weights = w
+        self.shape = (rows, cols)
+
+    @property
+    def is_exact(self):
+        return is_exact_matrix(self.target)
+
+    def _diff(self, W):
+        if is_exact_matrix(W):
+            return W - self.target
+        return W - _to_float(self.target)
+
+    def _value(self, W):
+        D = self._diff(W)
+        if is_exact_matrix(W):
+            return sum(w * d**2 for w, d in zip(self.weights, D))
+        return float(np.sum(_to_float(self.weights) * D * D))
+
+    def _gradient(self, W):
+        D = self._diff(W)
+        if is_exact_matrix(W):
+            return 2 * self.weights.multiply_elementwise(D)
+        return 2 * _to_float(self.weights) * D
+
+    def _hessian(self, W):
+        if is_exact_matrix(W):
+            return 2 * sympy.diag(*list(self.weights))
+        return 2 * np.diag(np.ravel(_to_float(self.weights)))
+
+    def describe(self):
+        return "weighted squared distance sum_ij w_ij (W_ij - U_ij)^2"
+
+    def __repr__(self):
+        return f"WeightedQuadraticLoss(target={self.target.tolist()}, weights={self.weights.tolist()})"
+
+    def _latex(self, printer=None):
+        U = self.target if self.is_exact else sympy.Matrix(self.target)
+        w = self.weights if self.is_exact else sympy.Matrix(self.weights)
+        return (rf"\ell(W) = \sum_{{i,j}} w_{{ij}} (W_{{ij}} - U_{{ij}})^2,\quad U = {sympy.latex(U)},"
+                rf"\quad w = {sympy.latex(w)}")
+
+    def _repr_latex_(self):
+        return f"${self._latex()}$"
+
+    def to_dict(self):
+        """Plain-data description (JSON-ready)."""
+        return {"type": "weighted", "description": self.describe(),
+                "target": _str_rows(self.target), "weights": _str_rows(self.weights)}
+
+
+class MatrixSensingLoss(Loss):
+    """Matrix sensing ``ℓ(W) = Σ_k (⟨A_k, W⟩ − b_k)²`` with ``⟨A, W⟩ = tr(Aᵀ W)``.
+
+    Parameters
+    ----------
+    measurements : sequence of matrices
+        ``A_1, …, A_K``, all of one shape (the shape of ``W``).
+    values : sequence of numbers
+        ``b_1, …, b_K``.
+
+    ℓ is a convex quadratic (its Hessian ``2 Σ_k vec(A_k) vec(A_k)ᵀ`` is
+    positive semidefinite), strictly convex iff the ``A_k`` span all matrices.
+
+    Examples
+    --------
+    >>> loss = MatrixSensingLoss([[[1, 0], [0, 0]], [[0, 1], [1, 0]]], [1, 2])
+    >>> loss.value([[1, 1], [1, 0]])
+    0
+    >>> loss.gradient([[0, 0], [0, 0]])
+    Matrix([
+    [-2, -4],
+    [-4,  0]])
+    """
+
+    is_convex = True
+
+    def __init__(self, measurements, values):
+        if isinstance(measurements, (str, bytes)) or not hasattr(measurements, "__len__"):
+            raise InputTypeError(
+                f"measurements: expected a sequence of matrices A_k; received {type(measurements).__name__}")
+        if isinstance(measurements, np.ndarray) and measurements.ndim == 2:
+            raise InputTypeError(
+                f"measurements: expected a sequence of matrices A_k; received one 2-D array of shape {measurements.shape}")
+        if len(measurements) == 0:
+            raise ShapeError("measurements: expected at least one matrix A_k; received an empty sequence")
+        A = [as_matrix(a, f"measurements[{k}]") for k, a in enumerate(measurements)]
+        shape = tuple(A[0].shape)
+        for k, a in enumerate(A):
+            if tuple(a.shape) != shape:
+                raise ShapeError(f"measurements[{k}] has shape {tuple(a.shape)}; expected {shape} (the shape of A_0)")
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+            raise InputTypeError(f"values: expected a sequence of numbers b_k; received {type(values).__name__}")
+        if len(values) != len(A):
+            raise ShapeError(f"values: expected {len(A)} numbers (one per measurement); received {len(values)}")
+        b = as_matrix([list(values)], "values")
+        exact = is_exact_matrix(b) and all(is_exact_matrix(a) for a in A)
+        if not exact:
+            A = [_to_float(a) for a in A]
+            b = _to_float(b)
+        self.measurements = A
+        self.values = b
+        self.shape = shape
+
+    @property
+    def is_exact(self):
+        return is_exact_matrix(self.values)
+
+    def _residuals(self, W):
+        if is_exact_matrix(W):
+            return [sum(x * y for x, y in zip(a, W)) - bk for a, bk in zip(self.measurements, self.values)]
+        return [float(np.sum(_to_float(a) * W)) - float(bk)
+                for a, bk in zip(self.measurements, np.ravel(_to_float(self.values)))]
+
+    def _value(self, W):
+        r = self._residuals(W)
+        return sum(x**2 for x in r) if is_exact_matrix(W) else float(sum(x * x for x in r))
+
+    def _gradient(self, W):
+        r = self._residuals(W)
+        if is_exact_matrix(W):
+            G = sympy.zeros(*self.shape)
+            for rk, a in zip(r, self.measurements):
+                G += 2 * rk * a
+            return G
+        return sum(2 * rk * _to_float(a) for rk, a in zip(r, self.measurements))
+
+    def _hessian(self, W):
+        n = self.shape[0] * self.shape[1]
+        if is_exact_matrix(W):
+            H = sympy.zeros(n, n)
+            for a in self.measurements:
+                v = sympy.Matrix(n, 1, list(a))
+                H += 2 * v * v.T
+            return H
+        H = np.zeros((n, n))
+        for a in self.measurements:
+            v = np.ravel(_to_float(a))
+            H += 2 * np.outer(v, v)
+        return H
+
+    def describe(self):
+        return f"matrix sensing sum_k (<A_k, W> - b_k)^2 with {len(self.measurements)} measurements"
+
+    def __repr__(self):
+        return (f"MatrixSensingLoss(measurements={[a.tolist() for a in self.measurements]}, "
+                f"values={self.values.tolist()[0]})")
+
+    def _latex(self, printer=None):
+        return rf"\ell(W) = \sum_{{k=1}}^{{{len(self.measurements)}}} (\langle A_k, W\rangle - b_k)^2"
+
+    def _repr_latex_(self):
+        return f"${self._latex()}$"
+
+    def to_dict(self):
+        """Plain-data description (JSON-ready)."""
+        return {"type": "matrix_sensing", "description": self.describe(),
+                "measurements": [_str_rows(a) for a in self.measurements],
+                "values": [str(x) for x in self.values.tolist()[0]]}
