@@ -1,0 +1,1474 @@
+"""Weight decay: the critical points of regularized linear networks, counted exactly.
+
+The regularized loss of a linear network with widths ``d = (d_0, …, d_h)`` on
+data ``X`` (``d_0 × N``) and ``Y`` (``d_h × N``) is
+
+``L(θ) = ½ ‖W̄ X − Y‖_F² + ½ Σ_i Σ_ab λ^{(i)}_ab (W_i)_ab²``,  ``W̄ = W_h ⋯ W_1``.
+
+It is not a function of ``W̄`` alone, so the pure/spurious picture of TKB2020
+does not apply; its critical points are the zeros of the *gradient system*
+
+``∇_{W_i} L = W_{>i}ᵀ (W̄X − Y) Xᵀ W_{<i}ᵀ + Λ_i ∘ W_i = 0``  (``i = 1..h``),
+
+``d_θ`` polynomial equations of degree ``2h − 1`` in the ``d_θ`` weights.
+With generic entry-wise weights ``λ`` the continuous symmetries of the network
+are broken and the critical points are isolated (MCTH2022); with ``λ = 0`` or
+a uniform ``λ`` and a hidden width ≥ 2 the orthogonal symmetry
+``(W_i, W_{i+1}) ↦ (Q W_i, W_{i+1} Qᵀ)`` survives and the critical set has
+positive-dimensional components.
+
+Keys: ``MCTH2022`` — D. Mehta, T. Chen, T. Tang, J. D. Hauenstein, *The loss
+surface of deep linear networks viewed through the algebraic geometry lens*,
+IEEE TPAMI 44 (2022), arXiv:1810.07716; ``BH2023`` — A. Bharadwaj, S. Hoşten,
+*Complex critical points of deep linear neural networks*, arXiv:2301.12651.
+(Neither key is in :mod:`linnet_geometry.references` yet.)
+
+Routes
+------
+* **Exact (Gröbner).** :func:`parameter_critical_points` computes a reduced
+  grevlex Gröbner basis of the gradient ideal, by default over the prime field
+  ``GF(p)``, ``p = 2^31 − 1`` (:data:`DEFAULT_PRIME`; ``prime=None`` works over
+  ``QQ``).  The Krull dimension comes from the leading-monomial ideal; when it
+  is 0 the number of complex critical points counted with multiplicity is the
+  number of standard monomials.  Multiplication matrices on the standard
+  monomials give the number of distinct points (degree of the squarefree part
+  of the characteristic polynomial of a random linear form) and the number
+  with all coordinates nonzero (the same for the element ``u·∏ w``).  Working
+  modulo ``p`` is exact for the reduction of the data modulo ``p``; it equals
+  the count over ``QQ`` for all but finitely many ("unlucky") primes, which is
+  an assumption the report states.
+* **Numerical (homotopy).** :func:`solve_homotopy`: total-degree homotopy
+  ``H(x, t) = (1 − t) F(x) + γ t G(x)``, ``G_i = x_i^{deg F_i} − 1``, random
+  complex ``γ`` (the gamma trick), RK4 predictor, Newton corrector, adaptive
+  steps, divergence cut-off, endpoint Newton refinement and deduplication,
+  vectorised over all paths in numpy.  :func:`solve_phc` runs PHCpack's
+  blackbox solver (``phc -b``) when it is installed.
+* **Real points.** The real homotopy endpoints are refined by Newton's method
+  and certified by the Krawczyk test in exact rational interval arithmetic
+  (a unique real zero in a stated box); the Hessian inertia is certified on
+  the same box by Weyl's inequality.  The list of real points is known to be
+  complete when the homotopy found as many distinct points as the Gröbner
+  count.
+
+Worked theorem (one hidden neuron, one data point)
+--------------------------------------------------
+For widths ``(d_x, 1, d_y)``, one data point ``(x, y)`` and generic positive
+weights, the number of complex critical points is ``1 + 4 d_y`` (cf. BH2023,
+who bound this count; the proof below is the library's).
+
+*Proof.*  Write ``W_1 = a`` (a row), ``W_2 = b`` (a column), ``s = a·x``,
+``λ_j`` the weights of ``a`` and ``μ_k`` those of ``b``.  The equations are
+``(bᵀ(bs − y)) x_j + λ_j a_j = 0`` and ``(b_k s − y_k) s + μ_k b_k = 0``.  If
+``s² + μ_k = 0`` the second gives ``y_k s = 0``, impossible for generic data
+unless ``s = 0``; so ``b_k = y_k s / (s² + μ_k)`` and
+``a_j = −c x_j / λ_j`` with ``c = bᵀ(bs − y) = −s Σ_k y_k² μ_k / (s² + μ_k)²``.
+Substituting in ``s = a·x`` gives ``s = κ s Σ_k y_k² μ_k / (s² + μ_k)²`` with
+``κ = Σ_j x_j² / λ_j``.  Either ``s = 0`` — then ``a = 0, b = 0``: one point —
+or ``u = s²`` is a root of the degree-``2 d_y`` polynomial
+``∏_k (u + μ_k)² − κ Σ_k y_k² μ_k ∏_{j≠k} (u + μ_j)²``, which for generic data
+has ``2 d_y`` distinct nonzero simple roots; each gives two values ``s = ±√u``
+and each ``s`` determines ``(a, b)`` uniquely (and ``s = a·x`` recovers ``s``),
+so there are ``4 d_y`` more points, all simple.  Total ``1 + 4 d_y``, of which
+``4 d_y`` have all coordinates nonzero (``c ≠ 0``, ``x_j ≠ 0``, ``y_k ≠ 0``).
+The count does not depend on ``d_x``.  ∎
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import random
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+
+import numpy as np
+import sympy
+from sympy.polys.domains import GF, QQ
+from sympy.polys.groebnertools import groebner as _groebner
+from sympy.polys.orderings import grevlex
+from sympy.polys.rings import ring as _ring
+
+from ._matrix import DEFAULT_TOL, as_matrix, inertia as _inertia, is_exact_matrix, rank
+from .critical.classify import CriticalPointReport, Fact
+from .critical.derivatives import _gradients, parameter_hessian as _core_hessian
+from .exceptions import (
+    BackendNotFoundError,
+    ExactInputRequiredError,
+    InputTypeError,
+    ProblemTooLargeError,
+    ShapeError,
+)
+from .losses import Loss, QuadraticLoss
+from .network import LinearNetwork
+
+__all__ = [
+    "RegularizedLoss",
+    "parameter_critical_points",
+    "ParameterCriticalPoints",
+    "RealCriticalPoint",
+    "HomotopyResult",
+    "solve_homotopy",
+    "solve_phc",
+    "random_regularized_loss",
+    "gradient_system",
+    "DEFAULT_PRIME",
+    "MAX_GROEBNER_PARAMS",
+    "MAX_HOMOTOPY_PATHS",
+]
+
+#: The prime of the modular Gröbner route (the Mersenne prime 2^31 − 1).
+DEFAULT_PRIME = 2147483647
+#: Largest number of weights for which a Gröbner basis is attempted.
+MAX_GROEBNER_PARAMS = 12
+#: Largest Bézout number (number of paths) of the total-degree homotopy.
+MAX_HOMOTOPY_PATHS = 20000
+#: Largest number of standard monomials for which multiplication matrices are built.
+MAX_QUOTIENT_DIM = 3000
+
+
+# ----------------------------------------------------------------------------
+# the loss
+# ----------------------------------------------------------------------------
+class _HalfLeastSquares(Loss):
+    """``ℓ(W) = ½ ‖W X − Y‖_F²`` as a :class:`Loss` on ``W̄`` (no invertibility of ``XXᵀ`` needed)."""
+
+    is_convex = True
+
+    def __init__(self, X, Y):
+        self.X, self.Y = X, Y
+        self.shape = (Y.rows, X.rows)
+        self._XXt = X * X.T
+        self._float = (np.array(X.evalf(30).tolist(), dtype=float), np.array(Y.evalf(30).tolist(), dtype=float))
+
+    @property
+    def is_exact(self):
+        return True
+
+    def _value(self, W):
+        if is_exact_matrix(W):
+            return sum(r**2 for r in (W * self.X - self.Y)) / 2
+        X, Y = self._float
+        R = W @ X - Y
+        return float(np.sum(R * R)) / 2
+
+    def _gradient(self, W):
+        if is_exact_matrix(W):
+            return (W * self.X - self.Y) * self.X.T
+        X, Y = self._float
+        return (W @ X - Y) @ X.T
+
+    def _hessian(self, W):
+        m = self.shape[0]
+        if is_exact_matrix(W):
+            return sympy.diag(*([self._XXt] * m))
+        X, _ = self._float
+        return np.kron(np.eye(m), X @ X.T)
+
+
+def _rational(x, name):
+    if isinstance(x, (bool, np.bool_)) or isinstance(x, str):
+        raise InputTypeError(f"{name} is {x!r}; expected a nonnegative exact number")
+    if isinstance(x, (float, np.floating)):
+        raise ExactInputRequiredError(f"{name} is the float {x!r}; expected an exact number (int, Fraction, "
+                                      "sympy.Rational)")
+    try:
+        v = sympy.nsimplify(x) if isinstance(x, sympy.Basic) else sympy.Rational(x)
+    except (TypeError, ValueError, sympy.SympifyError):
+        raise InputTypeError(f"{name} is {x!r} of type {type(x).__name__}; expected a nonnegative rational") from None
+    if not v.is_Rational:
+        raise InputTypeError(f"{name} is {x!r}; expected a nonnegative rational")
+    if v < 0:
+        raise ValueError(f"{name} is {v}; expected a nonnegative rational")
+    return v
+
+
+class RegularizedLoss:
+    """Least squares on ``W̄`` plus weight decay: ``L(θ) = ½‖W̄X − Y‖² + ½ Σ_i λ_i ∘ W_i²``.
+
+    A loss *on parameters*: ``acts_on_parameters = True``, so
+    :func:`~linnet_geometry.classify`, :func:`~linnet_geometry.parameter_gradient`
+    and :func:`~linnet_geometry.parameter_hessian` delegate to the methods of
+    the same names.
+
+    Parameters
+    ----------
+    data_loss : QuadraticLoss or tuple ``(X, Y)``
+        The data term.  **½ convention:** the data term is always
+        ``½ ‖W̄ X − Y‖_F²``, i.e. *half* of the value of the
+        :class:`QuadraticLoss` ``‖W̄ X − Y‖_F²``
+        (``QuadraticLoss.from_data(X, Y)``); a target-form
+        ``QuadraticLoss(U)`` is read as ``X = I, Y = U``.  A pair ``(X, Y)`` is
+        accepted directly (``X`` is ``d_0 × N``; ``XXᵀ`` may be singular, e.g.
+        one data point).  Data must be exact.
+    weights : "generic", number, or sequence
+        ``λ``: ``"generic"`` draws, for each network it is used with, random
+        positive rationals ``p/q`` (``1 ≤ p, q ≤ 97``) from ``seed``; a single
+        nonnegative rational is a uniform ``λ`` (``0`` means no
+        regularization); a sequence has one entry per layer, each a
+        nonnegative rational (uniform on that layer) or a matrix of the shape
+        of ``W_i``.
+    seed : int, default 0
+        Seed of the generic weights.
+
+    Notes
+    -----
+    ``classify`` reports ``kind=None``: the pure/spurious dichotomy of TKB2020
+    is about losses that factor through ``W̄``, which weight decay does not.
+    The role comes from the Hessian inertia alone: ``"strict_saddle"`` (both
+    signs), ``"local_min"`` (positive definite; a strict local minimum),
+    ``"local_max"`` (negative definite), ``"global_min"`` only when ``L(θ) = 0``
+    (as ``L ≥ 0``), else ``"undetermined"`` (singular semidefinite Hessian).
+    :func:`parameter_critical_points` upgrades the least-valued local minimum
+    to ``"global_min"`` when it has certified that it found every real
+    critical point (``L`` is coercive for ``λ > 0``, so its minimum is a
+    critical point).
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, classify
+    >>> net = LinearNetwork((1, 1, 1))
+    >>> loss = RegularizedLoss(([[1]], [[2]]), [1, 1])
+    >>> loss.value(net, [[[1]], [[1]]])
+    3/2
+    >>> loss.parameter_gradient(net, [[[1]], [[1]]])
+    (Matrix([[0]]), Matrix([[0]]))
+    >>> rep = classify(net, loss, [[[1]], [[1]]])
+    >>> rep.is_critical, rep.kind, rep.role, rep.hessian_inertia
+    (True, None, 'local_min', (2, 0, 0))
+    >>> classify(net, loss, [[[0]], [[0]]]).role
+    'strict_saddle'
+    """
+
+    acts_on_parameters = True
+    is_convex = False
+
+    def __init__(self, data_loss, weights="generic", *, seed: int = 0):
+        if isinstance(data_loss, QuadraticLoss):
+            if not data_loss.is_exact:
+                raise ExactInputRequiredError("data_loss has float data; expected exact data (int, Fraction, "
+                                              "sympy.Rational)")
+            if data_loss.data is not None:
+                X, Y = data_loss.data
+            else:
+                U = data_loss.target
+                X, Y = sympy.eye(U.cols), U
+        elif isinstance(data_loss, (tuple, list)) and len(data_loss) == 2:
+            X = as_matrix(data_loss[0], "X", exact=True)
+            Y = as_matrix(data_loss[1], "Y", exact=True)
+        else:
+            raise InputTypeError(f"data_loss: expected a QuadraticLoss or a pair (X, Y); received "
+                                 f"{type(data_loss).__name__}")
+        if X.cols != Y.cols:
+            raise ShapeError(f"X has {X.cols} samples (columns) and Y has {Y.cols}; expected the same number")
+        self.X, self.Y = X, Y
+        self.shape = (Y.rows, X.rows)
+        self._half = _HalfLeastSquares(X, Y)
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise InputTypeError(f"seed: expected an int; received {seed!r}")
+        self.seed = int(seed)
+        if isinstance(weights, str):
+            if weights != "generic":
+                raise ValueError(f"weights: expected 'generic', a nonnegative rational or one entry per layer; "
+                                 f"received the string {weights!r}")
+            self._spec = ("generic", None)
+        elif isinstance(weights, (list, tuple)):
+            self._spec = ("layers", tuple(weights))
+        else:
+            self._spec = ("uniform", _rational(weights, "weights"))
+        self._cache = {}
+
+    # -- weights --------------------------------------------------------------
+    @property
+    def is_exact(self):
+        return True
+
+    @property
+    def regularization(self) -> str:
+        """``"generic"``, ``"uniform"``, ``"none"`` or ``"per-layer"``."""
+        kind, val = self._spec
+        if kind == "uniform":
+            return "none" if val == 0 else "uniform"
+        return "generic" if kind == "generic" else "per-layer"
+
+    def layer_weights(self, network):
+        """The weight matrices ``(Λ_1, …, Λ_h)`` (exact, shapes of ``W_i``) for ``network``.
+
+        Examples
+        --------
+        >>> RegularizedLoss(([[1]], [[1]]), [2, [[3]]]).layer_weights(LinearNetwork((1, 1, 1)))
+        (Matrix([[2]]), Matrix([[3]]))
+        """
+        self._check_network(network)
+        key = network.widths
+        if key in self._cache:
+            return self._cache[key]
+        kind, val = self._spec
+        out = []
+        if kind == "generic":
+            rng = random.Random(f"linnet-regularized-{self.seed}")
+            for rows, cols in network.shapes:
+                out.append(sympy.Matrix(rows, cols, lambda a, b: sympy.Rational(rng.randint(1, 97),
+                                                                                rng.randint(1, 97))))
+        elif kind == "uniform":
+            out = [sympy.Matrix(rows, cols, lambda a, b: val) for rows, cols in network.shapes]
+        else:
+            if len(val) != network.depth:
+                raise ShapeError(f"weights has {len(val)} entries; expected one per layer ({network.depth}) for "
+                                 f"widths {network.widths}")
+            for i, (w, shape) in enumerate(zip(val, network.shapes), start=1):
+                if isinstance(w, (list, tuple, np.ndarray, sympy.MatrixBase)):
+                    M = as_matrix(w, f"weights[{i - 1}] (Λ_{i})", exact=True)
+                    if tuple(M.shape) != shape:
+                        raise ShapeError(f"weights[{i - 1}] (Λ_{i}) has shape {tuple(M.shape)}; expected {shape} "
+                                         f"for widths {network.widths}")
+                    for x in M:
+                        _rational(x, f"weights[{i - 1}] entry")
+                    out.append(M)
+                else:
+                    v = _rational(w, f"weights[{i - 1}]")
+                    out.append(sympy.Matrix(shape[0], shape[1], lambda a, b: v))
+        out = tuple(out)
+        self._cache[key] = out
+        return out
+
+    def _check_network(self, network):
+        if not isinstance(network, LinearNetwork):
+            raise InputTypeError(f"network: expected a LinearNetwork; received {type(network).__name__}")
+        want = (network.widths[-1], network.widths[0])
+        if self.shape != want:
+            raise ShapeError(f"the data term acts on matrices of shape {self.shape}; expected {want} (d_h × d_0) "
+                             f"for widths {network.widths}")
+
+    # -- value and derivatives -------------------------------------------------
+    def _mats(self, network, theta):
+        self._check_network(network)
+        mats = network.validate_theta(theta)
+        return mats, is_exact_matrix(mats[0])
+
+    def value(self, network, theta):
+        """``L(θ)``, exact for exact θ."""
+        mats, exact = self._mats(network, theta)
+        Wbar = network._product(list(mats), network.widths[0], exact)
+        lam = self.layer_weights(network)
+        if exact:
+            reg = sum(l * w**2 for L_, W in zip(lam, mats) for l, w in zip(L_, W)) / 2
+            return self._half._value(Wbar) + reg
+        reg = sum(float(np.sum(np.array(L_.evalf(30).tolist(), dtype=float) * W * W)) for L_, W in zip(lam, mats))
+        return self._half._value(Wbar) + reg / 2
+
+    def parameter_gradient(self, network, theta):
+        """``(∇_{W_1} L, …, ∇_{W_h} L)``: ``W_{>i}ᵀ (W̄X − Y) Xᵀ W_{<i}ᵀ + Λ_i ∘ W_i``."""
+        mats, exact = self._mats(network, theta)
+        pp = network._partial_products(mats)
+        Wbar = mats[-1] * pp[-1][1] if exact else mats[-1] @ pp[-1][1]
+        grads = _gradients(pp, self._half._gradient(Wbar), exact)
+        lam = self.layer_weights(network)
+        if exact:
+            return tuple(g + L_.multiply_elementwise(W) for g, L_, W in zip(grads, lam, mats))
+        return tuple(g + np.array(L_.evalf(30).tolist(), dtype=float) * W for g, L_, W in zip(grads, lam, mats))
+
+    def parameter_hessian(self, network, theta):
+        """Hessian of L at θ (θ order of :class:`LinearNetwork`): data Hessian plus ``diag(λ)``."""
+        mats, exact = self._mats(network, theta)
+        H = _core_hessian(network, self._half, mats)
+        diag = [l for L_ in self.layer_weights(network) for l in L_]
+        if exact:
+            return H + sympy.diag(*diag)
+        return H + np.diag(np.array([float(l) for l in diag]))
+
+    def classify(self, network, theta, tol: float = DEFAULT_TOL) -> CriticalPointReport:
+        """Classify θ by the exact (or, for float θ, tolerance-based) Hessian inertia.
+
+        ``kind`` is ``None`` (see the class Notes); ``role`` is one of
+        ``"global_min"``, ``"local_min"``, ``"local_max"``,
+        ``"strict_saddle"``, ``"undetermined"`` for critical points.
+        """
+        mats, exact = self._mats(network, theta)
+        pp = network._partial_products(mats)
+        Wbar = mats[-1] * pp[-1][1] if exact else mats[-1] @ pp[-1][1]
+        grads = self.parameter_gradient(network, mats)
+        value = self.value(network, mats)
+        if exact:
+            gnorm = float(sympy.sqrt(sum(x**2 for g in grads for x in g)).evalf(20))
+            critical = all(x == 0 for g in grads for x in g)
+        else:
+            gnorm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
+            scale = max(1.0, float(np.sqrt(sum(float(np.sum(W * W)) for W in mats))))
+            critical = gnorm <= tol * 10 * scale**(2 * network.depth)
+        common = dict(value=value, end_to_end_rank=rank(Wbar, tol),
+                      differential_rank=network._rank_formula(mats, pp, tol), bottleneck=network.bottleneck,
+                      gradient_norm=gnorm, exact=exact, tol=None if exact else tol)
+        facts = [Fact("weight decay: L is not a function of W̄ alone, so pure/spurious does not apply (kind=None)",
+                      ("MCTH2022",))]
+        if not critical:
+            facts.append(Fact(f"∇L(θ) ≠ 0 (‖∇L‖ = {gnorm:.3g})"))
+            return CriticalPointReport(False, None, None, hessian_inertia=None, certificate=tuple(facts), **common)
+        facts.append(Fact("∇L(θ) = 0 " + ("exactly" if exact else f"within tolerance ({gnorm:.2e})")))
+        H = self.parameter_hessian(network, mats)
+        inert = _inertia(H, tol)
+        if inert is None:
+            facts.append(Fact("the signs of the Hessian's characteristic polynomial could not be decided"))
+            return CriticalPointReport(True, None, "undetermined", hessian_inertia=None, certificate=tuple(facts),
+                                       **common)
+        how = "exact: Descartes' rule on the characteristic polynomial" if exact else f"eigenvalues, tol {tol:g}"
+        facts.append(Fact(f"Hessian inertia (+, −, 0) = {inert} ({how})"))
+        role = _role_from_inertia(inert, value, exact, facts)
+        return CriticalPointReport(True, None, role, hessian_inertia=inert, certificate=tuple(facts), **common)
+
+    def describe(self):
+        return (f"½‖W̄X − Y‖² on {self.X.cols} sample(s) + ½ Σ λ∘W_i² ({self.regularization} λ"
+                + (f", seed {self.seed})" if self.regularization == "generic" else ")"))
+
+    def __repr__(self):
+        kind, val = self._spec
+        w = {"generic": "'generic'", "uniform": str(val)}.get(kind, repr(val))
+        return f"RegularizedLoss(X: {tuple(self.X.shape)}, Y: {tuple(self.Y.shape)}, weights={w}, seed={self.seed})"
+
+    def to_dict(self):
+        """Plain-data description (JSON-ready)."""
+        return {"type": "regularized", "description": self.describe(), "regularization": self.regularization,
+                "seed": self.seed, "X": [[str(x) for x in row] for row in self.X.tolist()],
+                "Y": [[str(x) for x in row] for row in self.Y.tolist()]}
+
+
+def _role_from_inertia(inert, value, exact, facts):
+    pos, neg, zero = inert
+    is_zero_value = (value == 0) if exact else abs(float(value)) == 0.0
+    if is_zero_value and neg == 0:
+        facts.append(Fact("L ≥ 0 everywhere and L(θ) = 0 ⇒ global minimum"))
+        return "global_min"
+    if pos > 0 and neg > 0:
+        facts.append(Fact("the Hessian has eigenvalues of both signs ⇒ strict saddle"))
+        return "strict_saddle"
+    if neg == 0 and zero == 0:
+        facts.append(Fact("Hessian positive definite ⇒ strict local minimum"))
+        return "local_min"
+    if pos == 0 and zero == 0:
+        facts.append(Fact("Hessian negative definite ⇒ strict local maximum"))
+        return "local_max"
+    facts.append(Fact("singular semidefinite Hessian: the second-order test is inconclusive"))
+    return "undetermined"
+
+
+def random_regularized_loss(widths, samples: int = 1, seed: int = 0, regularization="generic"):
+    """``(network, loss)`` with random exact data: ``X, Y`` entries ``±p/q`` with ``1 ≤ p, q ≤ 9``.
+
+    ``regularization`` is ``"generic"`` (weights from the same seed),
+    ``"uniform"`` (``λ = 1``), ``"none"`` (``λ = 0``) or anything
+    :class:`RegularizedLoss` accepts as ``weights``.
+
+    Examples
+    --------
+    >>> net, loss = random_regularized_loss((2, 1, 2), samples=1, seed=3)
+    >>> net, loss.X.shape, loss.regularization
+    (LinearNetwork(widths=(2, 1, 2)), (2, 1), 'generic')
+    """
+    network = LinearNetwork(widths)
+    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
+        raise InputTypeError(f"samples: expected a positive int; received {samples!r}")
+    rng = random.Random(f"linnet-data-{seed}")
+
+    def entry(a, b):
+        return sympy.Rational(rng.choice([-1, 1]) * rng.randint(1, 9), rng.randint(1, 9))
+
+    X = sympy.Matrix(network.widths[0], int(samples), entry)
+    Y = sympy.Matrix(network.widths[-1], int(samples), entry)
+    weights = {"uniform": 1, "none": 0}.get(regularization, regularization) if isinstance(regularization, str) \
+        else regularization
+    if isinstance(weights, str) and weights != "generic":
+        raise ValueError(f"regularization: expected 'generic', 'uniform' or 'none'; received {regularization!r}")
+    return network, RegularizedLoss((X, Y), weights, seed=seed)
+
+
+# ----------------------------------------------------------------------------
+# the gradient system as polynomials
+# ----------------------------------------------------------------------------
+def _check_loss(network, loss):
+    if not isinstance(network, LinearNetwork):
+        raise InputTypeError(f"network: expected a LinearNetwork; received {type(network).__name__}")
+    if not isinstance(loss, RegularizedLoss):
+        raise InputTypeError(f"loss: expected a RegularizedLoss; received {type(loss).__name__}")
+    loss._check_network(network)
+
+
+def gradient_system(network, loss):
+    """The gradient equations as polynomials over ``QQ`` in the weights, in θ order.
+
+    Returns ``(ring, polys)`` with ``ring`` a sympy ``PolyRing`` (grevlex) whose
+    generators are named like :attr:`LinearNetwork.parameters`.
+
+    Examples
+    --------
+    >>> R, F = gradient_system(LinearNetwork((1, 1, 1)), RegularizedLoss(([[1]], [[2]]), [1, 3]))
+    >>> F
+    [w1_1_1*w2_1_1**2 + w1_1_1 - 2*w2_1_1, w1_1_1**2*w2_1_1 - 2*w1_1_1 + 3*w2_1_1]
+    """
+    _check_loss(network, loss)
+    names = [str(s) for s in network.parameters]
+    R, *gens = _ring(names, QQ, grevlex)
+    k = 0
+    mats = []
+    for rows, cols in network.shapes:
+        mats.append([[gens[k + a * cols + b] for b in range(cols)] for a in range(rows)])
+        k += rows * cols
+
+    def mul(A, B):
+        return [[sum((A[i][t] * B[t][j] for t in range(len(B))), R.zero) for j in range(len(B[0]))]
+                for i in range(len(A))]
+
+    def T(A):
+        return [list(r) for r in zip(*A)]
+
+    def eye(n):
+        return [[R.one if i == j else R.zero for j in range(n)] for i in range(n)]
+
+    X = [[R(QQ(int(x.p), int(x.q))) for x in row] for row in loss.X.tolist()]
+    Y = [[R(QQ(int(x.p), int(x.q))) for x in row] for row in loss.Y.tolist()]
+    h, w = network.depth, network.widths
+    right = [eye(w[0])]
+    for i in range(1, h):
+        right.append(mul(mats[i - 1], right[-1]))
+    left = [eye(w[h])] * h
+    for i in range(h - 1, 0, -1):
+        left[i - 1] = mul(left[i], mats[i])
+    Wbar = mul(mats[-1], right[-1])
+    E = mul(Wbar, X)
+    E = [[E[i][j] - Y[i][j] for j in range(len(E[0]))] for i in range(len(E))]
+    G = mul(E, T(X))
+    lam = loss.layer_weights(network)
+    polys = []
+    for i in range(h):
+        gi = mul(mul(T(left[i]), G), T(right[i]))
+        L_ = lam[i]
+        for a in range(len(gi)):
+            for b in range(len(gi[0])):
+                l = L_[a, b]
+                polys.append(gi[a][b] + R(QQ(int(l.p), int(l.q))) * mats[i][a][b])
+    return R, polys
+
+
+# ----------------------------------------------------------------------------
+# exact route: Gröbner basis, dimension, standard monomials, multiplication matrices
+# ----------------------------------------------------------------------------
+def _to_prime_field(R, polys, prime):
+    Rp, *_ = _ring([str(g) for g in R.gens], GF(prime), grevlex)
+    out = []
+    for f in polys:
+        d = {}
+        for m, c in f.items():
+            num, den = int(c.numerator), int(c.denominator)
+            if den % prime == 0:
+                raise ValueError(f"the prime {prime} divides a denominator of the data ({den}); expected a prime "
+                                 "not dividing any denominator — choose another prime")
+            d[m] = Rp.domain(num * pow(den, -1, prime) % prime)
+        out.append(Rp.from_dict(d))
+    return Rp, out
+
+
+def _krull_dimension(leading, n):
+    """Dimension of ``K[x]/in(I)``: largest set of variables containing no leading monomial's support."""
+    supports = [frozenset(i for i, e in enumerate(m) if e) for m in leading]
+    if any(not s for s in supports):
+        return -1  # the ideal is the whole ring: no critical point
+    for size in range(n, -1, -1):
+        for S in itertools.combinations(range(n), size):
+            S = frozenset(S)
+            if not any(s <= S for s in supports):
+                return size
+    return 0
+
+
+def _standard_monomials(leading, n, limit):
+    """Monomials outside the leading-monomial ideal (zero-dimensional case), in increasing degree."""
+    def divisible(m):
+        return any(all(a >= b for a, b in zip(m, l)) for l in leading)
+
+    out, frontier, seen = [], [tuple([0] * n)], set()
+    while frontier:
+        nxt = []
+        for m in frontier:
+            if m in seen or divisible(m):
+                continue
+            seen.add(m)
+            out.append(m)
+            if len(out) > limit:
+                return None
+            for i in range(n):
+                mm = list(m)
+                mm[i] += 1
+                nxt.append(tuple(mm))
+        frontier = nxt
+    return out
+
+
+def _matmul_mod(A, B, p):
+    """``A @ B mod p`` for int64 matrices with entries in ``[0, p)``, ``p < 2^31``, without overflow."""
+    lo = A & 0xFFFF
+    hi = A >> 16
+    return (((hi @ B) % p) * 65536 + (lo @ B)) % p
+
+
+def _charpoly_mod(M, p):
+    """Characteristic polynomial (monic, highest degree first) of ``M`` over ``GF(p)``: Hessenberg + recurrence."""
+    A = np.array(M, dtype=np.int64) % p
+    n = A.shape[0]
+    for m in range(1, n - 1):
+        piv = None
+        for i in range(m, n):
+            if A[i, m - 1] != 0:
+                piv = i
+                break
+        if piv is None:
+            continue
+        if piv != m:
+            A[[piv, m], :] = A[[m, piv], :]
+            A[:, [piv, m]] = A[:, [m, piv]]
+        inv = pow(int(A[m, m - 1]), -1, p)
+        for i in range(m + 1, n):
+            if A[i, m - 1] == 0:
+                continue
+            u = int(A[i, m - 1]) * inv % p
+            A[i, :] = (A[i, :] - u * A[m, :]) % p
+            A[:, m] = (A[:, m] + u * A[:, i]) % p
+    # recurrence on the Hessenberg matrix: p_k(x) = (x − a_kk) p_{k−1} − Σ ...
+    polys = [[1]]
+    for k in range(n):
+        pk = [0] + polys[k]  # x * p_{k}  (coefficients lowest degree first)
+        pk = [(c - A[k, k] * (polys[k][i] if i < len(polys[k]) else 0)) % p for i, c in enumerate(pk)]
+        t = 1
+        for i in range(k - 1, -1, -1):
+            t = t * int(A[i + 1, i]) % p
+            if t == 0:
+                break
+            coef = t * int(A[i, k]) % p
+            for j, c in enumerate(polys[i]):
+                pk[j] = (pk[j] - coef * c) % p
+        polys.append(pk)
+    return [int(c) for c in reversed(polys[n])]
+
+
+def _root_structure(coeffs, p):
+    """``(distinct, multiplicities)`` of the roots of a polynomial over ``GF(p)`` (algebraic closure)."""
+    x = sympy.Symbol("x")
+    P = sympy.Poly(coeffs, x, modulus=p)
+    mults = []
+    for fac, k in P.sqf_list()[1]:
+        mults.extend([k] * fac.degree())
+    return len(mults), sorted(mults, reverse=True)
+
+
+class _Quotient:
+    """``GF(p)[x]/I`` for a zero-dimensional ``I``: standard monomials and multiplication matrices."""
+
+    def __init__(self, Rp, G, basis, p):
+        self.p, self.R, self.G, self.basis = p, Rp, G, basis
+        self.index = {m: i for i, m in enumerate(basis)}
+        self.n = len(Rp.gens)
+        self._mult = {}
+
+    def mult(self, j):
+        if j not in self._mult:
+            D = len(self.basis)
+            M = np.zeros((D, D), dtype=np.int64)
+            gen = self.R.gens[j]
+            for c, m in enumerate(self.basis):
+                mm = list(m)
+                mm[j] += 1
+                mm = tuple(mm)
+                if mm in self.index:
+                    M[self.index[mm], c] = 1
+                    continue
+                r = self.R.from_dict({m: self.R.domain.one}) * gen
+                for mon, coef in r.rem(self.G).items():
+                    M[self.index[mon], c] = int(coef) % self.p
+            self._mult[j] = M
+        return self._mult[j]
+
+    def linear_form(self, coeffs):
+        M = np.zeros((len(self.basis),) * 2, dtype=np.int64)
+        for j, c in enumerate(coeffs):
+            M = (M + c * self.mult(j)) % self.p
+        return M
+
+
+# ----------------------------------------------------------------------------
+# the numerical routes
+# ----------------------------------------------------------------------------
+class _NumericSystem:
+    """A square polynomial system with vectorised evaluation of F and its Jacobian (complex)."""
+
+    def __init__(self, exponents, coefficients):
+        # exponents[i], coefficients[i]: terms of F_i
+        n = len(exponents)
+        self.n = n
+        self.degrees = [int(max(sum(e) for e in E)) if len(E) else 0 for E in exponents]
+        monos = {}
+
+        def idx(m):
+            if m not in monos:
+                monos[m] = len(monos)
+            return monos[m]
+
+        F_terms, J_terms = [], []
+        for i in range(n):
+            for e, c in zip(exponents[i], coefficients[i]):
+                F_terms.append((idx(tuple(e)), i, c))
+                for j in range(n):
+                    if e[j]:
+                        d = list(e)
+                        d[j] -= 1
+                        J_terms.append((idx(tuple(d)), i * n + j, c * e[j]))
+        T = len(monos)
+        self.E = np.zeros((T, n), dtype=np.int64)
+        for m, k in monos.items():
+            self.E[k] = m
+        self.CF = np.zeros((T, n), dtype=complex)
+        for k, i, c in F_terms:
+            self.CF[k, i] += c
+        self.CJ = np.zeros((T, n * n), dtype=complex)
+        for k, ij, c in J_terms:
+            self.CJ[k, ij] += c
+        self.K = int(self.E.max()) if T else 0
+
+    def monomials(self, X):
+        P = X.shape[0]
+        V = np.ones((P, self.E.shape[0]), dtype=complex)
+        for j in range(self.n):
+            pw = X[:, j:j + 1] ** np.arange(self.K + 1)[None, :]
+            V *= pw[:, self.E[:, j]]
+        return V
+
+    def eval(self, X):
+        V = self.monomials(X)
+        return V @ self.CF, (V @ self.CJ).reshape(-1, self.n, self.n)
+
+    @classmethod
+    def from_ring(cls, polys, n):
+        exps, coefs = [], []
+        for f in polys:
+            items = list(f.items())
+            exps.append([m for m, _ in items])
+            coefs.append([complex(float(Fraction(int(c.numerator), int(c.denominator)))) for _, c in items])
+        return cls(exps, coefs)
+
+
+@dataclass(frozen=True)
+class HomotopyResult:
+    """Solutions of a square polynomial system found by a numerical solver.
+
+    Attributes
+    ----------
+    solver : str
+        ``"homotopy"`` (this module's total-degree homotopy) or ``"phc"``.
+    paths : int
+        Number of paths tracked (Bézout number for the total-degree homotopy).
+    solutions : numpy.ndarray
+        Distinct finite nonsingular solutions, complex, shape ``(count, n)``.
+    count : int
+        ``len(solutions)``.
+    real_count : int
+        Solutions with ``max |Im| ≤ 1e-8 (1 + ‖x‖)``.
+    singular : int
+        Finite endpoints whose Jacobian is numerically singular (not in ``count``).
+    diverged, failed : int
+        Paths cut off as going to infinity, and paths that failed (step too small / too many steps).
+    seconds : float
+    """
+
+    solver: str
+    paths: int
+    solutions: np.ndarray = field(repr=False)
+    count: int
+    real_count: int
+    singular: int
+    diverged: int
+    failed: int
+    seconds: float
+
+    def to_dict(self):
+        return {"solver": self.solver, "paths": self.paths, "count": self.count, "real_count": self.real_count,
+                "singular": self.singular, "diverged": self.diverged, "failed": self.failed,
+                "seconds": round(self.seconds, 3)}
+
+
+def _dedupe(points, tol=1e-6):
+    out = []
+    for x in points:
+        scale = 1 + np.linalg.norm(x)
+        if all(np.linalg.norm(x - y) > tol * scale for y in out):
+            out.append(x)
+    return out
+
+
+def _refine_endpoints(system, X, iters=8):
+    for _ in range(iters):
+        F, J = system.eval(X)
+        try:
+            dx = np.linalg.solve(J, F[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            dx = np.array([np.linalg.lstsq(j, f, rcond=None)[0] for j, f in zip(J, F)])
+        X = X - dx
+    F, J = system.eval(X)
+    return X, F, J
+
+
+def _finalize(system, X, solver, paths, diverged, failed, t0):
+    sols, singular = [], 0
+    if len(X):
+        X, F, J = _refine_endpoints(system, X)
+        for x, f, j in zip(X, F, J):
+            if not np.all(np.isfinite(x)):
+                continue
+            scale = 1 + np.linalg.norm(x)
+            if np.linalg.norm(f) > 1e-8 * scale**3:
+                continue
+            if np.linalg.cond(j) > 1e10:
+                singular += 1
+                continue
+            sols.append(x)
+    sols = _dedupe(sols)
+    arr = np.array(sols, dtype=complex).reshape(-1, system.n)
+    real = int(sum(1 for x in arr if np.max(np.abs(x.imag)) <= 1e-8 * (1 + np.linalg.norm(x))))
+    return HomotopyResult(solver, paths, arr, len(arr), real, singular, diverged, failed, time.perf_counter() - t0)
+
+
+def solve_homotopy(system_or_polys, n=None, *, seed: int = 0, max_paths: int = MAX_HOMOTOPY_PATHS,
+                   divergence: float = 1e7, max_rounds: int = 4000) -> HomotopyResult:
+    """Total-degree homotopy continuation (gamma trick), vectorised over all paths.
+
+    ``H(x, t) = (1 − t) F(x) + γ t G(x)`` with ``G_i = x_i^{d_i} − 1``
+    (``d_i = deg F_i``) and ``γ`` a random unit complex number, tracked from
+    the ``∏ d_i`` roots of ``G`` at ``t = 1`` to ``t = 0`` with an RK4
+    predictor, a three-step Newton corrector and adaptive step size.  Paths
+    with ``‖x‖ > divergence`` are cut off as going to infinity.  Endpoints are
+    refined by Newton's method on ``F``; only finite nonsingular endpoints
+    (residual ≤ 1e-8, Jacobian condition ≤ 1e10) are kept and deduplicated.
+    For a system whose zeros are all nonsingular, the count equals the number
+    of complex zeros with probability one (for γ outside a finite set of
+    arcs), barring path jumping — which is why the library compares it with
+    the Gröbner count.
+
+    Parameters
+    ----------
+    system_or_polys : list of sympy ``PolyElement`` (over QQ) or ``_NumericSystem``
+    seed : int
+        Seed of γ.
+
+    Examples
+    --------
+    >>> R, F = gradient_system(LinearNetwork((1, 1, 1)), RegularizedLoss(([[1]], [[2]]), [1, 3]))
+    >>> res = solve_homotopy(F)
+    >>> res.paths, res.count
+    (9, 5)
+    """
+    t0 = time.perf_counter()
+    system = system_or_polys if isinstance(system_or_polys, _NumericSystem) else \
+        _NumericSystem.from_ring(system_or_polys, n)
+    n = system.n
+    degs = system.degrees
+    paths = int(np.prod(degs))
+    if paths > max_paths:
+        raise ProblemTooLargeError(f"the total-degree homotopy needs {paths} paths (degrees {degs}); expected at most "
+                                   f"{max_paths}")
+    rng = np.random.default_rng(seed)
+    gamma = np.exp(2j * np.pi * rng.random())
+    roots = [np.exp(2j * np.pi * np.arange(d) / d) * np.exp(0j) for d in degs]
+    X = np.array(list(itertools.product(*roots)), dtype=complex).reshape(-1, n)
+    P = X.shape[0]
+    dvec = np.array(degs)
+
+    def H_parts(Xs, ts):
+        F, JF = system.eval(Xs)
+        G = Xs ** dvec[None, :] - 1
+        JG = np.zeros_like(JF)
+        idx = np.arange(n)
+        JG[:, idx, idx] = dvec[None, :] * Xs ** (dvec[None, :] - 1)
+        tt = ts[:, None]
+        H = (1 - tt) * F + gamma * tt * G
+        Hx = (1 - tt)[..., None] * JF + gamma * tt[..., None] * JG
+        Ht = -F + gamma * G
+        return H, Hx, Ht
+
+    def velocity(Xs, ts):
+        _, Hx, Ht = H_parts(Xs, ts)
+        return -_solve(Hx, Ht)
+
+    t = np.ones(P)
+    dt = np.full(P, 0.02)
+    status = np.zeros(P, dtype=int)  # 0 active, 1 done, 2 diverged, 3 failed
+    successes = np.zeros(P, dtype=int)
+    for _ in range(max_rounds):
+        act = np.where(status == 0)[0]
+        if act.size == 0:
+            break
+        x0, t0_ = X[act], t[act]
+        h = np.minimum(dt[act], t0_)
+        k1 = velocity(x0, t0_)
+        k2 = velocity(x0 - 0.5 * h[:, None] * k1, t0_ - 0.5 * h)
+        k3 = velocity(x0 - 0.5 * h[:, None] * k2, t0_ - 0.5 * h)
+        k4 = velocity(x0 - h[:, None] * k3, t0_ - h)
+        t1 = t0_ - h
+        x1 = x0 - (h / 6)[:, None] * (k1 + 2 * k2 + 2 * k3 + k4)
+        ok = np.all(np.isfinite(x1), axis=1)
+        first = None
+        for it in range(3):
+            Hv, Hx, _ = H_parts(np.where(ok[:, None], x1, x0), t1)
+            dx = _solve(Hx, Hv)
+            dx[~np.isfinite(dx).all(axis=1)] = np.inf
+            x1 = x1 - dx
+            nrm = np.linalg.norm(dx, axis=1)
+            if first is None:
+                first = nrm
+        scale = 1 + np.linalg.norm(np.where(np.isfinite(x1), x1, 0), axis=1)
+        ok &= np.isfinite(nrm) & (nrm <= 1e-9 * scale) & (first <= 1e-3 * scale)
+        acc = act[ok]
+        X[acc] = x1[ok]
+        t[acc] = t1[ok]
+        successes[acc] += 1
+        grow = acc[successes[acc] >= 3]
+        dt[grow] = np.minimum(dt[grow] * 2, 0.1)
+        successes[grow] = 0
+        rej = act[~ok]
+        dt[rej] /= 2
+        successes[rej] = 0
+        status[acc[t[acc] <= 0]] = 1
+        big = act[np.linalg.norm(X[act], axis=1) > divergence]
+        status[big[status[big] == 0]] = 2
+        status[rej[dt[rej] < 1e-13]] = 3
+    status[status == 0] = 3
+    done = X[status == 1]
+    return _finalize(system, done, "homotopy", paths, int(np.sum(status == 2)), int(np.sum(status == 3)), t0)
+
+
+def _solve(A, b):
+    try:
+        return np.linalg.solve(A, b[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        out = np.full(b.shape, np.inf, dtype=complex)
+        for k in range(A.shape[0]):
+            try:
+                out[k] = np.linalg.solve(A[k], b[k])
+            except np.linalg.LinAlgError:
+                pass
+        return out
+
+
+def _phc_poly(f, names):
+    terms = []
+    for m, c in f.items():
+        cf = float(Fraction(int(c.numerator), int(c.denominator)))
+        mon = "*".join(f"{names[j]}^{e}" if e > 1 else names[j] for j, e in enumerate(m) if e)
+        terms.append(f"{cf:+.17e}" + (f"*{mon}" if mon else ""))
+    return " ".join(terms) + ";"
+
+
+def solve_phc(polys, *, timeout: float = 600.0) -> HomotopyResult:
+    """PHCpack's blackbox solver (``phc -b``) on the system; parses its solution list.
+
+    Raises :class:`BackendNotFoundError` when ``phc`` is not on the PATH.
+    The count is that of distinct finite regular solutions after this
+    module's own Newton refinement and deduplication.
+    """
+    exe = shutil.which("phc")
+    if exe is None:
+        raise BackendNotFoundError("phc (PHCpack) not found on PATH; expected the Debian package phcpack")
+    t0 = time.perf_counter()
+    n = len(polys)
+    names = [f"x{j + 1}" for j in range(n)]
+    text = f"{n}\n" + "\n".join(_phc_poly(f, names) for f in polys) + "\n"
+    with tempfile.TemporaryDirectory(prefix="linnet-phc-") as tmp:
+        src, out = os.path.join(tmp, "sys.phc"), os.path.join(tmp, "sys.out")
+        with open(src, "w", encoding="ascii") as fh:
+            fh.write(text)
+        try:
+            subprocess.run([exe, "-b", src, out], cwd=tmp, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise ProblemTooLargeError(f"phc -b did not finish within {timeout} s") from None
+        with open(out, encoding="ascii", errors="replace") as fh:
+            content = fh.read()
+    paths = None
+    m = re.search(r"total degree\s*:\s*(\d+)", content)
+    if m:
+        paths = int(m.group(1))
+    section = content.rsplit("THE SOLUTIONS", 1)[-1]
+    pts = []
+    for block in section.split("solution ")[1:]:
+        coords = re.findall(r"^\s*(x\d+)\s*:\s*(\S+)\s+(\S+)", block, re.M)
+        if len(coords) != n:
+            continue
+        val = dict((k, complex(float(a.replace("E", "e")), float(b.replace("E", "e")))) for k, a, b in coords)
+        pts.append([val[nm] for nm in names])
+    system = _NumericSystem.from_ring(polys, n)
+    X = np.array(pts, dtype=complex).reshape(-1, n)
+    return _finalize(system, X, "phc", paths if paths is not None else len(pts), 0, 0, t0)
+
+
+# ----------------------------------------------------------------------------
+# certification of real points: Krawczyk test in exact rational interval arithmetic
+# ----------------------------------------------------------------------------
+def _ipow(lo, hi, k):
+    if k == 0:
+        return Fraction(1), Fraction(1)
+    a, b = lo**k, hi**k
+    if k % 2 == 0 and lo < 0 < hi:
+        return Fraction(0), max(a, b)
+    return min(a, b), max(a, b)
+
+
+def _ieval(poly_items, box):
+    """Interval enclosure of a polynomial (list of (monomial, Fraction)) over a box of (lo, hi)."""
+    slo = shi = Fraction(0)
+    for m, c in poly_items:
+        lo, hi = Fraction(1), Fraction(1)
+        for j, e in enumerate(m):
+            if e:
+                a, b = _ipow(box[j][0], box[j][1], e)
+                prods = (lo * a, lo * b, hi * a, hi * b)
+                lo, hi = min(prods), max(prods)
+        if c >= 0:
+            slo += c * lo
+            shi += c * hi
+        else:
+            slo += c * hi
+            shi += c * lo
+    return slo, shi
+
+
+def _krawczyk(polys, jac_items, x, radii):
+    """Krawczyk test at the real point ``x`` (floats); returns ``(radius, box_jacobian)`` or ``None``."""
+    n = len(x)
+    xt = [Fraction(float(v)) for v in x]
+    F_items = [[(m, Fraction(int(c.numerator), int(c.denominator))) for m, c in f.items()] for f in polys]
+    Fx = [_ieval(items, [(v, v) for v in xt])[0] for items in F_items]
+    Jx = np.array([[float(_ieval(jac_items[i][j], [(v, v) for v in xt])[0]) for j in range(n)] for i in range(n)])
+    try:
+        Y = np.linalg.inv(Jx)
+    except np.linalg.LinAlgError:
+        return None
+    Yq = [[Fraction(float(v)) for v in row] for row in Y]
+    YF = [sum(Yq[i][k] * Fx[k] for k in range(n)) for i in range(n)]
+    for r in radii:
+        rq = Fraction(r)
+        box = [(v - rq, v + rq) for v in xt]
+        JX = [[_ieval(jac_items[i][j], box) for j in range(n)] for i in range(n)]
+        ok = True
+        for i in range(n):
+            # row i of (I − Y J(X)) times [−r, r]^n
+            acc = Fraction(0)
+            for j in range(n):
+                lo = -sum((Yq[i][k] * (JX[k][j][1] if Yq[i][k] >= 0 else JX[k][j][0]) for k in range(n)), Fraction(0))
+                hi = -sum((Yq[i][k] * (JX[k][j][0] if Yq[i][k] >= 0 else JX[k][j][1]) for k in range(n)), Fraction(0))
+                if i == j:
+                    lo, hi = lo + 1, hi + 1
+                acc += max(abs(lo), abs(hi)) * rq
+            # K_i ⊂ x̃_i − YF_i ± acc must lie inside (x̃_i − r, x̃_i + r)
+            if abs(YF[i]) + acc >= rq:
+                ok = False
+                break
+        if ok:
+            return r, JX
+    return None
+
+
+def _certified_inertia(JX):
+    """Inertia of every symmetric matrix in the interval matrix ``JX``, by Weyl's inequality, or ``None``."""
+    n = len(JX)
+    mid = np.array([[float((lo + hi) / 2) for lo, hi in row] for row in JX])
+    rad = np.array([[float((hi - lo) / 2) for lo, hi in row] for row in JX])
+    ev = np.linalg.eigvalsh((mid + mid.T) / 2)
+    norm = float(np.max(np.abs(ev))) if n else 0.0
+    bound = float(np.sqrt(np.sum(rad * rad))) * (1 + 1e-12) + 1e-12 * max(1.0, norm) * n
+    if np.any(np.abs(ev) <= bound):
+        return None, bound
+    return (int(np.sum(ev > 0)), int(np.sum(ev < 0)), 0), bound
+
+
+# ----------------------------------------------------------------------------
+# the report
+# ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RealCriticalPoint:
+    """One real critical point found numerically and certified.
+
+    Attributes
+    ----------
+    theta : tuple of numpy arrays
+        ``(W_1, …, W_h)`` (float64, Newton-refined).
+    value : float
+        ``L(θ)``.
+    report : CriticalPointReport
+        :meth:`RegularizedLoss.classify` at θ (numeric path), with the
+        certificate extended by the Krawczyk and Weyl facts below.
+    certified : bool
+        A unique real zero of the gradient system lies in the box
+        ``θ ± radius`` (Krawczyk test, exact rational interval arithmetic).
+    radius : float or None
+    inertia_certified : bool
+        The Hessian inertia holds on the whole box (Weyl's inequality).
+    """
+
+    theta: tuple = field(repr=False)
+    value: float
+    report: CriticalPointReport
+    certified: bool
+    radius: float | None
+    inertia_certified: bool
+
+    @property
+    def role(self):
+        return self.report.role
+
+    def to_dict(self):
+        return {"theta": [np.asarray(W).tolist() for W in self.theta], "value": self.value,
+                "role": self.report.role, "hessian_inertia": list(self.report.hessian_inertia or ()),
+                "certified": self.certified, "radius": self.radius, "inertia_certified": self.inertia_certified,
+                "certificate": [str(f) for f in self.report.certificate]}
+
+
+@dataclass(frozen=True)
+class ParameterCriticalPoints:
+    """Result of :func:`parameter_critical_points`.
+
+    Attributes
+    ----------
+    widths : tuple
+    loss : str
+        Description of the loss.
+    field : str
+        ``"GF(2147483647)"`` (modular) or ``"QQ"``: where the Gröbner basis was computed.
+    dimension : int
+        Krull dimension of the critical ideal (``0``: isolated points; the
+        dimension of the largest component otherwise).
+    is_isolated : bool
+    count : int or None
+        Complex critical points counted with multiplicity (standard
+        monomials); ``None`` when not isolated.
+    distinct_count : int or None
+        Distinct complex critical points.
+    multiplicities : tuple or None
+        Local multiplicities, largest first (all 1 iff the ideal is radical).
+    nonzero_count, nonzero_distinct : int or None
+        The same for critical points with every coordinate nonzero.
+    groebner_size : int
+        Number of elements of the reduced grevlex basis.
+    real_points : tuple of RealCriticalPoint or None
+        Certified real critical points, by increasing value (``None`` if not computed).
+    real_complete : bool
+        The homotopy found exactly ``distinct_count`` points, so no real point is missing.
+    global_minimum : RealCriticalPoint or None
+    bad_local_minima : tuple of RealCriticalPoint
+        Local minima with value above the global minimum.
+    homotopy, phc : HomotopyResult or None
+    certificate : tuple of Fact
+    seconds : dict
+        Wall time per stage.
+    """
+
+    widths: tuple
+    loss: str
+    field: str
+    dimension: int
+    is_isolated: bool
+    count: int | None
+    distinct_count: int | None
+    multiplicities: tuple | None
+    nonzero_count: int | None
+    nonzero_distinct: int | None
+    groebner_size: int
+    real_points: tuple | None = field(repr=False)
+    real_complete: bool
+    global_minimum: RealCriticalPoint | None = field(repr=False)
+    bad_local_minima: tuple = field(repr=False)
+    homotopy: HomotopyResult | None = field(repr=False)
+    phc: HomotopyResult | None = field(repr=False)
+    certificate: tuple = field(repr=False)
+    seconds: dict = field(repr=False, default_factory=dict)
+
+    @property
+    def is_radical(self):
+        """True iff every point is simple (``None`` when not isolated)."""
+        return None if self.multiplicities is None else all(m == 1 for m in self.multiplicities)
+
+    def summary(self) -> str:
+        """A short human-readable table."""
+        lines = [f"widths {self.widths}: {self.loss}", f"  Gröbner basis over {self.field}: "
+                 f"{self.groebner_size} elements, dimension {self.dimension}"]
+        if not self.is_isolated:
+            lines.append(f"  NOT isolated: the critical set has a component of dimension {self.dimension} "
+                         "(no count)")
+        else:
+            lines.append(f"  complex critical points: {self.count} with multiplicity, {self.distinct_count} distinct"
+                         f" ({'radical' if self.is_radical else 'not radical: ' + str(self.multiplicities)})")
+            lines.append(f"  with all coordinates nonzero: {self.nonzero_count} ({self.nonzero_distinct} distinct)")
+        for res in (self.homotopy, self.phc):
+            if res is not None:
+                lines.append(f"  {res.solver}: {res.count} finite nonsingular of {res.paths} paths, "
+                             f"{res.real_count} real ({res.seconds:.2f} s)")
+        if self.real_points is not None:
+            lines.append(f"  real critical points: {len(self.real_points)}"
+                         f"{' (complete)' if self.real_complete else ' (completeness not certified)'}")
+            for k, pt in enumerate(self.real_points):
+                lines.append(f"    [{k}] L = {pt.value:.10g}  role {pt.role}  inertia {pt.report.hessian_inertia}"
+                             f"{'  certified r=%.0e' % pt.radius if pt.certified else '  NOT certified'}")
+            if self.global_minimum is not None:
+                lines.append(f"  global minimum L = {self.global_minimum.value:.10g}")
+            lines.append(f"  bad local minima: {len(self.bad_local_minima)}"
+                         + "".join(f"  L = {p.value:.10g}" for p in self.bad_local_minima))
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.summary()
+
+    def to_dict(self):
+        """Plain-data form (JSON-ready)."""
+        return {"widths": list(self.widths), "loss": self.loss, "field": self.field, "dimension": self.dimension,
+                "is_isolated": self.is_isolated, "count": self.count, "distinct_count": self.distinct_count,
+                "multiplicities": list(self.multiplicities) if self.multiplicities is not None else None,
+                "is_radical": self.is_radical, "nonzero_count": self.nonzero_count,
+                "nonzero_distinct": self.nonzero_distinct, "groebner_size": self.groebner_size,
+                "real_points": None if self.real_points is None else [p.to_dict() for p in self.real_points],
+                "real_complete": self.real_complete,
+                "global_minimum_value": None if self.global_minimum is None else self.global_minimum.value,
+                "bad_local_minima_values": [p.value for p in self.bad_local_minima],
+                "homotopy": None if self.homotopy is None else self.homotopy.to_dict(),
+                "phc": None if self.phc is None else self.phc.to_dict(),
+                "certificate": [str(f) for f in self.certificate],
+                "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
+
+
+def parameter_critical_points(network, loss, *, prime=DEFAULT_PRIME, real_points: bool = True,
+                              homotopy: bool | None = None, phc: bool = False, seed: int = 0,
+                              tol: float = DEFAULT_TOL) -> ParameterCriticalPoints:
+    """The critical points of a regularized linear network, counted exactly and classified.
+
+    Parameters
+    ----------
+    network : LinearNetwork
+    loss : RegularizedLoss
+    prime : int or None
+        Work over ``GF(prime)`` (default ``2^31 − 1``); ``None`` computes the
+        Gröbner basis over ``QQ`` (exact but slower).  The modular count equals
+        the rational one unless the prime is unlucky (finitely many are).
+    real_points : bool
+        Find, certify and classify the real critical points (needs the homotopy).
+    homotopy : bool or None
+        Run this module's homotopy solver (default: when ``real_points``).
+    phc : bool
+        Also run PHCpack (raises :class:`BackendNotFoundError` if absent).
+    seed : int
+        Seed of the random choices (linear forms, γ).
+
+    Raises
+    ------
+    ProblemTooLargeError
+        More than :data:`MAX_GROEBNER_PARAMS` weights, a quotient of dimension
+        above :data:`MAX_QUOTIENT_DIM`, or more than :data:`MAX_HOMOTOPY_PATHS`
+        homotopy paths — checked before the work starts.
+
+    Examples
+    --------
+    >>> net, loss = random_regularized_loss((1, 1, 2), samples=1, seed=0)
+    >>> res = parameter_critical_points(net, loss)
+    >>> res.dimension, res.count, res.distinct_count, res.nonzero_count
+    (0, 9, 9, 8)
+    >>> res.homotopy.count, res.real_complete, res.global_minimum.role
+    (9, True, 'global_min')
+    >>> net, loss = random_regularized_loss((1, 2, 1), samples=1, seed=0, regularization="uniform")
+    >>> res = parameter_critical_points(net, loss)
+    >>> res.is_isolated, res.dimension, res.count
+    (False, 1, None)
+    """
+    _check_loss(network, loss)
+    n = network.num_params
+    if n > MAX_GROEBNER_PARAMS:
+        raise ProblemTooLargeError(f"a Gröbner basis in {n} weights (widths {network.widths}) is out of reach; "
+                                   f"expected at most {MAX_GROEBNER_PARAMS} weights")
+    if prime is not None:
+        if isinstance(prime, bool) or not isinstance(prime, (int, np.integer)) or not sympy.isprime(int(prime)) \
+                or not 2**15 < prime < 2**31:
+            raise ValueError(f"prime: expected None or a prime between 2^15 and 2^31; received {prime!r}")
+        prime = int(prime)
+    if homotopy is None:
+        homotopy = real_points
+    bezout = (2 * network.depth - 1) ** n
+    if (homotopy or real_points) and bezout > MAX_HOMOTOPY_PATHS:
+        raise ProblemTooLargeError(f"the total-degree homotopy for widths {network.widths} needs {bezout} paths; "
+                                   f"expected at most {MAX_HOMOTOPY_PATHS} (pass real_points=False, "
+                                   "homotopy=False for the Gröbner count alone)")
+    seconds = {}
+    facts = []
+    R, F = gradient_system(network, loss)
+    t0 = time.perf_counter()
+    if prime is None:
+        Rg, Fg = R, F
+        field_name = "QQ"
+    else:
+        Rg, Fg = _to_prime_field(R, F, prime)
+        field_name = f"GF({prime})"
+    G = _groebner(Fg, Rg, method="buchberger")
+    seconds["groebner"] = time.perf_counter() - t0
+    leading = [g.LM for g in G]
+    dim = _krull_dimension(leading, n)
+    facts.append(Fact(f"reduced grevlex Gröbner basis of the {n} gradient equations over {field_name}: "
+                      f"{len(G)} elements; Krull dimension of the leading-monomial ideal = {dim}"))
+    if prime is not None:
+        facts.append(Fact(f"modular computation: the data were reduced modulo p = {prime}; the counts equal those "
+                          "over QQ unless p is one of finitely many unlucky primes"))
+    count = distinct = mults = nz = nz_distinct = None
+    if dim == 0:
+        basis = _standard_monomials(leading, n, MAX_QUOTIENT_DIM)
+        if basis is None:
+            raise ProblemTooLargeError(f"the quotient ring has more than {MAX_QUOTIENT_DIM} standard monomials; "
+                                       f"expected at most {MAX_QUOTIENT_DIM}")
+        count = len(basis)
+        facts.append(Fact(f"zero-dimensional: {count} standard monomials = number of complex critical points "
+                          "counted with multiplicity"))
+        t1 = time.perf_counter()
+        p = prime if prime is not None else 2147483629
+        if prime is None:
+            Rp, Fp = _to_prime_field(R, F, p)
+            Gq = G
+            G = _groebner(Fp, Rp, method="buchberger")
+            if sorted(g.LM for g in G) != sorted(leading):
+                raise ArithmeticError("the modular and rational Gröbner bases have different leading monomials; "
+                                      "expected equal ones for a lucky prime")
+            del Gq
+        else:
+            Rp = Rg
+        Q = _Quotient(Rp, G, basis, p)
+        rng = random.Random(f"linnet-forms-{seed}")
+        best = (0, None)
+        for _ in range(2):
+            u = [rng.randrange(1, p) for _ in range(n)]
+            d, ms = _root_structure(_charpoly_mod(Q.linear_form(u), p), p)
+            if d > best[0]:
+                best = (d, ms)
+        distinct, mults = best
+        facts.append(Fact(f"charpoly of a random linear form on the quotient: {distinct} distinct roots ⇒ "
+                          f"{distinct} distinct points; multiplicities {_compress(mults)} (a random form separates "
+                          f"the points except with probability ≤ D²/p)"))
+        Mf = Q.linear_form(u)
+        for j in range(n):
+            Mf = _matmul_mod(Mf, Q.mult(j), p)
+        cp = _charpoly_mod(Mf, p)
+        zero_mult = 0
+        while cp and cp[-1] == 0:
+            cp.pop()
+            zero_mult += 1
+        nz = count - zero_mult
+        nz_distinct, _ = _root_structure(cp, p) if len(cp) > 1 else (0, [])
+        facts.append(Fact(f"multiplication by u·∏w on the quotient: eigenvalue 0 has multiplicity {zero_mult} ⇒ "
+                          f"{nz} points (with multiplicity), {nz_distinct} distinct, have every coordinate nonzero"))
+        seconds["quotient"] = time.perf_counter() - t1
+    else:
+        facts.append(Fact(f"the critical set is not finite: its largest component has dimension {dim}; no count is "
+                          "given" + (" (continuous symmetries survive)" if dim > 0 else "")))
+    hres = pres = None
+    if homotopy:
+        hres = solve_homotopy(F, n, seed=seed)
+        seconds["homotopy"] = hres.seconds
+    if phc:
+        pres = solve_phc(F)
+        seconds["phc"] = pres.seconds
+    reals = gmin = None
+    bad = ()
+    complete = False
+    if real_points:
+        t2 = time.perf_counter()
+        reals, complete = _real_points(network, loss, R, F, hres, distinct, dim, tol, facts)
+        seconds["real_points"] = time.perf_counter() - t2
+        if reals:
+            mins = [p for p in reals if p.role in ("local_min", "global_min")]
+            if complete and mins and all(p.certified and p.inertia_certified for p in reals):
+                lowest = min(p.value for p in reals)
+                new = []
+                for p in reals:
+                    if p.role in ("local_min", "global_min") and abs(p.value - lowest) <= 1e-9 * (1 + abs(lowest)):
+                        rep = replace(p.report, role="global_min", certificate=p.report.certificate + (
+                            Fact("all real critical points were found (homotopy count = Gröbner count) and L is "
+                                 "coercive (λ > 0), so the least critical value is the global minimum",
+                                 ("MCTH2022",)),))
+                        p = replace(p, report=rep)
+                    new.append(p)
+                reals = tuple(new)
+                gmin = next(p for p in reals if p.role == "global_min")
+                bad = tuple(p for p in reals if p.role == "local_min")
+            facts.append(Fact(f"{len(reals)} real critical points, {len(mins)} local minima"
+                              + (f", {len(bad)} of them bad (above the global minimum)" if gmin is not None else "")))
+    return ParameterCriticalPoints(network.widths, loss.describe(), field_name, dim, dim == 0, count, distinct,
+                                  None if mults is None else tuple(mults), nz, nz_distinct, len(G), reals, complete,
+                                  gmin, bad, hres, pres, tuple(facts), seconds)
+
+
+def _compress(mults):
+    if not mults:
+        return "none"
+    if all(m == 1 for m in mults):
+        return f"all 1 (radical, {len(mults)} simple points)"
+    return str(tuple(mults))
+
+
+def _real_points(network, loss, R, F, hres, distinct, dim, tol, facts):
+    if hres is None:
+        return None, False
+    n = len(F)
+    gens = R.gens
+    jac = [[[(m, Fraction(int(c.numerator), int(c.denominator))) for m, c in f.diff(g).items()] for g in gens]
+           for f in F]
+    complete = dim == 0 and distinct is not None and hres.count == distinct
+    if complete:
+        facts.append(Fact(f"the homotopy found {hres.count} distinct nonsingular points = the Gröbner distinct count "
+                          "⇒ every complex (hence every real) critical point is in the list"))
+    else:
+        facts.append(Fact(f"homotopy: {hres.count} points, Gröbner distinct count {distinct}: the real list is not "
+                          "certified complete"))
+    system = _NumericSystem.from_ring(F, n)
+    out = []
+    for x in hres.solutions:
+        if np.max(np.abs(x.imag)) > 1e-8 * (1 + np.linalg.norm(x)):
+            continue
+        xr = x.real.copy()
+        for _ in range(5):
+            Fv, J = system.eval(xr[None, :].astype(complex))
+            xr = xr - np.linalg.solve(J[0].real, Fv[0].real)
+        scale = 1 + float(np.linalg.norm(xr))
+        kr = _krawczyk(F, jac, xr, [1e-12 * scale, 1e-10 * scale, 1e-8 * scale, 1e-6 * scale])
+        theta = _unflatten(network, xr)
+        rep = loss.classify(network, theta, tol=max(tol, 1e-7))
+        extra = []
+        inert_ok = False
+        radius = None
+        if kr is not None:
+            radius, JX = kr
+            extra.append(Fact(f"Krawczyk test in exact rational interval arithmetic: a unique real zero of ∇L lies "
+                              f"in the box θ ± {radius:.1e}"))
+            inert, bound = _certified_inertia(JX)
+            if inert is not None:
+                inert_ok = True
+                facts_ = list(rep.certificate) + extra + [Fact(
+                    f"Hessian inertia {inert} certified on the box (Weyl: eigenvalues move by ≤ {bound:.1e})")]
+                role = _role_from_inertia(inert, rep.value, False, facts_)
+                rep = replace(rep, hessian_inertia=inert, role=role, certificate=tuple(facts_))
+            else:
+                rep = replace(rep, certificate=rep.certificate + tuple(extra) + (Fact(
+                    f"Hessian eigenvalue within {bound:.1e} of 0: inertia not certified"),))
+        else:
+            rep = replace(rep, certificate=rep.certificate + (Fact("Krawczyk test failed: not certified"),))
+        out.append(RealCriticalPoint(theta, float(rep.value), rep, kr is not None, radius, inert_ok))
+    out.sort(key=lambda p: p.value)
+    return tuple(out), complete
+
+
+def _unflatten(network, x):
+    out, k = [], 0
+    for rows, cols in network.shapes:
+        out.append(np.array(x[k:k + rows * cols], dtype=float).reshape(rows, cols))
+        k += rows * cols
+    return tuple(out)
