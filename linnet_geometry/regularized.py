@@ -701,13 +701,15 @@ class _Quotient:
 # the numerical routes
 # ----------------------------------------------------------------------------
 class _NumericSystem:
-    """A square polynomial system with vectorised evaluation of F and its Jacobian (complex)."""
+    """A polynomial system with vectorised evaluation of F and its Jacobian (complex)."""
 
-    def __init__(self, exponents, coefficients):
+    def __init__(self, exponents, coefficients, nvars=None):
         # exponents[i], coefficients[i]: terms of F_i
-        n = len(exponents)
-        self.n = n
+        neq = len(exponents)
+        n = neq if nvars is None else nvars
+        self.n, self.neq = n, neq
         self.degrees = [int(max(sum(e) for e in E)) if len(E) else 0 for E in exponents]
+        self._terms = (exponents, coefficients)
         monos = {}
 
         def idx(m):
@@ -716,7 +718,7 @@ class _NumericSystem:
             return monos[m]
 
         F_terms, J_terms = [], []
-        for i in range(n):
+        for i in range(neq):
             for e, c in zip(exponents[i], coefficients[i]):
                 F_terms.append((idx(tuple(e)), i, c))
                 for j in range(n):
@@ -728,28 +730,45 @@ class _NumericSystem:
         self.E = np.zeros((T, n), dtype=np.int64)
         for m, k in monos.items():
             self.E[k] = m
-        self.CF = np.zeros((T, n), dtype=complex)
+        self.CF = np.zeros((T, neq), dtype=complex)
         for k, i, c in F_terms:
             self.CF[k, i] += c
-        self.CJ = np.zeros((T, n * n), dtype=complex)
+        self.CJ = np.zeros((T, neq * n), dtype=complex)
         for k, ij, c in J_terms:
             self.CJ[k, ij] += c
         self.K = int(self.E.max()) if T else 0
 
+    def homogenized(self):
+        """``x_0^{d_i} F_i(x / x_0)`` in the variables ``(x_0, x_1, …, x_n)``."""
+        exps, coefs = self._terms
+        hexps = [[(d - sum(e),) + tuple(e) for e in E] for d, E in zip(self.degrees, exps)]
+        return _NumericSystem(hexps, coefs, self.n + 1)
+
     def monomials(self, X):
         P = X.shape[0]
         V = np.ones((P, self.E.shape[0]), dtype=complex)
+        pw = np.empty((P, self.K + 1), dtype=complex)
+        pw[:, 0] = 1
         for j in range(self.n):
-            pw = X[:, j:j + 1] ** np.arange(self.K + 1)[None, :]
-            V *= pw[:, self.E[:, j]]
+            used = self.E[:, j] > 0
+            if not used.any():
+                continue
+            for k in range(1, self.K + 1):
+                pw[:, k] = pw[:, k - 1] * X[:, j]
+            V[:, used] *= pw[:, self.E[used, j]]
         return V
 
     def eval(self, X):
-        V = self.monomials(X)
-        return V @ self.CF, (V @ self.CJ).reshape(-1, self.n, self.n)
+        # sparse products: multithreaded dense BLAS on small matrices is slow on a loaded machine
+        if not hasattr(self, "_sp"):
+            import scipy.sparse as sp
+
+            self._sp = (sp.csr_matrix(self.CF.T), sp.csr_matrix(self.CJ.T))
+        V = self.monomials(X).T
+        return (self._sp[0] @ V).T, (self._sp[1] @ V).T.reshape(-1, self.neq, self.n)
 
     @classmethod
-    def from_ring(cls, polys, n):
+    def from_ring(cls, polys, n=None):
         exps, coefs = [], []
         for f in polys:
             items = list(f.items())
@@ -777,7 +796,8 @@ class HomotopyResult:
     singular : int
         Finite endpoints whose Jacobian is numerically singular (not in ``count``).
     diverged, failed : int
-        Paths cut off as going to infinity, and paths that failed (step too small / too many steps).
+        Paths ending at infinity (``x_0 ≈ 0``), and paths whose step size collapsed before ``t = 0``
+        (their endpoints are still refined and kept when they converge).
     seconds : float
     """
 
@@ -839,26 +859,28 @@ def _finalize(system, X, solver, paths, diverged, failed, t0):
 
 
 def solve_homotopy(system_or_polys, n=None, *, seed: int = 0, max_paths: int = MAX_HOMOTOPY_PATHS,
-                   divergence: float = 1e7, max_rounds: int = 4000) -> HomotopyResult:
-    """Total-degree homotopy continuation (gamma trick), vectorised over all paths.
+                   max_rounds: int = 3000) -> HomotopyResult:
+    """Total-degree homotopy continuation (gamma trick) in projective space, vectorised over all paths.
 
-    ``H(x, t) = (1 − t) F(x) + γ t G(x)`` with ``G_i = x_i^{d_i} − 1``
-    (``d_i = deg F_i``) and ``γ`` a random unit complex number, tracked from
-    the ``∏ d_i`` roots of ``G`` at ``t = 1`` to ``t = 0`` with an RK4
-    predictor, a three-step Newton corrector and adaptive step size.  Paths
-    with ``‖x‖ > divergence`` are cut off as going to infinity.  Endpoints are
+    ``H(z, t) = (1 − t) F^h(z) + γ t G^h(z)`` on ``z = (x_0, x) ∈ ℂ^{n+1}``
+    with ``F^h`` the homogenization of ``F``, ``G^h_i = x_i^{d_i} − x_0^{d_i}``
+    (``d_i = deg F_i``), ``γ`` a random unit complex number and the random
+    affine chart ``a·z = 1`` (so paths going to infinity stay bounded and end
+    with ``x_0 → 0``).  The ``∏ d_i`` roots of ``G`` at ``t = 1`` are tracked
+    to ``t = 0`` with an RK4 predictor, a three-step Newton corrector and an
+    adaptive step.  Endpoints with ``|x_0|`` not small are dehomogenized and
     refined by Newton's method on ``F``; only finite nonsingular endpoints
     (residual ≤ 1e-8, Jacobian condition ≤ 1e10) are kept and deduplicated.
-    For a system whose zeros are all nonsingular, the count equals the number
-    of complex zeros with probability one (for γ outside a finite set of
-    arcs), barring path jumping — which is why the library compares it with
-    the Gröbner count.
+    For a system whose zeros are all nonsingular the count equals the number
+    of complex zeros with probability one in γ, barring path jumping — which
+    is why the library compares it with the Gröbner count.
 
     Parameters
     ----------
-    system_or_polys : list of sympy ``PolyElement`` (over QQ) or ``_NumericSystem``
+    system_or_polys : list of sympy ``PolyElement`` over QQ
+        A square system.
     seed : int
-        Seed of γ.
+        Seed of γ and of the chart.
 
     Examples
     --------
@@ -869,66 +891,86 @@ def solve_homotopy(system_or_polys, n=None, *, seed: int = 0, max_paths: int = M
     """
     t0 = time.perf_counter()
     system = system_or_polys if isinstance(system_or_polys, _NumericSystem) else \
-        _NumericSystem.from_ring(system_or_polys, n)
+        _NumericSystem.from_ring(system_or_polys)
     n = system.n
     degs = system.degrees
     paths = int(np.prod(degs))
     if paths > max_paths:
         raise ProblemTooLargeError(f"the total-degree homotopy needs {paths} paths (degrees {degs}); expected at most "
                                    f"{max_paths}")
+    hom = system.homogenized()
     rng = np.random.default_rng(seed)
     gamma = np.exp(2j * np.pi * rng.random())
-    roots = [np.exp(2j * np.pi * np.arange(d) / d) * np.exp(0j) for d in degs]
-    X = np.array(list(itertools.product(*roots)), dtype=complex).reshape(-1, n)
-    P = X.shape[0]
+    a = (rng.standard_normal(n + 1) + 1j * rng.standard_normal(n + 1)) / np.sqrt(2 * (n + 1))
+    roots = [np.exp(2j * np.pi * np.arange(d) / d) for d in degs]
+    Xs = np.array(list(itertools.product(*roots)), dtype=complex).reshape(-1, n)
+    Z = np.hstack([np.ones((Xs.shape[0], 1), dtype=complex), Xs])
+    Z = Z / (Z @ a)[:, None]
+    P = Z.shape[0]
     dvec = np.array(degs)
+    idx = np.arange(n)
 
-    def H_parts(Xs, ts):
-        F, JF = system.eval(Xs)
-        G = Xs ** dvec[None, :] - 1
+    def H_parts(Zs, ts):
+        F, JF = hom.eval(Zs)  # (P, n), (P, n, n+1)
+        z0 = Zs[:, :1]
+        G = Zs[:, 1:] ** dvec - z0 ** dvec
         JG = np.zeros_like(JF)
-        idx = np.arange(n)
-        JG[:, idx, idx] = dvec[None, :] * Xs ** (dvec[None, :] - 1)
+        JG[:, idx, idx + 1] = dvec * Zs[:, 1:] ** (dvec - 1)
+        JG[:, :, 0] = -dvec * z0 ** (dvec - 1)
         tt = ts[:, None]
-        H = (1 - tt) * F + gamma * tt * G
-        Hx = (1 - tt)[..., None] * JF + gamma * tt[..., None] * JG
-        Ht = -F + gamma * G
-        return H, Hx, Ht
+        H = np.empty((Zs.shape[0], n + 1), dtype=complex)
+        H[:, :n] = (1 - tt) * F + gamma * tt * G
+        H[:, n] = Zs @ a - 1
+        Hz = np.empty((Zs.shape[0], n + 1, n + 1), dtype=complex)
+        Hz[:, :n, :] = (1 - tt)[..., None] * JF + gamma * tt[..., None] * JG
+        Hz[:, n, :] = a
+        Ht = np.zeros_like(H)
+        Ht[:, :n] = -F + gamma * G
+        return H, Hz, Ht
 
-    def velocity(Xs, ts):
-        _, Hx, Ht = H_parts(Xs, ts)
-        return -_solve(Hx, Ht)
+    def velocity(Zs, ts, good):
+        _, Hz, Ht = H_parts(Zs, ts)
+        v = -_solve(Hz, Ht)
+        bad = ~np.isfinite(v).all(axis=1) | (np.abs(v).max(axis=1) > 1e8)
+        v[bad] = 0
+        good &= ~bad
+        return v
 
     t = np.ones(P)
     dt = np.full(P, 0.02)
-    status = np.zeros(P, dtype=int)  # 0 active, 1 done, 2 diverged, 3 failed
+    status = np.zeros(P, dtype=int)  # 0 active, 1 done, 3 failed
     successes = np.zeros(P, dtype=int)
-    for _ in range(max_rounds):
+    for _round in range(max_rounds):
         act = np.where(status == 0)[0]
+        if os.environ.get("LINNET_HOMOTOPY_DEBUG") and _round % 25 == 0:
+            print(_round, act.size, np.median(t[act]) if act.size else None, flush=True)
         if act.size == 0:
             break
-        x0, t0_ = X[act], t[act]
+        z0, t0_ = Z[act], t[act]
         h = np.minimum(dt[act], t0_)
-        k1 = velocity(x0, t0_)
-        k2 = velocity(x0 - 0.5 * h[:, None] * k1, t0_ - 0.5 * h)
-        k3 = velocity(x0 - 0.5 * h[:, None] * k2, t0_ - 0.5 * h)
-        k4 = velocity(x0 - h[:, None] * k3, t0_ - h)
+        ok = np.ones(act.size, dtype=bool)
+        k1 = velocity(z0, t0_, ok)
+        k2 = velocity(z0 - 0.5 * h[:, None] * k1, t0_ - 0.5 * h, ok)
+        k3 = velocity(z0 - 0.5 * h[:, None] * k2, t0_ - 0.5 * h, ok)
+        k4 = velocity(z0 - h[:, None] * k3, t0_ - h, ok)
         t1 = t0_ - h
-        x1 = x0 - (h / 6)[:, None] * (k1 + 2 * k2 + 2 * k3 + k4)
-        ok = np.all(np.isfinite(x1), axis=1)
+        z1 = z0 - (h / 6)[:, None] * (k1 + 2 * k2 + 2 * k3 + k4)
+        z1[~ok] = z0[~ok]
         first = None
-        for it in range(3):
-            Hv, Hx, _ = H_parts(np.where(ok[:, None], x1, x0), t1)
-            dx = _solve(Hx, Hv)
-            dx[~np.isfinite(dx).all(axis=1)] = np.inf
-            x1 = x1 - dx
-            nrm = np.linalg.norm(dx, axis=1)
+        for _it in range(3):
+            Hv, Hz, _ = H_parts(z1, t1)
+            dz = _solve(Hz, Hv)
+            bad = ~np.isfinite(dz).all(axis=1) | (np.abs(dz).max(axis=1) > 1e3)
+            dz[bad] = 0
+            ok &= ~bad
+            z1 = z1 - dz
+            nrm = np.linalg.norm(dz, axis=1)
             if first is None:
                 first = nrm
-        scale = 1 + np.linalg.norm(np.where(np.isfinite(x1), x1, 0), axis=1)
-        ok &= np.isfinite(nrm) & (nrm <= 1e-9 * scale) & (first <= 1e-3 * scale)
+        scale = np.linalg.norm(z1, axis=1)
+        ok &= (nrm <= 1e-9 * scale) & (first <= 1e-2 * scale)
         acc = act[ok]
-        X[acc] = x1[ok]
+        Z[acc] = z1[ok]
         t[acc] = t1[ok]
         successes[acc] += 1
         grow = acc[successes[acc] >= 3]
@@ -938,12 +980,14 @@ def solve_homotopy(system_or_polys, n=None, *, seed: int = 0, max_paths: int = M
         dt[rej] /= 2
         successes[rej] = 0
         status[acc[t[acc] <= 0]] = 1
-        big = act[np.linalg.norm(X[act], axis=1) > divergence]
-        status[big[status[big] == 0]] = 2
-        status[rej[dt[rej] < 1e-13]] = 3
+        status[rej[dt[rej] < 1e-14]] = 3
+        # huge z in the chart a·z = 1: the path runs off along the hyperplane at infinity
+        status[act[(np.linalg.norm(Z[act], axis=1) > 1e6) & (status[act] == 0)]] = 2
     status[status == 0] = 3
-    done = X[status == 1]
-    return _finalize(system, done, "homotopy", paths, int(np.sum(status == 2)), int(np.sum(status == 3)), t0)
+    z0abs = np.abs(Z[:, 0])
+    finite = (z0abs > 1e-7 * np.linalg.norm(Z, axis=1)) & (status != 2)
+    X = Z[finite, 1:] / Z[finite, :1]
+    return _finalize(system, X, "homotopy", paths, int(np.sum(~finite)), int(np.sum(status == 3)), t0)
 
 
 def _solve(A, b):
@@ -968,8 +1012,12 @@ def _phc_poly(f, names):
     return " ".join(terms) + ";"
 
 
-def solve_phc(polys, *, timeout: float = 600.0) -> HomotopyResult:
+def solve_phc(polys, *, timeout: float = 600.0, shift_seed: int = 0) -> HomotopyResult:
     """PHCpack's blackbox solver (``phc -b``) on the system; parses its solution list.
+
+    The system is first shifted by a random rational vector ``c`` (``x = z + c``)
+    because the blackbox solver's polyhedral homotopy only finds solutions
+    with all coordinates nonzero; solutions are shifted back.
 
     Raises :class:`BackendNotFoundError` when ``phc`` is not on the PATH.
     The count is that of distinct finite regular solutions after this
@@ -981,7 +1029,13 @@ def solve_phc(polys, *, timeout: float = 600.0) -> HomotopyResult:
     t0 = time.perf_counter()
     n = len(polys)
     names = [f"x{j + 1}" for j in range(n)]
-    text = f"{n}\n" + "\n".join(_phc_poly(f, names) for f in polys) + "\n"
+    # phc's blackbox prefers the polyhedral homotopy, which only sees solutions in the torus (C*)^n: a random
+    # rational shift x = z + c moves solutions with zero coordinates into the torus
+    rng = random.Random(f"linnet-phc-shift-{shift_seed}")
+    R = polys[0].ring
+    shift = [QQ(rng.randint(1, 97), rng.randint(98, 197)) for _ in range(n)]
+    shifted = [f.compose([(g, g + c) for g, c in zip(R.gens, shift)]) for f in polys]
+    text = f"{n}\n" + "\n".join(_phc_poly(f, names) for f in shifted) + "\n"
     with tempfile.TemporaryDirectory(prefix="linnet-phc-") as tmp:
         src, out = os.path.join(tmp, "sys.phc"), os.path.join(tmp, "sys.out")
         with open(src, "w", encoding="ascii") as fh:
@@ -1006,7 +1060,7 @@ def solve_phc(polys, *, timeout: float = 600.0) -> HomotopyResult:
         val = dict((k, complex(float(a.replace("E", "e")), float(b.replace("E", "e")))) for k, a, b in coords)
         pts.append([val[nm] for nm in names])
     system = _NumericSystem.from_ring(polys, n)
-    X = np.array(pts, dtype=complex).reshape(-1, n)
+    X = np.array(pts, dtype=complex).reshape(-1, n) + np.array([float(c) for c in shift])[None, :]
     return _finalize(system, X, "phc", paths if paths is not None else len(pts), 0, 0, t0)
 
 
