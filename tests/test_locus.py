@@ -157,8 +157,10 @@ def test_against_groebner_elimination(widths, U):
 
 
 @pytest.mark.parametrize("widths,U", [c for c in BRUTE_CASES if sum(
-    a * b for a, b in zip(c[0], c[0][1:])) <= 8])
+    a * b for a, b in zip(c[0], c[0][1:])) <= 8] + [((2, 2, 1, 2), [[5, 0], [0, 1]]), ((2, 1, 1, 2), [[0, 4], [3, 0]])])
 def test_dimensions_against_groebner(widths, U):
+    # for depth ≥ 3 the locus uses a Gröbner computation on diag(s+j, ..., 1): this checks the claim
+    # that the dimension does not depend on the singular values themselves
     net, loss = LinearNetwork(widths), QuadraticLoss(U)
     for st_ in critical_locus(net, loss).strata:
         if st_.dimension is not None:

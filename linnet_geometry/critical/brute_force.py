@@ -7,6 +7,7 @@ widths only; :data:`MAX_BRUTE_FORCE_PARAMS` guards them.
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import sympy
@@ -14,7 +15,8 @@ import sympy
 from ..exceptions import InputTypeError, ProblemTooLargeError
 from ..losses import QuadraticLoss
 
-__all__ = ["critical_value_polynomial", "stratum_dimension", "ideal_dimension", "MAX_BRUTE_FORCE_PARAMS"]
+__all__ = ["critical_value_polynomial", "stratum_dimension", "spurious_dimension", "ideal_dimension",
+           "MAX_BRUTE_FORCE_PARAMS"]
 
 #: Largest number of parameters accepted by the brute-force routes.
 MAX_BRUTE_FORCE_PARAMS = 14
@@ -94,13 +96,40 @@ def stratum_dimension(network, loss, support):
     >>> stratum_dimension(LinearNetwork((1, 1, 1)), QuadraticLoss([[1]]), ())
     0
     """
-    from .locus import critical_locus
+    from .locus import _image, critical_locus
 
     expr, params = _symbolic_loss(network, loss)
-    st = critical_locus(network, loss).stratum(support)
-    if st.representative_precision is not None:
+    locus = critical_locus(network, loss)
+    locus._choice_of(support)  # validates the support
+    sp = locus.spectrum
+    if not all(sp.is_rational(i) for i in support):
         raise InputTypeError(f"stratum {tuple(support)} has an irrational image; choose a target with rational "
                              "squared singular values for the brute-force dimension")
     P = network.end_to_end()
-    eqs = [sympy.diff(expr, p) for p in params] + [a - b for a, b in zip(P, st.image)]
+    eqs = [sympy.diff(expr, p) for p in params] + [a - b for a, b in zip(P, _image(sp, tuple(support)))]
     return ideal_dimension(eqs, params)
+
+
+@functools.lru_cache(maxsize=256)
+def spurious_dimension(widths, s: int, j: int) -> int:
+    """Dimension (over ℂ) of the critical set over ``U_S`` with ``|S| = s`` and ``j`` nonzero singular values outside S.
+
+    It depends only on ``(widths, s, j)``: rotations reduce U to a diagonal
+    matrix, and for diagonal targets with the same support pattern the map
+    ``W_h ↦ D W_h`` (D positive diagonal) is a bijection between the critical
+    sets [derived].  So it is computed once, by a Gröbner basis, for the
+    target ``diag(s + j, …, 1, 0, …)``.
+
+    Examples
+    --------
+    >>> spurious_dimension((1, 1, 1, 1), 0, 1)
+    1
+    """
+    from ..network import LinearNetwork
+
+    widths = tuple(widths)
+    net = LinearNetwork(widths)
+    U = sympy.zeros(widths[-1], widths[0])
+    for k in range(s + j):
+        U[k, k] = s + j - k
+    return stratum_dimension(net, QuadraticLoss(U), tuple(range(1, s + 1)))

@@ -32,6 +32,7 @@ import sympy
 from .._matrix import DEFAULT_TOL
 from ..exceptions import InputTypeError, ProblemTooLargeError, ShapeError
 from ..losses import QuadraticLoss
+from .brute_force import MAX_BRUTE_FORCE_PARAMS, spurious_dimension
 from .spectrum import HIGH_PRECISION_DIGITS, spectrum
 
 __all__ = ["critical_locus", "CriticalLocus", "CriticalStratum", "FunctionSpacePoint", "fiber_dimension"]
@@ -479,10 +480,15 @@ class CriticalLocus:
             dnote = ("rows J of W_2 and columns J of W_1 vanish (J = nonzero singular values outside S); the rest "
                      "is the fiber of the reduced network over a rank-|S| point" + (f"; plus family dimension {fam}"
                                                                                      if fam else ""))
+        elif net.num_params <= MAX_BRUTE_FORCE_PARAMS:
+            dim = spurious_dimension(net.widths, s, sp.rank - s) + fam
+            dnote = ("Gröbner basis (complex dimension of {μ(θ) = U_S, ∇L = 0}; depends only on widths, |S| and the "
+                     "number of nonzero singular values outside S)" + (f"; plus family dimension {fam}" if fam else ""))
         else:
             dim = None
             dnote = ("not computed: for two or more hidden layers the critical set over a spurious U_S has no closed "
-                     "form implemented; brute force: linnet_geometry.critical.brute_force.stratum_dimension")
+                     f"form implemented, and {net.num_params} parameters exceed the brute-force limit "
+                     f"{MAX_BRUTE_FORCE_PARAMS} of linnet_geometry.critical.brute_force.spurious_dimension")
         return CriticalStratum(support=support, rank=s, value=self._value(choice), value_float=self._value_float(choice),
                                kind=kind, role=role, role_note=note, function_space_index=index, dimension=dim,
                                dimension_note=dnote, family_dimension=fam, certificate=tuple(cert), _spectrum=sp,
