@@ -6,11 +6,17 @@ the script wrote files, that none is empty, that PNG and PDF files carry their
 format's signature, and, for the scripts whose outputs are documented here,
 that each named output exists.  A script that compiles LaTeX is skipped when
 no TeX engine is on PATH.
+
+The code of the documentation pages (``docs/*.rst``: getting started, theory
+guide) is a set of doctests; they run here too, so the docs show real output.
 """
 
 from __future__ import annotations
 
+import doctest
+import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -71,3 +77,21 @@ def test_example_runs_and_writes_its_outputs(script, tmp_path):
                 assert fh.read(len(signature)) == signature, f"{path.name} is not a valid {path.suffix} file"
     for name in EXPECTED_OUTPUTS.get(script.name, []):
         assert (out / name).is_file(), f"{script.name} did not write {name}; wrote {[p.name for p in files]}"
+
+
+DOC_PAGES = sorted((ROOT / "docs").glob("*.rst"))
+DOC_PAGES_WITH_CODE = [p for p in DOC_PAGES if ">>> " in p.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("page", DOC_PAGES_WITH_CODE, ids=[p.name for p in DOC_PAGES_WITH_CODE])
+def test_documentation_code_blocks(page):
+    text = page.read_text(encoding="utf-8")
+    modules = sorted(set(re.findall(r"from (linnet_geometry[\w.]*) import", text)))
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        pytest.skip(f"{page.name} uses modules that are not installed yet: {missing}")
+    result = doctest.testfile(str(page), module_relative=False, report=False,
+                              optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0, f"{result.failed} of {result.attempted} doctests in {page.name} failed (run " \
+                               f"python -m doctest -v {page.relative_to(ROOT)})"
