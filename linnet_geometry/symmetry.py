@@ -111,16 +111,16 @@ class SymmetryAssumptionWarning(UserWarning):
 
 def _check_int(value, name, minimum):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
-        raise WidthsError(f"{name} must be an integer >= {minimum}; received {value!r}")
+        raise WidthsError(f"{name}: expected an integer >= {minimum}; received {value!r}")
     value = int(value)
     if value < minimum:
-        raise WidthsError(f"{name} must be an integer >= {minimum}; received {value}")
+        raise WidthsError(f"{name}: expected an integer >= {minimum}; received {value}")
     return value
 
 
 def _check_convention(convention):
     if convention not in ("group", "single"):
-        raise ParseError(f"convention must be 'group' or 'single'; received {convention!r}")
+        raise ParseError(f"convention: expected 'group' or 'single'; received {convention!r}")
     return convention
 
 
@@ -1150,7 +1150,8 @@ def symmetry_induced_subspaces(critical_point, m, require_irreducible=True, tol=
     if require_irreducible:
         why = _irreducible(net, tol)
         if why:
-            raise AssumptionError(f"critical point is reducible ({why}); SGJ2021's split subspaces need an irreducible point")
+            raise AssumptionError(f"critical point is reducible ({why}); expected an irreducible point (distinct incoming vectors, "
+                                  "non-zero outgoing weights) for SGJ2021's split subspaces")
     return _enumerate_splits(net, m)
 
 
@@ -1290,7 +1291,7 @@ def connectivity_graph(teacher, m, convention="group", method="linear_algebra", 
     (12, 12, True)
     """
     if method not in ("linear_algebra", "domain_matrix", "combinatorial"):
-        raise ParseError(f"method must be 'linear_algebra', 'domain_matrix' or 'combinatorial'; received {method!r}")
+        raise ParseError(f"method: expected 'linear_algebra', 'domain_matrix' or 'combinatorial'; received {method!r}")
     pieces_iter = global_minimum_subspaces(teacher, m, convention, require_assumptions)
     total = T(teacher.width, m, convention)
     if total > max_pieces:
