@@ -35,3 +35,18 @@ __all__ = [
 ]
 
 # --- subsystem exports (each block added by the module it belongs to) ---
+
+# symmetry-induced critical subspaces of two-layer networks (SGJ2021)
+from .symmetry import (
+    T, G, T_by_dimension, T_multilayer, G_multilayer, minima_count, piece_dimension, stirling2,
+    TwoLayerNetwork, example_teacher, global_minimum_subspaces, symmetry_induced_subspaces,
+    GlobalMinimumPiece, SplitSubspace, connectivity_graph, permutation_graph, connectivity_summary,
+    find_critical_point, CriticalPoint,
+)
+
+__all__ += [
+    "T", "G", "T_by_dimension", "T_multilayer", "G_multilayer", "minima_count", "piece_dimension", "stirling2",
+    "TwoLayerNetwork", "example_teacher", "global_minimum_subspaces", "symmetry_induced_subspaces",
+    "GlobalMinimumPiece", "SplitSubspace", "connectivity_graph", "permutation_graph", "connectivity_summary",
+    "find_critical_point", "CriticalPoint",
+]
