@@ -33,7 +33,8 @@ Routes
   number of standard monomials.  Multiplication matrices on the standard
   monomials give the number of distinct points (degree of the squarefree part
   of the characteristic polynomial of a random linear form) and the number
-  with all coordinates nonzero (the same for the element ``u·∏ w``).  Working
+  with all coordinates nonzero (the same for the element ``(u + c)·∏ w``,
+  ``c`` a random constant, whose eigenvalue 0 collects the other points).  Working
   modulo ``p`` is exact for the reduction of the data modulo ``p``; it equals
   the count over ``QQ`` for all but finitely many ("unlucky") primes, which is
   an assumption the report states.
@@ -98,6 +99,7 @@ from ._matrix import DEFAULT_TOL, as_matrix, inertia as _inertia, is_exact_matri
 from .critical.classify import CriticalPointReport, Fact
 from .critical.derivatives import _gradients, parameter_hessian as _core_hessian
 from .exceptions import (
+    AssumptionError,
     BackendNotFoundError,
     ExactInputRequiredError,
     InputTypeError,
@@ -184,7 +186,7 @@ def _rational(x, name):
     if not v.is_Rational:
         raise InputTypeError(f"{name} is {x!r}; expected a nonnegative rational")
     if v < 0:
-        raise ValueError(f"{name} is {v}; expected a nonnegative rational")
+        raise AssumptionError(f"{name} is {v}; expected a nonnegative rational")
     return v
 
 
@@ -274,7 +276,7 @@ class RegularizedLoss:
         self.seed = int(seed)
         if isinstance(weights, str):
             if weights != "generic":
-                raise ValueError(f"weights: expected 'generic', a nonnegative rational or one entry per layer; "
+                raise InputTypeError(f"weights: expected 'generic', a nonnegative rational or one entry per layer; "
                                  f"received the string {weights!r}")
             self._spec = ("generic", None)
         elif isinstance(weights, (list, tuple)):
@@ -482,7 +484,7 @@ def random_regularized_loss(widths, samples: int = 1, seed: int = 0, regularizat
     weights = {"uniform": 1, "none": 0}.get(regularization, regularization) if isinstance(regularization, str) \
         else regularization
     if isinstance(weights, str) and weights != "generic":
-        raise ValueError(f"regularization: expected 'generic', 'uniform' or 'none'; received {regularization!r}")
+        raise InputTypeError(f"regularization: expected 'generic', 'uniform' or 'none'; received {regularization!r}")
     return network, RegularizedLoss((X, Y), weights, seed=seed)
 
 
@@ -564,7 +566,7 @@ def _to_prime_field(R, polys, prime):
         for m, c in f.items():
             num, den = int(c.numerator), int(c.denominator)
             if den % prime == 0:
-                raise ValueError(f"the prime {prime} divides a denominator of the data ({den}); expected a prime "
+                raise AssumptionError(f"the prime {prime} divides a denominator of the data ({den}); expected a prime "
                                  "not dividing any denominator — choose another prime")
             d[m] = Rp.domain(num * pow(den, -1, prime) % prime)
         out.append(Rp.from_dict(d))
@@ -826,29 +828,35 @@ def _dedupe(points, tol=1e-6):
     return out
 
 
+def _newton_step(J, F):
+    try:
+        return np.linalg.solve(J, F[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return np.array([np.linalg.lstsq(j, f, rcond=None)[0] for j, f in zip(J, F)])
+
+
 def _refine_endpoints(system, X, iters=8):
     for _ in range(iters):
         F, J = system.eval(X)
-        try:
-            dx = np.linalg.solve(J, F[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            dx = np.array([np.linalg.lstsq(j, f, rcond=None)[0] for j, f in zip(J, F)])
-        X = X - dx
+        X = X - _newton_step(J, F)
     F, J = system.eval(X)
-    return X, F, J
+    return X, F, J, _newton_step(J, F)
 
 
 def _finalize(system, X, solver, paths, diverged, failed, t0):
     sols, singular = [], 0
     if len(X):
-        X, F, J = _refine_endpoints(system, X)
-        for x, f, j in zip(X, F, J):
+        with np.errstate(all="ignore"):
+            X, F, J, step = _refine_endpoints(system, X)
+        for x, f, j, dx in zip(X, F, J, step):
             if not np.all(np.isfinite(x)):
                 continue
             scale = 1 + np.linalg.norm(x)
             if np.linalg.norm(f) > 1e-8 * scale**3:
                 continue
-            if np.linalg.cond(j) > 1e10:
+            # nonsingular: Newton has converged quadratically (a last step at rounding level) and J is well
+            # conditioned; at a singular zero Newton converges only linearly
+            if not np.all(np.isfinite(dx)) or np.linalg.norm(dx) > 1e-11 * scale or np.linalg.cond(j) > 1e8:
                 singular += 1
                 continue
             sols.append(x)
@@ -870,7 +878,9 @@ def solve_homotopy(system_or_polys, n=None, *, seed: int = 0, max_paths: int = M
     to ``t = 0`` with an RK4 predictor, a three-step Newton corrector and an
     adaptive step.  Endpoints with ``|x_0|`` not small are dehomogenized and
     refined by Newton's method on ``F``; only finite nonsingular endpoints
-    (residual ≤ 1e-8, Jacobian condition ≤ 1e10) are kept and deduplicated.
+    (residual ≤ 1e-8, a last Newton step ≤ 1e-11 — quadratic convergence —
+    and Jacobian condition ≤ 1e8) are kept and deduplicated; singular
+    endpoints are counted apart (``singular``, one per path).
     For a system whose zeros are all nonsingular the count equals the number
     of complex zeros with probability one in γ, barring path jumping — which
     is why the library compares it with the Gröbner count.
@@ -1347,7 +1357,7 @@ def parameter_critical_points(network, loss, *, prime=DEFAULT_PRIME, real_points
     if prime is not None:
         if isinstance(prime, bool) or not isinstance(prime, (int, np.integer)) or not sympy.isprime(int(prime)) \
                 or not 2**15 < prime < 2**31:
-            raise ValueError(f"prime: expected None or a prime between 2^15 and 2^31; received {prime!r}")
+            raise AssumptionError(f"prime: expected None or a prime between 2^15 and 2^31; received {prime!r}")
         prime = int(prime)
     if homotopy is None:
         homotopy = real_points
@@ -1391,7 +1401,7 @@ def parameter_critical_points(network, loss, *, prime=DEFAULT_PRIME, real_points
             Gq = G
             G = _groebner(Fp, Rp, method="buchberger")
             if sorted(g.LM for g in G) != sorted(leading):
-                raise ArithmeticError("the modular and rational Gröbner bases have different leading monomials; "
+                raise AssumptionError("the modular and rational Gröbner bases have different leading monomials; "
                                       "expected equal ones for a lucky prime")
             del Gq
         else:
@@ -1408,7 +1418,8 @@ def parameter_critical_points(network, loss, *, prime=DEFAULT_PRIME, real_points
         facts.append(Fact(f"charpoly of a random linear form on the quotient: {distinct} distinct roots ⇒ "
                           f"{distinct} distinct points; multiplicities {_compress(mults)} (a random form separates "
                           f"the points except with probability ≤ D²/p)"))
-        Mf = Q.linear_form(u)
+        # g = (u + c)·∏w with a random constant c: ±-symmetric points would collide for g = u·∏w
+        Mf = (Q.linear_form(u) + rng.randrange(1, p) * np.eye(len(basis), dtype=np.int64)) % p
         for j in range(n):
             Mf = _matmul_mod(Mf, Q.mult(j), p)
         cp = _charpoly_mod(Mf, p)
@@ -1418,7 +1429,7 @@ def parameter_critical_points(network, loss, *, prime=DEFAULT_PRIME, real_points
             zero_mult += 1
         nz = count - zero_mult
         nz_distinct, _ = _root_structure(cp, p) if len(cp) > 1 else (0, [])
-        facts.append(Fact(f"multiplication by u·∏w on the quotient: eigenvalue 0 has multiplicity {zero_mult} ⇒ "
+        facts.append(Fact(f"multiplication by (u + c)·∏w on the quotient: eigenvalue 0 has multiplicity {zero_mult} ⇒ "
                           f"{nz} points (with multiplicity), {nz_distinct} distinct, have every coordinate nonzero"))
         seconds["quotient"] = time.perf_counter() - t1
     else:
