@@ -404,7 +404,7 @@ class TwoLayerNetwork:
         for o in range(self.output_dim):
             total = sympy.Integer(0)
             for j in range(self.width):
-                u = sum((sympy.nsimplify(self.incoming[j, k]) if not self.is_exact else self.incoming[j, k]) * x[k]
+                u = sum((self.incoming[j, k] if self.is_exact else sympy.Float(self.incoming[j, k])) * x[k]
                         for k in range(self.input_dim))
                 total += (self.outgoing[j, o] if self.is_exact else sympy.Float(self.outgoing[j, o])) * sig(u)
             outs.append(total)
@@ -1272,6 +1272,19 @@ def connectivity_graph(teacher, m, convention="group", method="linear_algebra", 
     system of a bipartite graph, solvable iff every component balances).  The
     tests check that both rules give the same edges and dimensions.
 
+    Parameters
+    ----------
+    teacher : TwoLayerNetwork
+        Exact irreducible teacher of width ``r*``.
+    m : int
+        Student width ``m >= r*``.
+    convention : {"group", "single"}
+    method : {"linear_algebra", "domain_matrix", "combinatorial"}
+    max_pieces : int
+        Raise :class:`ProblemTooLargeError` before any work if ``T(r*, m)`` exceeds it.
+    progress : bool or None
+        tqdm progress bar over the pairs (None: only on a terminal).
+
     Returns
     -------
     networkx.Graph
@@ -1307,7 +1320,8 @@ def connectivity_graph(teacher, m, convention="group", method="linear_algebra", 
                        permutations=tuple(p for p, pt in zip(perms, points) if P.contains(pt)))
     rational = all(P._rational for P in pieces)
     if method == "linear_algebra" and not rational:
-        method = "domain_matrix"
+        method = "domain_matrix"  # non-rational (e.g. algebraic) teacher: dense ranks over its exact field
+        graph.graph["method"] = method
     meet = {"linear_algebra": _meet_sparse, "combinatorial": _meet_combinatorial,
             "domain_matrix": lambda P, Q: affine_subspaces_intersect(P.base_point, P.directions, Q.base_point, Q.directions)}[method]
     from tqdm import tqdm
@@ -1552,6 +1566,26 @@ def find_critical_point(X, y, width, sigma="g", seed=0, restarts=20, gradient_to
     Hessian (least-squares steps) until ``||grad|| <= gradient_tol``.  Starts
     that do not reach the tolerance, or end reducible (an outgoing weight or
     two incoming vectors within ``irreducible_tol``), are discarded.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, d)
+        Inputs (floats; this is the numeric path).
+    y : array_like, shape (N,) or (N, c)
+        Targets.
+    width : int
+        The width ``r`` of the network whose critical point is sought.
+    sigma : str, Activation or sympy function
+        Activation (default ``"g"``).
+    seed, restarts : int
+        Random starts ``seed, seed+1, ...``.
+    gradient_tol : float
+        Required Euclidean norm of the gradient (default ``1e-10``).
+
+    Returns
+    -------
+    CriticalPoint
+        Network, loss, gradient norm, numeric Hessian inertia ``(+, -, 0)``.
 
     Raises
     ------

@@ -248,6 +248,18 @@ def test_graph_methods_agree(convention):
            {e: g2.edges[e]["intersection_dimension"] for e in g2.edges}
 
 
+@pytest.mark.parametrize("convention", ["group", "single"])
+def test_algebraic_teacher_uses_exact_field(convention):
+    teacher = TwoLayerNetwork([[sympy.sqrt(2), 1], [1, 0]], [1, sympy.Rational(1, 3)], "g")
+    g1 = connectivity_graph(teacher, 3, convention, progress=False)
+    g2 = connectivity_graph(teacher, 3, convention, "combinatorial", progress=False)
+    assert g1.graph["method"] == "domain_matrix"
+    assert set(g1.edges) == set(g2.edges) and nx.is_connected(g1)
+    for idx, piece in enumerate(global_minimum_subspaces(teacher, 3, convention)):
+        net = piece.sample(seed=idx)
+        assert piece.contains(net) and same_function(net, teacher)
+
+
 @pytest.mark.theorem("SGJ2021")
 @pytest.mark.parametrize("r", [1, 2, 3, 4])
 @pytest.mark.parametrize("convention", ["group", "single"])
