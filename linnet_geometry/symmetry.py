@@ -330,8 +330,8 @@ class TwoLayerNetwork:
             a = [[x] for x in a]
         elif isinstance(a, np.ndarray) and a.ndim == 1:
             a = a.reshape(-1, 1)
-        elif isinstance(a, sympy.MatrixBase) and a.cols != 1 and a.rows == 1:
-            a = a.T
+        elif isinstance(a, sympy.MatrixBase) and a.rows == 1 and a.cols == W.shape[0] != 1:
+            a = a.T  # a row of scalar outgoing weights
         A = as_matrix(a, "outgoing")
         if A.shape[0] != W.shape[0]:
             raise ShapeError(f"outgoing has {A.shape[0]} rows; expected {W.shape[0]} (one per neuron, the rows of incoming)")

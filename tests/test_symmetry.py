@@ -409,6 +409,20 @@ def test_bad_input_raises_typed_errors(call, err):
     assert "expected" in str(info.value)
 
 
+def test_results_serialise_and_read(dataset_and_critical_point):
+    X, y, cp = dataset_and_critical_point
+    piece = next(p for p in global_minimum_subspaces(example_teacher(2, 2), 3)
+                 if p.teacher_blocks == ((0,), (1,)) and p.zero_groups == ((2,),))
+    split = next(iter(symmetry_induced_subspaces(cp, 3)))
+    for obj in (piece, split, cp, cp.network, activation_assumptions("g")):
+        json.dumps(obj.to_dict())
+    assert repr(piece) == "GlobalMinimumPiece([{0}->0, {1}->1], zero=[{2}], dim=2, group)"
+    assert repr(split).startswith("SplitSubspace([") and "dim=1" in repr(split)
+    assert json.loads(json.dumps(piece.to_dict()))["dimension"] == piece.dimension
+    net = TwoLayerNetwork(sympy.Matrix([[1, 2]]), sympy.Matrix([[3, 4]]), "exp")  # width 1, two outputs
+    assert net.output_dim == 2 and net.width == 1
+
+
 def test_permuted_teacher_points():
     teacher = example_teacher(3, 2)
     p = permuted_teacher(teacher, 4, (2, 0, 1))
