@@ -73,6 +73,7 @@ __all__ = [
     "full_rank_fraction",
     "FullRankFraction",
     "SAMPLERS",
+    "MC_TOL",
     "phase_transition",
     "PhaseTransition",
     "draw_phase_transition",
@@ -274,18 +275,41 @@ def _row_lp(signs, Xf):
     raise DegenerateDataError(f"linear program for realizability failed: {res.message}")  # pragma: no cover
 
 
-def _exact_row_lp(signs, Xq):
-    """Exact rational LP (sympy simplex): w with s_j <w, x_j> >= 1, or None."""
-    from sympy.solvers.simplex import InfeasibleLPError, linprog
+def _open_cone_point(C):
+    """Exact decision whether ``{u : C u > 0}`` is non-empty, ``C`` a list of Fraction rows.
 
-    d0 = len(Xq)
-    A = [[-int(s) * sympy.Rational(Xq[k][j].numerator, Xq[k][j].denominator) for k in range(d0)]
-         for j, s in enumerate(signs)]
-    try:
-        _, w = linprog([0] * d0, A=A, b=[-1] * len(signs), bounds=[(None, None)] * d0)
-    except InfeasibleLPError:
-        return None
-    return [Fraction(int(sympy.Rational(x).p), int(sympy.Rational(x).q)) for x in w]
+    Scaling argument: the open cone is non-empty iff ``C u >= 1`` is feasible.  HiGHS
+    proposes an answer and it is certified exactly: a feasible float point is
+    rationalised and checked; infeasibility is certified by Gordan's alternative,
+    an exact ``y >= 0``, ``sum y = 1``, ``C^T y = 0`` computed on the support of
+    HiGHS's dual vertex.  Returns a list of Fractions or ``None``; raises
+    :class:`DegenerateDataError` in the (unexpected) case no certificate is found.
+    """
+    from scipy.optimize import linprog
+
+    m, p = len(C), len(C[0])
+    Cf = np.array([[float(x) for x in r] for r in C])
+    res = linprog(np.zeros(p), A_ub=-Cf, b_ub=-np.ones(m), bounds=[(None, None)] * p, method="highs")
+    if res.status == 0:
+        u = [Fraction(float(x)) for x in res.x]
+        if all(sum(r[k] * u[k] for k in range(p)) > 0 for r in C):
+            return u
+    dual = linprog(np.zeros(m), A_eq=np.vstack([Cf.T, np.ones((1, m))]), b_eq=np.r_[np.zeros(p), 1.0],
+                   bounds=[(0, None)] * m, method="highs")
+    if dual.status == 0:
+        S = [j for j in range(m) if dual.x[j] > 1e-12]
+        K = sympy.Matrix([[sympy.Rational(C[j][k].numerator, C[j][k].denominator) for j in S] for k in range(p)]
+                         + [[1] * len(S)])
+        rhs = sympy.Matrix([0] * p + [1])
+        try:
+            sol, params = K.gauss_jordan_solve(rhs)
+            sol = sol.subs({q: 0 for q in params})
+        except ValueError:
+            sol = None
+        if sol is not None and all(x >= 0 for x in sol):
+            return None
+    raise DegenerateDataError("could not certify exactly whether the open cone {u : C u > 0} is empty; "
+                              "expected HiGHS to return a certifiable vertex (try the numeric path with floats)")
 
 
 def _row_point(row, Xm):
@@ -304,7 +328,7 @@ def _row_point(row, Xm):
         wq = [Fraction(float(x)) for x in w]
         if all(signs[j] * sum(wq[k] * Xq[k][j] for k in range(d0)) > 0 for j in range(n)):
             return wq
-    return _exact_row_lp(signs, Xq)
+    return _open_cone_point([[int(signs[j]) * Xq[k][j] for k in range(d0)] for j in range(n)])
 
 
 def is_realizable(pattern, X):
@@ -316,7 +340,8 @@ def is_realizable(pattern, X):
     inequalities, ``w / min_j s_j <w, x_j>`` satisfies the margin-one ones, and
     conversely).  The decision is therefore exact: scipy's HiGHS solves the LP; for
     rational data a feasible answer is confirmed by an exact rational point and an
-    infeasible one by sympy's exact simplex.
+    infeasible one by an exact Gordan certificate (``y >= 0``, ``y != 0``,
+    ``sum_j y_j s_j x_j = 0``).
 
     Examples
     --------
@@ -527,7 +552,8 @@ def region_critical_set(pattern, X, y, v=None, tol=DEFAULT_TOL):
     ``L`` restricted to the region with value ``||y - y_hat||^2``.  Whether it meets
     the open region is the LP ``max t`` s.t. ``J^T w = y_hat``,
     ``(2A_ij - 1) <w_i, x_j> >= t``, ``t <= 1``: it meets iff ``t* > 0`` (exact
-    rational simplex for rational data, HiGHS with ``t* > tol`` otherwise).
+    certificates for rational data -- after eliminating the equalities it is an open
+    cone, see :func:`is_realizable` -- and HiGHS with ``t* > tol`` otherwise).
     Full rank implies ``y_hat = y``: only zero-loss minima (KMTM2024).
 
     Returns
@@ -541,8 +567,10 @@ def region_critical_set(pattern, X, y, v=None, tol=DEFAULT_TOL):
     RegionCriticalSet(rank=2, n=3, dimension=0, loss=2/3, meets_region=True, label='bad local minimum', exact=True)
     >>> region_critical_set([[1, 1, 1]], X, [0, 1, 3]).label   # best line is negative at x = 0
     'empty'
-    >>> region_critical_set([[0, 1, 1], [1, 1, 0]], X, [1, 2, 3]).label
+    >>> region_critical_set([[0, 1, 1], [1, 1, 0]], X, [2, 1, 2]).label
     'global minimum'
+    >>> region_critical_set([[0, 1, 1], [1, 1, 0]], X, [1, 2, 3]).label   # full rank, zero-loss set misses
+    'empty'
     """
     Xm = _data(X, "X")
     d0, n = Xm.shape
@@ -565,26 +593,28 @@ def region_critical_set(pattern, X, y, v=None, tol=DEFAULT_TOL):
             yhat = sympy.zeros(n, 1)
         res = yv - yhat
         loss = sympy.nsimplify((res.T * res)[0, 0])
-        from sympy.solvers.simplex import InfeasibleLPError, linprog
-
-        # variables: w (p entries, free), t (<= 1); maximise t
-        rowsA, bA = [], []
+        # critical set {w = w_p + N z}; the in-region condition s_ij <w_i, x_j> > 0 is the open
+        # cone {(z, tau) : h^T z + g tau > 0, tau > 0}, decided exactly by _open_cone_point
+        sol, params = M.gauss_jordan_solve(yhat)
+        wp = sol.subs({q: 0 for q in params})
+        N = sympy.Matrix.hstack(*[sol.diff(q) for q in params]) if len(params) else sympy.zeros(p, 0)
+        rows = []
         for i in range(d1):
             for j in range(n):
-                row = [0] * (p + 1)
-                for k in range(d0):
-                    row[i * d0 + k] = -int(signs[i, j]) * Xm[k, j]
-                row[p] = 1
-                rowsA.append(row)
-                bA.append(0)
-        Aeq = [[M[j, c] for c in range(p)] + [0] for j in range(n)]
-        try:
-            opt, sol = linprog([0] * p + [-1], A=rowsA, b=bA, A_eq=Aeq, b_eq=list(yhat),
-                               bounds=[(None, None)] * p + [(None, 1)])
-            meets = -opt > 0
-        except InfeasibleLPError:  # pragma: no cover - the equality system is consistent
-            meets, sol = False, None
-        witness = tuple(tuple(sol[i * d0 + k] for k in range(d0)) for i in range(d1)) if meets else None
+                coef = [int(signs[i, j]) * sum((Xm[k, j] * N[i * d0 + k, c] for k in range(d0)), sympy.Integer(0))
+                        for c in range(N.cols)]
+                const = int(signs[i, j]) * sum((Xm[k, j] * wp[i * d0 + k] for k in range(d0)), sympy.Integer(0))
+                rows.append(coef + [const])
+        rows.append([0] * N.cols + [1])
+        frac = [[Fraction(int(sympy.Rational(x).p), int(sympy.Rational(x).q)) for x in r] for r in rows]
+        u = _open_cone_point(frac)
+        meets = u is not None
+        witness = None
+        if meets:
+            tau = sympy.Rational(u[-1].numerator, u[-1].denominator)
+            z = sympy.Matrix([sympy.Rational(x.numerator, x.denominator) for x in u[:-1]]) / tau
+            w = wp + (N * z if N.cols else sympy.zeros(p, 1))
+            witness = tuple(tuple(w[i * d0 + k] for k in range(d0)) for i in range(d1))
     else:
         from scipy.optimize import linprog
 
@@ -658,7 +688,9 @@ def _general_cross(M):
     out = []
     for k in range(d):
         cols = [c for c in range(d) if c != k]
-        out.append((-1) ** k * M[:, cols].det())
+        sub = M[:, cols]
+        det = sub.det() if is_exact_matrix(sub) else (float(np.linalg.det(sub)) if d > 1 else 1.0)
+        out.append((-1) ** k * det)
     return out
 
 
@@ -949,8 +981,19 @@ class FullRankFraction:
                 "stderr": self.stderr, "seed": self.seed}
 
 
-def _batched_full_rank(A, Xf, tol):
-    """Boolean array: which patterns A (S, d1, n) give a rank-n Khatri--Rao Jacobian."""
+#: Monte Carlo rank tolerance: full rank iff ``s_min > MC_TOL * s_max`` for the
+#: singular values of the Jacobian (decided on the Gram matrix, see :func:`full_rank_fraction`).
+MC_TOL = 1e-6
+
+
+def _batched_full_rank(A, Xf, tol=MC_TOL):
+    """Boolean array: which patterns A (S, d1, n) give a rank-n Khatri--Rao Jacobian.
+
+    Uses the Gram identity ``J^T J = (A^T A) o (X^T X)`` (Hadamard product) and
+    ``eigvalsh``: full rank iff ``lambda_min > tol^2 lambda_max`` i.e.
+    ``s_min > tol s_max``; with ``tol >= 1e-6`` the rounding of the Gram matrix
+    (about ``n eps lambda_max``) cannot flip the decision.
+    """
     S, d1, n = A.shape
     d0 = Xf.shape[0]
     out = np.zeros(S, dtype=bool)
@@ -960,9 +1003,10 @@ def _batched_full_rank(A, Xf, tol):
     idx = np.nonzero(alive)[0]
     if idx.size == 0:
         return out
-    J = (A[idx].astype(float)[:, :, None, :] * Xf[None, None, :, :]).reshape(idx.size, d1 * d0, n)
-    s = np.linalg.svd(J, compute_uv=False)
-    out[idx] = s[:, -1] > tol * max(d1 * d0, n) * s[:, 0]
+    Af = A[idx].astype(float)
+    G = (np.swapaxes(Af, 1, 2) @ Af) * (Xf.T @ Xf)[None]
+    lam = np.linalg.eigvalsh(G)
+    out[idx] = lam[:, 0] > tol * tol * lam[:, -1]
     return out
 
 
@@ -983,7 +1027,7 @@ def _full_rank_count(n, d0, d1, samples, sampler, bias, ss, tol, progress, X=Non
         Xf = X
     if bias:
         Xf = np.vstack([Xf, np.ones((1, n))])
-    rows = realizable_row_patterns(Xf, tol) if sampler == "uniform realizable region" else None
+    rows = realizable_row_patterns(Xf) if sampler == "uniform realizable region" else None
     per = max(1, int(4_000_000 // max(1, d1 * d0p * n)))
     full = 0
     done = 0
@@ -1009,13 +1053,18 @@ def _full_rank_count(n, d0, d1, samples, sampler, bias, ss, tol, progress, X=Non
     return full
 
 
+def _check_tol(tol):
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not (1e-7 <= tol < 1):
+        raise InputTypeError(f"tol is {tol!r}; expected a float in [1e-7, 1) (Gram-matrix rank decision)")
+
+
 def _check_sampler(sampler):
     if sampler not in SAMPLERS:
         raise InputTypeError(f"sampler is {sampler!r}; expected one of {list(SAMPLERS)}")
 
 
 def full_rank_fraction(n, d0, d1, samples, sampler="uniform pattern", *, bias=True, X=None, seed=None,
-                       tol=DEFAULT_TOL, progress=False):
+                       tol=MC_TOL, progress=False):
     """Monte Carlo fraction of sampled activation regions whose Jacobian has rank ``n``.
 
     Parameters
@@ -1034,7 +1083,10 @@ def full_rank_fraction(n, d0, d1, samples, sampler="uniform pattern", *, bias=Tr
         Data; default standard Gaussian (generic), drawn from the seed.
     seed : int or numpy.random.SeedSequence, optional
     tol : float
-        Relative SVD tolerance of the numeric rank.
+        Numeric rank: full rank iff ``s_min > tol * s_max`` (singular values of the
+        Jacobian), decided from the eigenvalues of the Gram matrix
+        ``(A^T A) o (X^T X)``, vectorised over samples.  Must be >= 1e-7 so that
+        rounding cannot flip a decision.
     progress : bool
         Show a tqdm progress bar.
 
@@ -1055,6 +1107,7 @@ def full_rank_fraction(n, d0, d1, samples, sampler="uniform pattern", *, bias=Tr
     d1 = _positive_int(d1, "d1")
     samples = _positive_int(samples, "samples")
     _check_sampler(sampler)
+    _check_tol(tol)
     Xf = None
     if X is not None:
         Xf = _to_float(_data(X, "X"))
@@ -1133,7 +1186,7 @@ class PhaseTransition:
 
 
 def phase_transition(d0, ns, widths, samples=100, sampler="uniform pattern", *, bias=True, seed=None,
-                     executor=None, max_workers=None, tol=DEFAULT_TOL, progress=False):
+                     executor=None, max_workers=None, tol=MC_TOL, progress=False):
     """Full-rank fraction over the grid ``ns x widths`` (the KMTM2024 phase transition).
 
     With uniform patterns the fraction moves from near 0 to near 1 as ``d1``
@@ -1172,6 +1225,7 @@ def phase_transition(d0, ns, widths, samples=100, sampler="uniform pattern", *, 
     d0 = _positive_int(d0, "d0")
     samples = _positive_int(samples, "samples")
     _check_sampler(sampler)
+    _check_tol(tol)
     ns = tuple(_positive_int(n, "n") for n in ns)
     widths = tuple(_positive_int(w, "width") for w in widths)
     if not ns or not widths:
