@@ -1,0 +1,73 @@
+"""``linnet relu-phase``: the full-rank phase transition of ReLU activation regions (KMTM2024)."""
+
+from __future__ import annotations
+
+from ._common import dump_json, parse_range
+from ..exceptions import ParseError
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers):
+    """Add the ``relu-phase`` subcommand."""
+    p = subparsers.add_parser(
+        "relu-phase",
+        help="fraction of full-rank Jacobians over a grid of (n, width) (KMTM2024)",
+        description="Monte Carlo fraction of activation regions of a shallow ReLU network whose "
+                    "Jacobian has full rank n, over a grid of sample sizes n and widths d1 (KMTM2024).",
+    )
+    p.add_argument("--d0", default="2", help="input dimension without the bias coordinate (default 2)")
+    p.add_argument("--n", default="10:60:10", help="sample sizes, 'start:stop:step' or '10,20' (default 10:60:10)")
+    p.add_argument("--width", default="2:60:2", help="widths d1, 'start:stop:step' or a list (default 2:60:2)")
+    p.add_argument("--samples", default="100", help="samples per cell (default 100)")
+    p.add_argument("--sampler", default="uniform pattern",
+                   choices=["uniform pattern", "uniform realizable region", "random initialization"])
+    p.add_argument("--no-bias", action="store_true", help="no constant input coordinate")
+    p.add_argument("--seed", default=None, help="integer seed (default: fresh entropy, printed)")
+    p.add_argument("--workers", default=None, help="local processes (default: all cores; 1 = serial)")
+    p.add_argument("-o", "--output", default=None, help="write the heat map to this image file")
+    p.add_argument("--json", action="store_true", help="print the table as JSON")
+    p.set_defaults(func=run)
+
+
+def _int(text, name, minimum=1):
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        raise ParseError(f"{name}: expected an integer >= {minimum}, received {text!r}") from None
+    if value < minimum:
+        raise ParseError(f"{name}: expected an integer >= {minimum}, received {text!r}")
+    return value
+
+
+def run(args) -> int:
+    """Run the sweep, print the table (or JSON), save the figure; returns the exit status."""
+    from ..relu import phase_transition
+
+    d0 = _int(args.d0, "--d0")
+    ns = parse_range(args.n, "--n")
+    widths = parse_range(args.width, "--width")
+    if not ns:
+        raise ParseError(f"--n: expected at least one sample size, received {args.n!r}")
+    if not widths:
+        raise ParseError(f"--width: expected at least one width, received {args.width!r}")
+    samples = _int(args.samples, "--samples")
+    seed = None if args.seed is None else _int(args.seed, "--seed", 0)
+    workers = None if args.workers is None else _int(args.workers, "--workers")
+    result = phase_transition(d0, ns, widths, samples, args.sampler, bias=not args.no_bias, seed=seed,
+                              max_workers=workers)
+    if args.output:
+        result.plot(path=args.output)
+    if args.json:
+        print(dump_json(result.to_dict()))
+    else:
+        d0p = d0 + (0 if args.no_bias else 1)
+        print(f"fraction of full-rank Jacobians, d0={d0}{'' if args.no_bias else ' + bias'}, "
+              f"sampler={args.sampler!r}, {samples} samples/cell, seed={result.seed}")
+        print(result.table())
+        print("smallest width with fraction >= 1/2: "
+              + ", ".join(f"n={n}: {w}" for n, w in zip(result.ns, result.transition_widths()))
+              + f"  (compare n/d0' with d0'={d0p})")
+        if args.output:
+            print(f"heat map written to {args.output}")
+    return 0
