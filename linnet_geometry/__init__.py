@@ -50,3 +50,14 @@ __all__ += [
     "GlobalMinimumPiece", "SplitSubspace", "connectivity_graph", "permutation_graph", "connectivity_summary",
     "find_critical_point", "CriticalPoint",
 ]
+
+# ReLU activation regions, Jacobian ranks and the phase transition (KMTM2024)
+from .relu import (
+    activation_pattern, is_realizable, region_jacobian, jacobian_rank, region_critical_set,
+    full_rank_fraction, phase_transition,
+)
+
+__all__ += [
+    "activation_pattern", "is_realizable", "region_jacobian", "jacobian_rank", "region_critical_set",
+    "full_rank_fraction", "phase_transition",
+]
