@@ -61,3 +61,9 @@ __all__ += [
     "activation_pattern", "is_realizable", "region_jacobian", "jacobian_rank", "region_critical_set",
     "full_rank_fraction", "phase_transition",
 ]
+
+# graph of critical strata and LaTeX derivations (issue 3)
+from .graph import critical_graph, draw_critical_graph
+from .latex import Derivation, compile_latex, derive
+
+__all__ += ["critical_graph", "draw_critical_graph", "derive", "Derivation", "compile_latex"]
