@@ -796,7 +796,8 @@ class HomotopyResult:
     real_count : int
         Solutions with ``max |Im| ≤ 1e-8 (1 + ‖x‖)``.
     singular : int
-        Finite endpoints whose Jacobian is numerically singular (not in ``count``).
+        Finite endpoints of paths that reached ``t = 0`` where Newton's method does not converge
+        quadratically or the Jacobian is ill conditioned (not in ``count``).
     diverged, failed : int
         Paths ending at infinity (``x_0 ≈ 0``), and paths whose step size collapsed before ``t = 0``
         (their endpoints are still refined and kept when they converge).
@@ -843,12 +844,13 @@ def _refine_endpoints(system, X, iters=8):
     return X, F, J, _newton_step(J, F)
 
 
-def _finalize(system, X, solver, paths, diverged, failed, t0):
+def _finalize(system, X, solver, paths, diverged, failed, t0, reached=None):
     sols, singular = [], 0
     if len(X):
+        reached = np.ones(len(X), dtype=bool) if reached is None else reached
         with np.errstate(all="ignore"):
             X, F, J, step = _refine_endpoints(system, X)
-        for x, f, j, dx in zip(X, F, J, step):
+        for x, f, j, dx, end in zip(X, F, J, step, reached):
             if not np.all(np.isfinite(x)):
                 continue
             scale = 1 + np.linalg.norm(x)
@@ -857,7 +859,7 @@ def _finalize(system, X, solver, paths, diverged, failed, t0):
             # nonsingular: Newton has converged quadratically (a last step at rounding level) and J is well
             # conditioned; at a singular zero Newton converges only linearly
             if not np.all(np.isfinite(dx)) or np.linalg.norm(dx) > 1e-11 * scale or np.linalg.cond(j) > 1e8:
-                singular += 1
+                singular += int(end)  # endpoints of failed paths are already counted in ``failed``
                 continue
             sols.append(x)
     sols = _dedupe(sols)
@@ -997,7 +999,8 @@ def solve_homotopy(system_or_polys, n=None, *, seed: int = 0, max_paths: int = M
     z0abs = np.abs(Z[:, 0])
     finite = (z0abs > 1e-7 * np.linalg.norm(Z, axis=1)) & (status != 2)
     X = Z[finite, 1:] / Z[finite, :1]
-    return _finalize(system, X, "homotopy", paths, int(np.sum(~finite)), int(np.sum(status == 3)), t0)
+    return _finalize(system, X, "homotopy", paths, int(np.sum(~finite)), int(np.sum(status == 3)), t0,
+                     reached=status[finite] == 1)
 
 
 def _solve(A, b):

@@ -214,7 +214,7 @@ def test_multiplicities_detected_on_a_non_radical_system():
     res = parameter_critical_points(net, loss)
     assert res.is_isolated and res.count == 5
     assert res.distinct_count == 3 and res.multiplicities == (3, 1, 1) and res.is_radical is False
-    assert res.homotopy.count == 2 and res.homotopy.singular >= 1
+    assert res.homotopy.count == 2 and res.homotopy.singular + res.homotopy.failed >= 3  # 3 paths into the triple point
     assert not res.real_complete and res.global_minimum is None
     rep = classify(net, loss, [[[0]], [[0]]])
     assert rep.is_critical and rep.hessian_inertia == (1, 0, 1) and rep.role == "undetermined"
