@@ -67,3 +67,14 @@ from .graph import critical_graph, draw_critical_graph
 from .latex import Derivation, compile_latex, derive
 
 __all__ += ["critical_graph", "draw_critical_graph", "derive", "Derivation", "compile_latex"]
+
+# weight decay: isolated critical points of regularized linear networks, counted exactly (issue 10)
+from .regularized import (
+    RegularizedLoss, parameter_critical_points, ParameterCriticalPoints, RealCriticalPoint, HomotopyResult,
+    solve_homotopy, solve_phc, random_regularized_loss,
+)
+
+__all__ += [
+    "RegularizedLoss", "parameter_critical_points", "ParameterCriticalPoints", "RealCriticalPoint", "HomotopyResult",
+    "solve_homotopy", "solve_phc", "random_regularized_loss",
+]
