@@ -411,3 +411,19 @@ def test_cli_bad_suffix_is_one_line(tmp_path, capsys):
     assert main(["graph", "-o", str(tmp_path / "g.txt")]) == 2
     err = capsys.readouterr().err
     assert "expected one of" in err and len(err.strip().splitlines()) == 1
+
+
+def test_example_script(tmp_path, capsys):
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parents[1] / "examples" / "critical_graph_example.py"
+    spec = importlib.util.spec_from_file_location("critical_graph_example", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--out", str(tmp_path)]) == 0
+    for name in ("critical_graph.txt", "critical_graph.png", "critical_graph_degenerate.png",
+                 "critical_graph.graphml", "critical_graph.json", "critical_graph.dot"):
+        assert (tmp_path / name).stat().st_size > 100, name
+    out = capsys.readouterr().out
+    assert "unique sink = global minimum S = {1, 2}, reached from all 11 strata: yes" in out

@@ -327,3 +327,17 @@ def test_cli_latex_errors_one_line(argv, needle, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert needle in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.external
+def test_example_script(engine, tmp_path, capsys):
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parents[1] / "examples" / "latex_derivation.py"
+    spec = importlib.util.spec_from_file_location("latex_derivation", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--out", str(tmp_path), "--widths", "3,2,2,3"]) == 0
+    assert (tmp_path / "derivation.tex").read_text().startswith("\\documentclass")
+    _pdf_ok(tmp_path / "derivation.pdf")

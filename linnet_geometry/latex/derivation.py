@@ -197,12 +197,13 @@ def _step_parameterization(net):
     if h > 1:
         formula.append(r"W_{>i} = W_h \cdots W_{i+1}, \quad W_{<i} = W_{i-1}\cdots W_1 \quad "
                        r"(W_{>h} = I,\ W_{<1} = I)")
+    params = ", ".join(f"W_{{{i}}}" for i in range(1, h + 1)) if h <= 3 else f"W_1, \\dots, W_{{{h}}}"
     d_theta = " + ".join(f"{w[i]}\\cdot {w[i - 1]}" for i in range(1, h + 1))
     formula.append(rf"d_\theta = \sum_{{i=1}}^{{h}} d_i d_{{i-1}} = {d_theta} = {net.num_params}")
     return Step(
         "Parameterization",
         f"The linear network has widths $d = ({', '.join(map(str, w))})$ (input first), depth $h = {h}$ and "
-        f"parameters $\\theta = (W_1, \\dots, W_{{{h}}})$ with {shapes}. Its end-to-end map is the product $\\mu_d$.",
+        f"parameters $\\theta = ({params})$ with {shapes}. Its end-to-end map is the product $\\mu_d$.",
         tuple(formula),
         "Definition of a fully connected linear network; the partial products enter the gradient below.",
         ("TKB2020",))
