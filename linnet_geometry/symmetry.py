@@ -907,6 +907,11 @@ class GlobalMinimumPiece:
     def _base_fractions(self):
         return {k: Fraction(int(v.p), int(v.q)) for k, v in self._structure[0].items()}
 
+    @cached_property
+    def _base_ints(self):
+        den = _teacher_denominator(self.teacher)
+        return {k: int(v * den) for k, v in self._base_fractions.items() if v}
+
     def point(self, coefficients):
         """The network at ``base_point + directions @ coefficients``."""
         coefficients = list(coefficients)
@@ -1174,13 +1179,16 @@ def _meet_sparse(P, Q):
     for v in Q._structure[1]:
         if E.insert(dict(v)):
             added += 1
-    bp, bq = P._base_fractions, Q._base_fractions
-    diff = {}
-    for k in set(bp) | set(bq):
-        x = bq.get(k, Fraction(0)) - bp.get(k, Fraction(0))
-        if x:
-            diff[k] = x
-    if not E.contains(_to_int_vector(diff)):
+    # base points scaled by the common denominator of the teacher's entries: integer vectors,
+    # and scaling p2 - p1 does not change membership in a linear span
+    diff = dict(Q._base_ints)
+    for k, x in P._base_ints.items():
+        y = diff.get(k, 0) - x
+        if y:
+            diff[k] = y
+        else:
+            diff.pop(k, None)
+    if not E.contains(_normalize(diff)):
         return False, None
     return True, P.dimension + Q.dimension - (P.dimension + added)
 
@@ -1197,6 +1205,14 @@ class _UF:
 
     def union(self, x, y):
         self.p[self.find(x)] = self.find(y)
+
+
+@lru_cache(maxsize=8)
+def _teacher_denominator(teacher):
+    den = 1
+    for v in list(teacher.incoming) + list(teacher.outgoing):
+        den = den * int(v.q) // math.gcd(den, int(v.q))
+    return den
 
 
 @lru_cache(maxsize=8)
