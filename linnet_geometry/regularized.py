@@ -121,6 +121,7 @@ __all__ = [
     "gradient_system",
     "DEFAULT_PRIME",
     "MAX_GROEBNER_PARAMS",
+    "MAX_GROEBNER_BEZOUT",
     "MAX_HOMOTOPY_PATHS",
 ]
 
@@ -128,6 +129,8 @@ __all__ = [
 DEFAULT_PRIME = 2147483647
 #: Largest number of weights for which a Gröbner basis is attempted.
 MAX_GROEBNER_PARAMS = 12
+#: Largest Bézout number ``(2h − 1)^{d_θ}`` for which a Gröbner basis is attempted.
+MAX_GROEBNER_BEZOUT = 50000
 #: Largest Bézout number (number of paths) of the total-degree homotopy.
 MAX_HOMOTOPY_PATHS = 20000
 #: Largest number of standard monomials for which multiplication matrices are built.
@@ -424,8 +427,13 @@ class RegularizedLoss:
         return CriticalPointReport(True, None, role, hessian_inertia=inert, certificate=tuple(facts), **common)
 
     def describe(self):
-        return (f"½‖W̄X − Y‖² on {self.X.cols} sample(s) + ½ Σ λ∘W_i² ({self.regularization} λ"
-                + (f", seed {self.seed})" if self.regularization == "generic" else ")"))
+        head = f"½‖W̄X − Y‖² on {self.X.cols} sample(s)"
+        reg = self.regularization
+        if reg == "none":
+            return head + ", no regularization (λ = 0)"
+        if reg == "uniform":
+            return head + f" + ½ λ Σ ‖W_i‖² (uniform λ = {self._spec[1]})"
+        return head + " + ½ Σ λ∘W_i² (" + (f"generic λ, seed {self.seed})" if reg == "generic" else "per-layer λ)")
 
     def __repr__(self):
         kind, val = self._spec
@@ -1293,6 +1301,13 @@ class ParameterCriticalPoints:
     def __str__(self):
         return self.summary()
 
+    def _repr_latex_(self):
+        if not self.is_isolated:
+            return (rf"$\dim \operatorname{{Crit}}(L) = {self.dimension}$ (not isolated), widths "
+                    rf"${tuple(self.widths)}$")
+        return (rf"$\#\operatorname{{Crit}}_{{\mathbb C}}(L) = {self.count}$ ({self.distinct_count} distinct, "
+                rf"{self.nonzero_count} in $(\mathbb C^*)^{{d_\theta}}$), widths ${tuple(self.widths)}$")
+
     def to_dict(self):
         """Plain-data form (JSON-ready)."""
         return {"widths": list(self.widths), "loss": self.loss, "field": self.field, "dimension": self.dimension,
@@ -1335,7 +1350,8 @@ def parameter_critical_points(network, loss, *, prime=DEFAULT_PRIME, real_points
     Raises
     ------
     ProblemTooLargeError
-        More than :data:`MAX_GROEBNER_PARAMS` weights, a quotient of dimension
+        More than :data:`MAX_GROEBNER_PARAMS` weights or a Bézout number above
+        :data:`MAX_GROEBNER_BEZOUT`, a quotient of dimension
         above :data:`MAX_QUOTIENT_DIM`, or more than :data:`MAX_HOMOTOPY_PATHS`
         homotopy paths — checked before the work starts.
 
@@ -1357,6 +1373,10 @@ def parameter_critical_points(network, loss, *, prime=DEFAULT_PRIME, real_points
     if n > MAX_GROEBNER_PARAMS:
         raise ProblemTooLargeError(f"a Gröbner basis in {n} weights (widths {network.widths}) is out of reach; "
                                    f"expected at most {MAX_GROEBNER_PARAMS} weights")
+    if (2 * network.depth - 1) ** n > MAX_GROEBNER_BEZOUT:
+        raise ProblemTooLargeError(f"the gradient system of widths {network.widths} has Bézout number "
+                                   f"{(2 * network.depth - 1) ** n}; expected at most {MAX_GROEBNER_BEZOUT} for a "
+                                   "Gröbner basis in pure Python")
     if prime is not None:
         if isinstance(prime, bool) or not isinstance(prime, (int, np.integer)) or not sympy.isprime(int(prime)) \
                 or not 2**15 < prime < 2**31:

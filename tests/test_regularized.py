@@ -314,9 +314,13 @@ def test_bad_input_raises_typed_errors():
         parameter_critical_points(net, good, prime=100)
     with pytest.raises(ProblemTooLargeError, match="weights"):
         parameter_critical_points(LinearNetwork((3, 3, 3)), RegularizedLoss(([[1]] * 3, [[1]] * 3), "generic"))
-    with pytest.raises(ProblemTooLargeError, match="paths"):
-        parameter_critical_points(LinearNetwork((2, 2, 2, 2)),
-                                  RegularizedLoss(([[1]] * 2, [[1]] * 2), "generic"), real_points=True)
+    with pytest.raises(ProblemTooLargeError, match="Bézout"):
+        parameter_critical_points(LinearNetwork((1,) * 8), RegularizedLoss(([[1]], [[1]]), "generic"),
+                                  real_points=False)
+    with pytest.raises(ProblemTooLargeError, match="Bézout"):
+        parameter_critical_points(LinearNetwork((2, 2, 2, 2)), RegularizedLoss(([[1]] * 2, [[1]] * 2), "generic"))
+    with pytest.raises(ProblemTooLargeError, match="81 paths"):
+        solve_homotopy(gradient_system(net, good)[1], max_paths=80)
     for err in (ExactInputRequiredError, AssumptionError, InputTypeError, ShapeError, ProblemTooLargeError):
         assert issubclass(err, LinnetError)
 
