@@ -196,6 +196,32 @@ def test_groebner_counts_do_not_change_with_seed_or_prime(widths):
     assert len(results) == 1
 
 
+@pytest.mark.parametrize("widths", [(2, 1, 1), (1, 1, 2), (1, 2, 1), (2, 1, 2), (1, 1, 1, 1)])
+def test_nonzero_count_agrees_with_the_rabinowitsch_ideal(widths):
+    # independent route: standard monomials of I + ⟨t·∏w − 1⟩ in one more variable count the points of
+    # V(I) with every coordinate nonzero (with multiplicity)
+    from sympy.polys.domains import GF, QQ
+    from sympy.polys.groebnertools import groebner
+    from sympy.polys.orderings import grevlex
+    from sympy.polys.rings import ring
+
+    from linnet_geometry.regularized import DEFAULT_PRIME, _standard_monomials, _to_prime_field
+
+    net, loss = random_regularized_loss(widths, samples=1, seed=7)
+    res = parameter_critical_points(net, loss, real_points=False)
+    R, F = gradient_system(net, loss)
+    n = len(R.gens)
+    R1, *g1 = ring([str(g) for g in R.gens] + ["t_rabinowitsch"], QQ, grevlex)
+    lift = [R1.from_dict({m + (0,): c for m, c in f.items()}) for f in F]
+    prod = R1.one
+    for g in g1[:n]:
+        prod *= g
+    Rp, Fp = _to_prime_field(R1, lift + [g1[n] * prod - 1], DEFAULT_PRIME)
+    G = groebner(Fp, Rp, method="buchberger")
+    basis = _standard_monomials([g.LM for g in G], n + 1, 10000)
+    assert len(basis) == res.nonzero_count
+
+
 def test_rational_and_modular_groebner_agree():
     net, loss = random_regularized_loss((2, 1, 2), samples=2, seed=3)
     q = parameter_critical_points(net, loss, real_points=False, prime=None)
