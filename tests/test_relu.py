@@ -11,7 +11,6 @@ import pytest
 import sympy
 from hypothesis import given, settings, strategies as st
 
-from linnet_geometry import relu
 from linnet_geometry.cli import main
 from linnet_geometry.exceptions import (
     AssumptionError,
@@ -355,7 +354,6 @@ def test_heat_map_drawing(tmp_path):
     assert fig.axes[0].images[0].get_array().shape == (2, 3)
 
 
-@pytest.mark.slow
 @pytest.mark.theorem("KMTM2024")
 def test_full_grid_transition_near_n_over_d0prime():
     for d0 in (1, 2, 4):
@@ -469,3 +467,17 @@ def test_typed_errors_name_expected_and_received():
         args.func(args)
     for err in (ShapeError, InputTypeError, AssumptionError, DegenerateDataError, ProblemTooLargeError):
         assert issubclass(err, LinnetError)
+
+
+def test_example_script_fast(tmp_path):
+    import runpy
+    import pathlib
+
+    script = pathlib.Path(__file__).resolve().parents[1] / "examples" / "relu_phase_transition.py"
+    mod = runpy.run_path(str(script), run_name="relu_example")
+    assert mod["main"](["--out", str(tmp_path), "--fast"]) == 0
+    for d0 in (1, 2, 4):
+        assert (tmp_path / f"relu_phase_d0_{d0}.png").stat().st_size > 1000
+        data = json.loads((tmp_path / f"relu_phase_d0_{d0}.json").read_text())
+        assert data["d0"] == d0 and data["fractions"][1][0] == 0.0  # 2 * (d0 + 1) < 12
+    assert "first width with fraction >= 1/2" in (tmp_path / "relu_phase.txt").read_text()
