@@ -78,3 +78,13 @@ __all__ += [
     "RegularizedLoss", "parameter_critical_points", "ParameterCriticalPoints", "RealCriticalPoint", "HomotopyResult",
     "solve_homotopy", "solve_phc", "random_regularized_loss",
 ]
+
+from .flatness import (
+    FlatMinimum, LandscapeSurvey, Sharpness, SurveyPoint, flattest_global_minimum, gaussian_sensing_problem,
+    landscape_survey, sharpness, zero_residual_trace,
+)
+
+__all__ += [
+    "sharpness", "Sharpness", "zero_residual_trace", "flattest_global_minimum", "FlatMinimum", "landscape_survey",
+    "LandscapeSurvey", "SurveyPoint", "gaussian_sensing_problem",
+]
