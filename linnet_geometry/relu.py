@@ -582,6 +582,9 @@ def region_critical_set(pattern, X, y, v=None, tol=DEFAULT_TOL):
     p = d0 * d1
     signs = 2 * A.astype(np.int64) - 1
     if exact:
+        if _to_fraction_rows(Xm) is None or _to_fraction_rows(ym) is None or _to_fraction_rows(J) is None:
+            raise InputTypeError("X, y and v have irrational exact entries; the exact path needs rational data "
+                                 "(pass floats for the numeric path)")
         M = J.T
         yv = ym.T
         r = _rank(M)
@@ -592,7 +595,7 @@ def region_critical_set(pattern, X, y, v=None, tol=DEFAULT_TOL):
         else:
             yhat = sympy.zeros(n, 1)
         res = yv - yhat
-        loss = sympy.nsimplify((res.T * res)[0, 0])
+        loss = sympy.Rational((res.T * res)[0, 0])
         # critical set {w = w_p + N z}; the in-region condition s_ij <w_i, x_j> > 0 is the open
         # cone {(z, tau) : h^T z + g tau > 0, tau > 0}, decided exactly by _open_cone_point
         sol, params = M.gauss_jordan_solve(yhat)
@@ -975,6 +978,10 @@ class FullRankFraction:
         p = self.fraction
         return math.sqrt(p * (1 - p) / self.samples)
 
+    def _repr_latex_(self):
+        return (f"$\\Pr[\\operatorname{{rank}} J = {self.n}] \\approx {self.fraction:.3f} \\pm {self.stderr:.3f}$ "
+                f"($d_0={self.d0}$, $d_1={self.d1}$, {self.sampler})")
+
     def to_dict(self):
         return {"n": self.n, "d0": self.d0, "d1": self.d1, "bias": self.bias, "sampler": self.sampler,
                 "samples": self.samples, "full_rank": self.full_rank, "fraction": self.fraction,
@@ -1179,6 +1186,11 @@ class PhaseTransition:
         for n, row in zip(self.ns, self.fractions):
             lines.append(f"{n:>7d} " + " ".join(f"{f:5.2f}" for f in row))
         return "\n".join(lines)
+
+    def _repr_latex_(self):
+        rows = " \\\\ ".join(f"{n} & " + " & ".join(f"{f:.2f}" for f in r) for n, r in zip(self.ns, self.fractions))
+        head = "n \\backslash d_1 & " + " & ".join(str(w) for w in self.widths)
+        return f"$\\begin{{array}}{{r|{'c' * len(self.widths)}}} {head} \\\\ \\hline {rows} \\end{{array}}$"
 
     def plot(self, path=None, ax=None):
         """Thin wrapper of :func:`draw_phase_transition`."""

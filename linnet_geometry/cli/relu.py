@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from ._common import dump_json, parse_range
 from ..exceptions import ParseError
 
@@ -55,7 +57,7 @@ def run(args) -> int:
     seed = None if args.seed is None else _int(args.seed, "--seed", 0)
     workers = None if args.workers is None else _int(args.workers, "--workers")
     result = phase_transition(d0, ns, widths, samples, args.sampler, bias=not args.no_bias, seed=seed,
-                              max_workers=workers)
+                              max_workers=workers, progress=sys.stderr.isatty())
     if args.output:
         result.plot(path=args.output)
     if args.json:
