@@ -1,5 +1,15 @@
 """Hypothesis strategies and assertion helpers for test suites (ours and yours).
 
+Use them in any pytest suite that builds on linear-network theory::
+
+    from hypothesis import given
+    from linnet_geometry.testing import architectures, exact_thetas, assert_rank_formula
+
+    @given(st.data())
+    def test_my_claim(data):
+        widths = data.draw(architectures(filling=False))
+        assert_rank_formula(LinearNetwork(widths), data.draw(exact_thetas(widths)))
+
 Strategies produce *exact* data (sympy Rationals), so properties can be
 checked with exact equalities:
 
@@ -8,7 +18,20 @@ checked with exact equalities:
 * :func:`matrices_of_rank` — exact matrices of a prescribed rank;
 * :func:`generic_targets` — targets with distinct, nonzero, *rational* squared
   singular values (so every stratum has an exact representative);
-* :func:`degenerate_targets` — repeated or zero singular values.
+* :func:`degenerate_targets` — repeated or zero singular values;
+* :func:`rank_deficient_targets` — targets of prescribed rank below ``min(rows, cols)``;
+* :func:`exact_thetas` — parameter points, often rank-deficient;
+* :func:`critical_points` — exact critical points ``(network, loss, θ)`` of a
+  weighted quadratic loss with a prescribed end-to-end rank, pure or spurious;
+* :func:`bad_widths`, :func:`matrix_texts` — invalid and random input for hardening tests.
+
+Assertion helpers raise ``AssertionError`` with a readable message:
+
+* :func:`assert_critical`, :func:`assert_locus_consistent` (THEORY §3);
+* :func:`assert_rank_formula` — closed-form rank of dμ equals the Jacobian rank (THEORY §1);
+* :func:`assert_never_generic` — degenerate data is reported as families;
+* :func:`assert_typed_error` — a call raises a typed library error naming expected and received;
+* :func:`assert_statement` — a statement of :mod:`linnet_geometry.theorems` passes.
 
 Examples
 --------
@@ -33,9 +56,17 @@ __all__ = [
     "matrices_of_rank",
     "generic_targets",
     "degenerate_targets",
+    "rank_deficient_targets",
     "exact_thetas",
+    "critical_points",
+    "bad_widths",
+    "matrix_texts",
     "assert_critical",
     "assert_locus_consistent",
+    "assert_rank_formula",
+    "assert_never_generic",
+    "assert_typed_error",
+    "assert_statement",
 ]
 
 _small_rationals = st.fractions(min_value=-3, max_value=3, max_denominator=4)
@@ -137,6 +168,109 @@ def exact_thetas(draw, widths, max_rank=None):
     return tuple(mats)
 
 
+@st.composite
+def rank_deficient_targets(draw, rows: int, cols: int, rank=None):
+    """Exact ``rows × cols`` target of rank ``rank`` (default: drawn below ``min(rows, cols)``).
+
+    Its zero singular values make the data degenerate (THEORY §3).
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> U = find(rank_deficient_targets(3, 3, 1), lambda U: True)
+    >>> U.shape, U.rank()
+    ((3, 3), 1)
+    """
+    m = min(rows, cols)
+    k = draw(st.integers(0, m - 1)) if rank is None else rank
+    if not 0 <= k < m:
+        raise ValueError(f"rank: expected 0 ≤ rank < min(rows, cols) = {m}; received {k}")
+    return draw(matrices_of_rank(rows, cols, k))
+
+
+@st.composite
+def critical_points(draw, widths, rank=None, kind=None, weighted=True):
+    """An exact critical point ``(network, loss, θ)`` with ``rk μ(θ) = rank``.
+
+    ``θ`` factors ``W̄ = C R`` through the hidden layers (mixed by random
+    unimodular matrices), and the loss — a :class:`~linnet_geometry.WeightedQuadraticLoss`
+    (``weighted=False``: a :class:`~linnet_geometry.QuadraticLoss`) — is chosen with
+    ``∇ℓ(W̄) = G``, ``Cᵀ G = 0 = G Rᵀ``, which makes θ critical (THEORY §1–2).
+    ``kind="spurious"`` forces ``G ≠ 0`` at ``rank < r``; ``kind="pure"`` forces ``G = 0``
+    (or ``rank = r``, where every such G is normal to ``M_r``).
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> from linnet_geometry import classify
+    >>> net, loss, theta = find(critical_points((2, 2, 1, 2), rank=0, kind="spurious"), lambda x: True)
+    >>> rep = classify(net, loss, theta)
+    >>> rep.is_critical, rep.kind
+    (True, 'spurious')
+    """
+    import numpy as np
+
+    from . import theorems as _th
+    from .network import LinearNetwork
+
+    widths = tuple(widths)
+    r = min(widths)
+    if rank is None:
+        rank = draw(st.integers(0, r - 1 if kind == "spurious" else r))
+    if not 0 <= rank <= r or (kind == "spurious" and rank == r):
+        raise ValueError(f"rank: expected 0 ≤ rank ≤ r = {r} (< r for spurious points); received {rank}")
+    if kind not in (None, "pure", "spurious"):
+        raise ValueError(f"kind: expected None, 'pure' or 'spurious'; received {kind!r}")
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    if kind == "pure":
+        nonzero = rank == r and draw(st.booleans())
+    elif kind == "spurious":
+        nonzero = True
+    else:
+        nonzero = draw(st.booleans())
+    inst = _th._critical_instance(rng, widths, rank, nonzero, unit=not weighted)
+    return LinearNetwork(widths), inst["loss"], inst["theta"]
+
+
+def bad_widths():
+    """Invalid widths: empty, one entry, zero, negative, float, bool, str, huge, None entries.
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> from linnet_geometry import LinearNetwork
+    >>> from linnet_geometry.exceptions import WidthsError
+    >>> w = find(bad_widths(), lambda w: isinstance(w, list) and len(w) == 1)
+    >>> assert_typed_error(WidthsError, LinearNetwork, w).args[0].startswith("widths")
+    True
+    """
+    good = st.integers(1, 4)
+    bad_entry = st.one_of(st.integers(max_value=0), st.floats(allow_nan=True), st.booleans(), st.text(max_size=3),
+                          st.integers(min_value=10**6 + 1), st.none(), st.just(2.0))
+    short = st.lists(good, max_size=1)
+    with_bad = st.tuples(st.lists(good, max_size=3), bad_entry, st.lists(good, max_size=3)).map(
+        lambda t: t[0] + [t[1]] + t[2])
+    return st.one_of(short, with_bad, st.just(()), st.text(max_size=5), st.none(), st.integers())
+
+
+def matrix_texts():
+    """Random strings for fuzzing matrix parsers: valid literals, near-misses and junk.
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> isinstance(find(matrix_texts(), lambda t: ";" in t), str)
+    True
+    """
+    num = st.one_of(st.integers(-99, 99).map(str), st.fractions(max_denominator=9).map(str),
+                    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+                    st.sampled_from(["nan", "inf", "-inf", "1/0", "1e400", "0x10", "--1", "1.2.3", "", "a", "1/", "/2"]))
+    row = st.lists(num, min_size=0, max_size=4).map(" ".join)
+    literal = st.lists(row, min_size=0, max_size=4).map("; ".join)
+    return st.one_of(literal, st.text(max_size=30),
+                     st.text(alphabet="0123456789 ;,/.-e+\n", max_size=30))
+
+
 def assert_critical(network, loss, theta):
     """Assert ``∇L(θ) = 0`` (exactly for exact input) and return the classification report."""
     from .critical import classify
@@ -172,3 +306,96 @@ def assert_locus_consistent(locus, check_representatives: bool = True):
     if not locus.is_degenerate:
         mins = [s for s in locus.strata if s.role == "global_min"]
         assert len(mins) == 1 and mins[0].support == tuple(range(1, min(r, sp.rank) + 1))
+
+
+def assert_rank_formula(network, theta):
+    """Assert the closed-form rank of dμ (THEORY §1) equals the rank of the explicit Jacobian.
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork
+    >>> assert_rank_formula(LinearNetwork((2, 1, 2)), [[[0, 1]], [[0], [1]]])
+    3
+    """
+    from ._matrix import rank
+
+    closed = network.differential_rank(theta)
+    explicit = rank(network.differential(theta))
+    assert closed == explicit, f"closed-form rank {closed} != Jacobian rank {explicit} for {network}"
+    return closed
+
+
+def assert_never_generic(locus):
+    """Assert a locus of degenerate data is reported as degenerate, with families (THEORY §3).
+
+    Checks ``is_degenerate``, that the reported squared singular values really
+    tie or vanish, and that every stratum choosing part of a tie block has a
+    positive family dimension.
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss, critical_locus
+    >>> assert_never_generic(critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[1, 0], [0, 1]])))
+    """
+    sp = locus.spectrum
+    assert locus.is_degenerate, f"degenerate data reported as generic: {locus}"
+    lam = list(sp.eigenvalues)
+    ties = len(set(lam)) < len(lam)
+    zero = any(v == 0 for v in lam) if sp.exact else sp.rank < sp.size
+    assert ties or zero or any(len(b) > 1 for b in sp.blocks), f"is_degenerate but the spectrum {lam} is generic"
+    for stratum in locus.strata:
+        S = set(stratum.support)
+        partial = any(0 < len(S & set(b)) < len(b) for b in sp.blocks)
+        assert (stratum.family_dimension > 0) == partial, stratum
+
+
+def assert_typed_error(expected_type, func, *args, **kwargs):
+    """Assert ``func(*args, **kwargs)`` raises ``expected_type``, a :class:`~linnet_geometry.LinnetError`
+    that also subclasses a builtin exception, with a message saying what was expected.
+
+    Returns the exception.
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork
+    >>> from linnet_geometry.exceptions import WidthsError
+    >>> err = assert_typed_error(WidthsError, LinearNetwork, [3, 0, 2])
+    >>> isinstance(err, ValueError)
+    True
+    """
+    from .exceptions import LinnetError
+
+    try:
+        func(*args, **kwargs)
+    except LinnetError as err:
+        assert isinstance(err, expected_type), f"raised {type(err).__name__}: {err}; expected {expected_type.__name__}"
+        builtin = [c for c in type(err).__mro__ if c.__module__ == "builtins" and c not in (object, BaseException,
+                                                                                            Exception)]
+        assert builtin, f"{type(err).__name__} subclasses no builtin exception"
+        msg = str(err)
+        assert msg and "\n" not in msg, f"message should be one non-empty line: {msg!r}"
+        assert "expected" in msg.lower() or "expect" in msg.lower(), f"message does not say what was expected: {msg!r}"
+        return err
+    except Exception as err:  # untyped error: report it
+        raise AssertionError(f"raised untyped {type(err).__name__}: {err}; expected {expected_type.__name__}") from err
+    raise AssertionError(f"no error raised; expected {expected_type.__name__}")
+
+
+def assert_statement(name, trials: int = 20, seed: int = 0, **kwargs):
+    """Assert a statement of :mod:`linnet_geometry.theorems` passes on ``trials`` seeded instances.
+
+    The assertion message carries the first counterexample.  Returns the
+    :class:`~linnet_geometry.theorems.StatementResult`.
+
+    Examples
+    --------
+    >>> assert_statement("rank_formula", trials=3, executor="serial").passes
+    3
+    """
+    from . import theorems
+
+    report = theorems.verify(name, trials=trials, seed=seed, **kwargs)
+    result = report[name]
+    assert result.ok, (f"{name} ({result.section}, {result.reference}) failed {result.failures}/{result.trials} "
+                       f"trials; counterexample: {result.counterexample}")
+    return result
