@@ -1631,7 +1631,7 @@ def _register_builtin():
       latex=r"\theta \in \operatorname{Crit}(L) \text{ pure} \iff \bar W \in \operatorname{Crit}(\ell|_{\mathcal M_r})"
             r"\ \text{(independent of the architecture with the same } d_0, d_h, r)",
       generate=gen_reparam, check=check_reparam,
-      routes="classification on two architectures with the same (d_0, d_h, r) through the same W̄")
+      routes="classify on one architecture vs on another with the same (d_0, d_h, r), through the same W̄")
     R("pure_iff_rank_r", section="§3", title="Quadratic loss: W̄ = U_S; pure ⇔ |S| = r", reference="TKB2020",
       latex=r"\theta \in \operatorname{Crit}(L) \Rightarrow \bar W = U_S,\ |S| \le r;\ |S| = r \Rightarrow "
             r"\text{pure},\ |S| < r \Rightarrow \text{spurious}",
