@@ -88,3 +88,9 @@ __all__ += [
     "sharpness", "Sharpness", "zero_residual_trace", "flattest_global_minimum", "FlatMinimum", "landscape_survey",
     "LandscapeSurvey", "SurveyPoint", "gaussian_sensing_problem",
 ]
+
+# theorem registry (`linnet verify`) and test helpers for users' suites (issue 7)
+from . import testing, theorems
+from .theorems import verify
+
+__all__ += ["theorems", "testing", "verify"]
