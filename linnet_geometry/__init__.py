@@ -90,7 +90,13 @@ __all__ += [
 ]
 
 # theorem registry (`linnet verify`) and test helpers for users' suites (issue 7)
-from . import testing, theorems
+from . import theorems
 from .theorems import verify
 
-__all__ += ["theorems", "testing", "verify"]
+__all__ += ["theorems", "verify"]
+try:  # hypothesis strategies: needs the test extra (hypothesis)
+    from . import testing
+except ImportError:  # pragma: no cover
+    pass
+else:
+    __all__ += ["testing"]
