@@ -740,8 +740,10 @@ def _augmented_lagrangian(network, form, cform, x0, tol, max_outer=60):
     T0 = max(1e-12, _trace_and_grad(form, unpack(x0))[0])
     lam = np.zeros_like(cform.b)
     rho = 10.0 * T0 / bnorm**2
+    rho_max = 1e10 * rho
     x = x0.copy()
     prev = np.inf
+    stalled = 0
     for _ in range(max_outer):
         def f(xx):
             ms = unpack(xx)
@@ -764,11 +766,42 @@ def _augmented_lagrangian(network, form, cform, x0, tol, max_outer=60):
         lam = lam + rho * c
         if cn <= tol * bnorm and prev <= 10 * tol * bnorm:
             break
+        stalled = stalled + 1 if res.nit <= 2 else 0
+        if stalled >= 3:  # the inner solver no longer moves: polish feasibility below
+            break
         if cn > 0.25 * prev:
-            rho *= 10.0
+            rho = min(rho * 10.0, rho_max)
         prev = cn
-    ms = unpack(x)
+    ms = _project(network, cform, unpack(x))
     return ms, float(np.linalg.norm(cform.residual(ms[-1] @ _pp(ms)[1][-1])))
+
+
+def _project(network, cform, mats, steps=6):
+    """Gauss–Newton steps ``θ ← θ − J⁺ c(θ)`` (minimal-norm corrections, ``J = 𝒜 ∘ dμ``) onto ``{c = 0}``."""
+    if network.num_params > MAX_DENSE_HESSIAN:
+        return mats
+    shapes = network.shapes
+    offs = np.cumsum([0] + [a * b for a, b in shapes])
+    m, n = network.widths[-1], network.widths[0]
+    if cform.kind == "weighted":
+        Amat = np.diag(cform.sw.ravel())
+    else:
+        Amat = cform.A.reshape(len(cform.A), m * n)
+    x = np.concatenate([np.ravel(M) for M in mats])
+    unpack = lambda xx: [xx[offs[k]:offs[k + 1]].reshape(shapes[k]) for k in range(len(shapes))]  # noqa: E731
+    c = cform.residual(mats[-1] @ _pp(mats)[1][-1])
+    for _ in range(steps):
+        cn = float(np.linalg.norm(c))
+        if cn == 0:
+            break
+        J = Amat @ np.asarray(network.differential(unpack(x)), dtype=float)
+        x_new = x - np.linalg.lstsq(J, c, rcond=1e-12)[0]
+        ms = unpack(x_new)
+        c_new = cform.residual(ms[-1] @ _pp(ms)[1][-1])
+        if np.linalg.norm(c_new) >= cn:
+            break
+        x, c = x_new, c_new
+    return unpack(x)
 
 
 def flattest_global_minimum(network, loss, *, method="auto", restarts=3, seed=0, tol=1e-10) -> FlatMinimum:
