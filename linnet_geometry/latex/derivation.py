@@ -368,6 +368,38 @@ def _step_function_space(locus):
         ("EY1936", "DHOST2016"))
 
 
+#: Longest LaTeX of an exact number shown inline (table cells, moves); longer ones are named or split.
+SHORT_LATEX = 60
+
+
+def _split_latex(value):
+    """LaTeX of an exact number, split into display lines at the terms of a long sum."""
+    text = _L(value)
+    expr = sympy.sympify(value)
+    if len(text) <= SHORT_LATEX or not isinstance(expr, sympy.Add):
+        return [text]
+    out = []
+    for k, term in enumerate(expr.as_ordered_terms()):
+        t = _L(term)
+        out.append(t if k == 0 else (t if t.startswith("-") else "+ " + t))
+    return out
+
+
+def _value_cell(locus, st):
+    """The exact value for the table: its closed form when short, else ``c + Σ_{j∉S} λ_j`` by name
+    (the ``λ_j`` are displayed exactly in the spectrum step, the closed form in the stratum's step)."""
+    text = _L(st.value)
+    if len(text) <= SHORT_LATEX:
+        return f"${text}$"
+    comp = [j for j in range(1, locus.spectrum.size + 1) if j not in st.support]
+    return "$" + ("c + " if locus.spectrum.offset != 0 else "") + _lambda_names(comp) + "$"
+
+
+def _short_or_float(value, value_float):
+    text = _L(value)
+    return "= " + text if len(text) <= SHORT_LATEX else rf"\approx {float(value_float):.6g}"
+
+
 def _pairs(st, lam_f, m):
     S = set(st.support)
     return [(i, j) for i in st.support for j in range(1, m + 1) if j not in S and lam_f[j - 1] > lam_f[i - 1]
@@ -381,10 +413,11 @@ def _move_text(G, support):
     for _, v, e in sorted(G.out_edges(support, data=True), key=lambda t: t[1]):
         if e["move"] == "swap":
             moves.append(f"swap ${e['i']} \\to {e['j']}$ to $S' = {_set(v)}$, decrease "
-                         f"$\\lambda_{{{e['j']}}} - \\lambda_{{{e['i']}}} = {_L(e['decrease'])}$")
+                         f"$\\lambda_{{{e['j']}}} - \\lambda_{{{e['i']}}} "
+                         f"{_short_or_float(e['decrease'], e['decrease_float'])}$")
         else:
-            moves.append(f"grow by ${e['j']}$ to $S' = {_set(v)}$, decrease $\\lambda_{{{e['j']}}} = "
-                         f"{_L(e['decrease'])}$")
+            moves.append(f"grow by ${e['j']}$ to $S' = {_set(v)}$, decrease $\\lambda_{{{e['j']}}} "
+                         f"{_short_or_float(e['decrease'], e['decrease_float'])}$")
     if not moves:
         return " No descent move leaves this stratum: it is the unique sink of the critical graph."
     return " Descent moves: " + "; ".join(moves) + "."
@@ -396,9 +429,10 @@ def _step_stratum(locus, st, G):
     m = sp.size
     S = _set(st.support)
     comp = [j for j in range(1, m + 1) if j not in st.support]
-    value = rf"L = c + {_lambda_names(comp)} = {_L(st.value)}" if sp.offset != 0 else \
-        rf"L = {_lambda_names(comp)} = {_L(st.value)}"
-    formula = [rf"S = {S}, \quad \bar W = U_S, \quad \operatorname{{rk}} \bar W = {st.rank}, \quad {value}"]
+    names = ("c + " if sp.offset != 0 else "") + _lambda_names(comp)
+    pieces = _split_latex(st.value)
+    formula = [rf"&S = {S}, \quad \bar W = U_S, \quad \operatorname{{rk}} \bar W = {st.rank}",
+               rf"L &= {names}", rf"&= {pieces[0]}"] + [rf"&\quad {p}" for p in pieces[1:]]
     cites = []
     parts = []
     if st.kind == "pure":
@@ -452,7 +486,7 @@ def _step_table(locus, max_strata):
         if k >= max_strata:
             break
         dim = "--" if st.dimension is None else str(st.dimension)
-        rows.append((f"${_set(st.support)}$" + ("*" if st.is_family else ""), str(st.rank), f"${_L(st.value)}$",
+        rows.append((f"${_set(st.support)}$" + ("*" if st.is_family else ""), str(st.rank), _value_cell(locus, st),
                      f"{st.value_float:.6g}", st.kind, st.role.replace("_", " "), str(st.function_space_index), dim))
     note = ""
     if locus.num_strata > max_strata:
@@ -475,7 +509,8 @@ def _step_conclusion(locus):
         "Conclusion",
         f"$L$ has {locus.num_strata} critical strata, {n_pure} pure and {locus.num_strata - n_pure} spurious. "
         f"Every local minimum is global; the global minimum is the stratum $S = {_set(gm.support)}$ with value",
-        (rf"\min L = {_L(gm.value)} \approx {gm.value_float:.6g}",),
+        tuple([rf"\min L &= {p}" if k == 0 else rf"&\quad {p}" for k, p in enumerate(_split_latex(gm.value))]
+              + [rf"&\approx {gm.value_float:.6g}"]),
         "Eckart-Young for the value; absence of spurious local minima for deep linear networks.",
         ("EY1936", "BH1989", "K2016", "LvB2018"))
 
@@ -523,8 +558,8 @@ def derive(network, loss, max_strata: int = MAX_STRATA) -> Derivation:
     >>> d = derive(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
     >>> [s.title for s in d.steps][:5]
     ['Parameterization', 'Functional space', 'Loss', 'Gradient of L per layer', 'Critical equations']
-    >>> d.steps[-1].formula
-    ('\\\\min L = 1 \\\\approx 1',)
+    >>> d.steps[-1].formula[0]
+    '\\\\min L &= 1'
     >>> d.to_latex().startswith("\\\\documentclass")
     True
     """
