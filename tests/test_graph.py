@@ -427,3 +427,10 @@ def test_example_script(tmp_path, capsys):
         assert (tmp_path / name).stat().st_size > 100, name
     out = capsys.readouterr().out
     assert "unique sink = global minimum S = {1, 2}, reached from all 11 strata: yes" in out
+
+
+def test_cli_numeric_ties_warn_and_give_families(capsys):
+    assert main(["graph", "--numeric", "--target", "2 0 0; 0 2 0; 0 0 1"]) == 0
+    captured = capsys.readouterr()
+    assert "warning: singular values tie" in captured.err
+    assert "{1}*" in captured.out and "degenerate target" in captured.out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 from ..critical import critical_locus
@@ -43,9 +44,11 @@ def summary(G) -> str:
 
 def run(args):
     network, loss = build_problem(args)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         locus = critical_locus(network, loss, numeric=args.numeric or None)
+    for w in caught:  # e.g. numeric ties: the nodes are families
+        print(f"warning: {w.message}", file=sys.stderr)
     G = critical_graph(locus, max_nodes=args.max_nodes)
     if args.output is None:
         print(summary(G))
