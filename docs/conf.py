@@ -27,6 +27,9 @@ autosummary_generate = True
 autodoc_default_options = {"members": True, "show-inheritance": True}
 autodoc_member_order = "bysource"
 autodoc_typehints = "none"
+# an overriding method without a docstring shows none, rather than its base class's: stdlib docstrings
+# (e.g. concurrent.futures.Executor.submit, "fn(*args, **kwargs)") are not reST and break -W
+autodoc_inherit_docstrings = False
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False
 napoleon_use_rtype = False
