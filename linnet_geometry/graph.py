@@ -188,6 +188,15 @@ def critical_graph(locus, max_nodes: int = MAX_GRAPH_NODES):
         ``global_minimum`` : tuple of int
             Key of the unique sink.
 
+    Notes
+    -----
+    For degenerate targets a node is a family and the moves are those
+    between families described in the module docstring: a swap only towards
+    a block of strictly larger ``λ`` with free capacity, a grow from any
+    block with free capacity; exchanges inside a tie block move along the
+    family and are not edges.  Every edge lowers the value, the global
+    minimum is the only sink (TKB2020, EY1936).
+
     Raises
     ------
     InputTypeError

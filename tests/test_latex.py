@@ -13,7 +13,7 @@ import sympy
 from linnet_geometry import (DeterminantalVariety, LinearNetwork, PolynomialLoss, QuadraticLoss,
                              WeightedQuadraticLoss, classify, critical_locus)
 from linnet_geometry.cli import main
-from linnet_geometry.exceptions import BackendNotFoundError, InputTypeError, ParseError, ShapeError
+from linnet_geometry.exceptions import BackendNotFoundError, InputTypeError, ShapeError
 from linnet_geometry.latex import (Derivation, LatexCompileError, Step, available_engines, compile_latex, derive,
                                    escape_text, render_text)
 from linnet_geometry.references import REFERENCES

@@ -10,7 +10,6 @@ when rendered.  Exact numbers are printed by :func:`sympy.latex` (radicals,
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import sympy
