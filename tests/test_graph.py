@@ -431,3 +431,41 @@ def test_cli_numeric_ties_warn_and_give_families(capsys):
     captured = capsys.readouterr()
     assert "warning: singular values tie" in captured.err
     assert "{1}*" in captured.out and "degenerate target" in captured.out
+
+
+# -- random instances (hypothesis): the contract on generic and degenerate targets -----------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from linnet_geometry.testing import architectures, degenerate_targets, generic_targets  # noqa: E402
+
+
+@st.composite
+def _instances(draw):
+    widths = draw(architectures(max_depth=3, max_width=4))
+    rows, cols = widths[-1], widths[0]
+    degenerate = min(rows, cols) >= 2 and draw(st.booleans())
+    U = draw(degenerate_targets(rows, cols) if degenerate else generic_targets(rows, cols))
+    return widths, U
+
+
+@pytest.mark.theorem("TKB2020")
+@settings(max_examples=40, deadline=None)
+@given(_instances())
+def test_graph_contract_on_random_instances(instance):
+    widths, U = instance
+    locus = critical_locus(LinearNetwork(widths), QuadraticLoss(U))
+    G = critical_graph(locus)
+    sink = locus.global_minimum.support
+    assert G.number_of_nodes() == locus.num_strata
+    assert nx.is_directed_acyclic_graph(G)
+    assert [n for n in G if G.out_degree(n) == 0] == [sink]
+    assert nx.ancestors(G, sink) | {sink} == set(G)
+    for u, v, d in G.edges(data=True):
+        assert _exact_equal(d["decrease"], G.nodes[u]["value"] - G.nodes[v]["value"]) and d["decrease_float"] > 0
+    for n, d in G.nodes(data=True):
+        out = [e for _, _, e in G.out_edges(n, data=True)]
+        assert sum(e["multiplicity"] for e in out if e["move"] == "swap") == d["function_space_index"]
+        if d["kind"] == "spurious":
+            assert any(e["move"] == "grow" for e in out)
