@@ -54,10 +54,14 @@ def fiber_dimension(widths, s: int) -> int:
     >>> fiber_dimension((2, 1, 2), 1), fiber_dimension((1, 1, 1), 0), fiber_dimension((2, 2, 2), 0)
     (1, 1, 5)
     """
-    widths = tuple(widths)
+    from ..network import LinearNetwork
+
+    widths = LinearNetwork(widths).widths  # typed WidthsError for bad widths
+    if isinstance(s, (bool, np.bool_)) or not isinstance(s, (int, np.integer)):
+        raise InputTypeError(f"s: expected an integer rank 0 ≤ s ≤ {min(widths)}; received {s!r}")
     if s > min(widths) or s < 0:
-        raise ValueError(f"rank {s} is not attained by widths {widths}")
-    return _fiber(widths, s)
+        raise ShapeError(f"rank s = {s} is not attained by widths {widths}; expected 0 ≤ s ≤ r = {min(widths)}")
+    return _fiber(widths, int(s))
 
 
 def _fiber(widths, s):
