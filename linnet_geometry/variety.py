@@ -20,9 +20,12 @@ import numpy as np
 import sympy
 
 from ._matrix import DEFAULT_TOL, as_matrix, is_exact_matrix, rank
-from .exceptions import ShapeError, WidthsError
+from .exceptions import ProblemTooLargeError, ShapeError, WidthsError
 
-__all__ = ["DeterminantalVariety"]
+__all__ = ["DeterminantalVariety", "MAX_MINORS"]
+
+#: Largest number of (r+1)-minors :meth:`DeterminantalVariety.ideal` expands.
+MAX_MINORS = 20_000
 
 
 def _check_dim(value, name, minimum):
@@ -146,6 +149,10 @@ class DeterminantalVariety:
         k = self.rank + 1
         if k > min(self.rows, self.cols):
             return []
+        count = math.comb(self.rows, k) * math.comb(self.cols, k)
+        if count > MAX_MINORS:
+            raise ProblemTooLargeError(f"the ideal of {self} has {count} generators ({k}-minors); expected at most "
+                                       f"{MAX_MINORS}. Use contains()/tangent_space() (rank computations) instead")
         out = []
         for rs in itertools.combinations(range(self.rows), k):
             for cs in itertools.combinations(range(self.cols), k):
