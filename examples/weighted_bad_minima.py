@@ -19,8 +19,9 @@ on :func:`linnet_geometry.parameter_gradient` with the Jacobian
 ``W̄ = W_2 W_1``, and classified with :func:`linnet_geometry.classify`
 — exactly whenever the rationalized point is exactly critical.  When
 :mod:`linnet_geometry.critical.general` is installed, its
-``function_space_critical_points`` gives an independent count that is printed
-alongside.
+``function_space_critical_points`` (exact Gröbner bases on every chart of the
+rank strata) is an independent route: the script checks that it finds the same
+pure critical points with the same roles, and prints its complex counts.
 
 The figure shows ``ℓ`` restricted to the rank-one matrices ``W = s·u(α)v(β)ᵀ``
 (``u(α) = (cos α, sin α)``, ``v(β)`` likewise), minimized over the scale
@@ -165,16 +166,29 @@ def analyse(name, net, loss, starts, lines):
     return points
 
 
-def general_cross_check(net, loss, lines):
-    """Independent count from linnet_geometry.critical.general, when that module exists."""
+def general_cross_check(net, loss, found, lines):
+    """Independent route: linnet_geometry.critical.general (Gröbner bases, exact), when that module exists.
+
+    Its real critical points of ℓ on the rank strata must be exactly the images
+    found by root finding, with the same values and roles.
+    """
     try:
         from linnet_geometry.critical.general import function_space_critical_points
     except ImportError:
         lines.append("linnet_geometry.critical.general is not installed: no independent count.")
         return
     result = function_space_critical_points(loss, net)
-    lines.append("function_space_critical_points (linnet_geometry.critical.general):")
-    lines.append("  " + str(result).replace("\n", "\n  "))
+    lines += ["independent route, function_space_critical_points (exact Gröbner bases, all charts of M_e):",
+              "  " + result.table().replace("\n", "\n  "),
+              "  complex critical points per rank stratum: " + str(result.counts)]
+    ours = sorted((round(float(p["rep"].value), 9), p["label"]) for p in found if p["rep"].kind == "pure")
+    theirs = sorted((round(p.value_float, 9), p.role.replace("saddle", "strict_saddle"))
+                    for p in result.points if p.kind == "pure")
+    agree = ours == theirs
+    lines.append(f"  pure critical points (value, role): root finding {ours}")
+    lines.append(f"  {'agree' if agree else 'DISAGREE'} with function_space_critical_points {theirs}")
+    if not agree:
+        raise SystemExit("the two routes disagree on the pure critical points: " + str((ours, theirs)))
 
 
 def main(argv=None):
@@ -200,7 +214,7 @@ def main(argv=None):
     for p in bad:
         lines += ["certificate of the bad local minimum:"] + [f"  - {f}" for f in p["rep"].certificate]
     lines.append("")
-    general_cross_check(net, losses["weighted"], lines)
+    general_cross_check(net, losses["weighted"], results["weighted"], lines)
     with open(os.path.join(args.out, "weighted_bad_minima.txt"), "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
 
