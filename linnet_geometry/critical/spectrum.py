@@ -23,8 +23,12 @@ import sympy
 from sympy.polys.matrices import DomainMatrix
 
 from .._matrix import DEFAULT_TOL, is_exact_matrix, to_domain_matrix
+from ..exceptions import ProblemTooLargeError
 
-__all__ = ["Spectrum", "spectrum", "DegenerateDataWarning", "HIGH_PRECISION_DIGITS"]
+__all__ = ["Spectrum", "spectrum", "DegenerateDataWarning", "HIGH_PRECISION_DIGITS", "MAX_EXACT_SPECTRUM"]
+
+#: Largest Gram matrix whose spectrum is computed exactly (about 20 s at this size; the cost grows like n^4).
+MAX_EXACT_SPECTRUM = 64
 
 #: Digits used for representatives whose exact form would need non-rational algebraic numbers.
 HIGH_PRECISION_DIGITS = 50
@@ -215,6 +219,12 @@ def spectrum(loss, tol: float = DEFAULT_TOL) -> Spectrum:
     rows, cols = loss.shape
     size = min(rows, cols)
     if loss.is_exact:
+        gram = cols if (loss.covariance is None and cols < rows) else rows
+        if gram > MAX_EXACT_SPECTRUM:
+            raise ProblemTooLargeError(
+                f"the exact spectrum needs the characteristic polynomial of a {gram}x{gram} rational Gram matrix and "
+                f"the isolation of its real roots; expected a Gram matrix of size at most {MAX_EXACT_SPECTRUM}. "
+                "Use the numeric path (numeric=True, or float data)")
         U = loss.target
         if loss.covariance is None and cols < rows:
             G, side = U.T * U, "right"
