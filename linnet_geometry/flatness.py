@@ -157,6 +157,8 @@ class _single_blas_thread:
     def __enter__(self):
         import ctypes
 
+        import scipy.linalg  # noqa: F401  (loads scipy's own OpenBLAS, used by L-BFGS-B, before it is limited)
+
         self._saved = []
         try:
             with open("/proc/self/maps") as fh:
