@@ -119,13 +119,58 @@ def flat_vs_random(n, r, K, starts, pool, seed):
                      "balance_residuals": list(flat.balance_residuals), "seconds": t_flat}}
 
 
+def plot(rows, flats, n, r, k_star, path):
+    """The two panels: outcome fractions against K, recovery error against sharpness."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6))
+    K = [row["K"] for row in rows]
+    ax1.plot(K, [row["bad_fraction"] for row in rows], "o-", color="tab:red", label="bad local minimum")
+    ax1.plot(K, [row["global_fraction"] for row in rows], "s--", color="tab:green", ms=4, label="global minimum")
+    ax1.plot(K, [row["other_fraction"] for row in rows], "^:", color="0.5", ms=4, label="not certified")
+    for x, lab in [(n * r, "n r"), (r * (2 * n - r), "dim $M_r$"), (n * n, "$n^2$")]:
+        ax1.axvline(x, color="0.7", lw=1)
+        ax1.text(x, 0.62, f" {lab}", ha="left", va="center", fontsize=8, color="0.4", rotation=90,
+                 transform=ax1.get_xaxis_transform())
+    if k_star is not None:
+        ax1.axvline(k_star, color="tab:red", lw=1, ls="--")
+        ax1.text(k_star, 0.45, f"no bad minima\nfrom K = {k_star} ", color="tab:red", fontsize=8, ha="right")
+    ax1.set_xlabel("number of Gaussian measurements K")
+    ax1.set_ylabel("fraction of random starts")
+    ax1.set_ylim(-0.03, 1.03)
+    ax1.set_title(f"where L-BFGS ends: d = ({n}, {r}, {n}), rank-{r} truth", fontsize=10)
+    ax1.legend(fontsize=8, loc="center left")
+    markers = ["o", "D"]
+    for fr, mk in zip(flats, markers):
+        lab = f"rank {fr['r']}, K = {fr['K']}"
+        ax2.scatter([d["trace"] for d in fr["randoms"]], [d["error"] for d in fr["randoms"]], marker=mk,
+                    facecolors="none", edgecolors="tab:blue", label=f"random global minima ({lab})")
+        ax2.scatter([fr["flat"]["trace"]], [max(fr["flat"]["error"], 1e-12)], marker=mk, s=120, color="tab:red",
+                    label=f"flattest global minimum ({lab})")
+    ax2.set_yscale("log")
+    ax2.set_xscale("log")
+    ax2.set_xlabel(r"sharpness $\mathrm{tr}\,\nabla^2 L$ at the global minimum")
+    ax2.set_ylabel(r"recovery error $\|W_2W_1 - X^*\|_F$  ($\|X^*\|_F = 1$, floor $10^{-12}$)")
+    ax2.set_title("d = (6, 6, 6), K < $n^2$: all fit the data, the flattest recovers $X^*$", fontsize=10)
+    ax2.legend(fontsize=7, loc="center right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="out", help="output folder (default: ./out)")
     parser.add_argument("--fast", action="store_true", help="fewer measurement counts, instances and starts")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--replot", metavar="JSON", help="only redraw the figure from a saved matrix_sensing_sweep.json")
     args = parser.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
+    png = os.path.join(args.out, "matrix_sensing_sweep.png")
+    if args.replot:
+        with open(args.replot, encoding="utf-8") as fh:
+            saved = json.load(fh)
+        plot(saved["sweep"], saved["flat_vs_random"], saved["n"], saved["r"], saved["threshold"], png)
+        print(f"wrote {png}")
+        return
 
     n, r = 5, 2
     if args.fast:
@@ -170,38 +215,7 @@ def main(argv=None):
         json.dump({"n": n, "r": r, "instances": instances, "starts": starts, "sweep": rows, "threshold": k_star,
                    "flat_vs_random": flats}, fh, indent=1)
 
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6))
-    K = [row["K"] for row in rows]
-    ax1.plot(K, [row["bad_fraction"] for row in rows], "o-", color="tab:red", label="bad local minimum")
-    ax1.plot(K, [row["global_fraction"] for row in rows], "s--", color="tab:green", ms=4, label="global minimum")
-    ax1.plot(K, [row["other_fraction"] for row in rows], "^:", color="0.5", ms=4, label="not certified")
-    for x, lab in [(n * r, "n r"), (r * (2 * n - r), "dim $M_r$"), (n * n, "$n^2$")]:
-        ax1.axvline(x, color="0.7", lw=1)
-        ax1.text(x, 1.02, lab, ha="center", va="bottom", fontsize=8, transform=ax1.get_xaxis_transform())
-    if k_star is not None:
-        ax1.axvline(k_star, color="tab:red", lw=1, ls="--")
-        ax1.text(k_star, 0.5, f" no bad minima\n from K = {k_star}", color="tab:red", fontsize=8)
-    ax1.set_xlabel("number of Gaussian measurements K")
-    ax1.set_ylabel("fraction of random starts")
-    ax1.set_ylim(-0.03, 1.03)
-    ax1.set_title(f"where L-BFGS ends: d = ({n}, {r}, {n}), rank-{r} truth", fontsize=10)
-    ax1.legend(fontsize=8, loc="center right")
-    markers = ["o", "D"]
-    for fr, mk in zip(flats, markers):
-        lab = f"rank {fr['r']}, K = {fr['K']}"
-        ax2.scatter([d["trace"] for d in fr["randoms"]], [d["error"] for d in fr["randoms"]], marker=mk,
-                    facecolors="none", edgecolors="tab:blue", label=f"random global minima ({lab})")
-        ax2.scatter([fr["flat"]["trace"]], [max(fr["flat"]["error"], 1e-12)], marker=mk, s=120, color="tab:red",
-                    label=f"flattest global minimum ({lab})")
-    ax2.set_yscale("log")
-    ax2.set_xscale("log")
-    ax2.set_xlabel(r"sharpness $\mathrm{tr}\,\nabla^2 L$ at the global minimum")
-    ax2.set_ylabel(r"recovery error $\|W_2W_1 - X^*\|_F$  ($\|X^*\|_F = 1$)")
-    ax2.set_title("overparameterized d = (6, 6, 6): all fit the data, only the flattest recovers $X^*$",
-                  fontsize=10)
-    ax2.legend(fontsize=7, loc="center right")
-    fig.tight_layout()
-    fig.savefig(os.path.join(args.out, "matrix_sensing_sweep.png"), dpi=130)
+    plot(rows, flats, n, r, k_star, png)
     print(f"wrote {args.out}/matrix_sensing_sweep.png, .txt, .json")
 
 
