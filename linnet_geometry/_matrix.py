@@ -262,10 +262,15 @@ def inertia(H, tol: float = DEFAULT_TOL):
     >>> inertia(sympy.Matrix([[0, -2], [-2, 0]]))
     (1, 1, 0)
     """
+    shape = tuple(H.shape) if hasattr(H, "shape") else np.shape(H)
+    if len(shape) != 2 or shape[0] != shape[1]:
+        raise ShapeError(f"inertia: expected a square symmetric matrix; received shape {shape}")
     if is_exact_matrix(H):
         n = H.rows
         if n == 0:
             return (0, 0, 0)
+        if H != H.T:  # Descartes' rule counts real roots only: it needs a symmetric matrix
+            raise ShapeError("inertia: expected a square symmetric matrix; received a non-symmetric exact matrix")
         coeffs = list(to_domain_matrix(H).charpoly())
         dom = to_domain_matrix(H).domain
         coeffs = [dom.to_sympy(c) for c in coeffs]
