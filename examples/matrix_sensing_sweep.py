@@ -12,7 +12,7 @@ recovery literature (Ge, Jin & Zheng 2017).
    L-BFGS from random starts, refines each end point to a critical point and
    classifies it (:func:`linnet_geometry.classify`); a *bad* local minimum is a
    certified local minimum (pure, Hessian nullity = fiber dimension, TKB2020)
-   whose value exceeds the smallest value found (0 here).  The script records
+   with positive value (the global minimum value is 0: ``X*`` has rank r).  The script records
    the fraction of starts ending in a bad local minimum and the measurement
    count from which none appears any more (compare with ``n·r`` and with
    ``dim M_r = r(2n − r)``).
@@ -65,7 +65,7 @@ def sweep(n, r, ks, instances, starts, pool, seed):
         for inst in range(instances):
             loss, _ = gaussian_sensing_problem(n, r, K, seed=[seed, K, inst])
             survey = landscape_survey(net, loss, starts=starts, seed=[seed, K, inst, 1], executor=pool,
-                                      init_scale=0.5, progress=False)
+                                      init_scale=0.5, global_value=0.0, progress=False)
             for o in survey.outcomes:
                 if o < 0:
                     other += 1
@@ -101,7 +101,8 @@ def flat_vs_random(n, r, K, starts, pool, seed):
     """Recovery errors and Hessian traces of random global minima and of the flattest one on d = (n, n, n)."""
     net = LinearNetwork((n, n, n))
     loss, X = gaussian_sensing_problem(n, r, K, seed=[seed, 99])
-    survey = landscape_survey(net, loss, starts=starts, seed=[seed, 100], executor=pool, progress=False)
+    survey = landscape_survey(net, loss, starts=starts, seed=[seed, 100], executor=pool, global_value=0.0,
+                              progress=False)
     randoms = []
     for o in survey.outcomes:
         if o >= 0 and survey.points[o].is_global:

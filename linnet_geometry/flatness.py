@@ -1248,8 +1248,8 @@ def _round_tuple(M, digits=12):
 
 
 def landscape_survey(network, loss, starts=32, seed=0, executor=None, *, init_scale=1.0, maxiter=5000,
-                     refine_tol=1e-10, tol=DEFAULT_TOL, dedup_tol=1e-6, value_tol=1e-8, progress=None,
-                     chunksize=None) -> LandscapeSurvey:
+                     refine_tol=1e-10, tol=DEFAULT_TOL, dedup_tol=1e-6, value_tol=1e-8, global_value=None,
+                     progress=None, chunksize=None) -> LandscapeSurvey:
     """Run a local optimizer from many random starts and tabulate the critical points reached.
 
     Each start draws ``θ_0`` with i.i.d. ``N(0, init_scale²)`` entries from its
@@ -1263,8 +1263,9 @@ def landscape_survey(network, loss, starts=32, seed=0, executor=None, *, init_sc
     matrices agree within ``dedup_tol·max(1, ‖W̄‖)`` (points of one fiber
     are one critical point of the function-space problem).  A minimum is
     **global** when classify certifies it or its value is within
-    ``value_tol·max(1, |v_min|)`` of the smallest value found, and **bad**
-    otherwise.
+    ``value_tol·max(1, |v|)`` of ``v = global_value`` when given (e.g. 0
+    for a realizable sensing problem), else of the smallest value found; it
+    is **bad** otherwise.
 
     Parameters
     ----------
@@ -1280,6 +1281,10 @@ def landscape_survey(network, loss, starts=32, seed=0, executor=None, *, init_sc
         local CPUs, created and shut down here; pass
         :class:`SerialExecutor` to stay in this process.
     init_scale, maxiter, refine_tol, tol, dedup_tol, value_tol : float / int
+    global_value : float, optional
+        The known global minimum value of L; without it the smallest value
+        found stands in for it (then a survey that never reaches the global
+        minimum reports its best local minimum as global).
     progress : bool or None
         tqdm progress bar (None: automatic).
     chunksize : int, optional
@@ -1304,6 +1309,9 @@ def landscape_survey(network, loss, starts=32, seed=0, executor=None, *, init_sc
     if executor is not None and not isinstance(executor, cf.Executor):
         raise InputTypeError(f"executor: expected a concurrent.futures.Executor or None; received "
                              f"{type(executor).__name__}")
+    if global_value is not None and (isinstance(global_value, bool) or not isinstance(global_value, (int, float))
+                                     or not np.isfinite(global_value)):
+        raise InputTypeError(f"global_value: expected a finite number or None; received {global_value!r}")
     if not (isinstance(init_scale, (int, float)) and not isinstance(init_scale, bool) and init_scale > 0):
         raise InputTypeError(f"init_scale: expected a positive number; received {init_scale!r}")
     seeds = np.random.SeedSequence(seed).spawn(starts)
@@ -1338,10 +1346,10 @@ def landscape_survey(network, loss, starts=32, seed=0, executor=None, *, init_sc
     finally:
         if own:
             executor.shutdown()
-    return _tabulate(network, loss, starts, seed, results, dedup_tol, value_tol)
+    return _tabulate(network, loss, starts, seed, results, dedup_tol, value_tol, global_value)
 
 
-def _tabulate(network, loss, starts, seed, results, dedup_tol, value_tol):
+def _tabulate(network, loss, starts, seed, results, dedup_tol, value_tol, global_value=None):
     groups = []  # [Wbar, role, kind, value, members, first result]
     outcomes = []
     for i, out in enumerate(results):
@@ -1360,6 +1368,8 @@ def _tabulate(network, loss, starts, seed, results, dedup_tol, value_tol):
             outcomes.append(len(groups) - 1)
     minima_vals = [g["first"]["value"] for g in groups if g["role"] in ("global_min", "local_min")]
     vmin = min(minima_vals) if minima_vals else None
+    if global_value is not None:
+        vmin = float(global_value)
     points = []
     for g in groups:
         o = g["first"]

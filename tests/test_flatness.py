@@ -299,6 +299,24 @@ def test_survey_weighted_example_finds_the_bad_local_minimum():
     assert d["counts"]["bad_local_minima"] == 1 and len(d["outcomes"]) == 24
 
 
+def test_survey_known_global_value_marks_unreached_minima_bad():
+    net = LinearNetwork((2, 1, 2))
+    loss = WeightedQuadraticLoss([[2, 0], [0, 1]], [[1, 4], [4, 1]])
+    # seed 1: starts 0..23; keep a survey that, by construction, only sees the bad minimum
+    full = landscape_survey(net, loss, starts=24, seed=1, executor=SerialExecutor(), progress=False)
+    bad_start = full.bad_local_minima[0].first_start
+    from linnet_geometry.flatness import _survey_one, _tabulate
+
+    seeds = np.random.SeedSequence(1).spawn(24)
+    only_bad = [_survey_one(net, loss, seeds[bad_start], 1.0, 5000, 1e-10, 1e-9)]
+    blind = _tabulate(net, loss, 1, 1, only_bad, 1e-6, 1e-8)
+    assert blind.is_benign  # the best value found (4) stands in for the global one
+    informed = _tabulate(net, loss, 1, 1, only_bad, 1e-6, 1e-8, global_value=1.0)
+    assert len(informed.bad_local_minima) == 1 and informed.bad_fraction == 1.0
+    with pytest.raises(InputTypeError, match="global_value"):
+        landscape_survey(net, loss, starts=1, global_value="0")
+
+
 def test_survey_executor_results_equal_serial():
     net = LinearNetwork((2, 1, 2))
     loss = WeightedQuadraticLoss([[2, 0], [0, 1]], [[1, 4], [4, 1]])
