@@ -1249,7 +1249,7 @@ def _round_tuple(M, digits=12):
 
 def landscape_survey(network, loss, starts=32, seed=0, executor=None, *, init_scale=1.0, maxiter=5000,
                      refine_tol=1e-10, tol=DEFAULT_TOL, dedup_tol=1e-6, value_tol=1e-8, global_value=None,
-                     progress=None, chunksize=None) -> LandscapeSurvey:
+                     progress=None, chunksize=None, max_workers=None) -> LandscapeSurvey:
     """Run a local optimizer from many random starts and tabulate the critical points reached.
 
     Each start draws ``θ_0`` with i.i.d. ``N(0, init_scale²)`` entries from its
@@ -1275,11 +1275,13 @@ def landscape_survey(network, loss, starts=32, seed=0, executor=None, *, init_sc
     seed : int or None
         Same seed ⇒ same result, whatever the executor.
     executor : concurrent.futures.Executor, optional
-        Where the starts run (chunks of starts are submitted; results are
-        reassembled in start order, so they do not depend on the executor).
-        Default: a :class:`~concurrent.futures.ProcessPoolExecutor` on the
-        local CPUs, created and shut down here; pass
-        :class:`SerialExecutor` to stay in this process.
+        Anything with ``submit`` returning futures (e.g.
+        ``dask.distributed.Client.get_executor()``).  Chunks of starts are
+        submitted and the results reassembled in start order, so they do not
+        depend on the executor.  Default: a
+        :class:`~concurrent.futures.ProcessPoolExecutor` with ``max_workers``
+        local processes (default: the CPU count), created and shut down here;
+        pass :class:`SerialExecutor` to stay in this process.
     init_scale, maxiter, refine_tol, tol, dedup_tol, value_tol : float / int
     global_value : float, optional
         The known global minimum value of L; without it the smallest value
@@ -1306,9 +1308,11 @@ def landscape_survey(network, loss, starts=32, seed=0, executor=None, *, init_sc
     """
     _check_network_loss(network, loss)
     starts = _check_pos_int("starts", starts)
-    if executor is not None and not isinstance(executor, cf.Executor):
-        raise InputTypeError(f"executor: expected a concurrent.futures.Executor or None; received "
-                             f"{type(executor).__name__}")
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise InputTypeError(f"executor: expected a concurrent.futures.Executor (an object with submit) or None; "
+                             f"received {type(executor).__name__}")
+    if max_workers is not None:
+        max_workers = _check_pos_int("max_workers", max_workers)
     if global_value is not None and (isinstance(global_value, bool) or not isinstance(global_value, (int, float))
                                      or not np.isfinite(global_value)):
         raise InputTypeError(f"global_value: expected a finite number or None; received {global_value!r}")
@@ -1323,10 +1327,10 @@ def landscape_survey(network, loss, starts=32, seed=0, executor=None, *, init_sc
             raise InputTypeError(f"loss: expected a picklable loss for the default process pool; received "
                                  f"{type(loss).__name__} ({exc}). Pass executor=SerialExecutor() or a thread "
                                  "pool") from None
-        workers = max(1, min(starts, os.cpu_count() or 1))
+        workers = max(1, min(starts, max_workers or os.cpu_count() or 1))
         executor = cf.ProcessPoolExecutor(max_workers=workers)
     else:
-        workers = getattr(executor, "_max_workers", 1) or 1
+        workers = max_workers or getattr(executor, "_max_workers", None) or os.cpu_count() or 1
     if chunksize is None:
         chunksize = max(1, starts // (4 * workers))
     chunks = [list(range(a, min(a + chunksize, starts))) for a in range(0, starts, chunksize)]
@@ -1334,12 +1338,11 @@ def landscape_survey(network, loss, starts=32, seed=0, executor=None, *, init_sc
 
     results = [None] * starts
     try:
-        futs = {executor.submit(_run_chunk, network, loss, [seeds[i] for i in ch], float(init_scale), int(maxiter),
-                                float(refine_tol), float(tol)): ch for ch in chunks}
+        futs = [(executor.submit(_run_chunk, network, loss, [seeds[i] for i in ch], float(init_scale),
+                                 int(maxiter), float(refine_tol), float(tol)), ch) for ch in chunks]
         with tqdm(total=starts, desc="landscape survey", disable=(not progress) if progress is not None else None,
                   leave=False) as bar:
-            for fut in cf.as_completed(futs):
-                ch = futs[fut]
+            for fut, ch in futs:  # in submission order: works with any futures, not only concurrent.futures
                 for i, out in zip(ch, fut.result()):
                     results[i] = out
                 bar.update(len(ch))
