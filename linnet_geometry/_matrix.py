@@ -113,7 +113,8 @@ def parse_matrix(text: str, name: str = "matrix"):
         parsed.append(entries)
     widths = {len(r) for r in parsed}
     if len(widths) != 1:
-        raise ParseError(f"{name}: rows have different lengths {[len(r) for r in parsed]} in {text!r}")
+        raise ParseError(f"{name}: rows have different lengths {[len(r) for r in parsed]} in {text!r}; "
+                         "expected rows of equal length")
     return as_matrix(parsed, name)
 
 
