@@ -645,7 +645,8 @@ def critical_locus(network, loss, numeric=None, tol: float = DEFAULT_TOL) -> Cri
         raise InputTypeError(f"network must be a LinearNetwork; received {type(network).__name__}")
     if not isinstance(loss, QuadraticLoss):
         raise InputTypeError(
-            f"critical_locus solves quadratic losses by theory; received {type(loss).__name__}. Use classify() for "
+            f"critical_locus solves quadratic losses by theory: expected a QuadraticLoss; received {type(loss).__name__}. "
+            "Use classify() for "
             "points of any loss, or function_space_critical_points() for general polynomial losses")
     want = (network.widths[-1], network.widths[0])
     if tuple(loss.shape) != want:
