@@ -34,7 +34,8 @@ def read_matrix(text: str, name: str, exact=None):
     lower = text.lower()
     if lower.endswith(".npy") or lower.endswith(".csv"):
         if not os.path.exists(text):
-            raise ParseError(f"{name}: file {text!r} does not exist")
+            raise ParseError(f"{name}: file {text!r} does not exist; expected a matrix literal or an existing "
+                             ".csv/.npy file")
         if lower.endswith(".npy"):
             try:
                 arr = np.load(text, allow_pickle=False)
