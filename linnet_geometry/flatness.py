@@ -1191,26 +1191,45 @@ def _objective(network, loss):
     return f, unpack
 
 
-def _rescale(mats):
-    """Flat θ with every layer rescaled to the geometric mean of the layer norms (μ, hence L, unchanged)."""
-    norms = np.array([np.linalg.norm(M) for M in mats])
-    if np.all(norms > 0):
-        g = np.exp(np.mean(np.log(norms)))
-        mats = [M * (g / c) for M, c in zip(mats, norms)]
-    return np.concatenate([np.ravel(M) for M in mats])
+def _rebalance(network, mats, ratio=4.0):
+    """Flat θ; replaced by the balanced SVD factorization of ``W̄`` when the layers are far from balanced.
+
+    ``L = ℓ ∘ μ`` only depends on ``W̄ = μ(θ)``, so any factorization of W̄ has
+    the same loss.  L-BFGS can drift along the non-compact fibers into
+    ill-conditioned regions (layer norms ≫ ‖W̄‖^{1/h}, with cancelling
+    components) where it stalls; the factorization
+    ``W_i = E Σ^{1/h} E'ᵀ`` (``W_1``, ``W_h`` carrying the singular vectors,
+    top ``r`` singular values) restores a well-conditioned start.
+    """
+    h = len(mats)
+    W = mats[-1] @ _pp(mats)[1][-1]
+    P, s, Qt = np.linalg.svd(W)
+    target = float(np.sum(s[:network.bottleneck] ** (2.0 / h)))  # ‖W_i‖² of the balanced factorization
+    worst = max(float(np.sum(M * M)) for M in mats)
+    if worst <= ratio * max(target, 1e-300):
+        return np.concatenate([np.ravel(M) for M in mats])
+    w, r = network.widths, network.bottleneck
+    root = s[:r] ** (1.0 / h)
+    out = []
+    for i in range(h):
+        left = P[:, :r] if i == h - 1 else np.eye(w[i + 1], r)
+        right = Qt[:r] if i == 0 else np.eye(r, w[i])
+        out.append((left * root) @ right)
+    return np.concatenate([np.ravel(M) for M in out])
 
 
 def _survey_one(network, loss, seed_seq, init_scale, maxiter, refine_tol, tol):
-    """One start: L-BFGS, Newton refinement (least-squares steps on ∇L = 0), numeric classify."""
+    """One start: L-BFGS (rounds separated by :func:`_rebalance`), Newton refinement (least-squares steps on
+    ∇L = 0), numeric classify."""
     from scipy.optimize import minimize
 
     rng = np.random.default_rng(seed_seq)
     f, unpack = _objective(network, loss)
     x = np.concatenate([np.ravel(init_scale * rng.standard_normal(s)) for s in network.shapes])
-    for _ in range(4):  # L-BFGS, then rescale the layers (L is invariant) to undo drift into ill-conditioned regions
+    for _ in range(4):  # L-BFGS, then rebalance (L is unchanged) to undo drift into ill-conditioned regions
         res = minimize(f, x, jac=True, method="L-BFGS-B",
                        options={"maxiter": maxiter, "maxcor": 20, "ftol": 1e-15, "gtol": 1e-12})
-        x = _rescale(unpack(res.x))
+        x = _rebalance(network, unpack(res.x))
         g = f(x)[1]
         if np.linalg.norm(g) <= refine_tol:
             break
