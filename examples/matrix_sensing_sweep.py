@@ -162,7 +162,8 @@ def main(argv=None):
     parser.add_argument("--out", default="out", help="output folder (default: ./out)")
     parser.add_argument("--fast", action="store_true", help="fewer measurement counts, instances and starts")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--replot", metavar="JSON", help="only redraw the figure from a saved matrix_sensing_sweep.json")
+    parser.add_argument("--replot", metavar="JSON",
+                        help="only redraw the figure from a saved matrix_sensing_sweep.json")
     args = parser.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     png = os.path.join(args.out, "matrix_sensing_sweep.png")

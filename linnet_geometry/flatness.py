@@ -67,14 +67,8 @@ import sympy
 
 from ._matrix import DEFAULT_TOL, is_exact_matrix, rank
 from .critical.classify import classify
-from .critical.derivatives import MAX_DENSE_HESSIAN, _prepare, parameter_gradient, parameter_hessian
-from .exceptions import (
-    AssumptionError,
-    DegenerateDataError,
-    InputTypeError,
-    ProblemTooLargeError,
-    ShapeError,
-)
+from .critical.derivatives import MAX_DENSE_HESSIAN, _prepare, parameter_hessian
+from .exceptions import AssumptionError, DegenerateDataError, InputTypeError, ShapeError
 from .losses import Loss, MatrixSensingLoss, QuadraticLoss, WeightedQuadraticLoss
 from .network import LinearNetwork
 
@@ -171,7 +165,8 @@ class _single_blas_thread:
             except OSError:
                 continue
             for pre, suf in zip(self._NAMES, self._SUFFIX):
-                get, put = getattr(lib, f"{pre}_get_num_threads{suf}", None), getattr(lib, f"{pre}_set_num_threads{suf}", None)
+                get = getattr(lib, f"{pre}_get_num_threads{suf}", None)
+                put = getattr(lib, f"{pre}_set_num_threads{suf}", None)
                 if get is not None and put is not None:
                     n = int(get())
                     put(1)
@@ -664,7 +659,8 @@ def _trace_and_grad(form, mats):
 
 
 def _global_minimum_set(network, loss, tol):
-    """``(form, constraint_form, target)``: trace form of ``loss`` and ``𝒜, b`` with ``{θ : 𝒜(μ(θ)) = b}`` the global minima."""
+    """``(form, constraint_form, target)``: the trace form of ``loss``, and ``𝒜, b`` such that the
+    global minima are ``{θ : 𝒜(μ(θ)) = b}``; ``target`` is U when that set is the fiber of a matrix U."""
     r = network.bottleneck
     if isinstance(loss, QuadraticLoss):
         if loss.covariance is not None or loss.data is not None:
