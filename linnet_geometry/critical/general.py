@@ -1,0 +1,990 @@
+"""Critical points of a general polynomial loss on the strata of ``M_r`` (THEORY §2, §4).
+
+:func:`function_space_critical_points` solves, for each rank stratum
+``M_e^o = {rank exactly e}`` (``0 ≤ e ≤ r``) of the functional space
+``M_r``, the polynomial system of the critical points of ℓ restricted to
+``M_e^o``, exactly.
+
+Formulation (rank-e parameterization in affine charts)
+------------------------------------------------------
+For row and column sets ``I, J`` of size e, the chart ``U_{I,J}`` is the
+open set of rank-e matrices whose minor ``W[I, J]`` is invertible.  On it
+``W = A B`` with ``A[I, :] = Id_e`` (the other ``(m−e)e`` entries of A free)
+and ``B = W[I, :]`` free (``e × n``); the map ``(A, B) ↦ A B`` is an
+isomorphism from ``{det B[:, J] ≠ 0}`` onto ``U_{I,J}``, which is open in the
+smooth manifold ``M_e^o`` (dimension ``e(m+n−e)``).  The system of chart
+number k is
+
+* ``∂(ℓ(A B))/∂v = 0`` for every free entry v of A and B;
+* ``t · det B[:, J] − 1 = 0`` (Rabinowitsch: the point lies in the chart);
+* ``det W[I', J'] = 0`` for every earlier chart ``(I', J')``
+  (the point lies in no earlier chart: duplicates are removed exactly).
+
+The charts cover ``M_e^o`` and the solution sets are disjoint, so the number
+of complex critical points of ``ℓ|M_e^o`` is the sum of the numbers of
+solutions — the ED degree of ``M_e`` when ℓ is a squared distance with
+generic data (DHOST2016).  Points of lower rank (the singular locus of
+``M_e``) are never solutions.
+
+Exact solution (shape lemma)
+----------------------------
+A generic linear form ``z = Σ c_i v_i`` is added as a last variable and a
+reduced lex Gröbner basis is computed (grevlex, then FGLM).  For a radical
+zero-dimensional ideal in which z separates the points it is
+``{v_i − g_i(z), p(z)}`` with p squarefree (shape lemma); otherwise the
+squarefree part of the eliminant is added (``√I = I + ⟨sqf p⟩`` when z
+separates) or another linear form is tried.  The complex count is ``deg p``;
+the real points are the real roots of p, isolated exactly by rational
+intervals (Sturm sequences), with coordinates ``g_i(α)``.  Every sign needed
+afterwards (Hessian inertia, ``∇ℓ = 0``) is decided exactly: ``q(α) = 0``
+iff ``gcd(p, q)`` has a root in the isolating interval, else the interval is
+refined until q has no root in it.
+
+Classification
+--------------
+The Hessian of ``ℓ ∘ φ`` in the chart coordinates is congruent to the
+Riemannian Hessian of ``ℓ|M_e^o`` at a critical point, so its inertia
+(characteristic polynomial over ``ℚ[z]/(p)`` + Descartes' rule) classifies the
+point on the stratum: local minimum (positive definite), saddle (a negative
+eigenvalue) or degenerate.  For ``e = r`` these are the critical points of
+``ℓ|M_r`` on its smooth locus; a local minimum is **global** when its value is
+the least real critical value over all strata and ℓ is coercive (the
+minimum over ``M_r`` is then attained at a critical point of some stratum),
+otherwise it is a **bad local minimum** (TKB2020).  For ``e < r`` the point is
+a singular point of ``M_r`` (or an interior point when filling), and the
+convention of THEORY §2 applies: it is critical for ``ℓ|M_r`` iff
+``∇ℓ(W) = 0``.
+
+Lifting (TKB2020)
+-----------------
+For a network, every critical point ``W = A B`` of ``ℓ|M_e^o`` (``e ≤ r``) is
+``μ(θ)`` for the critical point ``θ = (W_1, …, W_h)`` with ``W_1 = [B; 0]``,
+``W_i = diag(Id_e, 0)`` and ``W_h = [A, 0]``: every gradient block
+``W_{>i}ᵀ G W_{<i}ᵀ`` contains ``AᵀG = 0`` or ``G Bᵀ = 0``.  It is pure when
+``e = r`` or ``∇ℓ(W) = 0`` and spurious otherwise, and every critical point of
+L has such an image (TKB2020), so the spurious critical points of L are found
+from the same machinery.  The lifted θ is classified with :func:`classify`.
+
+Backends
+--------
+``"sympy"`` (embedded, no install), ``"singular"`` (``Singular``) and
+``"macaulay2"`` (``M2``) compute the same reduced lex Gröbner basis, which is
+unique, so all downstream results are identical.  ``"auto"`` uses sympy when
+the system is small enough for it (:data:`SYMPY_BEZOUT_LIMIT`) and otherwise
+the first external executable on ``PATH``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+
+import mpmath
+import numpy as np
+import sympy
+
+from ..exceptions import (BackendNotFoundError, DegenerateDataError, ExactInputRequiredError, InputTypeError,
+                          ProblemTooLargeError, ShapeError)
+from ..losses import Loss, MatrixSensingLoss, PolynomialLoss, QuadraticLoss, WeightedQuadraticLoss
+
+__all__ = ["function_space_critical_points", "GeneralCriticalLocus", "StratumSolution", "RealCriticalPoint",
+           "available_backends", "critical_system", "BACKENDS", "SYMPY_BEZOUT_LIMIT", "MAX_BEZOUT"]
+
+#: Backend names accepted by ``backend=``.
+BACKENDS = ("auto", "sympy", "singular", "macaulay2")
+_EXECUTABLES = {"singular": "Singular", "macaulay2": "M2"}
+#: Largest Bézout number of one chart system handed to the embedded sympy engine
+#: (2×3 rank 1: 162 takes about a second; 3×3 rank 1: 486 takes more than ten minutes).
+SYMPY_BEZOUT_LIMIT = 200
+#: Largest Bézout number accepted at all (external backends).
+MAX_BEZOUT = 10**6
+_DIGITS = 40
+
+
+# ----------------------------------------------------------------------------- backends
+def available_backends():
+    """Names of the backends usable on this machine (``"sympy"`` always).
+
+    Examples
+    --------
+    >>> "sympy" in available_backends()
+    True
+    """
+    return tuple(["sympy"] + [b for b, exe in _EXECUTABLES.items() if shutil.which(exe)])
+
+
+def _check_backend(backend):
+    if not isinstance(backend, str) or backend not in BACKENDS:
+        raise InputTypeError(f"backend: expected one of {BACKENDS}; received {backend!r}")
+    if backend in _EXECUTABLES and shutil.which(_EXECUTABLES[backend]) is None:
+        raise BackendNotFoundError(f"backend {backend!r} needs the executable {_EXECUTABLES[backend]!r} on PATH; "
+                                   f"it was not found. Available: {available_backends()}")
+
+
+def _choose_backend(backend, bezout):
+    if backend != "auto":
+        limit = SYMPY_BEZOUT_LIMIT if backend == "sympy" else MAX_BEZOUT
+        if bezout > limit:
+            raise ProblemTooLargeError(
+                f"a chart system has Bézout number {bezout}; expected at most {limit} for backend {backend!r}"
+                + ("; use backend='singular' or 'macaulay2'" if backend == "sympy" else ""))
+        return backend
+    if bezout <= SYMPY_BEZOUT_LIMIT:
+        return "sympy"
+    external = [b for b in ("singular", "macaulay2") if shutil.which(_EXECUTABLES[b])]
+    if not external or bezout > MAX_BEZOUT:
+        raise ProblemTooLargeError(
+            f"a chart system has Bézout number {bezout}; the embedded sympy engine accepts at most "
+            f"{SYMPY_BEZOUT_LIMIT} and no external backend (Singular, M2) is on PATH")
+    return external[0]
+
+
+def _names(gens):
+    return {f"x{k}": g for k, g in enumerate(gens)}
+
+
+def _to_text(expr, gens):
+    rename = {g: sympy.Symbol(f"x{k}") for k, g in enumerate(gens)}
+    return str(sympy.expand(expr.xreplace(rename))).replace("**", "^")
+
+
+def _parse(lines, gens):
+    loc = _names(gens)
+    out = []
+    for line in lines:
+        line = line.strip()
+        if line:
+            out.append(sympy.sympify(line.replace("^", "**"), locals=loc))
+    return out
+
+
+def _run(cmd, script, suffix, timeout):
+    with tempfile.NamedTemporaryFile("w", suffix=suffix, delete=False) as fh:
+        fh.write(script)
+        path = fh.name
+    try:
+        res = subprocess.run(cmd + [path], capture_output=True, text=True, timeout=timeout)
+    finally:
+        import os
+        os.unlink(path)
+    if res.returncode != 0 or "error" in res.stdout.lower():
+        raise RuntimeError(f"{cmd[0]} failed (exit {res.returncode}): {res.stdout[-500:]} {res.stderr[-500:]}")
+    return res.stdout
+
+
+def _lex_basis(polys, gens, backend, timeout=3600):
+    """``(dim, basis)``: Krull dimension of ``⟨polys⟩`` (−1 for the unit ideal) and, when 0, its
+    reduced lex Gröbner basis (monic, ``gens[-1]`` smallest) as sympy expressions."""
+    if backend == "sympy":
+        G = sympy.groebner(polys, *gens, order="grevlex")
+        if G.exprs == [1]:
+            return -1, [sympy.Integer(1)]
+        if not G.is_zero_dimensional:
+            return _dimension(G, gens), None
+        L = G.fglm("lex")
+        return 0, list(L.exprs)
+    names = [f"x{k}" for k in range(len(gens))]
+    eqs = ",\n".join(_to_text(p, gens) for p in polys)
+    if backend == "singular":
+        script = (f"option(redSB);\nring R = 0, ({','.join(names)}), dp;\nshort = 0;\nideal I = {eqs};\n"
+                  "ideal G = std(I);\nint d = dim(G);\nprint(\"DIM \" + string(d));\n"
+                  f"if (d == 0) {{\n ring S = 0, ({','.join(names)}), lp;\n short = 0;\n ideal L = fglm(R, G);\n"
+                  " int i;\n for (i = 1; i <= size(L); i++) { print(\"GEN \" + string(L[i])); }\n}\nquit;\n")
+        out = _run(["Singular", "-q"], script, ".sing", timeout)
+    else:
+        script = (f"needsPackage \"FGLM\";\nR = QQ[{','.join(names)}, MonomialOrder=>GRevLex];\nI = ideal({eqs});\nd = dim I;\n"
+                  "print(\"DIM \" | toString d);\n"
+                  f"if d == 0 then (S = QQ[{','.join(names)}, MonomialOrder=>Lex];\n"
+                  " L = fglm(I, S); scan(flatten entries gens L, g -> print(\"GEN \" | toString g)));\n")
+        out = _run(["M2", "--script"], script, ".m2", timeout)
+    dim = None
+    gens_out = []
+    for line in out.splitlines():
+        if line.startswith("DIM "):
+            dim = int(line[4:].strip())
+        elif line.startswith("GEN "):
+            gens_out.append(line[4:])
+    if dim is None:
+        raise RuntimeError(f"{backend} printed no dimension: {out[-500:]}")
+    if dim != 0:
+        return dim, ([sympy.Integer(1)] if dim < 0 else None)
+    return 0, _parse(gens_out, gens)
+
+
+def _dimension(G, gens):
+    lead = [sympy.Poly(g, *gens).monoms(order="grevlex")[0] for g in G.exprs]
+    supports = [frozenset(k for k, e in enumerate(m) if e) for m in lead]
+    for size in range(len(gens), -1, -1):
+        for subset in itertools.combinations(range(len(gens)), size):
+            if all(not s <= frozenset(subset) for s in supports):
+                return size
+    return 0
+
+
+def _normalize(exprs, gens):
+    """Monic lex polynomials sorted by decreasing leading monomial (sympy's reduced-basis order)."""
+    polys = [sympy.Poly(e, *gens, domain="QQ") for e in exprs]
+    polys = [p.monic() for p in polys if not p.is_zero]
+    polys.sort(key=lambda p: p.monoms(order="lex")[0], reverse=True)
+    return [p.as_expr() for p in polys]
+
+
+# ----------------------------------------------------------------------------- exact real roots
+class _RealRoot:
+    """A real root α of a squarefree ``p ∈ ℚ[z]`` with an isolating interval ``[a, b]`` (rational)."""
+
+    def __init__(self, p, a, b):
+        self.p = p
+        self.a = sympy.Rational(a)
+        self.b = sympy.Rational(b)
+        for end in (self.a, self.b):
+            if p.eval(end) == 0:
+                self.a = self.b = end
+
+    @property
+    def is_rational(self):
+        return self.a == self.b
+
+    def _bisect(self):
+        mid = (self.a + self.b) / 2
+        pm = self.p.eval(mid)
+        if pm == 0:
+            self.a = self.b = mid
+        elif self.p.eval(self.a) * pm < 0:
+            self.b = mid
+        else:
+            self.a = mid
+
+    def sign(self, q):
+        """Exact sign of ``q(α)``."""
+        q = q.rem(self.p) if q.degree() >= self.p.degree() else q
+        if q.is_zero:
+            return 0
+        if self.is_rational:
+            return int(sympy.sign(q.eval(self.a)))
+        g = self.p.gcd(q)
+        if g.degree() > 0 and g.count_roots(self.a, self.b) > 0:
+            return 0
+        while q.count_roots(self.a, self.b) > 0:
+            self._bisect()
+            if self.is_rational:
+                return int(sympy.sign(q.eval(self.a)))
+        return int(sympy.sign(q.eval((self.a + self.b) / 2)))
+
+    def value(self, q, digits=_DIGITS):
+        """``q(α)`` as a Rational with about ``digits`` correct digits (exact when α is rational)."""
+        if self.is_rational:
+            return q.eval(self.a)
+        width = sympy.Rational(1, 10**(digits + 5))
+        while self.b - self.a > width:
+            self._bisect()
+            if self.is_rational:
+                return q.eval(self.a)
+        return q.eval((self.a + self.b) / 2)
+
+    def exact(self):
+        """α as a sympy number (Rational or CRootOf)."""
+        if self.is_rational:
+            return self.a
+        z = self.p.gen
+        for k, r in enumerate(sympy.Poly(self.p, z).real_roots(radicals=False)):
+            lo, hi = (r.interval.a, r.interval.b) if hasattr(r, "interval") else (r, r)
+            if self.p.count_roots(max(lo, self.a), min(hi, self.b)) == 1 and lo <= self.b and hi >= self.a:
+                return r
+        raise ArithmeticError("could not match the isolating interval with a CRootOf")
+
+
+def _charpoly_mod(H, p):
+    """Coefficients ``[1, c_1, …, c_n]`` of ``det(λI − H)`` over ``ℚ[z]/(p)`` (Faddeev–LeVerrier)."""
+    n = len(H)
+    zero = sympy.Poly(0, p.gen, domain="QQ")
+    one = sympy.Poly(1, p.gen, domain="QQ")
+    coeffs = [one]
+    M = [[zero] * n for _ in range(n)]
+    for k in range(1, n + 1):
+        c_prev = coeffs[-1]
+        # M_k = H M_{k-1} + c_{k-1} I
+        newM = []
+        for i in range(n):
+            row = []
+            for j in range(n):
+                s = zero
+                for l in range(n):
+                    if not H[i][l].is_zero and not M[l][j].is_zero:
+                        s = s + H[i][l] * M[l][j]
+                if i == j:
+                    s = s + c_prev
+                row.append(s.rem(p))
+            newM.append(row)
+        M = newM
+        tr = zero
+        for i in range(n):
+            for l in range(n):
+                if not H[i][l].is_zero and not M[l][i].is_zero:
+                    tr = tr + H[i][l] * M[l][i]
+        coeffs.append((-tr.rem(p)) * sympy.Rational(1, k))
+    return coeffs
+
+
+def _inertia_from_signs(signs):
+    n = len(signs) - 1
+    zero = 0
+    s = list(signs)
+    while len(s) > 1 and s[-1] == 0:
+        s.pop()
+        zero += 1
+
+    def changes(seq):
+        seq = [x for x in seq if x != 0]
+        return sum(1 for a, b in zip(seq, seq[1:]) if a != b)
+
+    pos = changes(s)
+    deg = len(s) - 1
+    neg = changes([x * (-1) ** (deg - k) for k, x in enumerate(s)])
+    assert pos + neg + zero == n, "characteristic polynomial of a real symmetric matrix must be real-rooted"
+    return (pos, neg, zero)
+
+
+# ----------------------------------------------------------------------------- the loss as a polynomial
+def _loss_polynomial(loss, W):
+    """``ℓ(W)`` for a matrix W of polynomials, as an expanded sympy expression with rational coefficients."""
+    if isinstance(loss, PolynomialLoss):
+        expr = loss.expr.xreplace(dict(zip(list(loss.symbols), list(W))))
+    elif isinstance(loss, QuadraticLoss):
+        expr = loss._value(W) if loss.data is not None else sum((x - u) ** 2 for x, u in zip(W, loss.target))
+    else:
+        expr = loss._value(W)
+    return sympy.expand(expr)
+
+
+def _validate(loss, variety_or_network):
+    from ..network import LinearNetwork
+    from ..variety import DeterminantalVariety
+
+    if isinstance(variety_or_network, LinearNetwork):
+        network, variety = variety_or_network, variety_or_network.functional_space
+    elif isinstance(variety_or_network, DeterminantalVariety):
+        network, variety = None, variety_or_network
+    else:
+        raise InputTypeError("variety_or_network: expected a LinearNetwork or a DeterminantalVariety; received "
+                             f"{type(variety_or_network).__name__}")
+    if not isinstance(loss, Loss):
+        raise InputTypeError(f"loss: expected a Loss (e.g. WeightedQuadraticLoss); received {type(loss).__name__}")
+    if getattr(loss, "acts_on_parameters", False):
+        raise InputTypeError(f"loss: expected a function of the end-to-end matrix; {type(loss).__name__} acts on "
+                             "parameters")
+    want = (variety.rows, variety.cols)
+    if tuple(loss.shape) != want:
+        extra = f" (d_h × d_0) for widths {network.widths}" if network is not None else ""
+        raise ShapeError(f"the loss acts on matrices of shape {tuple(loss.shape)}; expected {want}{extra}")
+    if not loss.is_exact:
+        raise ExactInputRequiredError(f"{type(loss).__name__} has float data; expected exact numbers (int, Fraction, "
+                                      "sympy.Rational): the critical points are computed exactly")
+    return network, variety
+
+
+def _is_coercive(loss):
+    """True when ℓ is proven coercive on matrices (so its minimum on the closed set M_r is attained)."""
+    if isinstance(loss, WeightedQuadraticLoss):
+        return True
+    if isinstance(loss, QuadraticLoss):
+        return True
+    m, n = loss.shape
+    if isinstance(loss, MatrixSensingLoss):
+        H = loss.hessian(sympy.zeros(m, n))
+        return H.rank() == m * n
+    if isinstance(loss, PolynomialLoss):
+        if sympy.Poly(loss.expr, *list(loss.symbols)).total_degree() == 2:
+            H = loss.hessian(sympy.zeros(m, n))
+            return all(d > 0 for d in H.LDLdecomposition(hermitian=False)[1].diagonal()) if H.det() != 0 else False
+    return False
+
+
+# ----------------------------------------------------------------------------- the system of one chart
+def _charts(m, n, e, order):
+    charts = [(I, J) for I in itertools.combinations(range(m), e) for J in itertools.combinations(range(n), e)]
+    if order is None or order == "lex":
+        return charts
+    if order == "reversed":
+        return charts[::-1]
+    if isinstance(order, (int, np.integer)) and not isinstance(order, bool):
+        perm = np.random.default_rng(int(order)).permutation(len(charts))
+        return [charts[k] for k in perm]
+    raise InputTypeError(f"chart_order: expected 'lex', 'reversed' or an integer seed; received {order!r}")
+
+
+def critical_system(loss, shape, e, chart, previous=()):
+    """The polynomial system of chart ``(I, J)`` of the rank-e stratum (see the module docstring).
+
+    Returns
+    -------
+    dict
+        ``equations`` (list of sympy expressions), ``variables`` (chart
+        coordinates, then the Rabinowitsch variable ``t``), ``A``, ``B``
+        (matrices of coordinates, ``W = A·B``), ``objective`` (ℓ(A B)).
+
+    Examples
+    --------
+    >>> from linnet_geometry import WeightedQuadraticLoss
+    >>> s = critical_system(WeightedQuadraticLoss([[1, 0], [0, 1]], [[1, 2], [3, 4]]), (2, 2), 1, ((0,), (0,)))
+    >>> s["variables"]
+    [a1_0, b0_0, b0_1, t]
+    >>> len(s["equations"])
+    4
+    """
+    m, n = shape
+    I, J = chart
+    A = sympy.zeros(m, e)
+    avars = []
+    rest = [i for i in range(m) if i not in I]
+    for k, i in enumerate(I):
+        A[i, k] = 1
+    for i in rest:
+        for k in range(e):
+            v = sympy.Symbol(f"a{i}_{k}")
+            A[i, k] = v
+            avars.append(v)
+    bvars = [sympy.Symbol(f"b{k}_{j}") for k in range(e) for j in range(n)]
+    B = sympy.Matrix(e, n, bvars)
+    t = sympy.Symbol("t")
+    W = (A * B).applyfunc(sympy.expand)
+    obj = _loss_polynomial(loss, W)
+    variables = avars + bvars
+    eqs = [sympy.expand(sympy.diff(obj, v)) for v in variables]
+    eqs.append(sympy.expand(t * B[:, list(J)].det() - 1))
+    for I2, J2 in previous:
+        eqs.append(sympy.expand(W[list(I2), list(J2)].det()))
+    return {"equations": eqs, "variables": variables + [t], "A": A, "B": B, "W": W, "objective": obj}
+
+
+def _bezout(eqs, gens):
+    out = 1
+    for q in eqs:
+        d = sympy.Poly(q, *gens).total_degree()
+        out *= max(d, 1)
+    return out
+
+
+def _linear_form(nvars, attempt):
+    rng = np.random.default_rng(1000 + attempt)
+    return [int(c) for c in rng.integers(1, 10 + 20 * attempt, size=nvars)]
+
+
+def _solve_chart(system, backend, timeout=3600):
+    """Shape-lemma solution of one chart system: ``(count, p, coords)`` with ``coords[v] ∈ ℚ[z]``."""
+    eqs, gens = system["equations"], system["variables"]
+    z = sympy.Symbol("z_sep")
+    chart_vars = gens[:-1]
+    extra = []
+    for attempt in range(4):
+        c = _linear_form(len(chart_vars), attempt)
+        allgens = list(gens) + [z]
+        polys = list(eqs) + [z - sum(ci * v for ci, v in zip(c, chart_vars))] + extra
+        dim, basis = _lex_basis(polys, allgens, backend, timeout)
+        if dim < 0:
+            return 0, None, None
+        if dim > 0:
+            raise DegenerateDataError(f"the critical points in chart {system.get('chart')} form a set of dimension "
+                                      f"{dim}; expected finitely many (non-generic data: e.g. repeated singular "
+                                      "values; use critical_locus for quadratic losses)")
+        shape, pz = _shape_form(basis, allgens)
+        if shape is not None and pz.sqf_part().degree() == pz.degree():
+            return pz.degree(), pz, shape
+        sq = pz.sqf_part()
+        if sq.degree() < pz.degree() and not extra:
+            extra = [sq.as_expr()]  # radical: √I = I + ⟨sqf p⟩ when z separates
+            dim, basis = _lex_basis(polys + extra, allgens, backend, timeout)
+            shape, pz = _shape_form(basis, allgens)
+            if shape is not None and pz.sqf_part().degree() == pz.degree():
+                return pz.degree(), pz, shape
+        extra = []
+    raise DegenerateDataError("could not bring the critical ideal into shape position with four linear forms")
+
+
+def _shape_form(basis, allgens):
+    """``({v: g_v(z)}, p)`` when the reduced lex basis is ``{v − g_v(z)} ∪ {p(z)}``, else ``(None, p)``.
+
+    Normalised (v monic, p monic), so every backend gives identical output.
+    """
+    z = allgens[-1]
+    univariate = [b for b in basis if not (b.free_symbols - {z})]
+    p = sympy.Poly(univariate[0], z, domain="QQ").monic() if univariate else None
+    if len(basis) != len(allgens) or len(univariate) != 1:
+        return None, p
+    out = {}
+    for v in allgens[:-1]:
+        hits = [b for b in basis if v in b.free_symbols]
+        if len(hits) != 1:
+            return None, p
+        b = sympy.expand(hits[0])
+        c = b.coeff(v, 1)
+        rest = sympy.expand(b - c * v)
+        if c.free_symbols or c == 0 or (rest.free_symbols - {z}) or sympy.Poly(b, v).degree() != 1:
+            return None, p
+        out[v] = sympy.Poly(-rest / c, z, domain="QQ")
+    return out, p
+
+
+# ----------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class RealCriticalPoint:
+    """One real critical point of ``ℓ|M_e^o`` (exact: coordinates are polynomials in an algebraic α).
+
+    Attributes
+    ----------
+    rank : int
+        e, the rank of the point.
+    image_float : numpy.ndarray
+        W (float64; the exact W is :attr:`image`).
+    value_float : float
+        ``ℓ(W)``.
+    is_rational : bool
+        True when every coordinate is rational (then :attr:`image` and the lift are exact rationals).
+    stratum_inertia : tuple
+        ``(positive, negative, zero)`` of the Hessian of ℓ restricted to ``M_e^o`` (exact).
+    stratum_role : str
+        ``"local_min"``, ``"saddle"`` or ``"degenerate"`` on ``M_e^o``.
+    gradient_is_zero : bool
+        ``∇ℓ(W) = 0`` (decided exactly).
+    kind : str
+        ``"pure"`` (critical for ``ℓ|M_r``: ``e = r`` or ``∇ℓ = 0``) or ``"spurious"``
+        (``e < r``, ``∇ℓ ≠ 0``: only images of spurious critical points of L), THEORY §2.
+    role : str
+        On ``M_r``: ``"global_min"``, ``"bad_local_min"``, ``"local_min"`` (global status
+        undetermined: ℓ not proven coercive), ``"saddle"``, ``"degenerate"``, or ``"not_critical"``
+        (spurious image: never a local minimum of ``ℓ|M_r``).
+    chart : tuple
+        ``(I, J)`` of the chart the point was found in.
+    certificate : tuple of str
+    """
+
+    rank: int
+    image_float: object = field(repr=False)
+    value_float: float
+    is_rational: bool
+    stratum_inertia: tuple
+    stratum_role: str
+    gradient_is_zero: bool
+    kind: str
+    role: str
+    chart: tuple
+    certificate: tuple = field(repr=False)
+    _root: object = field(repr=False, compare=False)
+    _coords: object = field(repr=False, compare=False)
+    _system: object = field(repr=False, compare=False)
+    _network: object = field(repr=False, compare=False)
+    _loss: object = field(repr=False, compare=False)
+
+    def _exact_matrix(self, M):
+        if self.is_rational:
+            sub = {v: q.eval(self._root.a) for v, q in self._coords.items()}
+            return M.xreplace(sub)
+        alpha = self._root.exact()
+        sub = {v: q.as_expr().subs(q.gen, alpha) for v, q in self._coords.items()}
+        return M.xreplace(sub)
+
+    @cached_property
+    def image(self):
+        """W exactly: rationals, or polynomials in a ``CRootOf`` (sympy algebraic numbers)."""
+        return self._exact_matrix(self._system["W"])
+
+    @cached_property
+    def factors(self):
+        """``(A, B)`` with ``W = A·B`` (exact, as :attr:`image`)."""
+        return self._exact_matrix(self._system["A"]), self._exact_matrix(self._system["B"])
+
+    @cached_property
+    def value(self):
+        """``ℓ(W)`` exactly (Rational when rational, else an expression in a CRootOf)."""
+        return sympy.expand(self._exact_matrix(sympy.Matrix([[self._system["objective"]]]))[0, 0]) \
+            if self.is_rational else self._exact_matrix(sympy.Matrix([[self._system["objective"]]]))[0, 0]
+
+    def _float_factors(self):
+        sub = {v: sympy.Float(self._root.value(q), _DIGITS) for v, q in self._coords.items()}
+        A = self._system["A"].xreplace(sub)
+        B = self._system["B"].xreplace(sub)
+        return np.array(A.evalf(_DIGITS).tolist(), dtype=float), np.array(B.evalf(_DIGITS).tolist(), dtype=float)
+
+    @cached_property
+    def lift(self):
+        """A parameter point θ with ``μ(θ) = W`` and ``∇L(θ) = 0`` (TKB2020), or None without a network.
+
+        ``W_1 = [B; 0]``, ``W_i = diag(Id_e, 0)``, ``W_h = [A, 0]``.  Exact rationals when
+        :attr:`is_rational`, else float64 (40-digit coordinates rounded).
+        """
+        net = self._network
+        if net is None:
+            return None
+        A, B = self.factors if self.is_rational else self._float_factors()
+        exact = self.is_rational
+        e, w, h = self.rank, net.widths, net.depth
+        if h == 1:
+            return (A * B,) if exact else (A @ B,)
+        mats = []
+        for i in range(1, h + 1):
+            M = sympy.zeros(w[i], w[i - 1]) if exact else np.zeros((w[i], w[i - 1]))
+            for k in range(e):
+                if i == 1:
+                    for j in range(w[0]):
+                        M[k, j] = B[k, j]
+                elif i == h:
+                    for j in range(w[h]):
+                        M[j, k] = A[j, k]
+                else:
+                    M[k, k] = 1
+            mats.append(M)
+        return tuple(mats)
+
+    @cached_property
+    def lift_report(self):
+        """:func:`classify` of :attr:`lift` (exact when rational, numeric path otherwise)."""
+        from .classify import classify
+
+        if self._network is None:
+            return None
+        return classify(self._network, self._loss, self.lift)
+
+    def to_dict(self):
+        """Plain-data form (JSON-ready)."""
+        return {"rank": self.rank, "image": [[float(x) for x in row] for row in self.image_float],
+                "value": str(self.value) if self.is_rational else None, "value_float": self.value_float,
+                "is_rational": self.is_rational, "stratum_inertia": list(self.stratum_inertia),
+                "stratum_role": self.stratum_role, "gradient_is_zero": self.gradient_is_zero, "kind": self.kind,
+                "role": self.role, "chart": [list(self.chart[0]), list(self.chart[1])],
+                "certificate": list(self.certificate)}
+
+
+@dataclass(frozen=True)
+class StratumSolution:
+    """The critical points of ℓ on one rank stratum ``M_e^o``.
+
+    Attributes
+    ----------
+    rank : int
+        e.
+    dimension : int
+        ``e(m + n − e)``, the dimension of ``M_e^o``.
+    num_complex : int
+        Number of complex critical points (charts deduplicated; ED degree for squared distances, DHOST2016).
+    num_real : int
+    chart_counts : tuple of ((I, J), int)
+        New points found in each chart, in the order used.
+    eliminant_degrees : tuple of int
+    points : tuple of RealCriticalPoint
+        Sorted by value.
+    is_smooth_in_M_r : bool
+        ``e = r`` or the architecture is filling.
+    """
+
+    rank: int
+    dimension: int
+    num_complex: int
+    num_real: int
+    chart_counts: tuple
+    points: tuple
+    is_smooth_in_M_r: bool
+
+    def to_dict(self):
+        return {"rank": self.rank, "dimension": self.dimension, "num_complex": self.num_complex,
+                "num_real": self.num_real, "is_smooth_in_M_r": self.is_smooth_in_M_r,
+                "chart_counts": [[list(c[0]), list(c[1]), k] for c, k in self.chart_counts],
+                "points": [p.to_dict() for p in self.points]}
+
+
+@dataclass(frozen=True)
+class GeneralCriticalLocus:
+    """Result of :func:`function_space_critical_points`.
+
+    Attributes
+    ----------
+    loss, variety, network
+    backend : str
+        The backend actually used (``"sympy"``, ``"singular"`` or ``"macaulay2"``).
+    strata : tuple of StratumSolution
+        ``e = 0, …, r``.
+    is_coercive : bool
+        ℓ proven coercive, so the least real critical value is the minimum over ``M_r``.
+    global_minimum_value_float : float or None
+    """
+
+    loss: object
+    variety: object
+    network: object
+    backend: str
+    strata: tuple
+    is_coercive: bool
+    global_minimum_value_float: float | None
+
+    def __repr__(self):
+        counts = ", ".join(f"e={s.rank}: {s.num_complex} complex / {s.num_real} real" for s in self.strata)
+        return f"GeneralCriticalLocus({self.variety!r}, backend={self.backend!r}, {counts})"
+
+    @property
+    def counts(self):
+        """``{e: number of complex critical points on M_e^o}``."""
+        return {s.rank: s.num_complex for s in self.strata}
+
+    @property
+    def points(self):
+        """All real critical points, every stratum, by rank then value."""
+        return tuple(p for s in self.strata for p in s.points)
+
+    @property
+    def local_minima(self):
+        return tuple(p for p in self.points if p.role in ("global_min", "bad_local_min", "local_min"))
+
+    @property
+    def bad_local_minima(self):
+        """Pure non-global local minima of ``ℓ|M_r`` (TKB2020)."""
+        return tuple(p for p in self.points if p.role == "bad_local_min")
+
+    @property
+    def spurious_points(self):
+        """Images of the spurious critical points of L (``e < r``, ``∇ℓ ≠ 0``)."""
+        if self.network is not None and self.network.depth == 1:
+            return ()
+        return tuple(p for p in self.points if p.kind == "spurious")
+
+    def table(self) -> str:
+        """A text table of the real critical points."""
+        head = f"{'rank':>4}  {'value':>14}  {'kind':<9}{'role':<15}{'inertia on M_e':<16}{'∇ℓ=0':<6}{'chart':<14}"
+        lines = [head, "-" * len(head)]
+        for p in self.points:
+            ch = f"{list(p.chart[0])},{list(p.chart[1])}"
+            lines.append(f"{p.rank:>4}  {p.value_float:>14.8g}  {p.kind:<9}{p.role:<15}{str(p.stratum_inertia):<16}"
+                         f"{'yes' if p.gradient_is_zero else 'no':<6}{ch:<14}")
+        return "\n".join(lines)
+
+    def summary(self) -> str:
+        lines = [f"stratum M_{s.rank}: dim {s.dimension}, {s.num_complex} complex critical points, "
+                 f"{s.num_real} real" for s in self.strata]
+        return "\n".join(lines)
+
+    def to_dict(self):
+        """Plain-data form (JSON-ready)."""
+        return {"variety": self.variety.to_dict(), "network": None if self.network is None else self.network.to_dict(),
+                "loss": self.loss.to_dict(), "backend": self.backend, "is_coercive": self.is_coercive,
+                "global_minimum_value_float": self.global_minimum_value_float,
+                "counts": {str(k): v for k, v in self.counts.items()},
+                "num_bad_local_minima": len(self.bad_local_minima), "num_spurious": len(self.spurious_points),
+                "strata": [s.to_dict() for s in self.strata]}
+
+    def _latex(self, printer=None):
+        counts = r",\ ".join(rf"\#\mathrm{{Crit}}(\ell|M_{s.rank}^\circ) = {s.num_complex}" for s in self.strata)
+        return counts
+
+    def _repr_latex_(self):
+        return f"${self._latex()}$"
+
+
+# ----------------------------------------------------------------------------- main entry
+def function_space_critical_points(loss, variety_or_network, backend: str = "auto", chart_order="lex",
+                                   timeout: float = 3600):
+    """All critical points of ℓ on the rank strata ``M_e^o`` (``e ≤ r``) of ``M_r``, exactly.
+
+    See the module docstring for the formulation (charts, shape lemma,
+    exact signs) and THEORY §2, §4 (TKB2020, DHOST2016, LvB2018).
+
+    Parameters
+    ----------
+    loss : Loss
+        Exact polynomial loss: :class:`WeightedQuadraticLoss`, :class:`MatrixSensingLoss`,
+        :class:`QuadraticLoss`, :class:`PolynomialLoss`.
+    variety_or_network : LinearNetwork or DeterminantalVariety
+        With a network, each real point carries a lifted critical θ (:attr:`RealCriticalPoint.lift`).
+    backend : {"auto", "sympy", "singular", "macaulay2"}
+    chart_order : "lex", "reversed" or int
+        Order in which the charts are used (an int shuffles with that seed);
+        the results do not depend on it.
+    timeout : float
+        Seconds allowed to an external backend per system.
+
+    Returns
+    -------
+    GeneralCriticalLocus
+
+    Raises
+    ------
+    BackendNotFoundError
+        An explicitly requested external backend is not on PATH.
+    ProblemTooLargeError
+        A chart system is beyond the chosen backend (Bézout-number estimate), raised before solving.
+    DegenerateDataError
+        Positive-dimensional critical sets (non-generic data).
+
+    Examples
+    --------
+    >>> from linnet_geometry import DeterminantalVariety, WeightedQuadraticLoss
+    >>> loss = WeightedQuadraticLoss([[-2, 9], [8, -5]], [[6, 8], [2, 1]])
+    >>> res = function_space_critical_points(loss, DeterminantalVariety(2, 2, 1), backend="sympy")
+    >>> res.counts
+    {0: 1, 1: 6}
+    """
+    network, variety = _validate(loss, variety_or_network)
+    _check_backend(backend)
+    m, n, r = variety.rows, variety.cols, variety.rank
+    filling = r == min(m, n)
+    # build every system first so that size errors come before any solving
+    plans = []
+    worst = 1
+    for e in range(1, r + 1):
+        charts = _charts(m, n, e, chart_order)
+        systems = []
+        for k, ch in enumerate(charts):
+            s = critical_system(loss, (m, n), e, ch, previous=charts[:k])
+            s["chart"] = ch
+            systems.append(s)
+        first = systems[0]
+        worst = max(worst, _bezout(first["equations"][:len(first["variables"])], first["variables"]))
+        plans.append((e, systems))
+    used = _choose_backend(backend, worst)
+    coercive = _is_coercive(loss)
+
+    raw = []  # (e, chart, root, coords, system, inertia, gzero, value_float, image_float)
+    strata_info = []
+    # e = 0: the single point W = 0
+    zero_sys = {"W": sympy.zeros(m, n), "A": sympy.zeros(m, 0), "B": sympy.zeros(0, n),
+                "objective": _loss_polynomial(loss, sympy.zeros(m, n))}
+    zp = sympy.Poly(sympy.Symbol("z_sep"), sympy.Symbol("z_sep"), domain="QQ")
+    G0 = loss.gradient(sympy.zeros(m, n))
+    raw.append((0, ((), ()), _RealRoot(zp, 0, 0), {}, zero_sys, (0, 0, 0), all(x == 0 for x in G0),
+                float(zero_sys["objective"]), np.zeros((m, n))))
+    strata_info.append((0, 0, 1, ((((), ()), 1),)))
+    for e, systems in plans:
+        total = 0
+        chart_counts = []
+        for s in systems:
+            count, p, coords = _solve_chart_with(s, used, timeout)
+            chart_counts.append((s["chart"], count))
+            total += count
+            if not count:
+                continue
+            raw.extend(_real_points(e, s, p, coords, loss))
+        strata_info.append((e, e * (m + n - e), total, tuple(chart_counts)))
+
+    values = [x[7] for x in raw]
+    gmin = min(values) if values and coercive else None
+    points_by_rank = {}
+    for (e, chart, root, coords, system, inert, gzero, vfloat, Wf) in raw:
+        cert = []
+        if e == 0:
+            srole = "local_min"
+        elif inert[1] > 0:
+            srole = "saddle"
+        elif inert[2] > 0:
+            srole = "degenerate"
+        else:
+            srole = "local_min"
+        if e > 0:
+            cert.append(f"Hessian of ℓ on M_{e}^o (chart coordinates) has inertia {inert} (exact) ⇒ {srole} on the "
+                        "stratum")
+        if e == r or gzero:
+            kind = "pure"
+        else:
+            kind = "spurious"
+        if e < r:
+            cert.append(f"rank {e} < r = {r}: critical for ℓ|M_r iff ∇ℓ(W) = 0 (THEORY §2 convention), here "
+                        f"∇ℓ {'=' if gzero else '≠'} 0 ⇒ {kind} [TKB2020]")
+        if kind == "spurious":
+            role = "not_critical"
+            cert.append("rank < r and ∇ℓ ≠ 0: W + s·xyᵀ ∈ M_r decreases ℓ to first order ⇒ not a local minimum of "
+                        "ℓ|M_r [TKB2020]")
+        elif e < r:  # ∇ℓ = 0 at a point of lower rank
+            if loss.is_convex:
+                role = "global_min"
+                cert.append("∇ℓ(W) = 0 and ℓ convex ⇒ W minimises ℓ on all matrices [TKB2020, LvB2018]")
+            else:
+                role = "degenerate"
+                cert.append("∇ℓ = 0 at a singular point and ℓ not known convex: role undetermined")
+        elif srole != "local_min":
+            role = srole
+        elif gmin is None:
+            role = "local_min"
+            cert.append("ℓ not proven coercive: whether this minimum is global is undetermined")
+        elif _same_value(vfloat, gmin):
+            role = "global_min"
+            cert.append("strict local minimum with the least real critical value over all strata, ℓ coercive ⇒ "
+                        "global minimum of ℓ|M_r")
+        else:
+            role = "bad_local_min"
+            cert.append(f"strict local minimum with value {vfloat:.10g} > least critical value {gmin:.10g} ⇒ bad "
+                        "(non-global) local minimum, pure by construction [TKB2020]")
+        pt = RealCriticalPoint(rank=e, image_float=Wf, value_float=vfloat, is_rational=root.is_rational,
+                               stratum_inertia=inert, stratum_role=srole, gradient_is_zero=gzero, kind=kind,
+                               role=role, chart=chart, certificate=tuple(cert), _root=root, _coords=coords,
+                               _system=system, _network=network, _loss=loss)
+        points_by_rank.setdefault(e, []).append(pt)
+    strata = []
+    for e, dim, total, chart_counts in strata_info:
+        pts = tuple(sorted(points_by_rank.get(e, []), key=lambda p: p.value_float))
+        strata.append(StratumSolution(rank=e, dimension=dim, num_complex=total, num_real=len(pts),
+                                      chart_counts=chart_counts, points=pts, is_smooth_in_M_r=(e == r or filling)))
+    return GeneralCriticalLocus(loss=loss, variety=variety, network=network, backend=used, strata=tuple(strata),
+                                is_coercive=coercive, global_minimum_value_float=gmin)
+
+
+def _same_value(a, b):
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def _solve_chart_with(system, backend, timeout):
+    return _solve_chart(system, backend, timeout)
+
+
+def _real_points(e, system, p, coords, loss):
+    """Real points of one chart solution, with the stratum Hessian inertia and ``∇ℓ = 0`` decided.
+
+    Rational roots: exact (sympy).  Irrational roots: the isolating interval is
+    refined to width ``< 10^-(_DIGITS+5)`` and the Hessian eigenvalues are
+    computed with ``_DIGITS + 10`` digits (mpmath); ``|λ| ≤ 10^-25·max(1, max|λ|)``
+    counts as zero (the tolerance of this numeric edge).
+    """
+    from .._matrix import inertia as _exact_inertia
+
+    variables = system["variables"][:-1]
+    out = []
+    intervals = p.intervals()
+    if not intervals:
+        return out
+    obj = system["objective"]
+    m, n = loss.shape
+    Hsym = sympy.hessian(obj, variables)
+    Ws = sympy.Matrix(m, n, sympy.symbols(f"w0:{m * n}"))
+    lw = _loss_polynomial(loss, Ws)
+    Gsym = sympy.Matrix([sympy.diff(lw, s_) for s_ in Ws]).xreplace(dict(zip(list(Ws), list(system["W"]))))
+    num = sympy.lambdify([variables], [Hsym, Gsym, obj, system["W"]], "mpmath")
+    for (a, b), _mult in intervals:
+        root = _RealRoot(p, a, b)
+        if root.is_rational:
+            sub = {v: coords[v].eval(root.a) for v in variables}
+            inert = _exact_inertia(Hsym.xreplace(sub))
+            gzero = all(x == 0 for x in Gsym.xreplace(sub))
+            vfloat = float(obj.xreplace(sub))
+            Wf = np.array(system["W"].xreplace(sub).tolist(), dtype=float)
+        else:
+            with mpmath.workdps(_DIGITS + 10):
+                vals = [mpmath.mpf(root.value(coords[v]).p) / mpmath.mpf(root.value(coords[v]).q) for v in variables]
+                H, G, val, W = num(vals)
+                H = mpmath.matrix(H) if not isinstance(H, mpmath.matrix) else H
+                k = len(variables)
+                ev = mpmath.eigsy(mpmath.matrix([[H[i, j] for j in range(k)] for i in range(k)]))[0] if k else []
+                ev = [ev[i] for i in range(k)]
+                scale = max([mpmath.mpf(1)] + [abs(x) for x in ev])
+                thr = mpmath.mpf(10) ** -25 * scale
+                inert = (sum(1 for x in ev if x > thr), sum(1 for x in ev if x < -thr),
+                         sum(1 for x in ev if abs(x) <= thr))
+                G = mpmath.matrix(G)
+                gscale = max(mpmath.mpf(1), abs(val))
+                gzero = all(abs(G[i]) <= thr * gscale for i in range(m * n))
+                vfloat = float(val)
+                W = mpmath.matrix(W)
+                Wf = np.array([[float(W[i, j]) for j in range(n)] for i in range(m)], dtype=float)
+        out.append((e, system["chart"], root, coords, system, inert, gzero, vfloat, Wf))
+    return out
