@@ -25,6 +25,13 @@ def register(sub):
     add_problem_arguments(p)
     p.add_argument("--json", action="store_true", help="machine-readable output of everything in the table")
     p.add_argument("--max-rows", type=int, default=200, help="rows of the table to print (default 200)")
+    p.add_argument("--loss", choices=("quadratic", "weighted", "polynomial"), default="quadratic",
+                   help="quadratic (default, solved by theory); weighted: sum w_ij (W_ij - U_ij)^2 with --target and "
+                        "--weights; polynomial: --expr in the entries w11, w12, ... (1-based row, column) of W")
+    p.add_argument("--weights", default=None, help="entrywise positive weights for --loss weighted, e.g. '6 11; 14 2'")
+    p.add_argument("--expr", default=None, help="polynomial loss for --loss polynomial, e.g. '(w11*w22 - 1)^2 + w12^2'")
+    p.add_argument("--backend", choices=("auto", "sympy", "singular", "macaulay2"), default="auto",
+                   help="polynomial-system backend for weighted/polynomial losses (default auto)")
     p.set_defaults(func=run)
 
 
@@ -57,7 +64,64 @@ def build_problem(args):
     return network, loss
 
 
+def _general_problem(args):
+    """``(network, loss)`` for ``--loss weighted`` or ``--loss polynomial``."""
+    import sympy
+
+    from ..losses import PolynomialLoss, WeightedQuadraticLoss
+
+    network = LinearNetwork(parse_widths(args.widths))
+    m, n = network.widths[-1], network.widths[0]
+    if args.data is not None:
+        raise ParseError(f"--data is for --loss quadratic; received it with --loss {args.loss}")
+    if args.numeric:
+        raise ParseError(f"--numeric is for --loss quadratic; --loss {args.loss} is solved exactly")
+    if args.loss == "weighted":
+        if args.weights is None:
+            raise ParseError("--loss weighted needs --weights (e.g. '6 11; 14 2'); received none")
+        if args.target is None:
+            raise ParseError("--loss weighted needs --target; received none")
+        return network, WeightedQuadraticLoss(read_matrix(args.target, "--target"), read_matrix(args.weights, "--weights"))
+    if args.expr is None:
+        raise ParseError("--loss polynomial needs --expr (in the entries w11, w12, ... of W); received none")
+    names = [f"w{i + 1}{j + 1}" if m < 10 and n < 10 else f"w{i + 1}_{j + 1}" for i in range(m) for j in range(n)]
+    W = sympy.Matrix(m, n, sympy.symbols(names))
+    try:
+        expr = sympy.sympify(args.expr.replace("^", "**"), locals={str(s): s for s in W}, rational=True)
+    except (sympy.SympifyError, SyntaxError, TypeError) as err:
+        raise ParseError(f"--expr: expected a polynomial in {names[:4]}...; received {args.expr!r} ({err})") from None
+    return network, PolynomialLoss(expr, W)
+
+
+def _run_general(args):
+    from ..critical.general import function_space_critical_points
+
+    network, loss = _general_problem(args)
+    res = function_space_critical_points(loss, network, backend=args.backend)
+    if args.json:
+        print(json.dumps(res.to_dict(), indent=2))
+        return 0
+    net, V = network, network.functional_space
+    print(f"linear network  widths {net.widths}  depth h = {net.depth}  bottleneck r = {net.bottleneck}  "
+          f"parameters {net.num_params}  {'filling' if net.is_filling else 'non-filling'}")
+    print(f"functional space  M_{V.rank} ⊂ R^{V.rows}x{V.cols}: dim {V.dim}, degree {V.degree}")
+    print(f"loss  {loss.describe()}  (exact path, backend {res.backend})")
+    print(res.summary())
+    gmin = "undetermined (loss not proven coercive)" if res.global_minimum_value_float is None else \
+        f"≈ {res.global_minimum_value_float:.10g}"
+    print(f"real critical points: {len(res.points)}   global minimum value {gmin}   bad local minima "
+          f"{len(res.bad_local_minima)}   spurious images {len(res.spurious_points)}")
+    print()
+    lines = res.table().splitlines()
+    print("\n".join(lines[:args.max_rows + 2]))
+    if len(lines) > args.max_rows + 2:
+        print(f"... ({len(lines) - args.max_rows - 2} more points)")
+    return 0
+
+
 def run(args):
+    if getattr(args, "loss", "quadratic") != "quadratic":
+        return _run_general(args)
     network, loss = build_problem(args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

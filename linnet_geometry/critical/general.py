@@ -301,57 +301,6 @@ class _RealRoot:
         raise ArithmeticError("could not match the isolating interval with a CRootOf")
 
 
-def _charpoly_mod(H, p):
-    """Coefficients ``[1, c_1, …, c_n]`` of ``det(λI − H)`` over ``ℚ[z]/(p)`` (Faddeev–LeVerrier)."""
-    n = len(H)
-    zero = sympy.Poly(0, p.gen, domain="QQ")
-    one = sympy.Poly(1, p.gen, domain="QQ")
-    coeffs = [one]
-    M = [[zero] * n for _ in range(n)]
-    for k in range(1, n + 1):
-        c_prev = coeffs[-1]
-        # M_k = H M_{k-1} + c_{k-1} I
-        newM = []
-        for i in range(n):
-            row = []
-            for j in range(n):
-                s = zero
-                for l in range(n):
-                    if not H[i][l].is_zero and not M[l][j].is_zero:
-                        s = s + H[i][l] * M[l][j]
-                if i == j:
-                    s = s + c_prev
-                row.append(s.rem(p))
-            newM.append(row)
-        M = newM
-        tr = zero
-        for i in range(n):
-            for l in range(n):
-                if not H[i][l].is_zero and not M[l][i].is_zero:
-                    tr = tr + H[i][l] * M[l][i]
-        coeffs.append((-tr.rem(p)) * sympy.Rational(1, k))
-    return coeffs
-
-
-def _inertia_from_signs(signs):
-    n = len(signs) - 1
-    zero = 0
-    s = list(signs)
-    while len(s) > 1 and s[-1] == 0:
-        s.pop()
-        zero += 1
-
-    def changes(seq):
-        seq = [x for x in seq if x != 0]
-        return sum(1 for a, b in zip(seq, seq[1:]) if a != b)
-
-    pos = changes(s)
-    deg = len(s) - 1
-    neg = changes([x * (-1) ** (deg - k) for k, x in enumerate(s)])
-    assert pos + neg + zero == n, "characteristic polynomial of a real symmetric matrix must be real-rooted"
-    return (pos, neg, zero)
-
-
 # ----------------------------------------------------------------------------- the loss as a polynomial
 def _loss_polynomial(loss, W):
     """``ℓ(W)`` for a matrix W of polynomials, as an expanded sympy expression with rational coefficients."""
@@ -883,7 +832,8 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
         else:
             srole = "local_min"
         if e > 0:
-            cert.append(f"Hessian of ℓ on M_{e}^o (chart coordinates) has inertia {inert} (exact) ⇒ {srole} on the "
+            how = "exact" if root.is_rational else f"eigenvalues at {_DIGITS + 10} digits, |λ| ≤ 1e-25 counts as 0"
+            cert.append(f"Hessian of ℓ on M_{e}^o (chart coordinates) has inertia {inert} ({how}) ⇒ {srole} on the "
                         "stratum")
         if e == r or gzero:
             kind = "pure"
