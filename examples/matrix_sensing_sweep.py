@@ -127,17 +127,19 @@ def plot(rows, flats, n, r, k_star, path):
     ax1.plot(K, [row["bad_fraction"] for row in rows], "o-", color="tab:red", label="bad local minimum")
     ax1.plot(K, [row["global_fraction"] for row in rows], "s--", color="tab:green", ms=4, label="global minimum")
     ax1.plot(K, [row["other_fraction"] for row in rows], "^:", color="0.5", ms=4, label="not certified")
-    for x, lab in [(n * r, "n r"), (r * (2 * n - r), "dim $M_r$"), (n * n, "$n^2$")]:
+    marks = [(n * r, "$nr$"), (r * (2 * n - r), "dim $M_r$"), (n * n, "$n^2$")]
+    for x, _ in marks:
         ax1.axvline(x, color="0.7", lw=1)
-        ax1.text(x, 0.62, f" {lab}", ha="left", va="center", fontsize=8, color="0.4", rotation=90,
-                 transform=ax1.get_xaxis_transform())
+    top = ax1.secondary_xaxis("top")
+    top.set_xticks([x for x, _ in marks])
+    top.set_xticklabels([lab for _, lab in marks], fontsize=8, color="0.35")
     if k_star is not None:
         ax1.axvline(k_star, color="tab:red", lw=1, ls="--")
         ax1.text(k_star, 0.45, f"no bad minima\nfrom K = {k_star} ", color="tab:red", fontsize=8, ha="right")
     ax1.set_xlabel("number of Gaussian measurements K")
     ax1.set_ylabel("fraction of random starts")
     ax1.set_ylim(-0.03, 1.03)
-    ax1.set_title(f"where L-BFGS ends: d = ({n}, {r}, {n}), rank-{r} truth", fontsize=10)
+    ax1.set_title(f"where L-BFGS ends: d = ({n}, {r}, {n}), rank-{r} truth", fontsize=10, pad=18)
     ax1.legend(fontsize=8, loc="center left")
     markers = ["o", "D"]
     for fr, mk in zip(flats, markers):
@@ -150,7 +152,8 @@ def plot(rows, flats, n, r, k_star, path):
     ax2.set_xscale("log")
     ax2.set_xlabel(r"sharpness $\mathrm{tr}\,\nabla^2 L$ at the global minimum")
     ax2.set_ylabel(r"recovery error $\|W_2W_1 - X^*\|_F$  ($\|X^*\|_F = 1$, floor $10^{-12}$)")
-    ax2.set_title("d = (6, 6, 6), K < $n^2$: all fit the data, the flattest recovers $X^*$", fontsize=10)
+    ax2.set_title("d = (6, 6, 6), K < $n^2$: all fit the data, the flattest recovers $X^*$", fontsize=10,
+                  pad=18)
     ax2.legend(fontsize=7, loc="center right")
     fig.tight_layout()
     fig.savefig(path, dpi=130)
