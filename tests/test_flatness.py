@@ -297,6 +297,14 @@ def test_survey_weighted_example_finds_the_bad_local_minimum():
     assert "BAD" in text and "local minima 2 (global 1, bad 1)" in text
     d = survey.to_dict()
     assert d["counts"]["bad_local_minima"] == 1 and len(d["outcomes"]) == 24
+    # the same loss written as a PolynomialLoss (generic route: lambdified gradient, dense loss Hessian)
+    W = sympy.Matrix(2, 2, sympy.symbols("a b c d"))
+    expr = (W[0, 0] - 2) ** 2 + 4 * W[0, 1] ** 2 + 4 * W[1, 0] ** 2 + (W[1, 1] - 1) ** 2
+    poly = landscape_survey(net, PolynomialLoss(expr, W, convex=True), starts=24, seed=1,
+                            executor=SerialExecutor(), progress=False)
+    assert [p.is_global for p in poly.minima] == [True, False]
+    assert np.allclose([p.value for p in poly.minima], [1.0, 4.0], rtol=1e-9)
+    assert poly.outcomes == survey.outcomes
 
 
 def test_survey_known_global_value_marks_unreached_minima_bad():
