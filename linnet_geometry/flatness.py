@@ -581,6 +581,11 @@ class FlatMinimum:
                 f"closed_form_trace={self.closed_form_trace}, constraint_residual={self.constraint_residual:.2e}, "
                 f"balance_residuals={tuple(float(f'{b:.2e}') for b in self.balance_residuals)})")
 
+    def _repr_latex_(self):
+        closed = "" if self.closed_form_trace is None else rf",\ 4\sqrt{{d_0 d_2}}\,\|U\|_* = {self.closed_form_trace:.10g}"
+        meth = self.method.replace("_", " ")
+        return rf"$\min \operatorname{{tr}}\nabla^2 L = {self.trace:.10g}{closed}\ (\text{{{meth}}})$"
+
     def to_dict(self):
         """Plain-data form (JSON-ready)."""
         return {"theta": [np.asarray(W).tolist() for W in self.theta], "end_to_end": self.end_to_end.tolist(),
@@ -1157,6 +1162,11 @@ class LandscapeSurvey:
 
     def __str__(self):
         return self.table()
+
+    def _repr_latex_(self):
+        c = self.counts()
+        return (rf"$\text{{{c['starts']} starts: {c['local_minima']} local minima ({c['global_minima']} global, "
+                rf"{c['bad_local_minima']} bad), {c['saddles']} saddles}}$")
 
     def __repr__(self):
         c = self.counts()
