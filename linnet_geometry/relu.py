@@ -267,6 +267,9 @@ def _row_lp(signs, Xf):
 
     d0 = Xf.shape[0]
     A_ub = -(signs[:, None] * Xf.T)
+    # positive row scaling does not change {w : A w < 0}; unit rows keep the LP well conditioned
+    norms = np.max(np.abs(A_ub), axis=1, keepdims=True)
+    A_ub = A_ub / np.where(norms > 0, norms, 1.0)
     res = linprog(np.zeros(d0), A_ub=A_ub, b_ub=-np.ones(len(signs)), bounds=[(None, None)] * d0, method="highs")
     if res.status == 0:
         return res.x
@@ -315,20 +318,19 @@ def _open_cone_point(C):
 def _row_point(row, Xm):
     """A weight vector strictly inside the one-neuron region of ``row`` or None (exact for exact X)."""
     signs = 2 * row.astype(np.int64) - 1
-    Xf = _to_float(Xm)
-    w = _row_lp(signs, Xf)
     if not is_exact_matrix(Xm):
-        return w
+        return _row_lp(signs, _to_float(Xm))
     Xq = _to_fraction_rows(Xm)
     if Xq is None:
         raise InputTypeError("X has irrational exact entries; the exact LP path needs rational data "
                              "(pass floats for the numeric path)")
     d0, n = len(Xq), len(Xq[0])
-    if w is not None:  # certificate: rationalised LP point satisfies the strict inequalities exactly
-        wq = [Fraction(float(x)) for x in w]
-        if all(signs[j] * sum(wq[k] * Xq[k][j] for k in range(d0)) > 0 for j in range(n)):
-            return wq
-    return _open_cone_point([[int(signs[j]) * Xq[k][j] for k in range(d0)] for j in range(n)])
+    rows = []
+    for j in range(n):  # exact positive scaling of each constraint to max-abs 1 (same open cone)
+        r = [int(signs[j]) * Xq[k][j] for k in range(d0)]
+        top = max(abs(x) for x in r)
+        rows.append([x / top for x in r] if top else r)
+    return _open_cone_point(rows)
 
 
 def is_realizable(pattern, X):
@@ -1060,6 +1062,18 @@ def _full_rank_count(n, d0, d1, samples, sampler, bias, ss, tol, progress, X=Non
     return full
 
 
+#: Largest memory (bytes) one Monte Carlo sample may need (its pattern, data and n x n Gram matrix).
+MAX_SAMPLE_BYTES = 2**31
+
+
+def _check_sample_memory(n, d0p, d1):
+    need = 8 * (n * n + d1 * n + d0p * n)
+    if need > MAX_SAMPLE_BYTES:
+        raise ProblemTooLargeError(
+            f"one sample with n = {n}, d0' = {d0p}, d1 = {d1} needs about {need / 2**30:.1f} GiB (n x n Gram matrix); "
+            f"expected at most {MAX_SAMPLE_BYTES / 2**30:.0f} GiB")
+
+
 def _check_tol(tol):
     if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not (1e-7 <= tol < 1):
         raise InputTypeError(f"tol is {tol!r}; expected a float in [1e-7, 1) (Gram-matrix rank decision)")
@@ -1115,6 +1129,7 @@ def full_rank_fraction(n, d0, d1, samples, sampler="uniform pattern", *, bias=Tr
     samples = _positive_int(samples, "samples")
     _check_sampler(sampler)
     _check_tol(tol)
+    _check_sample_memory(n, d0 + int(bool(bias)), d1)
     Xf = None
     if X is not None:
         Xf = _to_float(_data(X, "X"))
@@ -1242,6 +1257,7 @@ def phase_transition(d0, ns, widths, samples=100, sampler="uniform pattern", *, 
     widths = tuple(_positive_int(w, "width") for w in widths)
     if not ns or not widths:
         raise ShapeError(f"empty grid: ns={ns}, widths={widths}; expected at least one value each")
+    _check_sample_memory(max(ns), d0 + int(bool(bias)), max(widths))
     if executor is not None and not hasattr(executor, "submit"):
         raise InputTypeError(f"executor has type {type(executor).__name__}; expected a concurrent.futures.Executor")
     root = _seed_entropy(seed)
