@@ -156,12 +156,21 @@ def _to_text(expr, gens):
 
 
 def _parse(lines, gens):
+    import sys
+
     loc = _names(gens)
     out = []
-    for line in lines:
-        line = line.strip()
-        if line:
-            out.append(sympy.sympify(line.replace("^", "**"), locals=loc))
+    old = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else None
+    if old is not None:
+        sys.set_int_max_str_digits(0)  # Gröbner bases have integers with more than 4300 digits
+    try:
+        for line in lines:
+            line = line.strip()
+            if line:
+                out.append(sympy.sympify(line.replace("^", "**"), locals=loc))
+    finally:
+        if old is not None:
+            sys.set_int_max_str_digits(old)
     return out
 
 
