@@ -627,6 +627,36 @@ def test_data_form_stable_under_tiny_perturbations():
         assert abs(s.value_float - t.value_float) < 1e-8
 
 
+# =========================================================================================================
+# general losses (issue 6): function_space_critical_points
+# =========================================================================================================
+def _general():
+    return pytest.importorskip("linnet_geometry.critical.general")
+
+
+def test_general_losses_bad_input():
+    g = _general()
+    q = QuadraticLoss([[1, 0], [0, 2]])
+    raises_typed(E.InputTypeError, g.function_space_critical_points, "loss", LinearNetwork((2, 1, 2)))
+    raises_typed(E.InputTypeError, g.function_space_critical_points, q, "network")
+    raises_typed(E.ShapeError, g.function_space_critical_points, q, LinearNetwork((3, 1, 3)))
+    raises_typed(E.ExactInputRequiredError, g.function_space_critical_points, QuadraticLoss([[1.5, 0], [0, 2]]),
+                 LinearNetwork((2, 1, 2)))
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.xfail(strict=True, reason="critical/general.py (issue 6): function_space_critical_points on a 12x12 "
+                                       "rank-5 weighted problem runs for minutes instead of raising "
+                                       "ProblemTooLargeError before the computation starts")
+def test_general_losses_far_too_large_fail_fast():
+    g = _general()
+    loss = WeightedQuadraticLoss(sympy.ones(12, 12), 2 * sympy.ones(12, 12))
+    t0 = time.perf_counter()
+    with pytest.raises(E.ProblemTooLargeError):
+        g.function_space_critical_points(loss, DeterminantalVariety(12, 12, 5))
+    assert time.perf_counter() - t0 < 20
+
+
 def test_zzz_number_of_inputs(capsys):
     with capsys.disabled():
         print(f"\n[hardening] typed-error / degenerate / perturbed inputs checked in this run: {COUNT['inputs']}; "
