@@ -137,47 +137,16 @@ def _pp(mats):
     return L, R
 
 
-class _single_blas_thread:
-    """Run the block with one OpenBLAS thread (what ``threadpoolctl`` does; it is not a dependency).
+def _single_blas_thread():
+    """Run the block with one BLAS thread (threadpoolctl).
 
-    The optimizers here work on tiny matrices, where OpenBLAS threads only add
+    The optimizers here work on tiny matrices, where BLAS threads only add
     synchronisation cost — under load, a hundredfold slowdown of L-BFGS-B was
-    measured.  Silently does nothing when no OpenBLAS is loaded.
+    measured.
     """
+    from threadpoolctl import threadpool_limits
 
-    _NAMES = ("openblas", "scipy_openblas", "scipy_openblas", "openblas")
-    _SUFFIX = ("", "", "64_", "64_")
-
-    def __enter__(self):
-        import ctypes
-
-        import scipy.linalg  # noqa: F401  (loads scipy's own OpenBLAS, used by L-BFGS-B, before it is limited)
-
-        self._saved = []
-        try:
-            with open("/proc/self/maps") as fh:
-                paths = sorted({ln.split()[-1] for ln in fh if "openblas" in ln.lower() and "/" in ln})
-        except OSError:
-            return self
-        for path in paths:
-            try:
-                lib = ctypes.CDLL(path)
-            except OSError:
-                continue
-            for pre, suf in zip(self._NAMES, self._SUFFIX):
-                get = getattr(lib, f"{pre}_get_num_threads{suf}", None)
-                put = getattr(lib, f"{pre}_set_num_threads{suf}", None)
-                if get is not None and put is not None:
-                    n = int(get())
-                    put(1)
-                    self._saved.append((put, n))
-                    break
-        return self
-
-    def __exit__(self, *exc):
-        for put, n in self._saved:
-            put(n)
-        return False
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 # ---------------------------------------------------------------------------------------------------------------
