@@ -26,6 +26,11 @@ REFERENCES = {
     "EY1936": ("C. Eckart, G. Young", "The approximation of one matrix by another of lower rank", "Psychometrika 1, 1936"),
     "DHOST2016": ("J. Draisma, E. Horobe\u0163, G. Ottaviani, B. Sturmfels, R. R. Thomas",
                   "The Euclidean Distance Degree of an Algebraic Variety", "Found. Comput. Math. 16, 2016"),
+    "MCTH2022": ("D. Mehta, T. Chen, T. Tang, J. D. Hauenstein",
+                 "The loss surface of deep linear networks viewed through the algebraic geometry lens",
+                 "IEEE TPAMI 44, 2022, arXiv:1810.07716"),
+    "BH2023": ("A. Bharadwaj, S. Ho\u015ften", "Complex Critical Points of Deep Linear Neural Networks",
+               "arXiv:2301.12651, 2023"),
     "FA2000": ("K. Fukumizu, S. Amari",
                "Local minima and plateaus in hierarchical structures of multilayer perceptrons", "Neural Networks 13, 2000"),
 }

@@ -910,6 +910,8 @@ def solve_homotopy(system_or_polys, n=None, *, seed: int = 0, max_paths: int = M
     (9, 5)
     """
     t0 = time.perf_counter()
+    if not isinstance(system_or_polys, _NumericSystem):
+        _check_square_system(system_or_polys, "solve_homotopy")
     system = system_or_polys if isinstance(system_or_polys, _NumericSystem) else \
         _NumericSystem.from_ring(system_or_polys)
     n = system.n
@@ -1033,6 +1035,24 @@ def _phc_poly(f, names):
     return " ".join(terms) + ";"
 
 
+def _check_square_system(polys, name):
+    """Typed check that ``polys`` is a square system of sympy ring polynomials over QQ."""
+    from sympy.polys.rings import PolyElement
+
+    if isinstance(polys, (str, bytes)) or not hasattr(polys, "__len__") or len(polys) == 0:
+        raise InputTypeError(f"{name}: expected a non-empty list of sympy ring polynomials (PolyElement over QQ); "
+                             f"received {type(polys).__name__}")
+    if not all(isinstance(f, PolyElement) for f in polys):
+        bad = next(type(f).__name__ for f in polys if not isinstance(f, PolyElement))
+        raise InputTypeError(f"{name}: expected sympy ring polynomials (PolyElement over QQ); received a {bad}")
+    R = polys[0].ring
+    if any(f.ring != R for f in polys) or R.domain != QQ:
+        raise InputTypeError(f"{name}: expected polynomials of one ring over QQ; received rings over "
+                             f"{sorted({str(f.ring.domain) for f in polys})}")
+    if R.ngens != len(polys):
+        raise ShapeError(f"{name}: expected a square system; received {len(polys)} equations in {R.ngens} unknowns")
+
+
 def solve_phc(polys, *, timeout: float = 600.0, shift_seed: int = 0) -> HomotopyResult:
     """PHCpack's blackbox solver (``phc -b``) on the system; parses its solution list.
 
@@ -1044,6 +1064,7 @@ def solve_phc(polys, *, timeout: float = 600.0, shift_seed: int = 0) -> Homotopy
     The count is that of distinct finite regular solutions after this
     module's own Newton refinement and deduplication.
     """
+    _check_square_system(polys, "solve_phc")
     exe = shutil.which("phc")
     if exe is None:
         raise BackendNotFoundError("phc (PHCpack) not found on PATH; expected the Debian package phcpack")

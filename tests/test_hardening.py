@@ -277,14 +277,10 @@ def test_wrong_types():
     raises_typed(E.ParseError, lg.TwoLayerNetwork, [[1]], [1], sigma="nope")
 
 
-@pytest.mark.xfail(strict=True, reason="regularized.solve_homotopy (issue 10) raises AttributeError on a non-system "
-                                       "argument instead of a typed LinnetError")
 def test_solve_homotopy_rejects_garbage_with_a_typed_error():
     raises_typed(LinnetError, lg.solve_homotopy, "not a system")
 
 
-@pytest.mark.xfail(strict=True, reason="regularized.solve_phc (issue 10) raises AttributeError on a non-polynomial "
-                                       "argument instead of a typed LinnetError")
 def test_solve_phc_rejects_garbage_with_a_typed_error():
     raises_typed(LinnetError, lg.solve_phc, "not polynomials")
 
