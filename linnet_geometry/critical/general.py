@@ -202,7 +202,9 @@ def _lex_basis(polys, gens, backend, timeout=3600):
     names = [f"x{k}" for k in range(len(gens))]
     eqs = ",\n".join(_to_text(p, gens) for p in polys)
     if backend == "singular":
-        script = (f"option(redSB);\nring R = 0, ({','.join(names)}), dp;\nshort = 0;\nideal I = {eqs};\n"
+        # the separating variable first in grevlex makes std about three times faster; fglm maps by name
+        first = [names[-1]] + names[:-1]
+        script = (f"option(redSB);\nring R = 0, ({','.join(first)}), dp;\nshort = 0;\nideal I = {eqs};\n"
                   "ideal G = std(I);\nint d = dim(G);\nprint(\"DIM \" + string(d));\n"
                   f"if (d == 0) {{\n ring S = 0, ({','.join(names)}), lp;\n short = 0;\n ideal L = fglm(R, G);\n"
                   " int i;\n for (i = 1; i <= size(L); i++) { print(\"GEN \" + string(L[i])); }\n}\nquit;\n")
@@ -288,7 +290,8 @@ class _RealRoot:
         return int(sympy.sign(q.eval((self.a + self.b) / 2)))
 
     def value(self, q, digits=_DIGITS):
-        """``q(α)`` as a Rational with about ``digits`` correct digits (exact when α is rational)."""
+        """``q(α)``: a Rational when α is rational, else an mpmath number at a point within
+        ``10^-(digits+5)`` of α (evaluated with ``digits + 20`` digits)."""
         if self.is_rational:
             return q.eval(self.a)
         width = sympy.Rational(1, 10**(digits + 5))
@@ -296,7 +299,13 @@ class _RealRoot:
             self._bisect()
             if self.is_rational:
                 return q.eval(self.a)
-        return q.eval((self.a + self.b) / 2)
+        with mpmath.workdps(digits + 20):
+            mid = (self.a + self.b) / 2
+            x = mpmath.mpf(int(mid.p)) / int(mid.q)
+            acc = mpmath.mpf(0)
+            for c in q.all_coeffs():
+                acc = acc * x + mpmath.mpf(int(c.numerator)) / int(c.denominator)
+            return +acc
 
     def exact(self):
         """α as a sympy number (Rational or CRootOf)."""
@@ -929,7 +938,7 @@ def _real_points(e, system, p, coords, loss):
             Wf = np.array(system["W"].xreplace(sub).tolist(), dtype=float)
         else:
             with mpmath.workdps(_DIGITS + 10):
-                vals = [mpmath.mpf(root.value(coords[v]).p) / mpmath.mpf(root.value(coords[v]).q) for v in variables]
+                vals = [root.value(coords[v]) for v in variables]
                 H, G, val, W = num(vals)
                 H = mpmath.matrix(H) if not isinstance(H, mpmath.matrix) else H
                 k = len(variables)
