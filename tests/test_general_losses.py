@@ -88,6 +88,12 @@ def test_weighted_212_has_pure_bad_local_minimum_found_by_search():
     bad = res.bad_local_minima[0]
     assert bad.rank == net.bottleneck and bad.kind == "pure" and bad.stratum_inertia[1:] == (0, 0)
     assert bad.value_float > res.global_minimum_value_float + 1e-6
+    # the exact point (algebraic numbers) agrees with the float one and is critical on M_1 exactly
+    assert np.allclose(np.array(bad.image.evalf(30).tolist(), dtype=float), bad.image_float, atol=1e-12)
+    assert abs(float(bad.value.evalf(30)) - bad.value_float) < 1e-9
+    A, B = bad.factors
+    G = loss._gradient(bad.image.evalf(60))   # 60-digit evaluation of the exact point (no float64 rounding)
+    assert max(abs(x) for x in (A.evalf(60).T * G)) < 1e-40 and max(abs(x) for x in (G * B.evalf(60).T)) < 1e-40
     # lifted to parameters: a pure, non-global local minimum of L (TKB2020)
     theta = bad.lift
     assert np.allclose(np.asarray(theta[1], float) @ np.asarray(theta[0], float), bad.image_float)

@@ -35,10 +35,14 @@ zero-dimensional ideal in which z separates the points it is
 squarefree part of the eliminant is added (``√I = I + ⟨sqf p⟩`` when z
 separates) or another linear form is tried.  The complex count is ``deg p``;
 the real points are the real roots of p, isolated exactly by rational
-intervals (Sturm sequences), with coordinates ``g_i(α)``.  Every sign needed
-afterwards (Hessian inertia, ``∇ℓ = 0``) is decided exactly: ``q(α) = 0``
-iff ``gcd(p, q)`` has a root in the isolating interval, else the interval is
-refined until q has no root in it.
+intervals (Sturm sequences), with coordinates ``g_i(α)``; the exact point is
+available as sympy algebraic numbers (``CRootOf``).  At a rational point every
+later decision (Hessian inertia, ``∇ℓ = 0``) is exact.  At an irrational point
+the isolating interval is refined to width ``< 10^-45`` and the decisions are
+made with 50-digit arithmetic, an eigenvalue ``|λ| ≤ 10^-25·max(1, max|λ|)``
+counting as zero: this is the stated tolerance of the numeric edge, and each
+point's certificate says which path decided it.  Two critical values count
+as equal (for the global-minimum flag) when they agree to 1e-9 relatively.
 
 Classification
 --------------
@@ -273,22 +277,6 @@ class _RealRoot:
         else:
             self.a = mid
 
-    def sign(self, q):
-        """Exact sign of ``q(α)``."""
-        q = q.rem(self.p) if q.degree() >= self.p.degree() else q
-        if q.is_zero:
-            return 0
-        if self.is_rational:
-            return int(sympy.sign(q.eval(self.a)))
-        g = self.p.gcd(q)
-        if g.degree() > 0 and g.count_roots(self.a, self.b) > 0:
-            return 0
-        while q.count_roots(self.a, self.b) > 0:
-            self._bisect()
-            if self.is_rational:
-                return int(sympy.sign(q.eval(self.a)))
-        return int(sympy.sign(q.eval((self.a + self.b) / 2)))
-
     def value(self, q, digits=_DIGITS):
         """``q(α)``: a Rational when α is rational, else an mpmath number at a point within
         ``10^-(digits+5)`` of α (evaluated with ``digits + 20`` digits)."""
@@ -308,15 +296,11 @@ class _RealRoot:
             return +acc
 
     def exact(self):
-        """α as a sympy number (Rational or CRootOf)."""
+        """α as a sympy number (Rational, or ``CRootOf(p, k)``: real roots come first, increasing)."""
         if self.is_rational:
             return self.a
-        z = self.p.gen
-        for k, r in enumerate(sympy.Poly(self.p, z).real_roots(radicals=False)):
-            lo, hi = (r.interval.a, r.interval.b) if hasattr(r, "interval") else (r, r)
-            if self.p.count_roots(max(lo, self.a), min(hi, self.b)) == 1 and lo <= self.b and hi >= self.a:
-                return r
-        raise ArithmeticError("could not match the isolating interval with a CRootOf")
+        k = self.p.count_roots(None, self.a)   # real roots of p below the isolating interval
+        return sympy.CRootOf(self.p.as_expr(), k)
 
 
 # ----------------------------------------------------------------------------- the loss as a polynomial
