@@ -36,6 +36,11 @@ __all__ = [
 
 # --- subsystem exports (each block added by the module it belongs to) ---
 
+# critical points of general polynomial losses on the strata of M_r (issue 6)
+from .critical.general import function_space_critical_points
+
+__all__ += ["function_space_critical_points"]
+
 # symmetry-induced critical subspaces of two-layer networks (SGJ2021)
 from .symmetry import (
     T, G, T_by_dimension, T_multilayer, G_multilayer, minima_count, piece_dimension, stirling2,
