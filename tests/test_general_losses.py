@@ -213,6 +213,8 @@ def test_generic_weighted_count_3x3():
      InputTypeError, "tuple"),
     (lambda: function_space_critical_points(_random_weighted(3, 3, random.Random(1)), DeterminantalVariety(3, 3, 1),
                                             backend="sympy"), ProblemTooLargeError, "Bézout"),
+    (lambda: function_space_critical_points(WeightedQuadraticLoss(sympy.ones(12, 12), 2 * sympy.ones(12, 12)),
+                                            DeterminantalVariety(12, 12, 5)), ProblemTooLargeError, "chart systems"),
     (lambda: WeightedQuadraticLoss([[1, 2]], [[1, -1]]), DegenerateDataError, "positive"),
     (lambda: MatrixSensingLoss([[[1, 0]], [[1]]], [1, 2]), ShapeError, "measurements[1]"),
 ])

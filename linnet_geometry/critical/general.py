@@ -99,7 +99,8 @@ from ..exceptions import (BackendNotFoundError, DegenerateDataError, ExactInputR
 from ..losses import Loss, MatrixSensingLoss, PolynomialLoss, QuadraticLoss, WeightedQuadraticLoss
 
 __all__ = ["function_space_critical_points", "GeneralCriticalLocus", "StratumSolution", "RealCriticalPoint",
-           "available_backends", "critical_system", "BACKENDS", "SYMPY_BEZOUT_LIMIT", "MAX_BEZOUT"]
+           "available_backends", "critical_system", "BACKENDS", "SYMPY_BEZOUT_LIMIT", "MAX_BEZOUT",
+           "MAX_CHARTS", "MAX_CHART_VARIABLES"]
 
 #: Backend names accepted by ``backend=``.
 BACKENDS = ("auto", "sympy", "singular", "macaulay2")
@@ -109,6 +110,9 @@ _EXECUTABLES = {"singular": "Singular", "macaulay2": "M2"}
 SYMPY_BEZOUT_LIMIT = 200
 #: Largest Bézout number accepted at all (external backends).
 MAX_BEZOUT = 10**6
+#: Largest number of charts (all strata together) and of chart coordinates accepted; checked before any work.
+MAX_CHARTS = 400
+MAX_CHART_VARIABLES = 16
 _DIGITS = 40
 
 
@@ -782,6 +786,12 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
     _check_backend(backend)
     m, n, r = variety.rows, variety.cols, variety.rank
     filling = r == min(m, n)
+    n_charts = sum(math.comb(m, e) * math.comb(n, e) for e in range(1, r + 1))
+    n_vars = max((e * (m + n - e) for e in range(1, r + 1)), default=0)
+    if n_charts > MAX_CHARTS or n_vars > MAX_CHART_VARIABLES:
+        raise ProblemTooLargeError(
+            f"M_{r} of {m}x{n} matrices needs {n_charts} chart systems with up to {n_vars} unknowns; expected at most "
+            f"{MAX_CHARTS} charts and {MAX_CHART_VARIABLES} unknowns (exact solving would not finish)")
     # build every system first so that size errors come before any solving
     plans = []
     worst = 1
