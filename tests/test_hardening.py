@@ -641,9 +641,6 @@ def test_general_losses_bad_input():
 
 
 @pytest.mark.timeout(30)
-@pytest.mark.xfail(strict=True, reason="critical/general.py (issue 6): function_space_critical_points on a 12x12 "
-                                       "rank-5 weighted problem runs for minutes instead of raising "
-                                       "ProblemTooLargeError before the computation starts")
 def test_general_losses_far_too_large_fail_fast():
     g = _general()
     loss = WeightedQuadraticLoss(sympy.ones(12, 12), 2 * sympy.ones(12, 12))
