@@ -10,7 +10,7 @@ import numpy as np
 from .._matrix import as_matrix, parse_matrix
 from ..exceptions import ParseError
 
-__all__ = ["parse_widths", "read_matrix", "parse_range", "dump_json"]
+__all__ = ["parse_widths", "read_matrix", "parse_range", "dump_json", "int_at_least"]
 
 
 def parse_widths(text: str):
@@ -71,3 +71,16 @@ def parse_range(text: str, name: str):
 def dump_json(obj) -> str:
     """JSON text of ``obj`` (already made of plain types)."""
     return json.dumps(obj, indent=2, sort_keys=False)
+
+
+def int_at_least(minimum: int, name: str):
+    """argparse ``type=`` converter: an integer ``≥ minimum`` or a :class:`ParseError` naming ``name``."""
+    def parse(text):
+        try:
+            value = int(text)
+        except (TypeError, ValueError):
+            raise ParseError(f"{name}: expected an integer ≥ {minimum}, received {text!r}") from None
+        if value < minimum:
+            raise ParseError(f"{name}: expected an integer ≥ {minimum}, received {text!r}")
+        return value
+    return parse

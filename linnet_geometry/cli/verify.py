@@ -13,33 +13,9 @@ from __future__ import annotations
 import sys
 
 from ..exceptions import ParseError
-from ._common import dump_json
+from ._common import dump_json, int_at_least
 
 __all__ = ["register", "run"]
-
-
-def _positive_int(name):
-    def parse(text):
-        try:
-            value = int(text)
-        except (TypeError, ValueError):
-            raise ParseError(f"{name}: expected a positive integer, received {text!r}") from None
-        if value < 1:
-            raise ParseError(f"{name}: expected a positive integer, received {text!r}")
-        return value
-    return parse
-
-
-def _nonnegative_int(name):
-    def parse(text):
-        try:
-            value = int(text)
-        except (TypeError, ValueError):
-            raise ParseError(f"{name}: expected an integer ≥ 0, received {text!r}") from None
-        if value < 0:
-            raise ParseError(f"{name}: expected an integer ≥ 0, received {text!r}")
-        return value
-    return parse
 
 
 def register(subparsers):
@@ -72,9 +48,9 @@ def run(args) -> int:
             print(f"{st.key:<30} {st.section:<3} {st.reference:<10} {st.title}")
         print(f"{len(rows)} statements")
         return 0
-    trials = _positive_int("--trials")(args.trials)
-    seed = _nonnegative_int("--seed")(args.seed)
-    workers = None if args.workers is None else _positive_int("--workers")(args.workers)
+    trials = int_at_least(1, "--trials")(args.trials)
+    seed = int_at_least(0, "--seed")(args.seed)
+    workers = None if args.workers is None else int_at_least(1, "--workers")(args.workers)
     names = args.theorem
     chosen = [theorems.get(n) for n in names] if names else theorems.statements()  # unknown name: exit 2
     executor = "serial" if workers == 1 else None

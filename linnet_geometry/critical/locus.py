@@ -76,8 +76,22 @@ def _fiber(widths, s):
     return best
 
 
+class _SupportImage:
+    """Shared by function-space points and strata: the family flag and the image ``U_S``."""
+
+    @property
+    def is_family(self) -> bool:
+        """True for a positive-dimensional family (degenerate data)."""
+        return self.family_dimension > 0
+
+    @cached_property
+    def image(self):
+        """``U_S`` (exact when the λ_i, i ∈ S, are rational; else high-precision numeric)."""
+        return _image(self._spectrum, self.support)
+
+
 @dataclass(frozen=True)
-class FunctionSpacePoint:
+class FunctionSpacePoint(_SupportImage):
     """A critical point (or family) of ℓ on the rank-exactly-``rank`` stratum of ``M_r``.
 
     Attributes
@@ -101,18 +115,9 @@ class FunctionSpacePoint:
     family_dimension: int
     _spectrum: object = field(repr=False, compare=False)
 
-    @property
-    def is_family(self) -> bool:
-        return self.family_dimension > 0
-
-    @cached_property
-    def image(self):
-        """``U_S`` (exact when the λ_i, i ∈ S, are rational; else high-precision numeric)."""
-        return _image(self._spectrum, self.support)
-
 
 @dataclass(frozen=True)
-class CriticalStratum:
+class CriticalStratum(_SupportImage):
     """One critical stratum of ``L = ℓ ∘ μ_d`` for a quadratic loss.
 
     Attributes
@@ -161,15 +166,6 @@ class CriticalStratum:
         return (f"CriticalStratum(support={self.support}, rank={self.rank}, value={self.value}, kind={self.kind!r}, "
                 f"role={self.role!r}, function_space_index={self.function_space_index}, "
                 f"dimension={self.dimension})")
-
-    @property
-    def is_family(self) -> bool:
-        return self.family_dimension > 0
-
-    @cached_property
-    def image(self):
-        """``U_S = μ(θ)`` for θ in the stratum."""
-        return _image(self._spectrum, self.support)
 
     @cached_property
     def representative(self):

@@ -204,6 +204,24 @@ def _charpoly_roots(G, size):
     return list(reversed(roots))
 
 
+def _tie_blocks(values, is_zero, equal):
+    """Group decreasing ``values`` into blocks of equal nonzero entries (1-based); stop at the first zero.
+
+    Returns ``(blocks, has_ties)``; each entry is compared with the first of its block.
+    """
+    blocks, current = [], []
+    for i, v in enumerate(values, start=1):
+        if is_zero(v):
+            break
+        if current and not equal(values[current[0] - 1], v):
+            blocks.append(tuple(current))
+            current = []
+        current.append(i)
+    if current:
+        blocks.append(tuple(current))
+    return blocks, any(len(b) > 1 for b in blocks)
+
+
 def spectrum(loss, tol: float = DEFAULT_TOL) -> Spectrum:
     """The spectrum of a :class:`~linnet_geometry.losses.QuadraticLoss`.
 
@@ -232,16 +250,7 @@ def spectrum(loss, tol: float = DEFAULT_TOL) -> Spectrum:
             G, side = loss.gram_matrix(), "left"
         lams = _charpoly_roots(G, size)
         floats = tuple(float(sympy.N(v, 30)) for v in lams)
-        blocks, current = [], []
-        for i, lam in enumerate(lams, start=1):
-            if lam == 0:
-                break
-            if current and lams[current[0] - 1] != lam:
-                blocks.append(tuple(current))
-                current = []
-            current.append(i)
-        if current:
-            blocks.append(tuple(current))
+        blocks, _ = _tie_blocks(lams, lambda v: v == 0, lambda a, b: a == b)
         rk = sum(len(b) for b in blocks)
         return Spectrum(True, tuple(lams), floats, tuple(blocks), rk, side, loss.offset, loss, G)
     # numeric path: SVD of Û Σ^{1/2}
@@ -250,19 +259,7 @@ def spectrum(loss, tol: float = DEFAULT_TOL) -> Spectrum:
     lam = s**2
     scale = s[0] if s.size and s[0] > 0 else 1.0
     zero_thr = tol * max(rows, cols) * scale
-    blocks, current = [], []
-    ties = False
-    for i, sv in enumerate(s, start=1):
-        if sv <= zero_thr:
-            break
-        if current and abs(s[current[0] - 1] - sv) <= tol * scale:
-            ties = True
-        elif current:
-            blocks.append(tuple(current))
-            current = []
-        current.append(i)
-    if current:
-        blocks.append(tuple(current))
+    blocks, ties = _tie_blocks(s, lambda v: v <= zero_thr, lambda a, b: abs(a - b) <= tol * scale)
     rk = sum(len(b) for b in blocks)
     if ties or rk < size:
         warnings.warn(
