@@ -50,16 +50,7 @@ html_title = f"linnet_geometry {release}"
 # listed in API_EXCLUDED with the reason, until its docstrings are fixed.
 import importlib.util  # noqa: E402
 
-API_EXCLUDED = {
-    # issue 7: testing.assert_locus_consistent's docstring has a bare ``|S| = r``, which reST reads as an
-    # undefined substitution (ERROR under -W); back in once written ``|S|`` in double backquotes.
-    "linnet_geometry.testing": "undefined substitution |S| in assert_locus_consistent",
-    # issue 3: graph.critical_graph's Returns section lists node/edge/graph attributes, some without a
-    # description line (value_float, role_note, decrease_float, name, is_filling, ...) directly followed by
-    # the next entry: docutils reports "Unexpected indentation" / "Definition list ends without a blank
-    # line" (ERROR under -W).  Back in once every entry has a description or entries are blank-line separated.
-    "linnet_geometry.graph": "critical_graph Returns section: attribute entries without description",
-}
+API_EXCLUDED = {}
 
 
 def _module_available(name):

@@ -129,12 +129,14 @@ def critical_graph(locus, max_nodes: int = MAX_GRAPH_NODES):
         ``value`` : sympy number (float for numeric data)
             Exact critical value ``c + Σ_{j∉S} λ_j``.
         ``value_float`` : float
+            ``float(value)``.
         ``kind`` : str
             ``"pure"`` or ``"spurious"`` (TKB2020).
         ``role`` : str
             ``"global_min"``, ``"strict_saddle"`` or ``"saddle"`` (strictness
             depends on the point; see ``role_note``).
         ``role_note`` : str
+            Why strictness depends on the point (empty when it does not).
         ``function_space_index`` : int
             ``#{(i, j): i ∈ S, j ∉ S, λ_j > λ_i}`` (Morse–Bott index for families).
         ``dimension`` : int or None
@@ -160,6 +162,7 @@ def critical_graph(locus, max_nodes: int = MAX_GRAPH_NODES):
             Exact loss decrease ``λ_j − λ_i`` (swap) or ``λ_j`` (grow); it
             equals ``value(S) − value(S')``.
         ``decrease_float`` : float
+            ``float(decrease)``.
         ``multiplicity`` : int
             Number of index pairs the move stands for: 1 for generic data,
             ``k_a (n_b − k_b)`` for a swap and ``n_b − k_b`` for a grow between
@@ -168,11 +171,13 @@ def critical_graph(locus, max_nodes: int = MAX_GRAPH_NODES):
         Graph attributes:
 
         ``name`` : str
+            A readable name of the graph.
         ``widths`` : tuple of int
             ``(d_0, …, d_h)``.
         ``depth``, ``bottleneck`` : int
             ``h`` and ``r``.
         ``is_filling`` : bool
+            Whether the architecture is filling.
         ``squared_singular_values`` : tuple
             Exact ``λ_1 ≥ … ≥ λ_m`` (floats for numeric data).
         ``singular_values_float`` : tuple of float
@@ -182,7 +187,9 @@ def critical_graph(locus, max_nodes: int = MAX_GRAPH_NODES):
         ``target_rank`` : int
             ``ρ``.
         ``is_degenerate`` : bool
+            Whether the target has repeated or zero singular values.
         ``exact`` : bool
+            Whether values are exact (sympy) or floats.
         ``loss`` : str
             ``loss.describe()``.
         ``global_minimum`` : tuple of int

@@ -283,7 +283,7 @@ def assert_critical(network, loss, theta):
 def assert_locus_consistent(locus, check_representatives: bool = True):
     """Assert the statements of THEORY §3 on a computed locus.
 
-    Checks: pure ⇔ |S| = r (or U_S = U); values are ``c + Σ_{j∉S} λ_j``; the
+    Checks: pure ⇔ ``|S| = r`` (or ``U_S = U``); values are ``c + Σ_{j∉S} λ_j``; the
     global minimum is the unique pure stratum of index 0 (generic data);
     representatives are critical with the stratum's kind, value and, when
     the Hessian is formed, role (TKB2020, EY1936).
