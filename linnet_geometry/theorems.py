@@ -71,7 +71,16 @@ __all__ = [
 
 
 class UnknownStatementError(LinnetError, KeyError):
-    """The requested statement is not in the registry."""
+    """The requested statement is not in the registry.
+
+    Examples
+    --------
+    >>> try:
+    ...     get("no_such_statement")
+    ... except UnknownStatementError as err:
+    ...     print(type(err).__name__, isinstance(err, KeyError))
+    UnknownStatementError True
+    """
 
     def __str__(self):  # KeyError quotes its argument; keep the message readable
         return str(self.args[0]) if self.args else ""
@@ -108,6 +117,14 @@ class Statement:
         Default size parameters passed to ``generate``.
     numeric : bool
         Whether ``generate(..., exact=False)`` gives a float instance.
+
+    Examples
+    --------
+    >>> st = get("rank_formula")
+    >>> st.key, st.section, st.reference
+    ('rank_formula', '§1', 'TKB2020')
+    >>> st.check(st.instance(seed=0, trial=0)) is None
+    True
     """
 
     key: str
@@ -172,12 +189,32 @@ def register(key, *, section, title, reference, latex, generate, check, routes="
 
 
 def unregister(key) -> None:
-    """Remove a statement (no error if absent)."""
+    """Remove a statement (no error if absent).
+
+    Examples
+    --------
+    >>> _ = register("doc_tmp", section="test", title="always true", reference="none",
+    ...              latex="1 = 1", generate=lambda rng, exact=True: {}, check=lambda inst: None)
+    >>> "doc_tmp" in names()
+    True
+    >>> unregister("doc_tmp")
+    >>> "doc_tmp" in names()
+    False
+    >>> unregister("doc_tmp")  # absent: no error
+    """
     _REGISTRY.pop(key, None)
 
 
 def get(name) -> Statement:
-    """The statement registered under ``name``."""
+    """The statement registered under ``name``.
+
+    Raises :class:`UnknownStatementError` for an unknown name.
+
+    Examples
+    --------
+    >>> get("rank_formula").title
+    'Rank of dμ in closed form'
+    """
     try:
         return _REGISTRY[name]
     except (KeyError, TypeError):
@@ -185,12 +222,24 @@ def get(name) -> Statement:
 
 
 def names():
-    """Registered keys, in THEORY.md order."""
+    """Registered keys, in THEORY.md order.
+
+    Examples
+    --------
+    >>> names()[:2]
+    ['rank_formula', 'maximal_rank_criterion']
+    """
     return list(_REGISTRY)
 
 
 def statements():
-    """Registered :class:`Statement` objects, in THEORY.md order."""
+    """Registered :class:`Statement` objects, in THEORY.md order.
+
+    Examples
+    --------
+    >>> [st.key for st in statements()] == names()
+    True
+    """
     return list(_REGISTRY.values())
 
 
@@ -213,7 +262,14 @@ def trial_seed(name, seed, trial) -> np.random.SeedSequence:
 
 @dataclass(frozen=True)
 class TrialOutcome:
-    """Outcome of one trial: ``passed``, the failure ``reason`` and the instance description."""
+    """Outcome of one trial: ``passed``, the failure ``reason`` and the instance description.
+
+    Examples
+    --------
+    >>> out = run_trial(get("rank_formula"), seed=0, trial=0)
+    >>> out.trial, out.passed, out.reason, out.instance
+    (0, True, None, None)
+    """
 
     trial: int
     passed: bool
@@ -239,7 +295,18 @@ def _describe(inst) -> str:
 
 
 def run_trial(statement, seed, trial, exact=True, sizes=None) -> TrialOutcome:
-    """Generate and check one instance; exceptions count as failures."""
+    """Generate and check one instance; exceptions count as failures.
+
+    Examples
+    --------
+    >>> run_trial(get("rank_formula"), seed=0, trial=1).passed
+    True
+    >>> st = Statement("doc_crash", "test", "crashes", "none", "", lambda rng, exact=True: {"n": 1},
+    ...                lambda inst: 1 / 0)
+    >>> out = run_trial(st, seed=0, trial=0)
+    >>> out.passed, out.reason, out.instance
+    (False, 'error: ZeroDivisionError: division by zero', 'n=1')
+    """
     t0 = time.perf_counter()
     inst = None
     try:
@@ -265,7 +332,14 @@ def _run_chunk(statement, seed, trials, exact, sizes):
 
 @dataclass(frozen=True)
 class StatementResult:
-    """Per-statement part of a :class:`VerificationReport`."""
+    """Per-statement part of a :class:`VerificationReport`.
+
+    Examples
+    --------
+    >>> res = verify("rank_formula", trials=3, executor="serial")["rank_formula"]
+    >>> res.key, res.trials, res.passes, res.ok, res.counterexample
+    ('rank_formula', 3, 3, True, None)
+    """
 
     key: str
     section: str
@@ -298,7 +372,14 @@ class StatementResult:
 
 @dataclass(frozen=True)
 class VerificationReport:
-    """Result of :func:`verify`: one :class:`StatementResult` per statement."""
+    """Result of :func:`verify`: one :class:`StatementResult` per statement.
+
+    Examples
+    --------
+    >>> rep = verify(["rank_formula", "maximal_rank_criterion"], trials=2, executor="serial")
+    >>> rep.ok, len(rep), [r.key for r in rep]
+    (True, 2, ['rank_formula', 'maximal_rank_criterion'])
+    """
 
     results: tuple
     seed: int
