@@ -35,48 +35,215 @@ __all__ = [
 
 
 class LinnetError(Exception):
-    """Base class of every error raised by linnet_geometry."""
+    """Base class of every error raised by linnet_geometry.
+
+    Every typed error of the library subclasses it, so one ``except`` clause
+    catches them all.
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork
+    >>> from linnet_geometry.exceptions import LinnetError, WidthsError
+    >>> issubclass(WidthsError, LinnetError)
+    True
+    >>> try:
+    ...     LinearNetwork([0, 1])
+    ... except LinnetError as err:
+    ...     print(type(err).__name__)
+    WidthsError
+    """
 
 
 class WidthsError(LinnetError, ValueError):
-    """Invalid layer widths (empty, one entry, non-positive, non-integer, bool, huge)."""
+    """Invalid layer widths (empty, one entry, non-positive, non-integer, bool, huge).
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork
+    >>> from linnet_geometry.exceptions import LinnetError, WidthsError
+    >>> issubclass(WidthsError, LinnetError), issubclass(WidthsError, ValueError)
+    (True, True)
+    >>> try:
+    ...     LinearNetwork((2, True))
+    ... except ValueError as err:
+    ...     print(type(err).__name__, "-", err)
+    WidthsError - widths[1] is the bool True; expected a positive integer
+    """
 
 
 class ShapeError(LinnetError, ValueError):
-    """A matrix has the wrong shape, or consecutive weights do not chain."""
+    """A matrix has the wrong shape, or consecutive weights do not chain.
+
+    Examples
+    --------
+    >>> from linnet_geometry import QuadraticLoss
+    >>> from linnet_geometry.exceptions import LinnetError, ShapeError
+    >>> issubclass(ShapeError, LinnetError), issubclass(ShapeError, ValueError)
+    (True, True)
+    >>> try:
+    ...     QuadraticLoss([1, 2])
+    ... except ShapeError as err:
+    ...     print(err)
+    target: expected a 2-D matrix, received an array with 1 dimension(s) and shape (2,)
+    """
 
 
 class NonFiniteError(LinnetError, ValueError):
-    """Input contains NaN or infinity."""
+    """Input contains NaN or infinity.
+
+    Examples
+    --------
+    >>> from linnet_geometry import QuadraticLoss
+    >>> from linnet_geometry.exceptions import LinnetError, NonFiniteError
+    >>> issubclass(NonFiniteError, LinnetError), issubclass(NonFiniteError, ValueError)
+    (True, True)
+    >>> try:
+    ...     QuadraticLoss([[float("nan"), 0], [0, 1]])
+    ... except NonFiniteError as err:
+    ...     print(err)
+    target contains nan; expected finite numbers
+    """
 
 
 class ExactInputRequiredError(LinnetError, TypeError):
-    """A float (or other inexact number) was given where exact input is required."""
+    """A float (or other inexact number) was given where exact input is required.
+
+    Examples
+    --------
+    >>> from linnet_geometry import QuadraticLoss
+    >>> from linnet_geometry.exceptions import LinnetError, ExactInputRequiredError
+    >>> from linnet_geometry.regularized import RegularizedLoss
+    >>> issubclass(ExactInputRequiredError, LinnetError), issubclass(ExactInputRequiredError, TypeError)
+    (True, True)
+    >>> try:
+    ...     RegularizedLoss(QuadraticLoss([[1]]), weights=0.5)
+    ... except TypeError as err:
+    ...     print(type(err).__name__, "-", err)
+    ExactInputRequiredError - weights is the float 0.5; expected an exact number (int, Fraction, sympy.Rational)
+    """
 
 
 class ParseError(LinnetError, ValueError):
-    """A string (CLI argument, matrix literal) could not be parsed."""
+    """A string (CLI argument, matrix literal) could not be parsed.
+
+    Examples
+    --------
+    >>> from linnet_geometry.exceptions import LinnetError, ParseError
+    >>> from linnet_geometry.symmetry import as_activation
+    >>> issubclass(ParseError, LinnetError), issubclass(ParseError, ValueError)
+    (True, True)
+    >>> try:
+    ...     as_activation("relu6")
+    ... except ParseError as err:
+    ...     print(err)
+    unknown activation preset 'relu6'; expected one of ['exp', 'g', 'tanh'] or a sympy function
+    """
 
 
 class InputTypeError(LinnetError, TypeError):
-    """An argument has the wrong type (e.g. a bool or a string where a number is expected)."""
+    """An argument has the wrong type (e.g. a bool or a string where a number is expected).
+
+    Examples
+    --------
+    >>> from linnet_geometry import QuadraticLoss
+    >>> from linnet_geometry.exceptions import LinnetError, InputTypeError
+    >>> from linnet_geometry.latex import derive
+    >>> issubclass(InputTypeError, LinnetError), issubclass(InputTypeError, TypeError)
+    (True, True)
+    >>> try:
+    ...     derive("2-1-2", QuadraticLoss([[2, 0], [0, 1]]))
+    ... except TypeError as err:
+    ...     print(type(err).__name__, "-", err)
+    InputTypeError - network must be a LinearNetwork; received str
+    """
 
 
 class SingularDataError(LinnetError, ValueError):
-    """A matrix that must be invertible (e.g. the data covariance ``X X^T``) is singular."""
+    """A matrix that must be invertible (e.g. the data covariance ``X X^T``) is singular.
+
+    Examples
+    --------
+    >>> from linnet_geometry import QuadraticLoss
+    >>> from linnet_geometry.exceptions import LinnetError, SingularDataError
+    >>> issubclass(SingularDataError, LinnetError), issubclass(SingularDataError, ValueError)
+    (True, True)
+    >>> try:
+    ...     QuadraticLoss.from_data([[1, 1], [1, 1]], [[1, 2]])
+    ... except SingularDataError as err:
+    ...     print(err)
+    X X^T (2x2) is singular (rank 1); expected full rank 2: X must have 2 linearly independent rows
+    """
 
 
 class DegenerateDataError(LinnetError, ValueError):
-    """Data is degenerate in a way the requested computation cannot handle."""
+    """Data is degenerate in a way the requested computation cannot handle.
+
+    Examples
+    --------
+    >>> from linnet_geometry.exceptions import LinnetError, DegenerateDataError
+    >>> from linnet_geometry.relu import activation_pattern
+    >>> issubclass(DegenerateDataError, LinnetError), issubclass(DegenerateDataError, ValueError)
+    (True, True)
+    >>> try:
+    ...     activation_pattern([[1, -1]], [[1], [1]])  # pre-activation exactly 0
+    ... except DegenerateDataError as err:
+    ...     print(type(err).__name__)
+    DegenerateDataError
+    """
 
 
 class ProblemTooLargeError(LinnetError, ValueError):
-    """An exact computation would be far too large; raised before any work starts."""
+    """An exact computation would be far too large; raised before any work starts.
+
+    Examples
+    --------
+    >>> from linnet_geometry.exceptions import LinnetError, ProblemTooLargeError
+    >>> from linnet_geometry.regularized import parameter_critical_points, random_regularized_loss
+    >>> issubclass(ProblemTooLargeError, LinnetError), issubclass(ProblemTooLargeError, ValueError)
+    (True, True)
+    >>> net, loss = random_regularized_loss((4, 4, 4, 4), samples=1, seed=0)
+    >>> try:
+    ...     parameter_critical_points(net, loss)
+    ... except ProblemTooLargeError as err:
+    ...     print(err)
+    a Gröbner basis in 48 weights (widths (4, 4, 4, 4)) is out of reach; expected at most 12 weights
+    """
 
 
 class AssumptionError(LinnetError, ValueError):
-    """Input violates the hypotheses of the theorem whose guarantee was requested."""
+    """Input violates the hypotheses of the theorem whose guarantee was requested.
+
+    Examples
+    --------
+    >>> from linnet_geometry.exceptions import LinnetError, AssumptionError
+    >>> from linnet_geometry.regularized import parameter_critical_points, random_regularized_loss
+    >>> issubclass(AssumptionError, LinnetError), issubclass(AssumptionError, ValueError)
+    (True, True)
+    >>> net, loss = random_regularized_loss((1, 2, 1), samples=1, seed=0, regularization="uniform")
+    >>> try:
+    ...     parameter_critical_points(net, loss, prime=7)
+    ... except AssumptionError as err:
+    ...     print(err)
+    prime: expected None or a prime between 2^15 and 2^31; received 7
+    """
 
 
 class BackendNotFoundError(LinnetError, RuntimeError):
-    """An optional external backend (Macaulay2, Singular, phc, TeX) is not installed."""
+    """An optional external backend (Macaulay2, Singular, phc, TeX) is not installed.
+
+    Examples
+    --------
+    Pretend no TeX engine is installed:
+
+    >>> from unittest import mock
+    >>> from linnet_geometry.exceptions import LinnetError, BackendNotFoundError
+    >>> from linnet_geometry.latex.compile import find_engine
+    >>> issubclass(BackendNotFoundError, LinnetError), issubclass(BackendNotFoundError, RuntimeError)
+    (True, True)
+    >>> with mock.patch("shutil.which", return_value=None):
+    ...     try:
+    ...         find_engine("lualatex")
+    ...     except RuntimeError as err:
+    ...         print(type(err).__name__)
+    BackendNotFoundError
+    """
