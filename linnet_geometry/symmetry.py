@@ -102,7 +102,17 @@ _T = sympy.Symbol("t", real=True)
 
 
 class SymmetryAssumptionWarning(UserWarning):
-    """sigma does not satisfy the hypotheses of SGJ2021 (results lose the theorem's guarantee)."""
+    """sigma does not satisfy the hypotheses of SGJ2021 (results lose the theorem's guarantee).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     pieces = list(global_minimum_subspaces(example_teacher(1, 1, sigma="tanh"), 2))
+    >>> [w.category.__name__ for w in caught]
+    ['SymmetryAssumptionWarning']
+    """
 
 
 # ---------------------------------------------------------------------------
@@ -220,7 +230,16 @@ def as_activation(sigma) -> Activation:
 
 @dataclass(frozen=True)
 class ActivationReport:
-    """Outcome of :func:`activation_assumptions` (hypotheses of SGJ2021)."""
+    """Outcome of :func:`activation_assumptions` (hypotheses of SGJ2021).
+
+    Examples
+    --------
+    >>> rep = activation_assumptions("g")
+    >>> rep.satisfied, rep.value_at_zero, rep.checked_order
+    (True, 1/2 + log(2), 12)
+    >>> activation_assumptions("tanh").value_at_zero
+    0
+    """
 
     activation: Activation
     value_at_zero: sympy.Expr
@@ -804,6 +823,14 @@ class GlobalMinimumPiece:
     ``zero_groups`` are the zero-type groups (shared free incoming vector,
     outgoing weights summing to 0; single neurons with ``a = 0`` in the
     ``single`` convention).  ``base_point`` and ``directions`` are exact.
+
+    Examples
+    --------
+    >>> piece = next(global_minimum_subspaces(example_teacher(1, 1), 2))
+    >>> piece
+    GlobalMinimumPiece([{0,1}->0], zero=[], dim=1, group)
+    >>> piece.teacher_blocks, piece.dimension
+    (((0, 1),), 1)
     """
 
     teacher: TwoLayerNetwork
@@ -1025,6 +1052,14 @@ class SplitSubspace:
 
     ``blocks[i]`` are the neurons copying neuron ``i`` (incoming ``w_i``,
     outgoing weights summing to ``a_i``).  Dimension ``c (m - r)``.
+
+    Examples
+    --------
+    >>> split = next(symmetry_induced_subspaces(example_teacher(2, 1), 3))
+    >>> split
+    SplitSubspace([{0,1}->0, {2}->1], dim=1)
+    >>> split.blocks
+    ((0, 1), (2,))
     """
 
     network: TwoLayerNetwork
@@ -1400,7 +1435,16 @@ def permutation_graph(graph) -> nx.Graph:
 
 @dataclass(frozen=True)
 class ConnectivitySummary:
-    """Connectivity facts of a zero-loss intersection graph."""
+    """Connectivity facts of a zero-loss intersection graph (from :func:`connectivity_summary`).
+
+    Examples
+    --------
+    >>> summary = connectivity_summary(connectivity_graph(example_teacher(2, 1), 3))
+    >>> summary.pieces, summary.edges, summary.components, summary.permutations_connected
+    (12, 12, 1, True)
+    >>> summary.dimensions
+    {1: 12}
+    """
 
     r_star: int
     m: int
@@ -1509,14 +1553,31 @@ def _parts(network, X, y, order):
 
 
 def mse_loss(network, X, y) -> float:
-    """``L = (1/2N) sum_n ||f(x_n) - y_n||^2``."""
+    """``L = (1/2N) sum_n ||f(x_n) - y_n||^2``.
+
+    Examples
+    --------
+    >>> teacher = example_teacher(2, 1)
+    >>> X, y = teacher_dataset(teacher, n_samples=5)
+    >>> mse_loss(teacher, X, y), mse_loss(teacher, X, y + 1)
+    (0.0, 0.5)
+    """
     X, y = _prep(network, X, y)
     _, _, _, E = _parts(network, X, y, 0)
     return float(0.5 * np.sum(E ** 2) / X.shape[0])
 
 
 def mse_gradient(network, X, y):
-    """Gradient of :func:`mse_loss` in the layout of :meth:`TwoLayerNetwork.parameters`."""
+    """Gradient of :func:`mse_loss` in the layout of :meth:`TwoLayerNetwork.parameters`.
+
+    Examples
+    --------
+    >>> teacher = example_teacher(2, 1)
+    >>> X, y = teacher_dataset(teacher, n_samples=5)
+    >>> g = mse_gradient(teacher, X, y)  # zero loss: a critical point
+    >>> g.shape, bool(np.allclose(g, 0))
+    ((4,), True)
+    """
     X, y = _prep(network, X, y)
     W, A, S, E = _parts(network, X, y, 1)
     N = X.shape[0]
@@ -1527,7 +1588,16 @@ def mse_gradient(network, X, y):
 
 
 def mse_hessian(network, X, y):
-    """Exact (analytic) Hessian of :func:`mse_loss`, numerically evaluated."""
+    """Exact (analytic) Hessian of :func:`mse_loss`, numerically evaluated.
+
+    Examples
+    --------
+    >>> teacher = example_teacher(2, 1)
+    >>> X, y = teacher_dataset(teacher, n_samples=5)
+    >>> H = mse_hessian(teacher, X, y)
+    >>> H.shape, bool(np.allclose(H, H.T))
+    ((4, 4), True)
+    """
     X, y = _prep(network, X, y)
     W, A, S, E = _parts(network, X, y, 2)
     N, d = X.shape
@@ -1555,7 +1625,15 @@ def mse_hessian(network, X, y):
 
 @dataclass(frozen=True, eq=False)
 class CriticalPoint:
-    """A numerically found critical point of :func:`mse_loss` at width ``r``."""
+    """A numerically found critical point of :func:`mse_loss` at width ``r`` (from :func:`find_critical_point`).
+
+    Examples
+    --------
+    >>> X, y = teacher_dataset(example_teacher(2, 1), n_samples=20)
+    >>> cp = find_critical_point(X, y, 1)
+    >>> cp.network.width, cp.hessian_inertia
+    (1, (2, 0, 0))
+    """
 
     network: TwoLayerNetwork
     loss: float
