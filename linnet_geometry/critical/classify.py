@@ -30,7 +30,22 @@ __all__ = ["classify", "CriticalPointReport", "Fact"]
 
 @dataclass(frozen=True)
 class Fact:
-    """One step of a certificate: a statement and the keys that justify it."""
+    """One step of a certificate: a statement and the keys that justify it.
+
+    The keys refer to :data:`linnet_geometry.references.REFERENCES`.
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> rep = classify(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]), [[[1, 0]], [[2], [0]]])
+    >>> fact = rep.certificate[1]
+    >>> fact.keys
+    ('TKB2020',)
+    >>> print(fact)
+    rk W̄ = r = 1 and W̄ᵀG = 0, GW̄ᵀ = 0 ⇒ W̄ is critical on M_r: pure [TKB2020]
+    >>> print(Fact("∇L(θ) = 0 exactly"))
+    ∇L(θ) = 0 exactly
+    """
 
     statement: str
     keys: tuple = ()
@@ -62,6 +77,18 @@ class CriticalPointReport:
     exact : bool
     tol : float or None
         Tolerance of the numeric path (``None`` when exact).
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> net, loss = LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]])
+    >>> rep = classify(net, loss, [[[1, 0]], [[2], [0]]])
+    >>> rep.kind, rep.role, rep.value, rep.hessian_inertia
+    ('pure', 'global_min', 1, (3, 0, 1))
+    >>> rep.to_dict()["end_to_end_rank"]
+    1
+    >>> classify(net, loss, [[[0, 0]], [[0], [0]]]).role
+    'strict_saddle'
     """
 
     is_critical: bool
