@@ -74,7 +74,17 @@ _small_rationals = st.fractions(min_value=-3, max_value=3, max_denominator=4)
 
 @st.composite
 def architectures(draw, max_depth: int = 3, max_width: int = 3, filling=None):
-    """Widths ``(d_0, …, d_h)`` with ``1 ≤ h ≤ max_depth`` (``filling`` True/False/None)."""
+    """Widths ``(d_0, …, d_h)`` with ``1 ≤ h ≤ max_depth`` (``filling`` True/False/None).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=3, deadline=None)
+    ... @given(architectures(max_depth=2, filling=False))
+    ... def test_non_filling(widths):
+    ...     assert 2 <= len(widths) <= 3 and min(widths) < min(widths[0], widths[-1])
+    >>> test_non_filling()
+    """
     for _ in range(100):
         h = draw(st.integers(1, max_depth))
         widths = tuple(draw(st.integers(1, max_width)) for _ in range(h + 1))
@@ -88,7 +98,17 @@ def architectures(draw, max_depth: int = 3, max_width: int = 3, filling=None):
 
 @st.composite
 def rational_orthogonal(draw, n: int):
-    """An exact orthogonal ``n × n`` matrix ``(I − A)(I + A)^{-1}``, A skew-symmetric rational, times a sign flip."""
+    """An exact orthogonal ``n × n`` matrix ``(I − A)(I + A)^{-1}``, A skew-symmetric rational, times a sign flip.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=3, deadline=None)
+    ... @given(rational_orthogonal(3))
+    ... def test_orthogonal(Q):
+    ...     assert Q.T * Q == sympy.eye(3)
+    >>> test_orthogonal()
+    """
     A = sympy.zeros(n, n)
     for i in range(n):
         for j in range(i + 1, n):
@@ -109,7 +129,17 @@ def _diag(rows, cols, values):
 
 @st.composite
 def matrices_of_rank(draw, rows: int, cols: int, rank: int):
-    """An exact ``rows × cols`` matrix of rank exactly ``rank`` (product of random integer factors)."""
+    """An exact ``rows × cols`` matrix of rank exactly ``rank`` (product of random integer factors).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=3, deadline=None)
+    ... @given(matrices_of_rank(3, 4, 2))
+    ... def test_rank(M):
+    ...     assert M.shape == (3, 4) and M.rank() == 2
+    >>> test_rank()
+    """
     for _ in range(50):
         A = sympy.Matrix(rows, rank, [draw(st.integers(-3, 3)) for _ in range(rows * rank)])
         B = sympy.Matrix(rank, cols, [draw(st.integers(-3, 3)) for _ in range(rank * cols)])
@@ -127,6 +157,16 @@ def generic_targets(draw, rows: int, cols: int):
 
     ``U = P diag(σ) Q`` with exact orthogonal P, Q and distinct positive
     rational σ: the exact path then has rational representatives.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=3, deadline=None)
+    ... @given(generic_targets(2, 3))
+    ... def test_distinct_squared_singular_values(U):
+    ...     lam = (U * U.T).eigenvals()  # squared singular values, with multiplicity
+    ...     assert len(lam) == 2 and all(v.is_Rational and v > 0 for v in lam)
+    >>> test_distinct_squared_singular_values()
     """
     m = min(rows, cols)
     sig = draw(st.lists(st.integers(1, 9), min_size=m, max_size=m, unique=True))
@@ -137,7 +177,18 @@ def generic_targets(draw, rows: int, cols: int):
 
 @st.composite
 def degenerate_targets(draw, rows: int, cols: int):
-    """Target with a repeated nonzero or a zero singular value (``min(rows, cols) ≥ 2``)."""
+    """Target with a repeated nonzero or a zero singular value (``min(rows, cols) ≥ 2``).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=3, deadline=None)
+    ... @given(degenerate_targets(2, 2))
+    ... def test_degenerate(U):
+    ...     lam = (U * U.T).eigenvals()
+    ...     assert len(lam) < 2 or 0 in lam
+    >>> test_degenerate()
+    """
     m = min(rows, cols)
     base = draw(st.lists(st.integers(1, 5), min_size=m, max_size=m))
     how = draw(st.sampled_from(["repeat", "zero"]))
@@ -154,7 +205,19 @@ def degenerate_targets(draw, rows: int, cols: int):
 
 @st.composite
 def exact_thetas(draw, widths, max_rank=None):
-    """Exact θ for ``widths``; each layer a product of small integer factors of random rank (often deficient)."""
+    """Exact θ for ``widths``; each layer a product of small integer factors of random rank (often deficient).
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from linnet_geometry import LinearNetwork
+    >>> @settings(max_examples=3, deadline=None)
+    ... @given(exact_thetas((2, 3, 2)))
+    ... def test_rank_formula(theta):
+    ...     assert [W.shape for W in theta] == [(3, 2), (2, 3)]
+    ...     assert_rank_formula(LinearNetwork((2, 3, 2)), theta)
+    >>> test_rank_formula()
+    """
     mats = []
     for i in range(1, len(widths)):
         rows, cols = widths[i], widths[i - 1]
@@ -287,6 +350,14 @@ def assert_locus_consistent(locus, check_representatives: bool = True):
     global minimum is the unique pure stratum of index 0 (generic data);
     representatives are critical with the stratum's kind, value and, when
     the Hessian is formed, role (TKB2020, EY1936).
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss, critical_locus
+    >>> locus = critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
+    >>> assert_locus_consistent(locus)  # passes silently
+    >>> [(s.support, s.kind, s.role) for s in locus.strata]
+    [((), 'spurious', 'strict_saddle'), ((1,), 'pure', 'global_min'), ((2,), 'pure', 'strict_saddle')]
     """
     sp = locus.spectrum
     r = locus.network.bottleneck
