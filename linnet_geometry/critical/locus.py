@@ -105,6 +105,18 @@ class FunctionSpacePoint(_SupportImage):
         Morse(-Bott) index ``#{(i, j): i ∈ S, j ∉ S, λ_j > λ_i}`` (EY1936; DHOST2016).
     family_dimension : int
         ``Σ k_a (n_a − k_a)``; 0 for generic data.
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> locus = critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
+    >>> pt = locus.function_space_points[2]
+    >>> pt.support, pt.rank, pt.value, pt.index
+    ((2,), 1, 4, 1)
+    >>> pt.image
+    Matrix([
+    [0, 0],
+    [0, 1]])
     """
 
     support: tuple
@@ -145,6 +157,22 @@ class CriticalStratum(_SupportImage):
     dimension_note : str
     family_dimension : int
     certificate : tuple of str
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> locus = critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
+    >>> st = locus.stratum((1,))
+    >>> st
+    CriticalStratum(support=(1,), rank=1, value=1, kind='pure', role='global_min', function_space_index=0,
+                    dimension=1)
+    >>> st.image
+    Matrix([
+    [2, 0],
+    [0, 0]])
+    >>> W1, W2 = st.representative
+    >>> W2 * W1 == st.image
+    True
     """
 
     support: tuple
@@ -321,6 +349,17 @@ class CriticalLocus:
     global_minimum_value
     is_degenerate : bool
     function_space_points : tuple of FunctionSpacePoint
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> locus = critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
+    >>> locus
+    CriticalLocus(widths=(2, 1, 2), num_strata=3, global_minimum_value=1, is_degenerate=False)
+    >>> locus.num_strata, locus.critical_values
+    (3, {1, 4, 5})
+    >>> [st.support for st in locus.strata]
+    [(), (1,), (2,)]
     """
 
     def __init__(self, network, loss, spec, tol):

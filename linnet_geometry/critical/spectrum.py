@@ -35,7 +35,22 @@ HIGH_PRECISION_DIGITS = 50
 
 
 class DegenerateDataWarning(UserWarning):
-    """Numeric data whose singular values tie within tolerance: reported as families."""
+    """Numeric data whose singular values tie within tolerance: reported as families.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss, critical_locus
+    >>> issubclass(DegenerateDataWarning, UserWarning)
+    True
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     locus = critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[1.0, 0.0], [0.0, 1.0]]))
+    >>> [w.category.__name__ for w in caught]
+    ['DegenerateDataWarning']
+    >>> locus.spectrum.blocks, locus.stratum((1,)).family_dimension
+    (((1, 2),), 1)
+    """
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,15 @@ class Spectrum:
         ``ρ``: the number of nonzero singular values.
     side : str
         ``"left"`` (eigenvectors live in the output space ℝ^{d_h}) or ``"right"`` (input space).
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss, critical_locus
+    >>> sp = critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]])).spectrum
+    >>> sp.eigenvalues, sp.singular_values, sp.blocks
+    ((4, 1), (2, 1), ((1,), (2,)))
+    >>> sp.rank, sp.side, sp.is_degenerate
+    (2, 'left', False)
     """
 
     exact: bool
