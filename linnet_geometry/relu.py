@@ -82,6 +82,13 @@ __all__ = [
 ]
 
 #: Samplers accepted by :func:`full_rank_fraction` and :func:`phase_transition`.
+#:
+#: Examples
+#: --------
+#: >>> SAMPLERS[1]
+#: 'uniform realizable region'
+#: >>> full_rank_fraction(6, 1, 2, 10, sampler=SAMPLERS[1], seed=0).full_rank  # 2 * 2 < 6: never full rank
+#: 0
 SAMPLERS = ("uniform pattern", "uniform realizable region", "random initialization")
 
 #: Largest number of objects an exact enumeration may visit before
@@ -516,6 +523,15 @@ class RegionCriticalSet:
         Weights ``W`` of a critical point inside the region, when there is one.
     exact : bool
         Whether every decision was exact.
+
+    Examples
+    --------
+    >>> X = with_bias([[0, 1, 2]])
+    >>> crit = region_critical_set([[0, 1, 1], [1, 1, 0]], X, [2, 1, 2])
+    >>> crit.rank, crit.n, crit.full_rank, crit.label
+    (3, 3, True, 'global minimum')
+    >>> crit.witness
+    ((3/2, -1), (-3/2, 2))
     """
 
     rank: int
@@ -791,6 +807,13 @@ class FullRankCount:
     over : str
         ``"patterns"`` (all binary matrices) or ``"regions"`` (realizable ones).
     n, d1 : int
+
+    Examples
+    --------
+    >>> exact_full_rank_fraction(with_bias([[0, 1, 3]]), 2, over="regions")
+    FullRankCount(full_rank=14, total=36, over='regions', n=3, d1=2)
+    >>> _.fraction
+    Fraction(7, 18)
     """
 
     full_rank: int
@@ -960,6 +983,14 @@ class FullRankFraction:
         Number of sampled regions, and how many had rank ``n``.
     seed : int
         Entropy of the :class:`numpy.random.SeedSequence` used.
+
+    Examples
+    --------
+    >>> r = full_rank_fraction(3, 1, 4, 20, seed=0)
+    >>> r.samples, r.sampler, 0 < r.full_rank <= r.samples
+    (20, 'uniform pattern', True)
+    >>> full_rank_fraction(6, 1, 2, 50, seed=0).fraction   # 2 * 2 < 6: never full rank
+    0.0
     """
 
     n: int
@@ -990,8 +1021,16 @@ class FullRankFraction:
                 "stderr": self.stderr, "seed": self.seed}
 
 
-#: Monte Carlo rank tolerance: full rank iff ``s_min > MC_TOL * s_max`` for the
+#: Monte Carlo rank tolerance; full rank iff ``s_min > MC_TOL * s_max`` for the
 #: singular values of the Jacobian (decided on the Gram matrix, see :func:`full_rank_fraction`).
+#:
+#: Examples
+#: --------
+#: >>> MC_TOL
+#: 1e-06
+#: >>> import inspect
+#: >>> inspect.signature(full_rank_fraction).parameters["tol"].default == MC_TOL
+#: True
 MC_TOL = 1e-6
 
 
@@ -1164,6 +1203,14 @@ class PhaseTransition:
         ``full_rank[a][b]`` full-rank samples for ``n = ns[a]``, ``d1 = widths[b]``.
     seed : int
         Root entropy; cell ``k`` (row-major) uses the ``k``-th spawned SeedSequence.
+
+    Examples
+    --------
+    >>> pt = phase_transition(1, [4, 8], [1, 8], samples=20, seed=0, max_workers=1)
+    >>> pt.ns, pt.widths, pt.fractions.shape
+    ((4, 8), (1, 8), (2, 2))
+    >>> [row[0] for row in pt.full_rank]   # width 1: rank <= 2 < n
+    [0, 0]
     """
 
     d0: int
@@ -1367,6 +1414,16 @@ class DeepRegionJacobians:
         Rank of all layers together (the full parameter Jacobian).
     outputs : int
         ``n d_L``, the number of scalar outputs.
+
+    Examples
+    --------
+    >>> r = deep_region_jacobians([[[1, 0], [0, 1]], [[1, 1]]], [[1, 2], [1, -1]])
+    >>> r.ranks, r.rank, r.outputs
+    ((2, 2), 2, 2)
+    >>> r.jacobians[1]
+    Matrix([
+    [1, 2],
+    [1, 0]])
     """
 
     patterns: tuple = field(repr=False)
