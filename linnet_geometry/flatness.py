@@ -248,6 +248,15 @@ class Sharpness:
     exact : bool
         True when ``trace`` is exact.
     num_params : int
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> s = sharpness(LinearNetwork((1, 2, 1)), QuadraticLoss([[5]]), [[[1], [2]], [[1, 2]]])
+    >>> s
+    Sharpness(trace=20, largest_eigenvalue=20, method='exact')
+    >>> s.exact, s.num_params
+    (True, 4)
     """
 
     trace: object
@@ -534,6 +543,15 @@ class FlatMinimum:
     target : numpy array or None
         The matrix ``U`` whose fiber is the global-minimum set, when there is
         one (squared distances); None for matrix sensing.
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> flat = flattest_global_minimum(LinearNetwork((1, 1, 1)), QuadraticLoss([[4]]))
+    >>> flat.method, round(flat.trace, 9), flat.closed_form_trace
+    ('closed_form', 16.0, 16.0)
+    >>> [W.tolist() for W in flat.theta]   # balanced: |W_1| = |W_2| = 2
+    [[[2.0]], [[2.0]]]
     """
 
     theta: tuple
@@ -1010,6 +1028,15 @@ class SurveyPoint:
         ``‖∇L‖`` at the refined representative.
     theta : tuple
         The representative θ of the first start (nested tuples of float).
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> survey = landscape_survey(LinearNetwork((2, 1, 2)), QuadraticLoss([[3, 0], [0, 1]]), starts=4, seed=0,
+    ...                           executor=SerialExecutor(), progress=False)
+    >>> point = survey.points[0]
+    >>> point.role, point.kind, round(point.value, 9), point.count, point.hessian_inertia
+    ('global_min', 'pure', 1.0, 4, (3, 0, 1))
     """
 
     end_to_end: tuple
@@ -1055,6 +1082,16 @@ class LandscapeSurvey:
     outcomes : tuple of int
         For each start (in order), the index of its point in ``points``, or
         ``-1`` when the refined end point was not critical within tolerance.
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> survey = landscape_survey(LinearNetwork((2, 1, 2)), QuadraticLoss([[3, 0], [0, 1]]), starts=4, seed=0,
+    ...                           executor=SerialExecutor(), progress=False)
+    >>> survey
+    LandscapeSurvey(widths=(2, 1, 2), starts=4, local_minima=1, global_minima=1, bad_local_minima=0, saddles=0, failed=0)
+    >>> survey.outcomes, survey.is_benign
+    ((0, 0, 0, 0), True)
     """
 
     widths: tuple
