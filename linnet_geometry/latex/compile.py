@@ -21,6 +21,11 @@ from ..exceptions import BackendNotFoundError, InputTypeError, LinnetError
 __all__ = ["ENGINES", "available_engines", "find_engine", "compile_latex", "LatexCompileError"]
 
 #: Engines tried in this order when none is requested.
+#:
+#: Examples
+#: --------
+#: >>> ENGINES
+#: ('pdflatex', 'lualatex')
 ENGINES = ("pdflatex", "lualatex")
 
 _STRICT_PATTERNS = (r"Citation `[^']*' .*undefined", r"Reference `[^']*' .*undefined", r"There were undefined",
@@ -28,7 +33,27 @@ _STRICT_PATTERNS = (r"Citation `[^']*' .*undefined", r"Reference `[^']*' .*undef
 
 
 class LatexCompileError(LinnetError, RuntimeError):
-    """The TeX engine reported an error (the message quotes the log)."""
+    """The TeX engine reported an error (the message quotes the log).
+
+    Examples
+    --------
+    It subclasses :class:`~linnet_geometry.exceptions.LinnetError` and
+    :class:`RuntimeError`.  Here the engine is simulated (it exits with
+    status 1 and an error line in its log), so no TeX is needed:
+
+    >>> import subprocess
+    >>> from unittest import mock
+    >>> issubclass(LatexCompileError, LinnetError), issubclass(LatexCompileError, RuntimeError)
+    (True, True)
+    >>> failed = subprocess.CompletedProcess([], 1, stdout=b"! Undefined control sequence.")
+    >>> with mock.patch("shutil.which", return_value="/usr/bin/pdflatex"), \\
+    ...         mock.patch("subprocess.run", return_value=failed):
+    ...     try:
+    ...         compile_latex("not a document", "out.pdf")
+    ...     except LatexCompileError as err:
+    ...         print(err)
+    pdflatex failed (exit 1): expected no LaTeX error; received: ! Undefined control sequence.
+    """
 
 
 def available_engines():
@@ -51,6 +76,20 @@ def find_engine(engine=None) -> str:
         When the engine (or any engine) is not on ``PATH``.
     InputTypeError
         For an engine name outside :data:`ENGINES`.
+
+    Examples
+    --------
+    The first engine of :data:`ENGINES` found on ``PATH`` wins (``PATH`` is
+    simulated here, so the output does not depend on the machine):
+
+    >>> from unittest import mock
+    >>> with mock.patch("shutil.which", lambda name: "/opt/tex/bin/" + name):
+    ...     print(find_engine(), find_engine("lualatex"))
+    /opt/tex/bin/pdflatex /opt/tex/bin/lualatex
+    >>> find_engine("xelatex")
+    Traceback (most recent call last):
+        ...
+    linnet_geometry.exceptions.InputTypeError: engine must be one of ('pdflatex', 'lualatex'); received 'xelatex'
     """
     if engine is not None and engine not in ENGINES:
         raise InputTypeError(f"engine must be one of {ENGINES}; received {engine!r}")
@@ -101,6 +140,23 @@ def compile_latex(source, pdf_path, engine=None, runs: int = 2, timeout: float =
         No TeX engine on ``PATH``.
     LatexCompileError
         The engine reported an error (the message quotes it).
+
+    Examples
+    --------
+    With a TeX engine installed (not run here: it takes seconds):
+
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> from linnet_geometry.latex import derive
+    >>> d = derive(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
+    >>> compile_latex(d, "derivation.pdf")  # doctest: +SKIP
+    PosixPath('derivation.pdf')
+
+    Input is checked before any engine runs:
+
+    >>> compile_latex(42, "out.pdf")
+    Traceback (most recent call last):
+        ...
+    linnet_geometry.exceptions.InputTypeError: source must be LaTeX text or a Derivation; received int
     """
     if hasattr(source, "to_latex"):
         source = source.to_latex()

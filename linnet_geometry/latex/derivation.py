@@ -36,6 +36,20 @@ class Table:
     align : str
         One LaTeX column spec letter per column (``l``, ``c``, ``r``; ``p`` widths are chosen by the renderer).
     note : str
+
+    Examples
+    --------
+    >>> table = Table(("$S$", "value"), (("$1$", "1"), ("$2$", "4")), "cr")
+    >>> table.to_dict()["rows"]
+    [['$1$', '1'], ['$2$', '4']]
+
+    :func:`derive` attaches one to its table-of-strata step:
+
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> d = derive(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
+    >>> table = next(st.table for st in d.steps if st.table is not None)
+    >>> table.headers[:3], len(table.rows)
+    (('$S$', 'rank', 'value $L$ (exact)'), 3)
     """
 
     headers: tuple
@@ -67,6 +81,18 @@ class Step:
     table : Table or None
     level : int
         1 for a section, 2 for a subsection (the per-stratum steps).
+
+    Examples
+    --------
+    >>> step = Step("Loss", "The loss is $L(W) = |W - U|^2$.", "L(W) = |W - U|^2", citations=("EY1936",))
+    >>> step.formula  # a single line becomes a tuple
+    ('L(W) = |W - U|^2',)
+    >>> step.level, step.table is None
+    (1, True)
+    >>> Step("Loss", "text", citations=("XYZ1999",))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    KeyError: "unknown citation keys ['XYZ1999']; expected keys of REFERENCES [...]"
     """
 
     title: str
@@ -102,6 +128,17 @@ class Derivation:
     loss : Loss
     locus : CriticalLocus or None
         For quadratic losses, the locus whose values the document prints.
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> d = derive(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
+    >>> len(d), d.citations[:3]
+    (13, ('TKB2020', 'DHOST2016', 'EY1936'))
+    >>> d.locus.global_minimum_value
+    1
+    >>> print(d.to_text().splitlines()[0])
+    Critical points of a linear network with widths (2,1,2)
     """
 
     title: str
