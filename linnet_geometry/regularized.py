@@ -810,6 +810,14 @@ class HomotopyResult:
         Paths ending at infinity (``x_0 ≈ 0``), and paths whose step size collapsed before ``t = 0``
         (their endpoints are still refined and kept when they converge).
     seconds : float
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork
+    >>> R, F = gradient_system(LinearNetwork((1, 1, 1)), RegularizedLoss(([[1]], [[2]]), [1, 3]))
+    >>> res = solve_homotopy(F)
+    >>> res.solver, res.paths, res.count, res.real_count, res.solutions.shape
+    ('homotopy', 9, 5, 3, (5, 2))
     """
 
     solver: str
@@ -1063,6 +1071,24 @@ def solve_phc(polys, *, timeout: float = 600.0, shift_seed: int = 0) -> Homotopy
     Raises :class:`BackendNotFoundError` when ``phc`` is not on the PATH.
     The count is that of distinct finite regular solutions after this
     module's own Newton refinement and deduplication.
+
+    Examples
+    --------
+    The system is checked before ``phc`` is looked for:
+
+    >>> from linnet_geometry import LinearNetwork
+    >>> R, F = gradient_system(LinearNetwork((1, 1, 1)), RegularizedLoss(([[1]], [[2]]), [1, 3]))
+    >>> try:
+    ...     solve_phc(F[:1])
+    ... except ShapeError as err:
+    ...     print(err)
+    solve_phc: expected a square system; received 1 equations in 2 unknowns
+
+    With PHCpack installed it agrees with :func:`solve_homotopy` (not run here: needs ``phc``):
+
+    >>> res = solve_phc(F)  # doctest: +SKIP
+    >>> res.solver, res.count, res.real_count  # doctest: +SKIP
+    ('phc', 5, 3)
     """
     _check_square_system(polys, "solve_phc")
     exe = shutil.which("phc")
@@ -1208,6 +1234,13 @@ class RealCriticalPoint:
     radius : float or None
     inertia_certified : bool
         The Hessian inertia holds on the whole box (Weyl's inequality).
+
+    Examples
+    --------
+    >>> net, loss = random_regularized_loss((1, 1, 2), samples=1, seed=0)
+    >>> point = parameter_critical_points(net, loss).global_minimum
+    >>> point.role, point.certified, point.inertia_certified, round(point.value, 6)
+    ('global_min', True, True, 8.367347)
     """
 
     theta: tuple = field(repr=False)
@@ -1265,6 +1298,15 @@ class ParameterCriticalPoints:
     certificate : tuple of Fact
     seconds : dict
         Wall time per stage.
+
+    Examples
+    --------
+    >>> net, loss = random_regularized_loss((1, 1, 2), samples=1, seed=0)
+    >>> res = parameter_critical_points(net, loss)
+    >>> res.field, res.is_isolated, res.count, res.distinct_count, res.groebner_size
+    ('GF(2147483647)', True, 9, 9, 7)
+    >>> [p.role for p in res.real_points], res.real_complete
+    (['global_min'], True)
     """
 
     widths: tuple
