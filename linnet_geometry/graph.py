@@ -73,8 +73,19 @@ __all__ = [
 MAX_GRAPH_NODES = 20_000
 
 #: Colours of the drawing (and of the DOT export) by kind.
+#:
+#: Examples
+#: --------
+#: >>> KIND_COLORS["pure"], KIND_COLORS["spurious"]
+#: ('#1f77b4', '#d62728')
 KIND_COLORS = {"pure": "#1f77b4", "spurious": "#d62728"}
 #: Matplotlib marker (and DOT shape) by role.
+#:
+#: Examples
+#: --------
+#: >>> marker, shape = ROLE_MARKERS["global_min"]
+#: >>> marker, shape
+#: ('*', 'star')
 ROLE_MARKERS = {"global_min": ("*", "star"), "strict_saddle": ("o", "ellipse"), "saddle": ("D", "diamond")}
 
 
@@ -351,7 +362,23 @@ def node_link_data(G) -> dict:
 
 
 def write_node_link_json(G, path) -> str:
-    """Write :func:`node_link_data` as JSON to ``path``; return the path."""
+    """Write :func:`node_link_data` as JSON to ``path``; return the path.
+
+    Examples
+    --------
+    >>> import json, os, tempfile
+    >>> import networkx as nx
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss, critical_locus
+    >>> G = critical_graph(critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]])))
+    >>> tmp = tempfile.TemporaryDirectory()  # removed when garbage-collected
+    >>> path = write_node_link_json(G, os.path.join(tmp.name, "graph.json"))
+    >>> with open(path, encoding="utf-8") as fh:
+    ...     data = json.load(fh)
+    >>> [(n["id"], n["value"]) for n in data["nodes"]]
+    [('{}', 5), ('{1}', 1), ('{2}', 4)]
+    >>> nx.node_link_graph(data, edges="edges").number_of_edges()
+    3
+    """
     with open(path, "w", encoding="utf-8") as fh:
         json.dump(node_link_data(G), fh, indent=2)
     return str(path)
@@ -374,6 +401,19 @@ def write_graphml(G, path) -> str:
     written as strings (``value``; ``value_float`` keeps the number), tuples
     as comma-separated strings, ``None`` (``i`` of a grow, an uncomputed
     ``dimension``) as the empty string.  Node ids are support labels ``"{1,3}"``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import networkx as nx
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss, critical_locus
+    >>> G = critical_graph(critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]])))
+    >>> tmp = tempfile.TemporaryDirectory()  # removed when garbage-collected
+    >>> H = nx.read_graphml(write_graphml(G, os.path.join(tmp.name, "graph.graphml")))
+    >>> sorted(H.nodes)
+    ['{1}', '{2}', '{}']
+    >>> H.nodes["{1}"]["role"], H.nodes["{1}"]["block_counts"]
+    ('global_min', '1,0')
     """
     nx.write_graphml(_stringified(G), path)
     return str(path)
@@ -419,7 +459,19 @@ def to_dot(G) -> str:
 
 
 def write_dot(G, path) -> str:
-    """Write :func:`to_dot` to ``path``; return the path."""
+    """Write :func:`to_dot` to ``path``; return the path.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss, critical_locus
+    >>> G = critical_graph(critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]])))
+    >>> tmp = tempfile.TemporaryDirectory()  # removed when garbage-collected
+    >>> path = write_dot(G, os.path.join(tmp.name, "graph.dot"))
+    >>> with open(path, encoding="utf-8") as fh:
+    ...     print(fh.readline().strip())
+    digraph "critical graph of widths (2, 1, 2)" {
+    """
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(to_dot(G))
     return str(path)
@@ -440,6 +492,20 @@ def write_graph(G, path) -> str:
     ------
     ParseError
         For any other suffix (the message lists the accepted ones).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss, critical_locus
+    >>> G = critical_graph(critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]])))
+    >>> tmp = tempfile.TemporaryDirectory()  # removed when garbage-collected
+    >>> os.path.basename(write_graph(G, os.path.join(tmp.name, "graph.gv")))
+    'graph.gv'
+    >>> write_graph(G, "graph.txt")
+    Traceback (most recent call last):
+        ...
+    linnet_geometry.exceptions.ParseError: output 'graph.txt' has suffix '.txt'; expected one of ['.dot', '.graphml',
+    '.gv', '.json', '.png', '.pdf', '.svg', '.jpg', '.jpeg']
     """
     suffix = os.path.splitext(str(path))[1].lower()
     if suffix in _WRITERS:
@@ -507,6 +573,17 @@ def draw_critical_graph(G, path=None, ax=None, title=None, max_nodes: int = 400,
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss, critical_locus
+    >>> G = critical_graph(critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]])))
+    >>> fig = draw_critical_graph(G)
+    >>> ax = fig.axes[0]
+    >>> ax.get_title()
+    'critical strata, widths (2, 1, 2), r = 1'
+    >>> [label.get_text() for label in ax.get_yticklabels()]  # one layer per critical value
+    ['1', '4', '5']
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
