@@ -3,8 +3,18 @@
 The public API is curated here; see the module docstrings for the mathematics
 (keys such as ``TKB2020`` refer to the bibliography in
 :mod:`linnet_geometry.references`).
+
+Examples
+--------
+``__version__`` is the package version, ``MAJOR.MINOR.PATCH``:
+
+>>> import linnet_geometry
+>>> major, minor, patch = linnet_geometry.__version__.split(".")
+>>> all(part.isdigit() for part in (major, minor, patch))
+True
 """
 
+#: The package version, ``MAJOR.MINOR.PATCH`` (example in the package docstring).
 __version__ = "0.1.0"
 
 from . import exceptions
