@@ -27,6 +27,33 @@ class Loss:
 
     Subclasses implement ``_value``, ``_gradient`` and ``_hessian`` for an
     already validated point; the public methods validate the point.
+
+    Examples
+    --------
+    Every concrete loss is a :class:`Loss`:
+
+    >>> loss = QuadraticLoss([[2, 0], [0, 1]])
+    >>> isinstance(loss, Loss), loss.shape, loss.is_convex
+    (True, (2, 2), True)
+    >>> loss.value([[1, 0], [0, 0]]), loss.gradient([[1, 0], [0, 0]])
+    (2, Matrix([
+    [-2,  0],
+    [ 0, -2]]))
+
+    A minimal subclass, ``ℓ(w) = w⁴`` on ``1 × 1`` matrices:
+
+    >>> class QuarticLoss(Loss):
+    ...     shape = (1, 1)
+    ...     is_exact = True
+    ...     def _value(self, W):
+    ...         return W[0, 0] ** 4
+    ...     def _gradient(self, W):
+    ...         return 4 * W.applyfunc(lambda w: w ** 3)
+    ...     def _hessian(self, W):
+    ...         return 12 * W.applyfunc(lambda w: w ** 2)
+    >>> quartic = QuarticLoss()
+    >>> quartic.value([[2]]), quartic.gradient([[2]]), quartic.hessian([[2]])
+    (16, Matrix([[32]]), Matrix([[48]]))
     """
 
     #: shape ``(rows, cols)`` of the matrix argument

@@ -3,6 +3,14 @@
 __all__ = ["REFERENCES", "cite"]
 
 #: key -> (authors, title, venue)
+#:
+#: Examples
+#: --------
+#: >>> authors, title, venue = REFERENCES["EY1936"]
+#: >>> authors, venue
+#: ('C. Eckart, G. Young', 'Psychometrika 1, 1936')
+#: >>> "TKB2020" in REFERENCES
+#: True
 REFERENCES = {
     "TKB2020": ("M. Trager, K. Kohn, J. Bruna",
                 "Pure and Spurious Critical Points: a Geometric Study of Linear Networks",
