@@ -1489,6 +1489,16 @@ def draw_connectivity_graph(graph, ax=None):
     """Draw the graph (colour = piece dimension, squares = pieces holding a permuted teacher point).
 
     Returns the matplotlib axes.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> graph = connectivity_graph(example_teacher(2, 1), 3)
+    >>> ax = Figure().add_subplot()
+    >>> draw_connectivity_graph(graph, ax=ax) is ax
+    True
+    >>> len(ax.collections) > 0  # the nodes were drawn
+    True
     """
     import matplotlib.pyplot as plt
 

@@ -335,7 +335,19 @@ def matrix_texts():
 
 
 def assert_critical(network, loss, theta):
-    """Assert ``∇L(θ) = 0`` (exactly for exact input) and return the classification report."""
+    """Assert ``∇L(θ) = 0`` (exactly for exact input) and return the classification report.
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> net, loss = LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]])
+    >>> assert_critical(net, loss, [[[1, 0]], [[2], [0]]]).role
+    'global_min'
+    >>> assert_critical(net, loss, [[[1, 0]], [[1], [0]]])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    AssertionError: θ is not critical: ‖∇L‖ = 2.82...
+    """
     from .critical import classify
 
     rep = classify(network, loss, theta)
