@@ -17,6 +17,11 @@ Derivation(title='Critical points of a linear network with widths (3,2,3)', step
 >>> tex = d.to_latex()
 >>> r"\\usepackage{booktabs}" in tex and r"\\bibitem{TKB2020}" in tex and tex.isascii()
 True
+
+:func:`compile_latex` uses the first of :data:`~linnet_geometry.latex.compile.ENGINES` found on ``PATH``:
+
+>>> ENGINES
+('pdflatex', 'lualatex')
 """
 
 from .compile import ENGINES, LatexCompileError, available_engines, compile_latex, find_engine
