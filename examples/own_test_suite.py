@@ -189,7 +189,8 @@ def main(argv=None):
 
     code_ok, log_ok = run_pytest(suite, args.out)
     code_bad, log_bad = run_pytest(false_claim, args.out)
-    caught = code_bad == 1 and "Falsifying example" in log_bad
+    # hypothesis reports the shrunk counterexample as "Falsifying example" (older) or "Failing test case" (newer)
+    caught = code_bad == 1 and ("Falsifying example" in log_bad or "Failing test case" in log_bad)
     report = [f"$ python -m pytest -q {os.path.basename(suite)}   (exit {code_ok})", log_ok.rstrip(), "",
               f"$ python -m pytest -q {os.path.basename(false_claim)}   (exit {code_bad}; expected to fail)",
               log_bad.rstrip(), "",
