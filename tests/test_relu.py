@@ -422,7 +422,7 @@ def test_cli_table_json_and_figure(tmp_path, capsys):
 
 @pytest.mark.parametrize("argv,needle", [
     (["--n", "1:x"], "--n: expected"),
-    (["--samples", "0"], "--samples: expected an integer >= 1"),
+    (["--samples", "0"], "--samples: expected an integer ≥ 1"),
     (["--d0", "two"], "--d0: expected an integer"),
 ])
 def test_cli_bad_input_one_line_exit_2(argv, needle, capsys):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ._common import dump_json, parse_range
+from ._common import dump_json, int_at_least, parse_range
 from ..exceptions import ParseError
 
 __all__ = ["register", "run"]
@@ -32,30 +32,20 @@ def register(subparsers):
     p.set_defaults(func=run)
 
 
-def _int(text, name, minimum=1):
-    try:
-        value = int(text)
-    except (TypeError, ValueError):
-        raise ParseError(f"{name}: expected an integer >= {minimum}, received {text!r}") from None
-    if value < minimum:
-        raise ParseError(f"{name}: expected an integer >= {minimum}, received {text!r}")
-    return value
-
-
 def run(args) -> int:
     """Run the sweep, print the table (or JSON), save the figure; returns the exit status."""
     from ..relu import phase_transition
 
-    d0 = _int(args.d0, "--d0")
+    d0 = int_at_least(1, "--d0")(args.d0)
     ns = parse_range(args.n, "--n")
     widths = parse_range(args.width, "--width")
     if not ns:
         raise ParseError(f"--n: expected at least one sample size, received {args.n!r}")
     if not widths:
         raise ParseError(f"--width: expected at least one width, received {args.width!r}")
-    samples = _int(args.samples, "--samples")
-    seed = None if args.seed is None else _int(args.seed, "--seed", 0)
-    workers = None if args.workers is None else _int(args.workers, "--workers")
+    samples = int_at_least(1, "--samples")(args.samples)
+    seed = None if args.seed is None else int_at_least(0, "--seed")(args.seed)
+    workers = None if args.workers is None else int_at_least(1, "--workers")(args.workers)
     result = phase_transition(d0, ns, widths, samples, args.sampler, bias=not args.no_bias, seed=seed,
                               max_workers=workers, progress=sys.stderr.isatty())
     if args.output:
