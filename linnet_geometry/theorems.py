@@ -576,6 +576,15 @@ def _int_matrix(rng, rows, cols, bound=3):
     return sympy.Matrix(rows, cols, lambda i, j: _ri(rng, -bound, bound))
 
 
+def _nonzero_int_matrix(rng, rows, cols, bound=3, tries=50):
+    """:func:`_int_matrix` redrawn until it is nonzero (at most ``tries`` draws; the last one is kept)."""
+    for _ in range(tries):
+        U = _int_matrix(rng, rows, cols, bound)
+        if any(U):
+            break
+    return U
+
+
 def _float_matrix(rng, rows, cols):
     return rng.standard_normal((rows, cols))
 
@@ -1030,10 +1039,7 @@ def gen_tiny_quadratic(rng, exact=True):
 
     widths = [(1, 1, 1), (2, 1, 1), (1, 1, 2), (2, 1, 2), (1, 2, 1), (1, 1, 1, 1), (2, 2, 1), (2, 1, 1, 1),
               (1, 2, 2), (1, 1, 2, 1)][_ri(rng, 0, 9)]
-    for _ in range(50):
-        U = _int_matrix(rng, widths[-1], widths[0], 4)
-        if any(U):
-            break
+    U = _nonzero_int_matrix(rng, widths[-1], widths[0], 4)
     return {"widths": widths, "U": U, "loss": QuadraticLoss(U)}
 
 
@@ -1121,10 +1127,7 @@ def gen_origin(rng, exact=True, max_width=3, deep=False):
     from .losses import QuadraticLoss
 
     widths = _architecture(rng, 3 if deep else 2, 4 if deep else 2, max_width, max_params=14 if deep else 27)
-    for _ in range(50):
-        U = _int_matrix(rng, widths[-1], widths[0], 4)
-        if any(U):
-            break
+    U = _nonzero_int_matrix(rng, widths[-1], widths[0], 4)
     return {"widths": widths, "U": U, "loss": QuadraticLoss(U)}
 
 
