@@ -14,11 +14,14 @@ from linnet_geometry import (DeterminantalVariety, LinearNetwork, MatrixSensingL
 from linnet_geometry.cli import main
 from linnet_geometry.critical import general
 from linnet_geometry.critical.general import function_space_critical_points
-from linnet_geometry.exceptions import (BackendNotFoundError, DegenerateDataError, ExactInputRequiredError,
+from linnet_geometry.exceptions import (AssumptionError, BackendNotFoundError, DegenerateDataError, ExactInputRequiredError,
                                         InputTypeError, ProblemTooLargeError, ShapeError)
 
 HAS_EXTERNAL = [b for b in ("singular", "macaulay2") if b in general.available_backends()]
 external = pytest.mark.skipif(not HAS_EXTERNAL, reason="neither Singular nor Macaulay2 (M2) is on PATH")
+
+
+_W2 = sympy.Matrix(2, 2, sympy.symbols("p q r s"))
 
 
 def _random_weighted(m, n, rng, size=9):
@@ -212,7 +215,12 @@ def test_generic_weighted_count_3x3():
     (lambda: function_space_critical_points(WeightedQuadraticLoss([[1, 2], [3, 4]], [[1, 1], [1, 1]]), (2, 2)),
      InputTypeError, "tuple"),
     (lambda: function_space_critical_points(_random_weighted(3, 3, random.Random(1)), DeterminantalVariety(3, 3, 1),
-                                            backend="sympy"), ProblemTooLargeError, "Bézout"),
+                                            backend="sympy", method="groebner"), ProblemTooLargeError, "Bézout"),
+    (lambda: function_space_critical_points(_random_weighted(2, 2, random.Random(1)), DeterminantalVariety(2, 2, 1),
+                                            method="newton"), InputTypeError, "newton"),
+    (lambda: function_space_critical_points(PolynomialLoss(_W2[0] ** 4 + _W2[3] ** 2 + _W2[1] + _W2[2], _W2),
+                                            DeterminantalVariety(2, 2, 1), method="projection"),
+     AssumptionError, "degree 4 > 2"),
     (lambda: function_space_critical_points(WeightedQuadraticLoss(sympy.ones(12, 12), 2 * sympy.ones(12, 12)),
                                             DeterminantalVariety(12, 12, 5)), ProblemTooLargeError, "chart systems"),
     (lambda: WeightedQuadraticLoss([[1, 2]], [[1, -1]]), DegenerateDataError, "positive"),

@@ -82,28 +82,29 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
-from fractions import Fraction
 from functools import cached_property
 
 import mpmath
 import numpy as np
 import sympy
 
-from ..exceptions import (BackendNotFoundError, DegenerateDataError, ExactInputRequiredError, InputTypeError,
+from . import _projection
+from ..exceptions import (AssumptionError, BackendNotFoundError, DegenerateDataError, ExactInputRequiredError, InputTypeError,
                           ProblemTooLargeError, ShapeError)
 from ..losses import Loss, MatrixSensingLoss, PolynomialLoss, QuadraticLoss, WeightedQuadraticLoss
 
 __all__ = ["function_space_critical_points", "GeneralCriticalLocus", "StratumSolution", "RealCriticalPoint",
-           "available_backends", "critical_system", "BACKENDS", "SYMPY_BEZOUT_LIMIT", "MAX_BEZOUT",
+           "available_backends", "critical_system", "BACKENDS", "METHODS", "SYMPY_BEZOUT_LIMIT", "MAX_BEZOUT",
            "MAX_CHARTS", "MAX_CHART_VARIABLES"]
 
 #: Backend names accepted by ``backend=``.
 BACKENDS = ("auto", "sympy", "singular", "macaulay2")
+#: Solution methods accepted by ``method=`` (see :func:`function_space_critical_points`).
+METHODS = ("auto", "projection", "groebner")
 _EXECUTABLES = {"singular": "Singular", "macaulay2": "M2"}
 #: Largest Bézout number of one chart system handed to the embedded sympy engine
 #: (2×3 rank 1: 162 takes about a second; 3×3 rank 1: 486 takes more than ten minutes).
@@ -281,16 +282,19 @@ class _RealRoot:
         else:
             self.a = mid
 
+    def refine(self, width):
+        """Bisect the isolating interval until it is narrower than ``width`` (or α is found rational)."""
+        while self.b - self.a > width and not self.is_rational:
+            self._bisect()
+
     def value(self, q, digits=_DIGITS):
         """``q(α)``: a Rational when α is rational, else an mpmath number at a point within
         ``10^-(digits+5)`` of α (evaluated with ``digits + 20`` digits)."""
         if self.is_rational:
             return q.eval(self.a)
-        width = sympy.Rational(1, 10**(digits + 5))
-        while self.b - self.a > width:
-            self._bisect()
-            if self.is_rational:
-                return q.eval(self.a)
+        self.refine(sympy.Rational(1, 10**(digits + 5)))
+        if self.is_rational:
+            return q.eval(self.a)
         with mpmath.workdps(digits + 20):
             mid = (self.a + self.b) / 2
             x = mpmath.mpf(int(mid.p)) / int(mid.q)
@@ -303,8 +307,25 @@ class _RealRoot:
         """α as a sympy number (Rational, or ``CRootOf(p, k)``: real roots come first, increasing)."""
         if self.is_rational:
             return self.a
-        k = self.p.count_roots(None, self.a)   # real roots of p below the isolating interval
-        return sympy.CRootOf(self.p.as_expr(), k)
+        if getattr(self, "_exact", None) is None:   # CRootOf of a high-degree p costs seconds: build it once
+            k = self.p.count_roots(None, self.a)    # real roots of p below the isolating interval
+            self._exact = sympy.CRootOf(self.p.as_expr(), k)
+        return self._exact
+
+
+class _ShapeCoords(dict):
+    """Shape-lemma coordinates ``{v: g_v ∈ ℚ[z]}`` of the points of one chart (the roots of p)."""
+
+    def exact_values(self, root):
+        """``{v: g_v(α)}`` exactly: Rationals at a rational α, else expressions in ``CRootOf``."""
+        if root.is_rational:
+            return {v: q.eval(root.a) for v, q in self.items()}
+        alpha = root.exact()
+        return {v: q.as_expr().subs(q.gen, alpha) for v, q in self.items()}
+
+    def numeric_values(self, root, digits):
+        """``{v: g_v(α)}`` as mpmath numbers (see :meth:`_RealRoot.value`)."""
+        return {v: root.value(q, digits) for v, q in self.items()}
 
 
 # ----------------------------------------------------------------------------- the loss as a polynomial
@@ -451,14 +472,14 @@ def _solve_chart(system, backend, timeout=3600):
                                       "values; use critical_locus for quadratic losses)")
         shape, pz = _shape_form(basis, allgens)
         if shape is not None and pz.sqf_part().degree() == pz.degree():
-            return pz.degree(), pz, shape
+            return pz.degree(), pz, _ShapeCoords(shape)
         sq = pz.sqf_part()
         if sq.degree() < pz.degree() and not extra:
             extra = [sq.as_expr()]  # radical: √I = I + ⟨sqf p⟩ when z separates
             dim, basis = _lex_basis(polys + extra, allgens, backend, timeout)
             shape, pz = _shape_form(basis, allgens)
             if shape is not None and pz.sqf_part().degree() == pz.degree():
-                return pz.degree(), pz, shape
+                return pz.degree(), pz, _ShapeCoords(shape)
         extra = []
     raise DegenerateDataError("could not bring the critical ideal into shape position with four linear forms")
 
@@ -538,12 +559,7 @@ class RealCriticalPoint:
     _loss: object = field(repr=False, compare=False)
 
     def _exact_matrix(self, M):
-        if self.is_rational:
-            sub = {v: q.eval(self._root.a) for v, q in self._coords.items()}
-            return M.xreplace(sub)
-        alpha = self._root.exact()
-        sub = {v: q.as_expr().subs(q.gen, alpha) for v, q in self._coords.items()}
-        return M.xreplace(sub)
+        return M.xreplace(self._coords.exact_values(self._root))
 
     @cached_property
     def image(self):
@@ -562,7 +578,7 @@ class RealCriticalPoint:
             if self.is_rational else self._exact_matrix(sympy.Matrix([[self._system["objective"]]]))[0, 0]
 
     def _float_factors(self):
-        sub = {v: sympy.Float(self._root.value(q), _DIGITS) for v, q in self._coords.items()}
+        sub = {v: sympy.Float(x, _DIGITS) for v, x in self._coords.numeric_values(self._root, _DIGITS).items()}
         A = self._system["A"].xreplace(sub)
         B = self._system["B"].xreplace(sub)
         return np.array(A.evalf(_DIGITS).tolist(), dtype=float), np.array(B.evalf(_DIGITS).tolist(), dtype=float)
@@ -636,6 +652,10 @@ class StratumSolution:
         Sorted by value.
     is_smooth_in_M_r : bool
         ``e = r`` or the architecture is filling.
+    method : str
+        How the stratum was solved: ``"projection"``, ``"groebner"`` or ``"closed form"`` (e = 0).
+    method_note : str or None
+        Why projection was not used, when it was tried.
     """
 
     rank: int
@@ -645,10 +665,13 @@ class StratumSolution:
     chart_counts: tuple
     points: tuple
     is_smooth_in_M_r: bool
+    method: str = "groebner"
+    method_note: str | None = None
 
     def to_dict(self):
         return {"rank": self.rank, "dimension": self.dimension, "num_complex": self.num_complex,
-                "num_real": self.num_real, "is_smooth_in_M_r": self.is_smooth_in_M_r,
+                "num_real": self.num_real, "is_smooth_in_M_r": self.is_smooth_in_M_r, "method": self.method,
+                "method_note": self.method_note,
                 "chart_counts": [[list(c[0]), list(c[1]), k] for c, k in self.chart_counts],
                 "points": [p.to_dict() for p in self.points]}
 
@@ -741,7 +764,7 @@ class GeneralCriticalLocus:
 
 # ----------------------------------------------------------------------------- main entry
 def function_space_critical_points(loss, variety_or_network, backend: str = "auto", chart_order="lex",
-                                   timeout: float = 3600):
+                                   timeout: float = 3600, method: str = "auto"):
     """All critical points of ℓ on the rank strata ``M_e^o`` (``e ≤ r``) of ``M_r``, exactly.
 
     See the module docstring for the formulation (charts, shape lemma,
@@ -760,6 +783,14 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
         the results do not depend on it.
     timeout : float
         Seconds allowed to an external backend per system.
+    method : {"auto", "projection", "groebner"}
+        How each stratum is solved.  ``"projection"`` eliminates the free factor of
+        ``W = A B`` (ℓ quadratic in W, at most two free coordinates left: e.g. every
+        rank-1 stratum of 2×n and 3×n matrices; see :mod:`._projection`) and needs no
+        Gröbner basis beyond small certificates; ``"groebner"`` hands the chart systems
+        to ``backend``.  ``"auto"`` uses projection where it applies and the backend is
+        the embedded one (``"auto"``/``"sympy"``), Gröbner bases otherwise — also when
+        projection meets non-generic data it cannot decide.  Both give the same points.
 
     Returns
     -------
@@ -773,6 +804,8 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
         A chart system is beyond the chosen backend (Bézout-number estimate), raised before solving.
     DegenerateDataError
         Positive-dimensional critical sets (non-generic data).
+    AssumptionError
+        ``method="projection"`` where it does not apply (the message says why).
 
     Examples
     --------
@@ -784,6 +817,8 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
     """
     network, variety = _validate(loss, variety_or_network)
     _check_backend(backend)
+    if not isinstance(method, str) or method not in METHODS:
+        raise InputTypeError(f"method: expected one of {METHODS}; received {method!r}")
     m, n, r = variety.rows, variety.cols, variety.rank
     filling = r == min(m, n)
     n_charts = sum(math.comb(m, e) * math.comb(n, e) for e in range(1, r + 1))
@@ -795,6 +830,7 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
     # build every system first so that size errors come before any solving
     plans = []
     worst = 1
+    try_projection = method == "projection" or (method == "auto" and backend in ("auto", "sympy"))
     for e in range(1, r + 1):
         charts = _charts(m, n, e, chart_order)
         systems = []
@@ -802,10 +838,20 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
             s = critical_system(loss, (m, n), e, ch, previous=charts[:k])
             s["chart"] = ch
             systems.append(s)
-        first = systems[0]
-        worst = max(worst, _bezout(first["equations"][:len(first["variables"])], first["variables"]))
-        plans.append((e, systems))
-    used = _choose_backend(backend, worst)
+        note = None
+        if try_projection:
+            try:
+                _projection.applicability(loss, (m, n), e)
+            except _projection.ProjectionNotApplicable as err:
+                if method == "projection":
+                    raise AssumptionError(f"method='projection' does not apply to the rank-{e} stratum: {err}; use "
+                                          "method='groebner'") from None
+                note = str(err)
+        if note is not None or not try_projection:
+            first = systems[0]
+            worst = max(worst, _bezout(first["equations"][:len(first["variables"])], first["variables"]))
+        plans.append((e, charts, systems, try_projection and note is None, note))
+    used = _choose_backend(backend, worst) if any(not p[3] for p in plans) else "sympy"
     coercive = _is_coercive(loss)
 
     raw = []  # (e, chart, root, coords, system, inertia, gzero, value_float, image_float)
@@ -815,20 +861,36 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
                 "objective": _loss_polynomial(loss, sympy.zeros(m, n))}
     zp = sympy.Poly(sympy.Symbol("z_sep"), sympy.Symbol("z_sep"), domain="QQ")
     G0 = loss.gradient(sympy.zeros(m, n))
-    raw.append((0, ((), ()), _RealRoot(zp, 0, 0), {}, zero_sys, (0, 0, 0), all(x == 0 for x in G0),
+    raw.append((0, ((), ()), _RealRoot(zp, 0, 0), _ShapeCoords(), zero_sys, (0, 0, 0), all(x == 0 for x in G0),
                 float(zero_sys["objective"]), np.zeros((m, n))))
-    strata_info.append((0, 0, 1, ((((), ()), 1),)))
-    for e, systems in plans:
+    strata_info.append((0, 0, 1, ((((), ()), 1),), "closed form", None))
+    for e, charts, systems, projected, note in plans:
+        solutions = None
+        how = "groebner"
+        if projected:
+            try:
+                solutions = _projection.solve_stratum(loss, (m, n), e, charts, [s["variables"][:-1] for s in systems])
+                how = "projection"
+            except _projection.ProjectionNotApplicable as err:
+                if method == "projection":
+                    raise DegenerateDataError(f"method='projection' could not decide the rank-{e} stratum: {err}; "
+                                              "use method='groebner'") from None
+                note = str(err)
+                first = systems[0]
+                used = _choose_backend(backend, _bezout(first["equations"][:len(first["variables"])],
+                                                        first["variables"]))
+        if solutions is None:
+            solutions = [_solve_chart_with(s, used, timeout) for s in systems]
         total = 0
         chart_counts = []
-        for s in systems:
-            count, p, coords = _solve_chart_with(s, used, timeout)
+        for s, (count, p, coords) in zip(systems, solutions):
             chart_counts.append((s["chart"], count))
             total += count
             if not count:
                 continue
             raw.extend(_real_points(e, s, p, coords, loss))
-        strata_info.append((e, e * (m + n - e), total, tuple(chart_counts)))
+        strata_info.append((e, e * (m + n - e), total, tuple(chart_counts), how,
+                            None if how == "projection" else note))
 
     values = [x[7] for x in raw]
     gmin = min(values) if values and coercive else None
@@ -884,10 +946,11 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
                                _system=system, _network=network, _loss=loss)
         points_by_rank.setdefault(e, []).append(pt)
     strata = []
-    for e, dim, total, chart_counts in strata_info:
+    for e, dim, total, chart_counts, how, note in strata_info:
         pts = tuple(sorted(points_by_rank.get(e, []), key=lambda p: p.value_float))
         strata.append(StratumSolution(rank=e, dimension=dim, num_complex=total, num_real=len(pts),
-                                      chart_counts=chart_counts, points=pts, is_smooth_in_M_r=(e == r or filling)))
+                                      chart_counts=chart_counts, points=pts, is_smooth_in_M_r=(e == r or filling),
+                                      method=how, method_note=note))
     return GeneralCriticalLocus(loss=loss, variety=variety, network=network, backend=used, strata=tuple(strata),
                                 is_coercive=coercive, global_minimum_value_float=gmin)
 
@@ -925,14 +988,15 @@ def _real_points(e, system, p, coords, loss):
     for (a, b), _mult in intervals:
         root = _RealRoot(p, a, b)
         if root.is_rational:
-            sub = {v: coords[v].eval(root.a) for v in variables}
+            sub = coords.exact_values(root)
             inert = _exact_inertia(Hsym.xreplace(sub))
             gzero = all(x == 0 for x in Gsym.xreplace(sub))
             vfloat = float(obj.xreplace(sub))
             Wf = np.array(system["W"].xreplace(sub).tolist(), dtype=float)
         else:
             with mpmath.workdps(_DIGITS + 10):
-                vals = [root.value(coords[v]) for v in variables]
+                cv = coords.numeric_values(root, _DIGITS)
+                vals = [cv[v] for v in variables]
                 H, G, val, W = num(vals)
                 H = mpmath.matrix(H) if not isinstance(H, mpmath.matrix) else H
                 k = len(variables)

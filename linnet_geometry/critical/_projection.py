@@ -1,0 +1,855 @@
+"""Variable projection: the chart systems of a rank stratum solved by elimination (quadratic losses).
+
+Used by :func:`~linnet_geometry.critical.general.function_space_critical_points`
+with ``method="projection"`` (the default when it applies).  The results are the
+same per-chart triples ``(count, p, coords)`` as the Gröbner route — the number
+of points, a squarefree ``p ∈ ℚ[z]`` whose roots are the points and the chart
+coordinates as polynomials in z — so everything downstream is shared.
+
+Mathematics
+-----------
+Let ℓ be a polynomial of degree ≤ 2 in the entries of W and ``W = A B`` with
+one factor *normalised* (``A[I, :] = Id_e`` with the other entries u free, or
+``B[:, J] = Id_e``; the side with fewer free entries is used) and the other
+factor free (entries v).  Then ``ℓ(A B) = vᵀ M(u) v − 2 c(u)ᵀ v + const`` is
+quadratic in v and ``∂ℓ/∂v = 0`` is the linear system ``M(u) v = c(u)``.
+``M`` is block diagonal after a permutation of v (for an entrywise weighted
+loss one block per column of B); on ``H(u) = ∏_b det M_b(u) ≠ 0`` Cramer's rule
+gives ``v = num(u)/det M_b(u)``, and the remaining equations ``∂ℓ/∂u = 0``
+(quadratic in v) times ``∏_b det M_b²`` are k polynomial equations
+``F(u) = 0`` in the k free entries u.  Hence
+
+* critical points with ``H ≠ 0`` ⟷ solutions of ``F = 0`` with ``H ≠ 0``
+  (v is then determined);
+* ``H`` is intrinsic: changing the normalisation (``A ↦ A G``,
+  ``B ↦ G⁻¹ B``) changes ``M`` by a congruence with an invertible matrix, so
+  ``{H = 0}`` is the same set of rank-e matrices for every chart.  That no
+  critical point lies on it is *proved* for each normalisation and each block
+  by a Gröbner basis of the full chart equations plus ``det M_b`` equal to
+  ``⟨1⟩`` (for generic data it is; otherwise the Gröbner route is used).
+
+``F = 0`` is solved exactly.  For ``k = 1`` F is univariate.  For ``k = 2``
+the common factor of ``F_1, F_2`` is removed when its zero set lies in
+``{H = 0}`` (else the critical set may be a curve: Gröbner route), the
+resultant ``R(x) = Res_y(F_1, F_2)`` is factored over ℚ, and for every
+irreducible factor f the common roots over ``K = ℚ[x]/(f)`` are the roots of
+``g = gcd(F_1(α, y), F_2(α, y))`` in ``K[y]`` (Euclid in the field K); the
+factors of g that also divide a power of ``H(α, y)`` are removed.  When what
+is left has a single root, ``y = y_f(α)`` is a polynomial in α and x
+separates the points over f; otherwise the coordinates are changed
+(``x ↦ x + c y``) and the computation is repeated (three tries, then the
+Gröbner route).  Every condition on a point (``H ≠ 0``, "lies in chart
+``(I', J')``" = ``det W[I', J'] ≠ 0``) is a polynomial in α, hence either
+zero at every root of f (it is ≡ 0 mod f) or at none: the decisions are exact
+and made once per factor.  A point is attributed to the first chart (in the
+order used) that contains it — the duplicate removal of the Gröbner route —
+and reported in that chart's coordinates ``B = W[I, :]``,
+``A = W[:, J] W[I, J]⁻¹``; the points of a chart are glued by the Chinese
+remainder theorem into one squarefree ``p = ∏ f``.
+
+Arithmetic is done by FLINT (python-flint): multivariate resultants and gcds,
+factorisation over ℤ, polynomial extended gcd.
+"""
+
+from __future__ import annotations
+
+import math
+
+import flint
+import sympy
+
+__all__ = ["ProjectionNotApplicable", "ProjectedCoordinates", "solve_stratum", "applicability"]
+
+#: Largest number k of free coordinates of the normalised factor handled by projection (k = 1: univariate,
+#: k = 2: one resultant).
+MAX_FREE = 2
+
+
+class ProjectionNotApplicable(Exception):
+    """The projection route does not apply (or could not decide); ``str(err)`` says why."""
+
+
+# ----------------------------------------------------------------------------- helpers on flint objects
+def _fmpq(c):
+    c = sympy.Rational(c)
+    return flint.fmpq(int(c.p), int(c.q))
+
+
+def _univariate(poly):
+    """An fmpq_mpoly in one variable (all others absent) as an fmpq_poly in that variable."""
+    terms = poly.to_dict()
+    if not terms:
+        return flint.fmpq_poly([])
+    nz = {i for exps in terms for i, d in enumerate(exps) if d}
+    if len(nz) > 1:
+        raise ValueError("not univariate")
+    idx = nz.pop() if nz else 0
+    deg = max(exps[idx] for exps in terms)
+    coeffs = [flint.fmpq(0)] * (deg + 1)
+    for exps, c in terms.items():
+        coeffs[exps[idx]] = c
+    return flint.fmpq_poly(coeffs)
+
+
+class _Field:
+    """The number field ``K = ℚ[x]/(f)`` for an irreducible ``f`` (elements: fmpq_poly of degree < deg f)."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def red(self, a):
+        return a % self.f
+
+    def mul(self, a, b):
+        return (a * b) % self.f
+
+    def inv(self, a):
+        g, s, _ = a.xgcd(self.f)
+        if g.degree() != 0:  # f irreducible: a ≢ 0 is a unit
+            raise ZeroDivisionError("element not invertible modulo f")
+        return (s / g[0]) % self.f
+
+    @staticmethod
+    def is_zero(a):
+        return a.is_zero()
+
+    # ---- polynomials in y over K: lists of coefficients, low degree first, no trailing zeros
+    @staticmethod
+    def trim(p):
+        p = list(p)
+        while p and p[-1].is_zero():
+            p.pop()
+        return p
+
+    def monic(self, p):
+        p = self.trim(p)
+        if not p:
+            return p
+        li = self.inv(p[-1])
+        return [self.mul(c, li) for c in p]
+
+    def divmod(self, a, b):
+        a, b = self.trim(a), self.monic(b)
+        if not b:
+            raise ZeroDivisionError("division by the zero polynomial")
+        q = [flint.fmpq_poly([])] * max(len(a) - len(b) + 1, 0)
+        a = list(a)
+        while len(a) >= len(b):
+            c = a[-1]
+            shift = len(a) - len(b)
+            q[shift] = c
+            for i, bc in enumerate(b):
+                a[shift + i] = (a[shift + i] - self.mul(c, bc))
+            a = self.trim(a[:-1])  # the leading coefficient is now exactly 0 (b monic, entries reduced)
+        return q, a
+
+    def gcd(self, a, b):
+        a, b = self.trim(a), self.trim(b)
+        while b:
+            _, r = self.divmod(a, b)
+            a, b = b, r
+        return self.monic(a)
+
+    def derivative(self, p):
+        return self.trim([c * i for i, c in enumerate(p)][1:])
+
+    def evaluate(self, poly, values):
+        """An fmpq_mpoly at a point of ``K^k`` (values in the order of the context's generators)."""
+        acc = flint.fmpq_poly([])
+        powers = {}
+        for exps, c in poly.to_dict().items():
+            term = flint.fmpq_poly([c])
+            for i, d in enumerate(exps):
+                if d:
+                    key = (i, d)
+                    if key not in powers:
+                        powers[key] = self._pow(values[i], d)
+                    term = self.mul(term, powers[key])
+            acc += term
+        return self.red(acc)
+
+    def _pow(self, a, d):
+        out = flint.fmpq_poly([1])
+        for _ in range(d):
+            out = self.mul(out, a)
+        return out
+
+    def det(self, rows):
+        """Determinant of a square matrix over K (Gaussian elimination)."""
+        M = [list(r) for r in rows]
+        n = len(M)
+        det = flint.fmpq_poly([1])
+        for col in range(n):
+            piv = next((r for r in range(col, n) if not M[r][col].is_zero()), None)
+            if piv is None:
+                return flint.fmpq_poly([])
+            if piv != col:
+                M[col], M[piv] = M[piv], M[col]
+                det = -det
+            det = self.mul(det, M[col][col])
+            inv = self.inv(M[col][col])
+            for r in range(col + 1, n):
+                if M[r][col].is_zero():
+                    continue
+                fac = self.mul(M[r][col], inv)
+                for c in range(col, n):
+                    M[r][c] = self.red(M[r][c] - self.mul(fac, M[col][c]))
+        return det
+
+    def solve_right(self, W, I, J):
+        """``W[:, J] · W[I, J]⁻¹`` over K (W a list of rows)."""
+        e = len(I)
+        S = [[W[i][j] for j in J] for i in I]
+        # inverse of S by Gauss-Jordan
+        aug = [list(S[r]) + [flint.fmpq_poly([1 if c == r else 0]) for c in range(e)] for r in range(e)]
+        for col in range(e):
+            piv = next(r for r in range(col, e) if not aug[r][col].is_zero())
+            aug[col], aug[piv] = aug[piv], aug[col]
+            inv = self.inv(aug[col][col])
+            aug[col] = [self.mul(x, inv) for x in aug[col]]
+            for r in range(e):
+                if r != col and not aug[r][col].is_zero():
+                    fac = aug[r][col]
+                    aug[r] = [self.red(x - self.mul(fac, y)) for x, y in zip(aug[r], aug[col])]
+        Sinv = [row[e:] for row in aug]
+        out = []
+        for i in range(len(W)):
+            out.append([self.red(sum((self.mul(W[i][J[k]], Sinv[k][c]) for k in range(e)), flint.fmpq_poly([])))
+                        for c in range(e)])
+        return out
+
+
+def _mpoly_det(M, zero):
+    """Determinant of a small square matrix of fmpq_mpoly (fraction-free Bareiss, exact divisions)."""
+    n = len(M)
+    if n == 0:
+        return zero + 1
+    A = [list(r) for r in M]
+    sign = 1
+    prev = zero + 1
+    for k in range(n - 1):
+        piv = next((r for r in range(k, n) if not A[r][k].is_zero()), None)
+        if piv is None:
+            return zero
+        if piv != k:
+            A[k], A[piv] = A[piv], A[k]
+            sign = -sign
+        for i in range(k + 1, n):
+            for j in range(k + 1, n):
+                num = A[i][j] * A[k][k] - A[i][k] * A[k][j]
+                A[i][j] = num / prev
+        prev = A[k][k]
+    return A[n - 1][n - 1] * sign
+
+
+# ----------------------------------------------------------------------------- applicability
+def applicability(loss, shape, e):
+    """``(side, k)`` when projection applies to the rank-e stratum, else raise :class:`ProjectionNotApplicable`.
+
+    side is ``"A"`` (normalise A at rows I) or ``"B"`` (normalise B at columns J); k the number of
+    free entries of the normalised factor.
+    """
+    from .general import _loss_polynomial
+
+    m, n = shape
+    Ws = sympy.Matrix(m, n, sympy.symbols(f"w0:{m * n}"))
+    deg = sympy.Poly(_loss_polynomial(loss, Ws), *list(Ws)).total_degree()
+    if deg > 2:
+        raise ProjectionNotApplicable(f"the loss has degree {deg} > 2 in W (not quadratic in the free factor)")
+    kA, kB = (m - e) * e, (n - e) * e
+    side, k = ("A", kA) if kA <= kB else ("B", kB)
+    if k == 0 or k > MAX_FREE:
+        raise ProjectionNotApplicable(f"the normalised factor has {k} free entries; projection handles 1..{MAX_FREE}")
+    return side, k
+
+
+# ----------------------------------------------------------------------------- one normalisation
+class _Reduced:
+    """The reduced system ``F(u) = 0`` of one normalisation (key I for side A, J for side B)."""
+
+    def __init__(self, loss, shape, e, side, key):
+        from .general import _loss_polynomial
+
+        m, n = shape
+        self.shape, self.e, self.side, self.key = shape, e, side, key
+        if side == "A":
+            free_pos = [(i, k) for i in range(m) if i not in key for k in range(e)]
+            nv = e * n
+        else:
+            free_pos = [(k, j) for k in range(e) for j in range(n) if j not in key]
+            nv = m * e
+        self.k = len(free_pos)
+        names = [f"u{i}" for i in range(self.k)] + [f"v{i}" for i in range(nv)]
+        ctx = flint.fmpq_mpoly_ctx.get(names, "lex")
+        gens = ctx.gens()
+        u, v = gens[:self.k], gens[self.k:]
+        one, zero = ctx.constant(1), ctx.constant(0)
+        if side == "A":
+            A = [[zero] * e for _ in range(m)]
+            for c, i in enumerate(key):
+                A[i][c] = one
+            for (i, c), g in zip(free_pos, u):
+                A[i][c] = g
+            B = [[v[c * n + j] for j in range(n)] for c in range(e)]
+        else:
+            B = [[zero] * n for _ in range(e)]
+            for c, j in enumerate(key):
+                B[c][j] = one
+            for (c, j), g in zip(free_pos, u):
+                B[c][j] = g
+            A = [[v[i * e + c] for c in range(e)] for i in range(m)]
+        W = [[sum((A[i][c] * B[c][j] for c in range(e)), zero) for j in range(n)] for i in range(m)]
+        Ws = sympy.symbols(f"w0:{m * n}")
+        lp = sympy.Poly(_loss_polynomial(loss, sympy.Matrix(m, n, Ws)), *Ws, domain="QQ")
+        flat = [W[i][j] for i in range(m) for j in range(n)]
+        obj = zero
+        for exps, c in lp.terms():
+            term = ctx.constant(_fmpq(lp.domain.to_sympy(c)))
+            for idx, d in enumerate(exps):
+                if d:
+                    term = term * flat[idx] ** d
+            obj += term
+        self.ctx, self.u, self.v, self.W, self.obj = ctx, u, v, W, obj
+        # ∂ℓ/∂v = 2 M v − 2 c
+        gv = [obj.derivative(f"v{i}") for i in range(nv)]
+        half = flint.fmpq(1, 2)
+        subs0 = {f"v{i}": 0 for i in range(nv)}
+        M = [[gv[i].derivative(f"v{j}") * half for j in range(nv)] for i in range(nv)]
+        c = [-(gv[i].subs(subs0)) * half for i in range(nv)]
+        # blocks: connected components of the sparsity graph of M
+        parent = list(range(nv))
+
+        def find(a):
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+
+        for i in range(nv):
+            for j in range(i + 1, nv):
+                if not M[i][j].is_zero():
+                    parent[find(i)] = find(j)
+        blocks = {}
+        for i in range(nv):
+            blocks.setdefault(find(i), []).append(i)
+        self.blocks = sorted(blocks.values())
+        self.block_of = {}
+        self.dets, self.nums = [], [None] * nv
+        for b, idx in enumerate(self.blocks):
+            Mb = [[M[i][j] for j in idx] for i in idx]
+            d = _mpoly_det(Mb, zero)
+            if d.is_zero():
+                raise ProjectionNotApplicable("the Hessian of ℓ in the free factor is singular for every point of a "
+                                              "chart (ℓ does not determine that factor)")
+            self.dets.append(d)
+            for pos, i in enumerate(idx):
+                self.block_of[i] = b
+                Mi = [[(c[r] if col == pos else Mb[rr][col]) for col in range(len(idx))] for rr, r in enumerate(idx)]
+                self.nums[i] = _mpoly_det(Mi, zero)
+        # F_k = ∏ det_b² · ∂ℓ/∂u_k(u, v(u))
+        F = []
+        for i in range(self.k):
+            du = obj.derivative(f"u{i}")
+            groups = {}
+            for exps, coef in du.to_dict().items():
+                uexp, vexp = exps[:self.k], exps[self.k:]
+                groups.setdefault(vexp, {})[uexp + (0,) * nv] = coef
+            total = zero
+            for vexp, terms in groups.items():
+                part = ctx.from_dict(terms)
+                used = [0] * len(self.blocks)
+                for i, d in enumerate(vexp):
+                    if d:
+                        part = part * self.nums[i] ** d
+                        used[self.block_of[i]] += d
+                for b, d in enumerate(self.dets):
+                    if 2 - used[b] > 0:
+                        part = part * d ** (2 - used[b])
+                total += part
+            F.append(total)
+        # the u-only context
+        self.uctx = flint.fmpq_mpoly_ctx.get([f"u{i}" for i in range(self.k)], "lex")
+        self.F = [self._to_u(p) for p in F]
+        self.H = self._to_u(self._prod(self.dets, one))
+        self.nums_u = [self._to_u(p) for p in self.nums]
+        self.dets_u = [self._to_u(p) for p in self.dets]
+        self.W_uv = W
+
+    @staticmethod
+    def _prod(items, one):
+        out = one
+        for x in items:
+            out = out * x
+        return out
+
+    def _to_u(self, p):
+        return self.uctx.from_dict({exps[:self.k]: c for exps, c in p.to_dict().items()})
+
+    # ---- the certificate that no critical point lies on {det M_b = 0}
+    def check_singular_locus(self):
+        """Prove by Gröbner bases that no critical point of this normalisation has ``det M_b(u) = 0``."""
+        names = [sympy.Symbol(f"u{i}") for i in range(self.k)] + [sympy.Symbol(f"v{i}") for i in range(len(self.v))]
+        eqs = [_to_sympy(self.obj.derivative(str(g)), names) for g in names]
+        for b, d in enumerate(self.dets):
+            G = sympy.groebner(eqs + [_to_sympy(d, names)], *names, order="grevlex")
+            if G.exprs != [1]:
+                raise ProjectionNotApplicable(
+                    f"critical points with a singular Hessian in the free factor may exist (block {b}: the ideal "
+                    "with its determinant is not ⟨1⟩)")
+
+    # ---- solving F = 0 off H = 0
+    def solve(self):
+        """``(formula, factors)``: the points with ``H ≠ 0`` are the roots of the irreducible factors
+        (monic fmpq_poly in z), each root α giving the point ``formula`` evaluates at α."""
+        if self.k == 1:
+            P = _univariate(self.F[0])
+            if P.is_zero():
+                raise ProjectionNotApplicable("the reduced equation vanishes identically (a curve of critical points)")
+            formula = _Formula(self, 0, None, None)
+            return formula, [f for f in _factor(P) if _Decider(f).nonzero(formula.H)]
+        F1, F2 = self.F
+        g = F1.gcd(F2)
+        if not g.is_constant():
+            rest = g
+            while True:
+                h = rest.gcd(self.H)
+                if h.is_constant():
+                    break
+                rest = rest / h
+            if not rest.is_constant():
+                raise ProjectionNotApplicable("the reduced equations have a common factor off {det M = 0} (the "
+                                              "critical set may be a curve)")
+            F1, F2 = F1 / g, F2 / g
+        x, y = self.uctx.gens()
+        for c in (0, 1, -2, 3):
+            G1, G2, Hc = ((q.compose(x - c * y, y) for q in (F1, F2, self.H)) if c else (F1, F2, self.H))
+            Ru = _univariate(G1.resultant(G2, "u1"))
+            P, Q = (G1, G2) if G1.degrees()[1] >= G2.degrees()[1] else (G2, G1)
+            Pc, Qc = _int_coeffs_in_y(P), _int_coeffs_in_y(Q)
+            if Ru.is_zero() or len(Qc) < 3:  # (y-degree ≥ 2 for the first subresultant)
+                continue
+            s11, s10 = _first_subresultant(Pc, Qc)
+            formula = _Formula(self, c, s10, s11)
+            lead = Pc[-1]
+            factors, ok = [], True
+            for f in _factor(Ru):
+                dec = _Decider(f)
+                if dec.nonzero(lambda a, cv: _horner(lead, a, cv)) and \
+                        dec.nonzero(lambda a, cv: _horner(s11, a, cv)):
+                    # lc_y(P)(α) ≠ 0 and s_11(α) ≠ 0: the common root over α is unique, y = −s_10/s_11
+                    if dec.nonzero(formula.H):
+                        factors.append(f)
+                    continue
+                if f.degree() <= _SMALL_FIELD and not _genuine_roots_over(f, G1, G2, Hc):
+                    continue  # every common root over α lies on {H = 0}
+                ok = False  # x' may not separate the points over f: change coordinates
+                break
+            if ok:
+                return formula, factors
+        raise ProjectionNotApplicable("no separating coordinate found in four tries (non-generic data)")
+
+
+#: Irreducible factors up to this degree are examined exactly over ℚ[x]/(f) when the subresultant test
+#: is inconclusive.
+_SMALL_FIELD = 8
+
+
+def _genuine_roots_over(f, G1, G2, H):
+    """True when ``G1(α, y) = G2(α, y) = 0`` has a root with ``H(α, y) ≠ 0`` (exact, in ℚ[x]/(f))."""
+    K = _Field(f)
+    gk = K.gcd(_coeffs_in_y(G1, K), _coeffs_in_y(G2, K))
+    ph = _coeffs_in_y(H, K)
+    while len(gk) > 1:
+        h = K.gcd(gk, ph) if ph else gk
+        if len(h) <= 1:
+            break
+        gk = K.monic(K.divmod(gk, h)[0])
+    return len(gk) > 1
+
+
+def _int_coeffs_in_y(p):
+    """A bivariate fmpq_mpoly as integer polynomials in u0, the coefficients of u1^0, u1^1, … (scaled)."""
+    terms = p.to_dict()
+    den = 1
+    for c in terms.values():
+        den = den * int(c.q) // math.gcd(den, int(c.q))
+    by = {}
+    for (dx, dy), c in terms.items():
+        by.setdefault(dy, {})[dx] = int(c.p) * (den // int(c.q))
+    out = []
+    for dy in range(max(by) + 1 if by else 0):
+        t = by.get(dy, {})
+        cf = [0] * (max(t) + 1 if t else 0)
+        for dx, c in t.items():
+            cf[dx] = c
+        out.append(flint.fmpz_poly(cf))
+    return out
+
+
+def _bareiss(M):
+    """Determinant of a square matrix of fmpz_poly (fraction-free elimination, exact divisions)."""
+    n = len(M)
+    A = [list(r) for r in M]
+    sign, prev = 1, flint.fmpz_poly([1])
+    for k in range(n - 1):
+        piv = next((r for r in range(k, n) if not A[r][k].is_zero()), None)
+        if piv is None:
+            return flint.fmpz_poly([])
+        if piv != k:
+            A[k], A[piv] = A[piv], A[k]
+            sign = -sign
+        for i in range(k + 1, n):
+            for j in range(k + 1, n):
+                A[i][j] = (A[i][j] * A[k][k] - A[i][k] * A[k][j]) // prev
+        prev = A[k][k]
+    return A[n - 1][n - 1] * sign
+
+
+def _first_subresultant(Pc, Qc):
+    """``(s_11, s_10)``: coefficients of the first subresultant ``S_1 = s_11 y + s_10`` of P, Q ∈ ℤ[x][y].
+
+    Determinants of the ``(p + q − 2)``-square matrices made of the rows ``y^i P`` (i < q − 1) and
+    ``y^i Q`` (i < p − 1) in the basis ``y^{p+q−2}, …, y^0``: the first ``p + q − 3`` columns, then the
+    column of y (for s_11) or of 1 (for s_10).
+    """
+    p, q = len(Pc) - 1, len(Qc) - 1
+    N = p + q - 1
+    zero = flint.fmpz_poly([])
+    rows = [[Pc[d - i] if 0 <= d - i <= p else zero for d in range(N - 1, -1, -1)] for i in range(q - 1)]
+    rows += [[Qc[d - i] if 0 <= d - i <= q else zero for d in range(N - 1, -1, -1)] for i in range(p - 1)]
+    cols = list(zip(*rows))
+    base = cols[:N - 2]
+    s11 = _bareiss([list(r) for r in zip(*(base + [cols[N - 2]]))])
+    s10 = _bareiss([list(r) for r in zip(*(base + [cols[N - 1]]))])
+    return s11, s10
+
+
+def _horner(poly, a, conv):
+    acc = conv(0)
+    for c in reversed(poly.coeffs()):
+        acc = acc * a + conv(c)
+    return acc
+
+
+def _eval_mpoly(poly, vals, conv):
+    acc = conv(0)
+    for exps, c in poly.to_dict().items():
+        term = conv(c)
+        for v, d in zip(vals, exps):
+            if d:
+                term = term * v ** d
+        acc = acc + term
+    return acc
+
+
+# ----------------------------------------------------------------------------- number types for the formulas
+def _conv_sympy(c):
+    if isinstance(c, flint.fmpq):
+        return sympy.Rational(int(c.p), int(c.q))
+    return sympy.Integer(int(c))
+
+
+def _conv_acb(c):
+    if isinstance(c, flint.fmpq):
+        return flint.acb(flint.arb(c))
+    return flint.acb(flint.fmpz(int(c)) if not isinstance(c, flint.fmpz) else c)
+
+
+def _conv_arb(c):
+    if isinstance(c, flint.fmpq):
+        return flint.arb(c)
+    return flint.arb(flint.fmpz(int(c)) if not isinstance(c, flint.fmpz) else c)
+
+
+class _Frac:
+    """A fraction ``num/den`` of polynomials in x, reduced modulo f when a field ``K = ℚ[x]/(f)`` is given
+    (an element of K kept without inverses; exact zero test), else a plain rational function."""
+
+    __slots__ = ("K", "num", "den")
+
+    def __init__(self, K, num, den=None):
+        red = K.red if K is not None else (lambda q: q)
+        self.K, self.num = K, red(num)
+        self.den = red(den) if den is not None else flint.fmpq_poly([1])
+
+    def _wrap(self, o):
+        return o if isinstance(o, _Frac) else _Frac(self.K, flint.fmpq_poly([o]))
+
+    def __add__(self, o):
+        o = self._wrap(o)
+        return _Frac(self.K, self.num * o.den + o.num * self.den, self.den * o.den)
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return _Frac(self.K, -self.num, self.den)
+
+    def __sub__(self, o):
+        return self + (-self._wrap(o))
+
+    def __rsub__(self, o):
+        return self._wrap(o) - self
+
+    def __mul__(self, o):
+        o = self._wrap(o)
+        return _Frac(self.K, self.num * o.num, self.den * o.den)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, o):
+        o = self._wrap(o)
+        return _Frac(self.K, self.num * o.den, self.den * o.num)
+
+    def __pow__(self, d):
+        out = _Frac(self.K, flint.fmpq_poly([1]))
+        for _ in range(d):
+            out = out * self
+        return out
+
+    def is_zero(self):
+        return self.num.is_zero()
+
+
+class _Decider:
+    """Exact zero tests of expressions in a root α of an irreducible f ∈ ℚ[z].
+
+    An expression polynomial (or rational, with nonzero denominators) in α vanishes at one root of f iff
+    it vanishes at all of them.  It is evaluated in ball arithmetic (arb) at one complex root isolated by
+    FLINT; a ball excluding 0 proves "nonzero".  A ball containing 0 at 2048 bits is decided exactly in
+    ``ℚ[x]/(f)``.
+    """
+
+    def __init__(self, f):
+        self.f = f
+        self._roots = {}
+
+    def _root(self, prec):
+        if prec not in self._roots:
+            with _precision(prec):
+                self._roots[prec] = flint.fmpz_poly(self.f.numer()).complex_roots()[0][0]
+        return self._roots[prec]
+
+    def nonzero(self, fn):
+        for prec in (128, 512, 2048):
+            with _precision(prec):
+                if not fn(self._root(prec), _conv_acb).contains(0):
+                    return True
+        K = _Field(self.f)
+        conv = lambda c: _Frac(K, flint.fmpq_poly([c]))  # noqa: E731
+        return not fn(_Frac(K, flint.fmpq_poly([0, 1])), conv).is_zero()
+
+
+class _precision:
+    def __init__(self, bits):
+        self.bits = bits
+
+    def __enter__(self):
+        self.old = flint.ctx.prec
+        flint.ctx.prec = self.bits
+
+    def __exit__(self, *exc):
+        flint.ctx.prec = self.old
+
+
+class _Formula:
+    """The point over a root α of a factor: ``z = x + c·y`` (k = 2) or ``z = u0`` (k = 1), generic in the
+    number type (sympy exact numbers, arb/acb balls, fractions over ℚ[x]/(f))."""
+
+    def __init__(self, red, c, s10, s11):
+        self.red, self.c, self.s10, self.s11 = red, c, s10, s11
+
+    def u(self, a, conv):
+        if self.s11 is None:
+            return [a]
+        y = -_horner(self.s10, a, conv) / _horner(self.s11, a, conv)
+        return [a - conv(self.c) * y, y]
+
+    def H(self, a, conv):
+        return _eval_mpoly(self.red.H, self.u(a, conv), conv)
+
+    def W(self, a, conv):
+        red = self.red
+        u = self.u(a, conv)
+        dens = [_eval_mpoly(d, u, conv) for d in red.dets_u]
+        v = [_eval_mpoly(red.nums_u[i], u, conv) / dens[red.block_of[i]] for i in range(len(red.v))]
+        allv = u + v
+        return [[_eval_mpoly(w, allv, conv) for w in row] for row in red.W_uv]
+
+    def minor(self, a, conv, I, J):
+        return _det([[self.W(a, conv)[i][j] for j in J] for i in I], conv)
+
+    def chart_coordinates(self, a, conv, chart):
+        """The chart's coordinates: free entries of ``A = W[:, J] W[I, J]⁻¹`` (rows ∉ I), then ``B = W[I, :]``."""
+        I, J = chart
+        W = self.W(a, conv)
+        m, n, e = len(W), len(W[0]), len(I)
+        Sinv = _inverse([[W[i][j] for j in J] for i in I], conv)
+        rest = [i for i in range(m) if i not in I]
+        A = [[sum((W[i][J[k]] * Sinv[k][col] for k in range(e)), conv(0)) for col in range(e)] for i in rest]
+        return [x for row in A for x in row] + [W[i][j] for i in I for j in range(n)]
+
+
+def _det(M, conv):
+    n = len(M)
+    if n == 1:
+        return M[0][0]
+    if n == 2:
+        return M[0][0] * M[1][1] - M[0][1] * M[1][0]
+    return sum(((-1) ** j * M[0][j] * _det([row[:j] + row[j + 1:] for row in M[1:]], conv) for j in range(n)),
+               conv(0))
+
+
+def _inverse(S, conv):
+    """Inverse of a small matrix by cofactors (no pivoting decisions: the determinant is known nonzero)."""
+    n = len(S)
+    d = _det(S, conv)
+    if n == 1:
+        return [[conv(1) / d]]
+    cof = [[(-1) ** (i + j) * _det([row[:j] + row[j + 1:] for k, row in enumerate(S) if k != i], conv)
+            for j in range(n)] for i in range(n)]
+    return [[cof[j][i] / d for j in range(n)] for i in range(n)]
+
+def _factor(P):
+    """Distinct irreducible factors (monic, positive degree) of a nonzero fmpq_poly."""
+    num = P.numer() if hasattr(P, "numer") else P
+    _, facs = flint.fmpz_poly(num).factor() if not isinstance(num, flint.fmpz_poly) else num.factor()
+    out = []
+    for f, _ in facs:
+        if f.degree() > 0:
+            fq = flint.fmpq_poly(f)
+            out.append(fq / fq.leading_coefficient())
+    return out
+
+
+def _coeffs_in_y(p, K):
+    """A bivariate fmpq_mpoly (u0, u1) as a list of K-coefficients in u1 (low degree first)."""
+    coeffs = {}
+    for (dx, dy), c in p.to_dict().items():
+        coeffs.setdefault(dy, {})[dx] = c
+    if not coeffs:
+        return []
+    out = []
+    for dy in range(max(coeffs) + 1):
+        terms = coeffs.get(dy, {})
+        if terms:
+            deg = max(terms)
+            cf = [flint.fmpq(0)] * (deg + 1)
+            for dx, c in terms.items():
+                cf[dx] = c
+            out.append(K.red(flint.fmpq_poly(cf)))
+        else:
+            out.append(flint.fmpq_poly([]))
+    return K.trim(out)
+
+
+def _to_sympy(p, names):
+    expr = sympy.Integer(0)
+    for exps, c in p.to_dict().items():
+        term = sympy.Rational(int(c.p), int(c.q))
+        for g, d in zip(names, exps):
+            if d:
+                term *= g ** d
+        expr += term
+    return expr
+
+
+def _to_sympy_poly(q, z):
+    return sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(q.coeffs())] or [0], z, domain="QQ")
+
+
+class ProjectedCoordinates:
+    """Chart coordinates of the points of one chart found by projection, as functions of the root α of p.
+
+    The same interface as the shape-lemma coordinates of the Gröbner route:
+    :meth:`exact_values` (sympy numbers: Rationals at a rational α, else expressions in a ``CRootOf``) and
+    :meth:`numeric_values` (mpmath numbers, certified by ball arithmetic to the requested digits).
+    """
+
+    def __init__(self, formula, chart, variables):
+        self.formula, self.chart, self.variables = formula, chart, list(variables)
+
+    def exact_values(self, root):
+        """``{v: value}``: Rationals at a rational α, else ``num(α)/den(α)`` with α a ``CRootOf``.
+
+        The rational functions are formed with FLINT first and only then written in α, so sympy never
+        does arithmetic on the algebraic number.
+        """
+        if root.is_rational:
+            vals = self.formula.chart_coordinates(root.a, _conv_sympy, self.chart)
+            return dict(zip(self.variables, vals))
+        conv = lambda c: _Frac(None, flint.fmpq_poly([c]))  # noqa: E731
+        fracs = self.formula.chart_coordinates(_Frac(None, flint.fmpq_poly([0, 1])), conv, self.chart)
+        z = sympy.Dummy("z")
+        alpha = root.exact()
+        out = {}
+        for v, fr in zip(self.variables, fracs):
+            g = fr.num.gcd(fr.den)
+            num, den = fr.num / g, fr.den / g
+            expr = _to_sympy_poly(num, z).as_expr() / _to_sympy_poly(den, z).as_expr()
+            out[v] = expr.xreplace({z: alpha})
+        return out
+
+    def numeric_values(self, root, digits):
+        import mpmath
+
+        extra = 0
+        while True:
+            root.refine(sympy.Rational(1, 10 ** (digits + 5 + extra)))
+            bits = int((digits + 25 + extra) * 3.33) + 64
+            with _precision(bits):
+                mid = (root.a + root.b) / 2
+                rad = (root.b - root.a) / 2
+                a = flint.arb(flint.fmpq(int(mid.p), int(mid.q)), flint.fmpq(int(rad.p), int(rad.q)))
+                vals = self.formula.chart_coordinates(a, _conv_arb, self.chart)
+                tol = flint.arb(10) ** (-(digits + 2))
+                if all(v.rad() <= tol * max(flint.arb(1), abs(v.mid())) for v in vals):
+                    out = []
+                    for v in vals:
+                        man, exp = v.mid().man_exp()
+                        out.append(mpmath.mpf(mpmath.libmp.from_man_exp(int(man), int(exp))))
+                    return dict(zip(self.variables, out))
+            extra += 20
+            if extra > 400:
+                raise ProjectionNotApplicable("coordinates could not be certified to the requested precision")
+
+
+# ----------------------------------------------------------------------------- the stratum
+def solve_stratum(loss, shape, e, charts, chart_variables):
+    """Per-chart ``(count, p, coords)`` for the rank-e stratum, charts in the given order.
+
+    ``chart_variables[i]`` are the coordinates of chart i (free entries of A, then
+    the entries of B, as in :func:`~linnet_geometry.critical.general.critical_system`);
+    ``coords`` is a :class:`ProjectedCoordinates`.  Raises :class:`ProjectionNotApplicable`
+    when the route does not apply or cannot decide; the caller then uses the Gröbner route.
+    """
+    side, _ = applicability(loss, shape, e)
+    z = sympy.Symbol("z_sep")
+    keyed = {}
+    for ci, (I, J) in enumerate(charts):
+        keyed.setdefault(I if side == "A" else J, []).append(ci)
+    found = {ci: [] for ci in range(len(charts))}  # chart index -> [(f, formula)]
+    for key in keyed:
+        red = _Reduced(loss, shape, e, side, key)
+        red.check_singular_locus()
+        formula, factors = red.solve()
+        for f in factors:
+            dec = _Decider(f)
+            first = next((ci for ci, (I, J) in enumerate(charts)
+                          if dec.nonzero(lambda a, cv, I=I, J=J: formula.minor(a, cv, I, J))), None)
+            if first is None:  # rank < e: not on this stratum
+                continue
+            I, J = charts[first]
+            if (I if side == "A" else J) == key:  # else found again, and kept, by that chart's normalisation
+                found[first].append((f, formula))
+    out = []
+    for ci in range(len(charts)):
+        items = found[ci]
+        if not items:
+            out.append((0, None, None))
+            continue
+        P = items[0][0]
+        for f, _ in items[1:]:
+            P = P * f
+        coords = ProjectedCoordinates(items[0][1], charts[ci], chart_variables[ci])
+        out.append((P.degree(), _to_sympy_poly(P, z).monic(), coords))
+    return out
