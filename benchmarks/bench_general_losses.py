@@ -1,11 +1,12 @@
 """Benchmark: critical points of weighted squared distances on rank ≤ 1 matrices, end to end.
 
 Run ``python benchmarks/bench_general_losses.py [--quick]``.  Prints one row per
-(shape, backend): wall time of :func:`function_space_critical_points` (all
+(shape, route): wall time of :func:`function_space_critical_points` (all
 charts, exact solving, real points, classification), the number of complex
-critical points on ``M_1^o`` and of real ones.  The same chart systems are
-handed to every backend; the embedded sympy engine refuses systems beyond
-``SYMPY_BEZOUT_LIMIT`` before starting (ProblemTooLargeError).
+critical points on ``M_1^o`` and of real ones.  Routes: the default
+(``method="auto"``: variable projection, FLINT resultants), then the same chart
+systems as lex Gröbner bases in the embedded sympy engine (which refuses systems
+beyond ``SYMPY_BEZOUT_LIMIT`` before starting), Singular and Macaulay2 when on PATH.
 """
 
 from __future__ import annotations
@@ -25,17 +26,20 @@ def weighted(m, n, seed):
                                  [[rng.randint(1, 99) for _ in range(n)] for _ in range(m)])
 
 
-def row(shape, backend, seed=11):
+def row(shape, backend, method, seed=11):
     loss = weighted(*shape, seed)
+    label = "default" if method == "auto" else f"{backend} GB"
     t0 = time.perf_counter()
     try:
-        res = general.function_space_critical_points(loss, DeterminantalVariety(*shape, 1), backend=backend)
+        res = general.function_space_critical_points(loss, DeterminantalVariety(*shape, 1), backend=backend,
+                                                     method=method)
     except ProblemTooLargeError as err:
-        return f"{shape[0]}x{shape[1]:<4}{backend:<11}{'refused':>10}  {'-':>8}{'-':>6}  {str(err)[:60]}"
+        return f"{shape[0]}x{shape[1]:<4}{label:<14}{'refused':>10}  {'-':>8}{'-':>6}  {str(err)[:60]}"
     dt = time.perf_counter() - t0
     s = res.strata[1]
     bad = len(res.bad_local_minima)
-    return f"{shape[0]}x{shape[1]:<4}{backend:<11}{dt:>9.2f}s  {s.num_complex:>8}{s.num_real:>6}  bad local minima {bad}"
+    return (f"{shape[0]}x{shape[1]:<4}{label:<14}{dt:>9.2f}s  {s.num_complex:>8}{s.num_real:>6}  {s.method}, "
+            f"bad local minima {bad}")
 
 
 def main(argv=None):
@@ -45,10 +49,11 @@ def main(argv=None):
     shapes = [(2, 2), (2, 3)] + ([] if args.quick else [(3, 3)])
     backends = general.available_backends()
     print(f"backends on PATH: {backends}")
-    print(f"{'shape':<8}{'backend':<11}{'time':>10}  {'#complex':>8}{'#real':>6}")
+    print(f"{'shape':<8}{'route':<14}{'time':>10}  {'#complex':>8}{'#real':>6}")
     for shape in shapes:
+        print(row(shape, "auto", "auto"), flush=True)
         for backend in backends:
-            print(row(shape, backend), flush=True)
+            print(row(shape, backend, "groebner"), flush=True)
 
 
 if __name__ == "__main__":

@@ -65,6 +65,12 @@ __all__ = ["ProjectionNotApplicable", "ProjectedCoordinates", "solve_stratum", "
 MAX_FREE = 2
 
 
+#: Largest Bézout number of the Gröbner certificate "no critical point has det M_b = 0" for blocks of size > 1,
+#: needed only when the resultant certificate fails (common zeros of det M_b and the Cramer numerators); blocks
+#: of size 1 (entrywise weighted losses) always get it: there the common zeros are isolated and it is quick.
+CERTIFICATE_BEZOUT_LIMIT = 200
+
+
 class ProjectionNotApplicable(Exception):
     """The projection route does not apply (or could not decide); ``str(err)`` says why."""
 
@@ -387,15 +393,55 @@ class _Reduced:
 
     # ---- the certificate that no critical point lies on {det M_b = 0}
     def check_singular_locus(self):
-        """Prove by Gröbner bases that no critical point of this normalisation has ``det M_b(u) = 0``."""
-        names = [sympy.Symbol(f"u{i}") for i in range(self.k)] + [sympy.Symbol(f"v{i}") for i in range(len(self.v))]
-        eqs = [_to_sympy(self.obj.derivative(str(g)), names) for g in names]
-        for b, d in enumerate(self.dets):
-            G = sympy.groebner(eqs + [_to_sympy(d, names)], *names, order="grevlex")
+        """Prove that no critical point of this normalisation has ``det M_b(u) = 0`` (every block b).
+
+        At a critical point ``M_b v_b = c_b``, hence ``adj(M_b) c_b = det(M_b) v_b``: where ``det M_b = 0`` all
+        Cramer numerators of the block vanish too.  So it suffices that ``det M_b`` and the numerators have
+        no common zero in ``ℂ^k``: for k = 1 their gcd is constant; for k = 2 they have no common factor and
+        the gcd of the resultants ``Res_y(det M_b, num_i)`` is a nonzero constant (in the coordinates
+        ``(x + c y, y)`` for one of four c).  When this fails a Gröbner basis of the full chart equations plus
+        ``det M_b`` must be ``⟨1⟩``; otherwise projection does not apply.
+        """
+        for b, idx in enumerate(self.blocks):
+            polys = [self.dets_u[b]] + [self.nums_u[i] for i in idx]
+            if self._no_common_zero(polys):
+                continue
+            names = [sympy.Symbol(f"u{i}") for i in range(self.k)] + \
+                [sympy.Symbol(f"v{i}") for i in range(len(self.v))]
+            eqs = [_to_sympy(self.obj.derivative(str(g)), names) for g in names] + [_to_sympy(self.dets[b], names)]
+            bezout = math.prod(max(sympy.Poly(q, *names).total_degree(), 1) for q in eqs)
+            if len(idx) > 1 and bezout > CERTIFICATE_BEZOUT_LIMIT:
+                raise ProjectionNotApplicable(
+                    f"block {b}: the determinant and the Cramer numerators have common zeros, and the Gröbner "
+                    f"certificate (Bézout number {bezout} > {CERTIFICATE_BEZOUT_LIMIT}) is too large for the "
+                    "embedded engine")
+            # the numerators vanish wherever the equations and det M_b do (adj(M_b) c_b = det(M_b) v_b), so adding
+            # them keeps the zero set and helps Buchberger: the ideal is ⟨1⟩ iff there is no such point
+            eqs += [_to_sympy(self.nums[i], names) for i in idx]
+            G = sympy.groebner(eqs, *names, order="grevlex")
             if G.exprs != [1]:
                 raise ProjectionNotApplicable(
                     f"critical points with a singular Hessian in the free factor may exist (block {b}: the ideal "
                     "with its determinant is not ⟨1⟩)")
+
+    def _no_common_zero(self, polys):
+        g = polys[0]
+        for q in polys[1:]:
+            g = g.gcd(q)
+        if not g.is_constant():
+            return False
+        if self.k == 1:
+            return True
+        x, y = self.uctx.gens()
+        for c in (0, 1, -2, 3):
+            qs = [q.compose(x - c * y, y) for q in polys] if c else polys
+            R = None
+            for q in qs[1:]:
+                r = _univariate(qs[0].resultant(q, "u1"))
+                R = r if R is None else R.gcd(r)
+            if R is not None and not R.is_zero() and R.degree() == 0:
+                return True
+        return False
 
     # ---- solving F = 0 off H = 0
     def solve(self):

@@ -69,6 +69,18 @@ For a network, every critical point ``W = A B`` of ``ℓ|M_e^o`` (``e ≤ r``) i
 L has such an image (TKB2020), so the spurious critical points of L are found
 from the same machinery.  The lifted θ is classified with :func:`classify`.
 
+Projection (quadratic losses, the default where it applies)
+-----------------------------------------------------------
+When ℓ has degree ≤ 2 in W, ``method="auto"`` solves each stratum without a
+Gröbner basis of the chart systems: the free factor is eliminated by Cramer's
+rule and the one or two remaining unknowns by a resultant, a factorisation
+over ℚ and the first subresultant (FLINT); that no critical point lies where
+the eliminated Hessian is singular is certified per normalisation.  The
+points, their charts and everything downstream are the same as on the Gröbner
+route (tested against it); the exact coordinates are rational functions of a
+root of an irreducible factor instead of shape-lemma polynomials.  Details:
+``linnet_geometry.critical._projection``.
+
 Backends
 --------
 ``"sympy"`` (embedded, no install), ``"singular"`` (``Singular``) and
@@ -101,7 +113,7 @@ __all__ = ["function_space_critical_points", "GeneralCriticalLocus", "StratumSol
            "available_backends", "critical_system", "BACKENDS", "METHODS", "SYMPY_BEZOUT_LIMIT", "MAX_BEZOUT",
            "MAX_CHARTS", "MAX_CHART_VARIABLES"]
 
-#: Backend names accepted by ``backend=``.
+#: Backend names accepted by ``backend=`` (``available_backends()`` lists those usable here).
 BACKENDS = ("auto", "sympy", "singular", "macaulay2")
 #: Solution methods accepted by ``method=`` (see :func:`function_space_critical_points`).
 METHODS = ("auto", "projection", "groebner")
@@ -264,9 +276,26 @@ class _RealRoot:
         self.p = p
         self.a = sympy.Rational(a)
         self.b = sympy.Rational(b)
-        for end in (self.a, self.b):
-            if p.eval(end) == 0:
-                self.a = self.b = end
+        if self.a == self.b:
+            return
+        ends = [x for x in (self.a, self.b) if p.eval(x) == 0]
+        if not ends:
+            return
+        if p.count_roots(self.a, self.b) == 1:   # the endpoint is the root itself
+            self.a = self.b = ends[0]
+            return
+        # the root is inside; an endpoint is a neighbouring root (sympy's intervals may share endpoints with
+        # exact rational roots): shrink by counting roots until both endpoints are non-roots
+        while p.eval(self.a) == 0 or p.eval(self.b) == 0:
+            mid = (self.a + self.b) / 2
+            if p.eval(mid) == 0:   # the only root in the open interval
+                self.a = self.b = mid
+                return
+            inside_left = p.count_roots(self.a, mid) - (1 if p.eval(self.a) == 0 else 0)
+            if inside_left:
+                self.b = mid
+            else:
+                self.a = mid
 
     @property
     def is_rational(self):
@@ -539,6 +568,20 @@ class RealCriticalPoint:
     chart : tuple
         ``(I, J)`` of the chart the point was found in.
     certificate : tuple of str
+
+    Examples
+    --------
+    The bad local minimum of a weighted loss on ``d = (2, 1, 2)`` (TKB2020), lifted to parameters:
+
+    >>> from linnet_geometry import LinearNetwork, WeightedQuadraticLoss, function_space_critical_points
+    >>> loss = WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]])
+    >>> bad = function_space_critical_points(loss, LinearNetwork((2, 1, 2))).bad_local_minima[0]
+    >>> bad.rank, bad.kind, bad.role, bad.stratum_inertia
+    (1, 'pure', 'bad_local_min', (3, 0, 0))
+    >>> round(bad.value_float, 4)
+    62.0129
+    >>> bad.lift_report.role, bad.lift_report.kind
+    ('local_min', 'pure')
     """
 
     rank: int
@@ -656,6 +699,16 @@ class StratumSolution:
         How the stratum was solved: ``"projection"``, ``"groebner"`` or ``"closed form"`` (e = 0).
     method_note : str or None
         Why projection was not used, when it was tried.
+
+    Examples
+    --------
+    >>> from linnet_geometry import DeterminantalVariety, WeightedQuadraticLoss, function_space_critical_points
+    >>> loss = WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]])
+    >>> s = function_space_critical_points(loss, DeterminantalVariety(2, 2, 1)).strata[1]
+    >>> s.rank, s.dimension, s.num_complex, s.num_real, s.method
+    (1, 3, 6, 4, 'projection')
+    >>> [k for _, k in s.chart_counts]     # every point lies in the first chart here
+    [6, 0, 0, 0]
     """
 
     rank: int
@@ -690,6 +743,21 @@ class GeneralCriticalLocus:
     is_coercive : bool
         ℓ proven coercive, so the least real critical value is the minimum over ``M_r``.
     global_minimum_value_float : float or None
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, WeightedQuadraticLoss, function_space_critical_points
+    >>> loss = WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]])
+    >>> res = function_space_critical_points(loss, LinearNetwork((2, 1, 2)))
+    >>> res.counts
+    {0: 1, 1: 6}
+    >>> [p.role for p in res.points]
+    ['not_critical', 'global_min', 'bad_local_min', 'saddle', 'saddle']
+    >>> round(res.global_minimum_value_float, 4), len(res.bad_local_minima), len(res.spurious_points)
+    (25.3763, 1, 1)
+    >>> print(res.summary())
+    stratum M_0: dim 0, 1 complex critical points, 1 real
+    stratum M_1: dim 3, 6 complex critical points, 4 real
     """
 
     loss: object
@@ -786,7 +854,7 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
     method : {"auto", "projection", "groebner"}
         How each stratum is solved.  ``"projection"`` eliminates the free factor of
         ``W = A B`` (ℓ quadratic in W, at most two free coordinates left: e.g. every
-        rank-1 stratum of 2×n and 3×n matrices; see :mod:`._projection`) and needs no
+        rank-1 stratum of 2×n and 3×n matrices; see ``linnet_geometry.critical._projection``) and needs no
         Gröbner basis beyond small certificates; ``"groebner"`` hands the chart systems
         to ``backend``.  ``"auto"`` uses projection where it applies and the backend is
         the embedded one (``"auto"``/``"sympy"``), Gröbner bases otherwise — also when
