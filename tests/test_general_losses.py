@@ -3,7 +3,6 @@
 import json
 import math
 import random
-import shutil
 
 import numpy as np
 import pytest
@@ -16,7 +15,8 @@ from linnet_geometry import (DeterminantalVariety, LinearNetwork, MatrixSensingL
 from linnet_geometry.cli import main
 from linnet_geometry.critical import general
 from linnet_geometry.critical.general import function_space_critical_points
-from linnet_geometry.exceptions import (AssumptionError, BackendNotFoundError, DegenerateDataError, ExactInputRequiredError,
+from linnet_geometry.exceptions import (AssumptionError, BackendNotFoundError, DegenerateDataError,
+                                        ExactInputRequiredError,
                                         InputTypeError, ProblemTooLargeError, ShapeError)
 
 HAS_EXTERNAL = [b for b in ("singular", "macaulay2") if b in general.available_backends()]
@@ -339,6 +339,74 @@ def test_first_subresultant_matches_sympy():
         assert len(ref) == 1 and got != 0
         ratio = sympy.cancel(got / ref[0])
         assert ratio.is_number and ratio != 0
+
+
+# ----------------------------------------------------------------------------- errors
+@pytest.mark.parametrize("make,error,needle", [
+    (lambda: function_space_critical_points(WeightedQuadraticLoss([[1.5, 2], [3, 4]], [[1, 1], [1, 1]]),
+                                            DeterminantalVariety(2, 2, 1)), ExactInputRequiredError, "float"),
+    (lambda: function_space_critical_points(WeightedQuadraticLoss([[1, 2, 3]], [[1, 1, 1]]),
+                                            LinearNetwork((2, 1, 2))), ShapeError, "expected (2, 2)"),
+    (lambda: function_space_critical_points(WeightedQuadraticLoss([[1, 2], [3, 4]], [[1, 1], [1, 1]]),
+                                            DeterminantalVariety(2, 2, 1), backend="maple"), InputTypeError, "maple"),
+    (lambda: function_space_critical_points("loss", DeterminantalVariety(2, 2, 1)), InputTypeError, "str"),
+    (lambda: function_space_critical_points(WeightedQuadraticLoss([[1, 2], [3, 4]], [[1, 1], [1, 1]]), (2, 2)),
+     InputTypeError, "tuple"),
+    (lambda: function_space_critical_points(_random_weighted(3, 3, random.Random(1)), DeterminantalVariety(3, 3, 1),
+                                            backend="sympy", method="groebner"), ProblemTooLargeError, "Bézout"),
+    (lambda: function_space_critical_points(_random_weighted(2, 2, random.Random(1)), DeterminantalVariety(2, 2, 1),
+                                            method="newton"), InputTypeError, "newton"),
+    (lambda: function_space_critical_points(PolynomialLoss(_W2[0] ** 4 + _W2[3] ** 2 + _W2[1] + _W2[2], _W2),
+                                            DeterminantalVariety(2, 2, 1), method="projection"),
+     AssumptionError, "degree 4 > 2"),
+    (lambda: function_space_critical_points(WeightedQuadraticLoss(sympy.ones(12, 12), 2 * sympy.ones(12, 12)),
+                                            DeterminantalVariety(12, 12, 5)), ProblemTooLargeError, "chart systems"),
+    (lambda: WeightedQuadraticLoss([[1, 2]], [[1, -1]]), DegenerateDataError, "positive"),
+    (lambda: MatrixSensingLoss([[[1, 0]], [[1]]], [1, 2]), ShapeError, "measurements[1]"),
+])
+def test_bad_input_typed_errors(make, error, needle):
+    with pytest.raises(error, match=None) as info:
+        make()
+    assert needle in str(info.value)
+
+
+def test_positive_dimensional_critical_set_is_reported():
+    # unit weights and a target with equal singular values: a circle of critical points
+    with pytest.raises(DegenerateDataError, match="dimension"):
+        function_space_critical_points(QuadraticLoss([[1, 0], [0, 1]]), DeterminantalVariety(2, 2, 1),
+                                       backend="sympy")
+
+
+# ----------------------------------------------------------------------------- CLI
+def test_cli_weighted_table_and_json(capsys):
+    argv = ["analyze", "--loss", "weighted", "--widths", "2,1,2", "--target", "-1 -4; -2 0", "--weights", "6 11; 14 2"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "bad_local_min" in out and "6 complex critical points" in out
+    assert main(argv + ["--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["counts"] == {"0": 1, "1": 6} and data["num_bad_local_minima"] == 1
+
+
+def test_cli_polynomial(capsys):
+    argv = ["analyze", "--loss", "polynomial", "--widths", "2,1,2",
+            "--expr", "(w11-1)^2 + 2*(w12-3)^2 + 3*(w21+1)^2 + (w22-2)^2", "--json"]
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["loss"]["type"] == "polynomial" and data["counts"]["1"] == 6
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["analyze", "--loss", "weighted", "--widths", "2,1,2", "--target", "1 2; 3 4"], "--weights"),
+    (["analyze", "--loss", "weighted", "--widths", "2,1,2", "--target", "1 2; 3 4", "--weights", "1 0; 1 1"],
+     "positive"),
+    (["analyze", "--loss", "polynomial", "--widths", "2,1,2"], "--expr"),
+    (["analyze", "--loss", "polynomial", "--widths", "2,1,2", "--expr", "w11 + q"], "extra symbols"),
+])
+def test_cli_bad_input(argv, needle, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert needle in err and len(err.strip().splitlines()) == 1
 
 
 def test_real_root_isolation_with_shared_endpoints():

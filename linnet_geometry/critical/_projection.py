@@ -755,6 +755,7 @@ def _inverse(S, conv):
             for j in range(n)] for i in range(n)]
     return [[cof[j][i] / d for j in range(n)] for i in range(n)]
 
+
 def _factor(P):
     """Distinct irreducible factors (monic, positive degree) of a nonzero fmpq_poly."""
     num = P.numer() if hasattr(P, "numer") else P
