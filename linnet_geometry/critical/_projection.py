@@ -116,11 +116,6 @@ class _Field:
         return (s / g[0]) % self.f
 
     @staticmethod
-    def is_zero(a):
-        return a.is_zero()
-
-    # ---- polynomials in y over K: lists of coefficients, low degree first, no trailing zeros
-    @staticmethod
     def trim(p):
         p = list(p)
         while p and p[-1].is_zero():
@@ -159,94 +154,6 @@ class _Field:
     def derivative(self, p):
         return self.trim([c * i for i, c in enumerate(p)][1:])
 
-    def evaluate(self, poly, values):
-        """An fmpq_mpoly at a point of ``K^k`` (values in the order of the context's generators)."""
-        acc = flint.fmpq_poly([])
-        powers = {}
-        for exps, c in poly.to_dict().items():
-            term = flint.fmpq_poly([c])
-            for i, d in enumerate(exps):
-                if d:
-                    key = (i, d)
-                    if key not in powers:
-                        powers[key] = self._pow(values[i], d)
-                    term = self.mul(term, powers[key])
-            acc += term
-        return self.red(acc)
-
-    def _pow(self, a, d):
-        out = flint.fmpq_poly([1])
-        for _ in range(d):
-            out = self.mul(out, a)
-        return out
-
-    def det(self, rows):
-        """Determinant of a square matrix over K (Gaussian elimination)."""
-        M = [list(r) for r in rows]
-        n = len(M)
-        det = flint.fmpq_poly([1])
-        for col in range(n):
-            piv = next((r for r in range(col, n) if not M[r][col].is_zero()), None)
-            if piv is None:
-                return flint.fmpq_poly([])
-            if piv != col:
-                M[col], M[piv] = M[piv], M[col]
-                det = -det
-            det = self.mul(det, M[col][col])
-            inv = self.inv(M[col][col])
-            for r in range(col + 1, n):
-                if M[r][col].is_zero():
-                    continue
-                fac = self.mul(M[r][col], inv)
-                for c in range(col, n):
-                    M[r][c] = self.red(M[r][c] - self.mul(fac, M[col][c]))
-        return det
-
-    def solve_right(self, W, I, J):
-        """``W[:, J] · W[I, J]⁻¹`` over K (W a list of rows)."""
-        e = len(I)
-        S = [[W[i][j] for j in J] for i in I]
-        # inverse of S by Gauss-Jordan
-        aug = [list(S[r]) + [flint.fmpq_poly([1 if c == r else 0]) for c in range(e)] for r in range(e)]
-        for col in range(e):
-            piv = next(r for r in range(col, e) if not aug[r][col].is_zero())
-            aug[col], aug[piv] = aug[piv], aug[col]
-            inv = self.inv(aug[col][col])
-            aug[col] = [self.mul(x, inv) for x in aug[col]]
-            for r in range(e):
-                if r != col and not aug[r][col].is_zero():
-                    fac = aug[r][col]
-                    aug[r] = [self.red(x - self.mul(fac, y)) for x, y in zip(aug[r], aug[col])]
-        Sinv = [row[e:] for row in aug]
-        out = []
-        for i in range(len(W)):
-            out.append([self.red(sum((self.mul(W[i][J[k]], Sinv[k][c]) for k in range(e)), flint.fmpq_poly([])))
-                        for c in range(e)])
-        return out
-
-
-def _mpoly_det(M, zero):
-    """Determinant of a small square matrix of fmpq_mpoly (fraction-free Bareiss, exact divisions)."""
-    n = len(M)
-    if n == 0:
-        return zero + 1
-    A = [list(r) for r in M]
-    sign = 1
-    prev = zero + 1
-    for k in range(n - 1):
-        piv = next((r for r in range(k, n) if not A[r][k].is_zero()), None)
-        if piv is None:
-            return zero
-        if piv != k:
-            A[k], A[piv] = A[piv], A[k]
-            sign = -sign
-        for i in range(k + 1, n):
-            for j in range(k + 1, n):
-                num = A[i][j] * A[k][k] - A[i][k] * A[k][j]
-                A[i][j] = num / prev
-        prev = A[k][k]
-    return A[n - 1][n - 1] * sign
-
 
 # ----------------------------------------------------------------------------- applicability
 def applicability(loss, shape, e):
@@ -277,7 +184,6 @@ class _Reduced:
         from .general import _loss_polynomial
 
         m, n = shape
-        self.shape, self.e, self.side, self.key = shape, e, side, key
         if side == "A":
             free_pos = [(i, k) for i in range(m) if i not in key for k in range(e)]
             nv = e * n
@@ -315,7 +221,7 @@ class _Reduced:
                 if d:
                     term = term * flat[idx] ** d
             obj += term
-        self.ctx, self.u, self.v, self.W, self.obj = ctx, u, v, W, obj
+        self.v, self.obj = v, obj
         # ∂ℓ/∂v = 2 M v − 2 c
         gv = [obj.derivative(f"v{i}") for i in range(nv)]
         half = flint.fmpq(1, 2)
@@ -343,7 +249,7 @@ class _Reduced:
         self.dets, self.nums = [], [None] * nv
         for b, idx in enumerate(self.blocks):
             Mb = [[M[i][j] for j in idx] for i in idx]
-            d = _mpoly_det(Mb, zero)
+            d = _bareiss(Mb, one)
             if d.is_zero():
                 raise ProjectionNotApplicable("the Hessian of ℓ in the free factor is singular for every point of a "
                                               "chart (ℓ does not determine that factor)")
@@ -351,7 +257,7 @@ class _Reduced:
             for pos, i in enumerate(idx):
                 self.block_of[i] = b
                 Mi = [[(c[r] if col == pos else Mb[rr][col]) for col in range(len(idx))] for rr, r in enumerate(idx)]
-                self.nums[i] = _mpoly_det(Mi, zero)
+                self.nums[i] = _bareiss(Mi, one)
         # F_k = ∏ det_b² · ∂ℓ/∂u_k(u, v(u))
         F = []
         for i in range(self.k):
@@ -532,15 +438,18 @@ def _int_coeffs_in_y(p):
     return out
 
 
-def _bareiss(M):
-    """Determinant of a square matrix of fmpz_poly (fraction-free elimination, exact divisions)."""
+def _bareiss(M, one):
+    """Determinant of a small square matrix over an integral domain (fmpz_poly, fmpq_mpoly): fraction-free
+    elimination, every division exact; ``one`` is the ring's 1."""
     n = len(M)
+    if n == 0:
+        return one
     A = [list(r) for r in M]
-    sign, prev = 1, flint.fmpz_poly([1])
+    sign, prev = 1, one
     for k in range(n - 1):
         piv = next((r for r in range(k, n) if not A[r][k].is_zero()), None)
         if piv is None:
-            return flint.fmpz_poly([])
+            return one * 0
         if piv != k:
             A[k], A[piv] = A[piv], A[k]
             sign = -sign
@@ -565,8 +474,9 @@ def _first_subresultant(Pc, Qc):
     rows += [[Qc[d - i] if 0 <= d - i <= q else zero for d in range(N - 1, -1, -1)] for i in range(p - 1)]
     cols = list(zip(*rows))
     base = cols[:N - 2]
-    s11 = _bareiss([list(r) for r in zip(*(base + [cols[N - 2]]))])
-    s10 = _bareiss([list(r) for r in zip(*(base + [cols[N - 1]]))])
+    one = flint.fmpz_poly([1])
+    s11 = _bareiss([list(r) for r in zip(*(base + [cols[N - 2]]))], one)
+    s10 = _bareiss([list(r) for r in zip(*(base + [cols[N - 1]]))], one)
     return s11, s10
 
 
@@ -722,7 +632,8 @@ class _Formula:
         return [[_eval_mpoly(w, allv, conv) for w in row] for row in red.W_uv]
 
     def minor(self, a, conv, I, J):
-        return _det([[self.W(a, conv)[i][j] for j in J] for i in I], conv)
+        W = self.W(a, conv)
+        return _det([[W[i][j] for j in J] for i in I], conv)
 
     def chart_coordinates(self, a, conv, chart):
         """The chart's coordinates: free entries of ``A = W[:, J] W[I, J]⁻¹`` (rows ∉ I), then ``B = W[I, :]``."""

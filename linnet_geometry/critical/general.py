@@ -477,6 +477,12 @@ def _bezout(eqs, gens):
     return out
 
 
+def _first_chart_bezout(systems):
+    """Bézout number of the critical equations of a stratum's first chart (the size check before solving)."""
+    first = systems[0]
+    return _bezout(first["equations"][:len(first["variables"])], first["variables"])
+
+
 def _linear_form(nvars, attempt):
     rng = np.random.default_rng(1000 + attempt)
     return [int(c) for c in rng.integers(1, 10 + 20 * attempt, size=nvars)]
@@ -916,8 +922,7 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
                                           "method='groebner'") from None
                 note = str(err)
         if note is not None or not try_projection:
-            first = systems[0]
-            worst = max(worst, _bezout(first["equations"][:len(first["variables"])], first["variables"]))
+            worst = max(worst, _first_chart_bezout(systems))
         plans.append((e, charts, systems, try_projection and note is None, note))
     used = _choose_backend(backend, worst) if any(not p[3] for p in plans) else "sympy"
     coercive = _is_coercive(loss)
@@ -944,9 +949,7 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
                     raise DegenerateDataError(f"method='projection' could not decide the rank-{e} stratum: {err}; "
                                               "use method='groebner'") from None
                 note = str(err)
-                first = systems[0]
-                used = _choose_backend(backend, _bezout(first["equations"][:len(first["variables"])],
-                                                        first["variables"]))
+                used = _choose_backend(backend, _first_chart_bezout(systems))
         if solutions is None:
             solutions = [_solve_chart_with(s, used, timeout) for s in systems]
         total = 0
