@@ -26,6 +26,7 @@ __all__ = [
     "ExactInputRequiredError",
     "ParseError",
     "InputTypeError",
+    "InvalidArgumentError",
     "SingularDataError",
     "DegenerateDataError",
     "ProblemTooLargeError",
@@ -155,6 +156,23 @@ class InputTypeError(LinnetError, TypeError):
     ... except TypeError as err:
     ...     print(type(err).__name__, "-", err)
     InputTypeError - network must be a LinearNetwork; received str
+    """
+
+
+class InvalidArgumentError(LinnetError, ValueError):
+    """An argument has the right type but a value outside its range (a negative seed or count).
+
+    Examples
+    --------
+    >>> from linnet_geometry.exceptions import LinnetError, InvalidArgumentError
+    >>> from linnet_geometry.relu import full_rank_fraction
+    >>> issubclass(InvalidArgumentError, LinnetError), issubclass(InvalidArgumentError, ValueError)
+    (True, True)
+    >>> try:
+    ...     full_rank_fraction(3, 1, 2, 2, seed=-1)
+    ... except ValueError as err:
+    ...     print(type(err).__name__, "-", err)
+    InvalidArgumentError - seed is -1; expected None or a non-negative integer
     """
 
 

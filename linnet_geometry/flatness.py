@@ -65,6 +65,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 
+from ._checks import check_seed
 from ._matrix import DEFAULT_TOL, is_exact_matrix, rank
 from .critical.classify import classify
 from .critical.derivatives import MAX_DENSE_HESSIAN, _prepare, parameter_hessian
@@ -450,7 +451,7 @@ def sharpness(network, loss, theta, *, dense_limit=DENSE_LIMIT, seed=0, tol=1e-1
         H = np.asarray(parameter_hessian(network, loss, fmats), dtype=float)
         lam = float(np.linalg.eigvalsh((H + H.T) / 2)[-1])
         return Sharpness(tr, lam, "dense", exact, n)
-    lam = _lanczos_max(network, loss, fmats, seed, tol)
+    lam = _lanczos_max(network, loss, fmats, check_seed(seed), tol)
     return Sharpness(tr, lam, "lanczos", exact, n)
 
 
@@ -893,7 +894,7 @@ def flattest_global_minimum(network, loss, *, method="auto", restarts=3, seed=0,
         meth = "closed_form"
         cres = float(np.linalg.norm(cform.residual(mats[-1] @ mats[0])))
     else:
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed(seed))
         best = None
         for _ in range(restarts):
             if U is not None:
@@ -945,7 +946,7 @@ def low_rank_ground_truth(n, rank, seed=None, m=None):
     rank = _check_pos_int("rank", rank)
     if rank > min(m, n):
         raise ShapeError(f"rank: expected at most min(m, n) = {min(m, n)}; received {rank}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     X = rng.standard_normal((m, rank)) @ rng.standard_normal((rank, n))
     return X / np.linalg.norm(X)
 
@@ -969,7 +970,9 @@ def gaussian_sensing_problem(n, rank, num_measurements, seed=None, m=None):
     (10, (4, 4), True)
     """
     K = _check_pos_int("num_measurements", num_measurements)
-    ss = np.random.SeedSequence(seed)
+    seed = check_seed(seed)
+    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(
+        None if seed is None else seed if isinstance(seed, int) else int(seed.integers(2**63)))
     s_truth, s_meas = ss.spawn(2)
     X = low_rank_ground_truth(n, rank, seed=s_truth, m=m)
     rng = np.random.default_rng(s_meas)
@@ -1349,6 +1352,7 @@ def landscape_survey(network, loss, starts=32, seed=0, executor=None, *, init_sc
         raise InputTypeError(f"global_value: expected a finite number or None; received {global_value!r}")
     if not (isinstance(init_scale, (int, float)) and not isinstance(init_scale, bool) and init_scale > 0):
         raise InputTypeError(f"init_scale: expected a positive number; received {init_scale!r}")
+    seed = check_seed(seed, allow_numpy=False)
     seeds = np.random.SeedSequence(seed).spawn(starts)
     own = executor is None
     if own:

@@ -9,13 +9,286 @@ output; float input gives float64 arrays.
 
 from __future__ import annotations
 
+import ast
+import numbers
+import re
+from fractions import Fraction
+
 import numpy as np
 import sympy
 
+from ._checks import check_exact_entries
 from ._matrix import as_matrix, is_exact_matrix, rank
-from .exceptions import DegenerateDataError, InputTypeError, ShapeError, SingularDataError
+from .exceptions import (
+    DegenerateDataError,
+    InputTypeError,
+    NonFiniteError,
+    ParseError,
+    ProblemTooLargeError,
+    ShapeError,
+    SingularDataError,
+)
 
-__all__ = ["Loss", "QuadraticLoss", "PolynomialLoss", "WeightedQuadraticLoss", "MatrixSensingLoss"]
+__all__ = ["Loss", "QuadraticLoss", "PolynomialLoss", "WeightedQuadraticLoss", "MatrixSensingLoss",
+           "parse_polynomial", "MAX_EXPR_LENGTH", "MAX_EXPONENT"]
+
+#: Longest polynomial text :func:`parse_polynomial` accepts (characters).
+MAX_EXPR_LENGTH = 20_000
+#: Largest exponent ``n`` of a power ``a^n``, and largest total degree, of a parsed polynomial.
+MAX_EXPONENT = 1_000
+#: Largest size (bits) of a constant built by a power of numbers while parsing (``10^1000`` has 3322 bits).
+_MAX_CONSTANT_BITS = 1 << 20
+#: Decimal literals with a larger exponent are refused (``1e999999999`` would be a 10⁹-digit integer).
+_MAX_LITERAL_EXPONENT = 10_000
+
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "^"}
+_FLOAT_LITERAL = re.compile(r"^[0-9_]*\.?[0-9_]*(?:[eE][+-]?[0-9_]+)?$")
+
+
+def parse_polynomial(text, symbols, name: str = "expr"):
+    """Parse a polynomial from text, evaluating nothing.
+
+    The text is parsed by Python's :mod:`ast` into a syntax tree that is walked
+    against an explicit whitelist: numbers (integers, fractions ``p/q``, decimals
+    read as exact decimal fractions), the given symbol names, parentheses, unary
+    ``+ −`` and binary ``+ − * /``, and powers ``^`` (or ``**``) with a
+    non-negative integer exponent at most :data:`MAX_EXPONENT`; division only by
+    a non-zero number.  Everything else — calls, attribute access, subscripts,
+    lambdas, comprehensions, names not in ``symbols`` — is a
+    :class:`~linnet_geometry.exceptions.ParseError`.  The sympy expression is
+    then built node by node; no string ever reaches ``eval``/``sympify``.
+
+    Parameters
+    ----------
+    text : str
+        The polynomial, e.g. ``"(w11*w22 - 1)^2 + w12^2/2"``.
+    symbols : sympy Matrix of Symbols, iterable of Symbols, or dict
+        The allowed names (a dict maps names to sympy expressions).
+    name : str
+        Name used in error messages.
+
+    Returns
+    -------
+    sympy.Expr
+        A polynomial in ``symbols`` with rational coefficients.
+
+    Examples
+    --------
+    >>> a, b = sympy.symbols("a b")
+    >>> parse_polynomial("(a*b - 1)^2 + 0.5*b", [a, b])
+    b/2 + (a*b - 1)**2
+    >>> try:
+    ...     parse_polynomial("__import__('os').system('echo hi')", [a, b])
+    ... except ValueError as err:
+    ...     print(type(err).__name__, "-", err)
+    ParseError - expr: function calls are not allowed; expected a polynomial in a, b with + - * / ^, numbers and parentheses; received "__import__('os').system('echo hi')"
+    """
+    if isinstance(symbols, dict):
+        table = dict(symbols)
+    else:
+        syms = list(symbols)
+        if not all(isinstance(s, sympy.Symbol) for s in syms):
+            raise InputTypeError(f"symbols: expected sympy Symbols; received {[type(s).__name__ for s in syms][:5]}")
+        table = {s.name: s for s in syms}
+    if not isinstance(text, str):
+        raise InputTypeError(f"{name}: expected a string; received {type(text).__name__}")
+    names = sorted(table)
+    shown = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
+    preview = text if len(text) <= 120 else text[:117] + "..."
+
+    def fail(reason):
+        return ParseError(f"{name}: {reason}; expected a polynomial in {shown} with + - * / ^, numbers and "
+                          f"parentheses; received {preview!r}")
+
+    if len(text) > MAX_EXPR_LENGTH:
+        raise ProblemTooLargeError(f"{name} has {len(text)} characters; expected at most {MAX_EXPR_LENGTH}")
+    if not text.strip():
+        raise fail("the text is empty")
+    source = text.replace("^", "**")
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
+        reason = err.msg if isinstance(err, SyntaxError) else \
+            "nested too deeply for the parser" if isinstance(err, (RecursionError, MemoryError)) else str(err)
+        raise fail(f"not a valid expression ({reason})") from None
+    stripped = source.strip()
+
+    def literal(node):
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            kind = "complex numbers" if isinstance(value, complex) else f"the literal {value!r}"
+            raise fail(f"{kind} are not allowed" if isinstance(value, complex) else f"{kind} is not allowed")
+        if isinstance(value, int):
+            return sympy.Integer(value)
+        segment = ast.get_source_segment(stripped, node) or ""
+        if not _FLOAT_LITERAL.match(segment):
+            raise fail(f"the number {segment!r} is not allowed")
+        mantissa, _, exponent = segment.replace("_", "").lower().partition("e")
+        if exponent and abs(int(exponent)) > _MAX_LITERAL_EXPONENT:
+            raise ProblemTooLargeError(f"{name}: the number {segment!r} has exponent {exponent}; expected at most "
+                                       f"{_MAX_LITERAL_EXPONENT} in absolute value")
+        q = Fraction(segment.replace("_", ""))  # exact decimal fraction: 0.1 is 1/10
+        return sympy.Rational(q.numerator, q.denominator)
+
+    def exponent(node):
+        # the exponent of a power: a non-negative integer literal, possibly with unary +
+        while isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd):
+            node = node.operand
+        if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+            if node.value > MAX_EXPONENT:
+                raise ProblemTooLargeError(f"{name}: exponent {node.value} exceeds {MAX_EXPONENT}")
+            return node.value
+        raise fail("a power needs a non-negative integer exponent")
+
+    # iterative post-order walk (deeply nested input must not hit the recursion limit)
+    results, chains = {}, {}
+    stack = [(tree.body, False)]
+    while stack:
+        node, visited = stack.pop()
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+            # a chain a + b - c + ... (or a * b * ...) is summed once: repeated binary sympy
+            # additions would cost quadratic time on long input
+            group = (ast.Add, ast.Sub) if isinstance(node.op, (ast.Add, ast.Sub)) else (ast.Mult,)
+            if not visited:
+                chain, n = [], node
+                while isinstance(n, ast.BinOp) and isinstance(n.op, group):
+                    chain.append((isinstance(n.op, ast.Sub), n.right))
+                    n = n.left
+                chain.append((False, n))
+                chains[id(node)] = chain
+                stack.append((node, True))
+                stack.extend((operand, False) for _, operand in chain)
+                continue
+            chain = chains.pop(id(node))
+            values = [-results.pop(id(o)) if neg else results.pop(id(o)) for neg, o in chain]
+            results[id(node)] = sympy.Add(*values) if group[0] is ast.Add else sympy.Mul(*values)
+        elif isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            if not visited:
+                stack.append((node, True))
+                if not isinstance(node.op, ast.Pow):
+                    stack.append((node.right, False))
+                stack.append((node.left, False))
+                continue
+            left = results.pop(id(node.left))
+            if isinstance(node.op, ast.Pow):
+                k = exponent(node.right)
+                if left.is_Number and k and abs(left.p) > 1 and abs(left.p).bit_length() * k > _MAX_CONSTANT_BITS:
+                    raise ProblemTooLargeError(f"{name}: the constant {left}^{k} would have more than "
+                                               f"{_MAX_CONSTANT_BITS} bits")
+                if left.is_Number and k and left.q > 1 and left.q.bit_length() * k > _MAX_CONSTANT_BITS:
+                    raise ProblemTooLargeError(f"{name}: the constant {left}^{k} would have more than "
+                                               f"{_MAX_CONSTANT_BITS} bits")
+                if left == 0 and k == 0:
+                    raise fail("0^0 is undefined")
+                value = left ** k
+            else:
+                right = results.pop(id(node.right))
+                if isinstance(node.op, ast.Div):
+                    if not right.is_Number:
+                        raise fail("division by a non-constant is not polynomial")
+                    if right == 0:
+                        raise fail("division by zero")
+                    value = left / right
+                else:
+                    raise fail(_forbidden(node))
+            results[id(node)] = value
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
+            if not visited:
+                stack.append((node, True))
+                stack.append((node.operand, False))
+                continue
+            operand = results.pop(id(node.operand))
+            results[id(node)] = -operand if isinstance(node.op, ast.USub) else operand
+        elif isinstance(node, ast.Constant):
+            results[id(node)] = literal(node)
+        elif isinstance(node, ast.Name):
+            if node.id not in table:
+                raise fail(f"unknown name {node.id!r}")
+            results[id(node)] = table[node.id]
+        else:
+            raise fail(_forbidden(node))
+    expr = results[id(tree.body)]
+    degree = _degree_bound(expr)
+    if degree > MAX_EXPONENT:
+        raise ProblemTooLargeError(f"{name} has degree up to {degree}; expected at most {MAX_EXPONENT}")
+    return expr
+
+
+def _degree_bound(expr) -> int:
+    """Upper bound of the total degree of a polynomial expression, without expanding (iterative)."""
+    out = {}
+    stack = [(expr, False)]
+    while stack:
+        e, visited = stack.pop()
+        if e.is_Symbol:
+            out[e] = 1
+        elif e.is_Number or not e.args:
+            out[e] = 0
+        elif not visited:
+            stack.append((e, True))
+            stack.extend((a, False) for a in e.args if a not in out)
+        elif e.is_Add:
+            out[e] = max(out[a] for a in e.args)
+        elif e.is_Mul:
+            out[e] = sum(out[a] for a in e.args)
+        elif e.is_Pow and e.exp.is_Integer:
+            out[e] = int(e.exp) * out[e.base]
+        else:
+            out[e] = max(out[a] for a in e.args)
+    return out[expr]
+
+
+def _forbidden(node) -> str:
+    """Reason a syntax node is outside the whitelist of :func:`parse_polynomial`."""
+    if isinstance(node, ast.Call):
+        return "function calls are not allowed"
+    if isinstance(node, ast.Attribute):
+        return "attribute access is not allowed"
+    if isinstance(node, ast.Lambda):
+        return "lambda is not allowed"
+    if isinstance(node, ast.Subscript):
+        return "subscripts are not allowed"
+    if isinstance(node, ast.BinOp):
+        return f"the operator {type(node.op).__name__} is not allowed"
+    if isinstance(node, ast.UnaryOp):
+        return f"the unary operator {type(node.op).__name__} is not allowed"
+    return f"{type(node).__name__} syntax is not allowed"
+
+
+def _check_polynomial(expr, W):
+    """Reject anything but a polynomial with rational coefficients in the symbols of ``W``.
+
+    A structural whitelist (no expansion, iterative): sums, products, powers with a
+    non-negative integer exponent, rationals, and the symbols of ``W``.
+    """
+    allowed = set(W)
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, sympy.Rational):
+            continue
+        if isinstance(e, sympy.Symbol):
+            if e not in allowed:
+                raise InputTypeError(f"expr may only use the entries of W; received the symbol {e}")
+            continue
+        if e in (sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+            raise NonFiniteError(f"expr contains {e}; expected a polynomial with finite rational coefficients")
+        if isinstance(e, sympy.Float):
+            raise InputTypeError("expr has float coefficients; expected exact coefficients (use sympy.Rational)")
+        if isinstance(e, (sympy.Add, sympy.Mul)):
+            stack.extend(e.args)
+            continue
+        if isinstance(e, sympy.Pow):
+            if isinstance(e.exp, sympy.Float):
+                raise InputTypeError(f"expr has the float exponent in {e}; expected exact non-negative integer exponents")
+            if isinstance(e.exp, sympy.Integer) and e.exp >= 0:
+                stack.append(e.base)
+                continue
+            raise InputTypeError(f"expr has the power {e} (exponent {e.exp}); expected a polynomial: non-negative "
+                                 "integer exponents only")
+        if e.is_number:
+            raise InputTypeError(f"expr has the coefficient {e}; expected a polynomial with rational coefficients")
+        raise InputTypeError(f"expr has the non-polynomial term {e}; expected a polynomial in the entries of W")
 
 
 def _to_float(M):
@@ -95,8 +368,10 @@ class QuadraticLoss(Loss):
     Parameters
     ----------
     target : matrix
-        ``U``.  Exact entries keep every computation exact; floats select
-        the numeric path.
+        ``U``.  Rational entries (int, Fraction, sympy.Rational) keep every
+        computation exact; floats select the numeric path.  Irrational exact
+        entries (``sqrt(2)``, ``pi``) raise
+        :class:`~linnet_geometry.exceptions.ExactInputRequiredError`.
 
     Notes
     -----
@@ -122,6 +397,7 @@ class QuadraticLoss(Loss):
 
     def __init__(self, target, *, _covariance=None, _offset=0, _data=None):
         U = as_matrix(target, "target")
+        check_exact_entries(U, "target", rational=True)
         self.target = U
         self.shape = tuple(U.shape)
         self.covariance = _covariance  # None means the identity
@@ -145,6 +421,8 @@ class QuadraticLoss(Loss):
         """
         Xm = as_matrix(X, "X")
         Ym = as_matrix(Y, "Y")
+        check_exact_entries(Xm, "X", rational=True)
+        check_exact_entries(Ym, "Y", rational=True)
         if Xm.shape[1] != Ym.shape[1]:
             raise ShapeError(f"X has {Xm.shape[1]} samples (columns) and Y has {Ym.shape[1]}; expected the same number")
         exact = is_exact_matrix(Xm) and is_exact_matrix(Ym)
@@ -239,12 +517,15 @@ class QuadraticLoss(Loss):
 
 
 class PolynomialLoss(Loss):
-    """Any polynomial (or smooth sympy expression) ``ℓ`` in the entries of a matrix of symbols.
+    """A polynomial ``ℓ`` with rational coefficients in the entries of a matrix of symbols.
 
     Parameters
     ----------
-    expr : sympy expression
-        The loss, in the entries of ``W``.
+    expr : sympy expression or str
+        The loss, a polynomial in the entries of ``W`` with rational coefficients.
+        A string is read by :func:`parse_polynomial` (a whitelist parser that
+        evaluates nothing).  Anything else (``sin``, ``sqrt``, ``1/x``, ``I``,
+        ``pi``, ``nan``, floats) raises a typed error at construction.
     W : sympy Matrix of Symbols
         Stands for the end-to-end matrix ``W̄``.
     convex : bool, default False
@@ -259,6 +540,8 @@ class PolynomialLoss(Loss):
     12
     >>> loss.gradient([[0, 0]])
     Matrix([[-2, -12]])
+    >>> PolynomialLoss("(a - 1)^2 + 3*(b - 2)^2", W).expr == loss.expr
+    True
     """
 
     def __init__(self, expr, W, convex: bool = False):
@@ -266,12 +549,23 @@ class PolynomialLoss(Loss):
             raise InputTypeError(f"W must be a sympy Matrix of Symbols; received {type(W).__name__}")
         if len(set(W)) != len(W):
             raise InputTypeError("W must have distinct symbols; received repeated symbols")
-        expr = sympy.sympify(expr)
+        if isinstance(expr, str):
+            expr = parse_polynomial(expr, W)
+        elif isinstance(expr, (bool, np.bool_)):
+            raise InputTypeError(f"expr is the bool {expr!r}; expected a polynomial (sympy expression or string)")
+        elif isinstance(expr, (numbers.Integral, np.integer)):
+            expr = sympy.Integer(int(expr))
+        elif isinstance(expr, Fraction):
+            expr = sympy.Rational(expr.numerator, expr.denominator)
+        elif isinstance(expr, (float, np.floating)):
+            raise InputTypeError(f"expr is the float {expr!r}; expected exact coefficients (use sympy.Rational)")
+        elif not isinstance(expr, sympy.Expr):
+            raise InputTypeError(f"expr is of type {type(expr).__name__}; expected a polynomial (sympy expression or "
+                                 "string) in the entries of W")
         extra = expr.free_symbols - set(W)
         if extra:
             raise InputTypeError(f"expr may only use the entries of W; received extra symbols {sorted(map(str, extra))}")
-        if expr.has(sympy.Float):
-            raise InputTypeError("expr has float coefficients; expected exact coefficients (use sympy.Rational)")
+        _check_polynomial(expr, W)
         self.expr = expr
         self.symbols = W
         self.shape = tuple(W.shape)
@@ -369,6 +663,8 @@ class WeightedQuadraticLoss(Loss):
     def __init__(self, target, weights):
         U = as_matrix(target, "target")
         w = as_matrix(weights, "weights", shape=tuple(U.shape))
+        check_exact_entries(U, "target", rational=True)
+        check_exact_entries(w, "weights", rational=True)
         exact = is_exact_matrix(U) and is_exact_matrix(w)
         if not exact:
             U, w = _to_float(U), _to_float(w)
@@ -474,6 +770,9 @@ class MatrixSensingLoss(Loss):
         if len(values) != len(A):
             raise ShapeError(f"values: expected {len(A)} numbers (one per measurement); received {len(values)}")
         b = as_matrix([list(values)], "values")
+        for k, a in enumerate(A):
+            check_exact_entries(a, f"measurements[{k}]", rational=True)
+        check_exact_entries(b, "values", rational=True)
         exact = is_exact_matrix(b) and all(is_exact_matrix(a) for a in A)
         if not exact:
             A = [_to_float(a) for a in A]

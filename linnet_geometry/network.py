@@ -18,6 +18,7 @@ from functools import cached_property
 import numpy as np
 import sympy
 
+from ._checks import check_exact_entries
 from ._matrix import DEFAULT_TOL, as_matrix, is_exact_matrix, rank
 from .exceptions import InputTypeError, ProblemTooLargeError, ShapeError, WidthsError
 
@@ -193,6 +194,7 @@ class LinearNetwork:
                 M = as_matrix(W, f"{name}[{i - 1}] (W_{i})", exact=exact)
             except ShapeError:
                 raise
+            check_exact_entries(M, f"{name}[{i - 1}] (W_{i})")
             if tuple(M.shape) != shape:
                 raise ShapeError(f"{name}[{i - 1}] (W_{i}) has shape {tuple(M.shape)}; expected {shape} "
                                  f"for widths {self._widths}")

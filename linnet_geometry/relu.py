@@ -43,6 +43,7 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
+from ._checks import check_seed
 from ._matrix import DEFAULT_TOL, as_matrix, is_exact_matrix, rank as _rank
 from .exceptions import (
     AssumptionError,
@@ -1059,11 +1060,12 @@ def _batched_full_rank(A, Xf, tol=MC_TOL):
 
 
 def _seed_entropy(seed):
+    seed = check_seed(seed)
     if isinstance(seed, np.random.SeedSequence):
         return seed
-    if seed is not None and (isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer))):
-        raise InputTypeError(f"seed is {seed!r}; expected None, a non-negative integer or a numpy SeedSequence")
-    return np.random.SeedSequence(None if seed is None else int(seed))
+    if isinstance(seed, np.random.Generator):
+        return np.random.SeedSequence(int(seed.integers(2**63)))
+    return np.random.SeedSequence(seed)
 
 
 def _full_rank_count(n, d0, d1, samples, sampler, bias, ss, tol, progress, X=None):

@@ -50,6 +50,7 @@ import numpy as np
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
+from ._checks import check_seed
 from ._matrix import as_matrix
 from .exceptions import (
     AssumptionError,
@@ -126,6 +127,14 @@ def _check_int(value, name, minimum):
     if value < minimum:
         raise WidthsError(f"{name}: expected an integer >= {minimum}; received {value}")
     return value
+
+
+def _int_seed(seed):
+    """A validated seed as None or an int (for :class:`random.Random`)."""
+    seed = check_seed(seed)
+    if isinstance(seed, (np.random.SeedSequence, np.random.Generator)):
+        return int(np.random.default_rng(seed).integers(2**63))
+    return seed
 
 
 def _check_convention(convention):
@@ -950,7 +959,7 @@ class GlobalMinimumPiece:
 
     def sample(self, seed=None):
         """A point of the piece with random exact rational coefficients."""
-        rng = random.Random(seed)
+        rng = random.Random(_int_seed(seed))
         return self.point([sympy.Rational(rng.randint(-9, 9), rng.randint(1, 5)) for _ in range(self.dimension)])
 
     def contains(self, network) -> bool:
@@ -1125,9 +1134,9 @@ class SplitSubspace:
     def sample(self, seed=None, scale=2.0):
         """A random point: exact rationals for an exact network, floats otherwise."""
         if self.network.is_exact:
-            rng = random.Random(seed)
+            rng = random.Random(_int_seed(seed))
             return self.point([sympy.Rational(rng.randint(-9, 9), rng.randint(1, 5)) for _ in range(self.dimension)])
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed(seed))
         return self.point(rng.uniform(-scale, scale, size=self.dimension))
 
     def to_dict(self):
@@ -1536,7 +1545,7 @@ def teacher_dataset(teacher, n_samples=40, seed=0, scale=1.0):
     ((5, 2), (5, 1))
     """
     n_samples = _check_int(n_samples, "n_samples", 1)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     X = rng.normal(scale=scale, size=(n_samples, teacher.input_dim))
     return X, teacher.output(X)
 
@@ -1707,6 +1716,7 @@ def find_critical_point(X, y, width, sigma="g", seed=0, restarts=20, gradient_to
 
     width = _check_int(width, "width", 1)
     restarts = _check_int(restarts, "restarts", 1)
+    seed = check_seed(seed, allow_none=False, allow_numpy=False)
     X = np.asarray(as_matrix(X, "X", exact=False), dtype=float)
     y = np.asarray(y, dtype=float)
     y = y.reshape(-1, 1) if y.ndim == 1 else y

@@ -68,7 +68,7 @@ def _general_problem(args):
     """``(network, loss)`` for ``--loss weighted`` or ``--loss polynomial``."""
     import sympy
 
-    from ..losses import PolynomialLoss, WeightedQuadraticLoss
+    from ..losses import PolynomialLoss, WeightedQuadraticLoss, parse_polynomial
 
     network = LinearNetwork(parse_widths(args.widths))
     m, n = network.widths[-1], network.widths[0]
@@ -86,10 +86,7 @@ def _general_problem(args):
         raise ParseError("--loss polynomial needs --expr (in the entries w11, w12, ... of W); received none")
     names = [f"w{i + 1}{j + 1}" if m < 10 and n < 10 else f"w{i + 1}_{j + 1}" for i in range(m) for j in range(n)]
     W = sympy.Matrix(m, n, sympy.symbols(names))
-    try:
-        expr = sympy.sympify(args.expr.replace("^", "**"), locals={str(s): s for s in W}, rational=True)
-    except (sympy.SympifyError, SyntaxError, TypeError) as err:
-        raise ParseError(f"--expr: expected a polynomial in {names[:4]}...; received {args.expr!r} ({err})") from None
+    expr = parse_polynomial(args.expr, W, name="--expr")  # a whitelist parser: never evaluates the text
     return network, PolynomialLoss(expr, W)
 
 
