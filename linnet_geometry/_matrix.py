@@ -21,6 +21,7 @@ import sympy
 from sympy.polys.matrices import DomainMatrix
 
 from .exceptions import (
+    AssumptionError,
     ExactInputRequiredError,
     InputTypeError,
     NonFiniteError,
@@ -34,12 +35,52 @@ __all__ = [
     "is_exact_matrix",
     "rank",
     "inertia",
+    "certified_inertia",
+    "check_tol",
     "DEFAULT_TOL",
+    "UNIT_ROUNDOFF",
 ]
 
 #: Default relative tolerance of the numeric path: singular values below
 #: ``DEFAULT_TOL * max(shape) * sigma_max`` count as zero.
 DEFAULT_TOL = 1e-9
+
+#: Unit roundoff ``u = 2^-53`` of IEEE double precision (Higham 2002, §2.2).
+UNIT_ROUNDOFF = 2.0**-53
+
+
+def gamma(k: int) -> float:
+    """Higham's ``γ_k = k u / (1 − k u)``: ``|fl(AB) − AB| ≤ γ_k |A||B|`` for inner dimension k."""
+    ku = k * UNIT_ROUNDOFF
+    return ku / (1.0 - ku)
+
+
+def check_tol(tol, name: str = "tol") -> float:
+    """Validate a relative tolerance: a real number with ``0 < tol < 1``.
+
+    Raises :class:`InputTypeError` for non-numbers (bools, strings, None),
+    :class:`NonFiniteError` for NaN/inf and :class:`AssumptionError` for
+    values outside ``(0, 1)`` (the numeric guarantees are stated relative to
+    the data's scale and need a positive tolerance below 1).
+
+    Examples
+    --------
+    >>> check_tol(1e-9)
+    1e-09
+    >>> check_tol(-1)
+    Traceback (most recent call last):
+    ...
+    linnet_geometry.exceptions.AssumptionError: tol: expected a relative tolerance 0 < tol < 1; received -1
+    """
+    if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, (numbers.Real, np.integer, np.floating)):
+        raise InputTypeError(f"{name}: expected a real number 0 < {name} < 1; received {_describe(tol)} "
+                             f"of type {type(tol).__name__}")
+    val = float(tol)
+    if not np.isfinite(val):
+        raise NonFiniteError(f"{name}: expected a finite relative tolerance 0 < {name} < 1; received {tol!r}")
+    if not 0.0 < val < 1.0:
+        raise AssumptionError(f"{name}: expected a relative tolerance 0 < {name} < 1; received {tol!r}")
+    return val
 
 
 def _describe(value) -> str:
@@ -246,13 +287,35 @@ def _sign(x):
     return None
 
 
+def _rational_charpoly(H):
+    """Characteristic polynomial coefficients (leading first) of a rational sympy Matrix, or None.
+
+    Uses FLINT's ``fmpq_mat.charpoly`` (multimodular, far faster than a
+    fraction-free elimination in Python); ``None`` when an entry is not rational.
+    """
+    try:
+        import flint
+    except ImportError:  # pragma: no cover - python-flint is a dependency
+        return None
+    entries = []
+    for x in H:
+        if not x.is_Rational:
+            return None
+        entries.append(flint.fmpq(int(x.p), int(x.q)))
+    cp = flint.fmpq_mat(H.rows, H.cols, entries).charpoly()
+    return [sympy.Rational(int(c.p), int(c.q)) for c in reversed(cp.coeffs())] + [sympy.Integer(0)] * (
+        H.rows + 1 - len(cp.coeffs()))
+
+
 def inertia(H, tol: float = DEFAULT_TOL):
     """Inertia ``(positive, negative, zero)`` of a symmetric matrix.
 
-    Exact input: the characteristic polynomial is computed exactly and, since
-    all its roots are real, Descartes' rule of signs counts positive and
-    negative roots exactly.  Numeric input: eigenvalues with ``|λ| <= tol *
-    max(1, ‖H‖)`` count as zero.
+    Exact input: the characteristic polynomial is computed exactly (FLINT for
+    rational entries) and, since all its roots are real, Descartes' rule of
+    signs counts positive and negative roots exactly.  Numeric input:
+    eigenvalues with ``|λ| <= tol · max|λ|`` count as zero (a threshold
+    relative to the matrix's scale; see :func:`certified_inertia` for counts
+    backed by a rounding-error bound).
 
     Returns ``None`` when exact signs cannot be decided (non-rational
     algebraic coefficients that sympy cannot sign).
@@ -262,19 +325,23 @@ def inertia(H, tol: float = DEFAULT_TOL):
     >>> import sympy
     >>> inertia(sympy.Matrix([[0, -2], [-2, 0]]))
     (1, 1, 0)
+    >>> inertia(np.diag([3e-20, -1e-20, 0.0]))
+    (1, 1, 1)
     """
     shape = tuple(H.shape) if hasattr(H, "shape") else np.shape(H)
     if len(shape) != 2 or shape[0] != shape[1]:
         raise ShapeError(f"inertia: expected a square symmetric matrix; received shape {shape}")
+    tol = check_tol(tol)
     if is_exact_matrix(H):
         n = H.rows
         if n == 0:
             return (0, 0, 0)
         if H != H.T:  # Descartes' rule counts real roots only: it needs a symmetric matrix
             raise ShapeError("inertia: expected a square symmetric matrix; received a non-symmetric exact matrix")
-        coeffs = list(to_domain_matrix(H).charpoly())
-        dom = to_domain_matrix(H).domain
-        coeffs = [dom.to_sympy(c) for c in coeffs]
+        coeffs = _rational_charpoly(H)
+        if coeffs is None:
+            dm = to_domain_matrix(H)
+            coeffs = [dm.domain.to_sympy(c) for c in dm.charpoly()]
         # trailing zero coefficients = multiplicity of the root 0
         zero = 0
         while coeffs and coeffs[-1] == 0:
@@ -295,6 +362,57 @@ def inertia(H, tol: float = DEFAULT_TOL):
     if A.size == 0:
         return (0, 0, 0)
     ev = np.linalg.eigvalsh((A + A.T) / 2)
-    scale = max(1.0, float(np.max(np.abs(ev))))
-    thr = tol * scale
+    thr = tol * float(np.max(np.abs(ev)))
     return (int(np.sum(ev > thr)), int(np.sum(ev < -thr)), int(np.sum(np.abs(ev) <= thr)))
+
+
+def certified_inertia(H, err, band):
+    """Eigenvalue counts ``(#λ > band, #λ < −band, rest)`` valid for every symmetric A with ``|A − H| ≤ err``.
+
+    ``H`` is a float symmetric matrix and ``err`` an entrywise bound on its
+    distance to the exact matrix A of interest.  With ``V`` the computed
+    eigenvectors of H, the matrices ``M± = Vᵀ(A ± band·I)V`` are congruent to
+    ``A ± band·I`` (Sylvester's law of inertia) as soon as they are
+    nonsingular.  ``M±`` is evaluated in floating point with the componentwise
+    bound ``|fl(VᵀBV) − VᵀBV| ≤ γ_{2n+2}|V|ᵀ|B||V|`` (Higham 2002, §3.5),
+    inflated by 2 to cover the rounding of the bound itself, plus
+    ``|V|ᵀ err |V|``.  If no Gershgorin disc of ``M±`` (radius: off-diagonal
+    row sum plus error) contains 0, the discs split into a negative and a
+    positive group and the number of negative eigenvalues of ``A + band·I`` is
+    the number of negative disc centres (so ``#λ(A) < −band``); likewise
+    ``A − band·I`` gives ``#λ(A) > band``.
+
+    Returns ``None`` when some disc contains 0, i.e. some eigenvalue of A is
+    within the error bound of ``±band``: the counts are then undetermined.
+
+    Examples
+    --------
+    >>> H = np.diag([2.0, -1e-3, 1e-12])
+    >>> certified_inertia(H, np.zeros((3, 3)), 1e-9)
+    (1, 1, 1)
+    >>> certified_inertia(H, np.full((3, 3), 1e-3), 1e-9) is None
+    True
+    """
+    A = np.asarray(H, dtype=float)
+    n = A.shape[0]
+    if n == 0:
+        return (0, 0, 0)
+    E = np.asarray(err, dtype=float) + np.abs(A - A.T) / 2
+    A = (A + A.T) / 2
+    _, V = np.linalg.eigh(A)
+    aV = np.abs(V)
+    g = 2.0 * gamma(2 * n + 2)
+    tiny = n * np.finfo(float).tiny
+    counts = []
+    for shift in (band, -band):
+        B = A + shift * np.eye(n)
+        M = V.T @ B @ V
+        err_M = g * (aV.T @ np.abs(B) @ aV) + aV.T @ E @ aV + tiny
+        diag = np.diag(M)
+        radius = np.sum(np.abs(M), axis=1) - np.abs(diag) + np.sum(err_M, axis=1)
+        radius = radius * (1 + g) + tiny
+        if np.any(np.abs(diag) <= radius):
+            return None
+        counts.append(int(np.sum(diag < 0)) if shift > 0 else int(np.sum(diag > 0)))
+    neg, pos = counts
+    return (pos, neg, n - pos - neg)

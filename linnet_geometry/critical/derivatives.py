@@ -92,36 +92,57 @@ def parameter_hessian(network, loss, theta):
     mats, pp, Wbar, exact = _prepare(network, loss, theta)
     G = loss.gradient(Wbar)
     Hl = loss.hessian(Wbar)
-    J = network.differential(mats)
-    H = (J.T * Hl * J) if exact else J.T @ Hl @ J
     if not exact:
-        H = np.array(H, dtype=float)
+        return _assemble_float(network, mats, np.asarray(G, dtype=float), np.asarray(Hl, dtype=float))
+    J = network.differential(mats)
+    H = J.T * Hl * J
     offsets = np.cumsum([0] + [a * b for a, b in network.shapes])
     h = network.depth
     for i in range(1, h + 1):
         for j in range(i + 1, h + 1):
-            M = _between(mats, i, j, exact)  # d_{j-1} × d_i
+            M = _between(mats, i, j, True)  # d_{j-1} × d_i
             Y = pp[i - 1][1]  # W_{<i}
             X = pp[j - 1][0]  # W_{>j}
-            K = Y * G.T * X if exact else Y @ G.T @ X  # d_{i-1} × d_j
+            K = Y * G.T * X  # d_{i-1} × d_j
             di, dim1 = mats[i - 1].shape
             dj, djm1 = mats[j - 1].shape
             r0, c0 = offsets[i - 1], offsets[j - 1]
-            if exact:
-                for a in range(di):
-                    for b in range(dim1):
-                        row = r0 + a * dim1 + b
-                        for c in range(dj):
-                            kbc = K[b, c]
-                            if kbc == 0:
-                                continue
-                            for d in range(djm1):
-                                v = M[d, a] * kbc
-                                if v != 0:
-                                    H[row, c0 + c * djm1 + d] += v
-                                    H[c0 + c * djm1 + d, row] += v
-            else:
-                B = np.einsum("da,bc->abcd", M, K).reshape(di * dim1, dj * djm1)
-                H[r0:r0 + di * dim1, c0:c0 + dj * djm1] += B
-                H[c0:c0 + dj * djm1, r0:r0 + di * dim1] += B.T
+            for a in range(di):
+                for b in range(dim1):
+                    row = r0 + a * dim1 + b
+                    for c in range(dj):
+                        kbc = K[b, c]
+                        if kbc == 0:
+                            continue
+                        for d in range(djm1):
+                            v = M[d, a] * kbc
+                            if v != 0:
+                                H[row, c0 + c * djm1 + d] += v
+                                H[c0 + c * djm1 + d, row] += v
+    return H
+
+
+def _assemble_float(network, mats, G, Hl):
+    """Float Hessian ``Jᵀ∇²ℓJ + ⟨G, d²μ⟩`` from float layers, ``G = ∇ℓ(W̄)`` and ``Hl = ∇²ℓ(W̄)``.
+
+    Called with entrywise absolute values of every input it returns a matrix
+    that dominates the absolute value of every product summed, which
+    :func:`linnet_geometry.critical.classify.classify` turns into a rounding-error
+    bound (Higham 2002, §3.5).
+    """
+    pp = network._partial_products(mats)
+    J = network.differential(mats)
+    H = np.array(J.T @ Hl @ J, dtype=float)
+    offsets = np.cumsum([0] + [a * b for a, b in network.shapes])
+    h = network.depth
+    for i in range(1, h + 1):
+        for j in range(i + 1, h + 1):
+            M = _between(mats, i, j, False)  # d_{j-1} × d_i
+            K = pp[i - 1][1] @ G.T @ pp[j - 1][0]  # W_{<i} Gᵀ W_{>j}: d_{i-1} × d_j
+            di, dim1 = mats[i - 1].shape
+            dj, djm1 = mats[j - 1].shape
+            r0, c0 = offsets[i - 1], offsets[j - 1]
+            B = np.einsum("da,bc->abcd", M, K).reshape(di * dim1, dj * djm1)
+            H[r0:r0 + di * dim1, c0:c0 + dj * djm1] += B
+            H[c0:c0 + dj * djm1, r0:r0 + di * dim1] += B.T
     return H
