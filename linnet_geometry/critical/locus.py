@@ -19,6 +19,7 @@ canonical member (the first ``k_a`` indices of each block).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import sys
@@ -29,13 +30,17 @@ from functools import cached_property
 import numpy as np
 import sympy
 
-from .._matrix import DEFAULT_TOL
+from .._matrix import DEFAULT_TOL, check_tol
 from ..exceptions import InputTypeError, ProblemTooLargeError, ShapeError
 from ..losses import QuadraticLoss
 from .brute_force import MAX_BRUTE_FORCE_PARAMS, spurious_dimension
 from .spectrum import HIGH_PRECISION_DIGITS, spectrum
 
-__all__ = ["critical_locus", "CriticalLocus", "CriticalStratum", "FunctionSpacePoint", "fiber_dimension"]
+__all__ = ["critical_locus", "CriticalLocus", "CriticalStratum", "FunctionSpacePoint", "fiber_dimension",
+           "MAX_LISTED_STRATA"]
+
+#: Largest number of strata listed at once (critical values, slices, function-space points).
+MAX_LISTED_STRATA = 100_000
 
 
 def fiber_dimension(widths, s: int) -> int:
@@ -65,15 +70,29 @@ def fiber_dimension(widths, s: int) -> int:
 
 
 def _fiber(widths, s):
+    """``F(widths; s)`` by dynamic programming over prefixes: ``O(h · r²)`` instead of ``O(r^h)``."""
+    return _fiber_table(tuple(int(w) for w in widths))[s]
+
+
+@functools.lru_cache(maxsize=256)
+def _fiber_table(widths):
     h = len(widths) - 1
-    if h == 1:
-        return 0
-    d0, dprev, dh = widths[0], widths[-2], widths[-1]
-    best = None
-    for t in range(s, min(widths[:-1]) + 1):
-        val = dprev * t + (t - s) * (d0 - t) + _fiber(widths[:-1], t) + dh * (dprev - t)
-        best = val if best is None else max(best, val)
-    return best
+    d0 = widths[0]
+    # F_k(t): fiber dimension of the prefix network widths[:k+1] over a rank-t matrix; F_1 ≡ 0
+    prev = {t: 0 for t in range(0, min(widths[:2]) + 1)}
+    for k in range(2, h + 1):
+        dprev, dk = widths[k - 1], widths[k]
+        top = min(widths[:k])
+        cur = {}
+        for ss in range(0, min(widths[:k + 1]) + 1):
+            best = None
+            for t in range(ss, top + 1):
+                val = dprev * t + (t - ss) * (d0 - t) + prev[t] + dk * (dprev - t)
+                if best is None or val > best:
+                    best = val
+            cur[ss] = best
+        prev = cur
+    return prev
 
 
 class _SupportImage:
@@ -322,16 +341,24 @@ class StrataView(Sequence):
             yield self._locus._make_stratum(choice)
 
     def __getitem__(self, k):
+        """The k-th stratum, computed directly by unranking (no walk through the preceding strata)."""
+        n = self._locus.num_strata
         if isinstance(k, slice):
-            return [self[j] for j in range(*k.indices(len(self)))]
+            start, stop, step = k.indices(min(n, sys.maxsize))
+            count = len(range(start, stop, step))
+            if count > MAX_LISTED_STRATA:
+                raise ProblemTooLargeError(f"the slice asks for {count} strata; expected at most {MAX_LISTED_STRATA}. "
+                                           "Iterate locus.strata lazily instead")
+            return [self._locus._make_stratum(self._locus._unrank(j)) for j in range(start, stop, step)]
+        if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
+            raise InputTypeError(f"strata index: expected an int or a slice; received {k!r} of type "
+                                 f"{type(k).__name__}")
+        k = int(k)
         if k < 0:
-            k += len(self)
-        if k < 0:
-            raise IndexError(k)
-        for j, st in enumerate(self):
-            if j == k:
-                return st
-        raise IndexError(k)
+            k += n
+        if not 0 <= k < n:
+            raise IndexError(f"strata index {k} out of range; expected -{n} ≤ index < {n}")
+        return self._locus._make_stratum(self._locus._unrank(k))
 
     def __repr__(self):
         return f"<{self._locus.num_strata} critical strata>"
@@ -397,21 +424,52 @@ class CriticalLocus:
                 yield k
 
     @cached_property
+    def _count_table(self):
+        """``cnt[a][e]``: number of choices ``(k_a, …, k_B)`` with ``Σ k = e`` (``e ≤ top``)."""
+        sizes = [len(b) for b in self.spectrum.blocks]
+        top = self._max_support
+        cnt = [[0] * (top + 1) for _ in range(len(sizes) + 1)]
+        cnt[len(sizes)][0] = 1
+        for a in range(len(sizes) - 1, -1, -1):
+            nxt, row = cnt[a + 1], cnt[a]
+            for e in range(top + 1):
+                row[e] = sum(nxt[e - k] for k in range(0, min(sizes[a], e) + 1))
+        return cnt
+
+    @cached_property
     def num_strata(self) -> int:
         """Exact number of strata (families count once)."""
         if self.network.depth == 1:
             return 1
+        return sum(self._count_table[0])
+
+    @cached_property
+    def num_pure_strata(self) -> int:
+        """Number of pure strata: ``|S| = min(r, ρ)`` (TKB2020), counted without listing them."""
+        if self.network.depth == 1:
+            return 1
+        return self._count_table[0][self._max_support]
+
+    def _unrank(self, idx):
+        """The choice at position ``idx`` of :meth:`_choices` (by size, then lexicographic support)."""
         sizes = [len(b) for b in self.spectrum.blocks]
-        top = self._max_support
-        poly = [1] + [0] * top
-        for n in sizes:
-            new = [0] * (top + 1)
-            for deg, c in enumerate(poly):
-                if c:
-                    for k in range(0, min(n, top - deg) + 1):
-                        new[deg + k] += c
-            poly = new
-        return sum(poly)
+        if self.network.depth == 1:
+            return tuple(sizes)
+        cnt = self._count_table
+        e = 0
+        while idx >= cnt[0][e]:
+            idx -= cnt[0][e]
+            e += 1
+        choice, left = [], e
+        for a, n in enumerate(sizes):
+            for k in range(min(n, left), -1, -1):
+                c = cnt[a + 1][left - k]
+                if idx < c:
+                    choice.append(k)
+                    left -= k
+                    break
+                idx -= c
+        return tuple(choice)
 
     def _support(self, choice):
         return tuple(i for b, k in zip(self.spectrum.blocks, choice) for i in b[:k])
@@ -568,7 +626,15 @@ class CriticalLocus:
 
     @property
     def critical_values(self):
-        """The set of critical values (exact), built from all strata."""
+        """The set of critical values (exact), built from all strata.
+
+        Raises :class:`ProblemTooLargeError` (before any work) for more than
+        :data:`MAX_LISTED_STRATA` strata.
+        """
+        if self.num_strata > MAX_LISTED_STRATA:
+            raise ProblemTooLargeError(f"the locus has {self.num_strata} strata; expected at most {MAX_LISTED_STRATA} "
+                                       "to list every critical value. Use locus.global_minimum_value or iterate "
+                                       "locus.strata lazily")
         return {st.value for st in self.strata}
 
     @cached_property
@@ -683,6 +749,9 @@ def critical_locus(network, loss, numeric=None, tol: float = DEFAULT_TOL) -> Cri
             f"critical_locus solves quadratic losses by theory: expected a QuadraticLoss; received {type(loss).__name__}. "
             "Use classify() for "
             "points of any loss, or function_space_critical_points() for general polynomial losses")
+    tol = check_tol(tol)
+    if numeric is not None and not isinstance(numeric, (bool, np.bool_)):
+        raise InputTypeError(f"numeric: expected None, True or False; received {numeric!r}")
     want = (network.widths[-1], network.widths[0])
     if tuple(loss.shape) != want:
         raise ShapeError(f"the target has shape {tuple(loss.shape)}; expected {want} (d_h × d_0) for widths "

@@ -539,7 +539,7 @@ def _step_table(locus, max_strata):
 
 
 def _step_conclusion(locus):
-    n_pure = sum(1 for st in locus.strata if st.kind == "pure")
+    n_pure = locus.num_pure_strata  # counted, not listed: |S| = min(r, ρ) [TKB2020]
     gm = locus.global_minimum
     return Step(
         "Conclusion",
