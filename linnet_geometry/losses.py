@@ -291,6 +291,13 @@ def _check_polynomial(expr, W):
         raise InputTypeError(f"expr has the non-polynomial term {e}; expected a polynomial in the entries of W")
 
 
+def _check_data(M, name):
+    """Loss data: non-empty, and rational when exact (floats select the numeric path)."""
+    if 0 in tuple(M.shape):
+        raise ShapeError(f"{name} has shape {tuple(M.shape)}; expected a non-empty matrix")
+    check_exact_entries(M, name, rational=True)
+
+
 def _to_float(M):
     return np.array(M.evalf(30).tolist(), dtype=float) if is_exact_matrix(M) else np.asarray(M, dtype=float)
 
@@ -397,7 +404,7 @@ class QuadraticLoss(Loss):
 
     def __init__(self, target, *, _covariance=None, _offset=0, _data=None):
         U = as_matrix(target, "target")
-        check_exact_entries(U, "target", rational=True)
+        _check_data(U, "target")
         self.target = U
         self.shape = tuple(U.shape)
         self.covariance = _covariance  # None means the identity
@@ -421,8 +428,8 @@ class QuadraticLoss(Loss):
         """
         Xm = as_matrix(X, "X")
         Ym = as_matrix(Y, "Y")
-        check_exact_entries(Xm, "X", rational=True)
-        check_exact_entries(Ym, "Y", rational=True)
+        _check_data(Xm, "X")
+        _check_data(Ym, "Y")
         if Xm.shape[1] != Ym.shape[1]:
             raise ShapeError(f"X has {Xm.shape[1]} samples (columns) and Y has {Ym.shape[1]}; expected the same number")
         exact = is_exact_matrix(Xm) and is_exact_matrix(Ym)
@@ -663,8 +670,8 @@ class WeightedQuadraticLoss(Loss):
     def __init__(self, target, weights):
         U = as_matrix(target, "target")
         w = as_matrix(weights, "weights", shape=tuple(U.shape))
-        check_exact_entries(U, "target", rational=True)
-        check_exact_entries(w, "weights", rational=True)
+        _check_data(U, "target")
+        _check_data(w, "weights")
         exact = is_exact_matrix(U) and is_exact_matrix(w)
         if not exact:
             U, w = _to_float(U), _to_float(w)
@@ -771,8 +778,8 @@ class MatrixSensingLoss(Loss):
             raise ShapeError(f"values: expected {len(A)} numbers (one per measurement); received {len(values)}")
         b = as_matrix([list(values)], "values")
         for k, a in enumerate(A):
-            check_exact_entries(a, f"measurements[{k}]", rational=True)
-        check_exact_entries(b, "values", rational=True)
+            _check_data(a, f"measurements[{k}]")
+        _check_data(b, "values")
         exact = is_exact_matrix(b) and all(is_exact_matrix(a) for a in A)
         if not exact:
             A = [_to_float(a) for a in A]

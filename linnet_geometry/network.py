@@ -33,6 +33,9 @@ MAX_SYMBOLIC_PARAMS = 20_000
 def _validate_widths(widths):
     if isinstance(widths, (str, bytes)) or not hasattr(widths, "__iter__"):
         raise WidthsError(f"widths: expected a sequence of positive integers (d_0, ..., d_h); received {widths!r}")
+    if isinstance(widths, (set, frozenset, dict)):  # no d_0, ..., d_h order
+        raise WidthsError(f"widths: expected an ordered sequence (tuple, list, array) of positive integers "
+                          f"(d_0, ..., d_h); received a {type(widths).__name__}")
     ws = list(widths)
     if len(ws) < 2:
         raise WidthsError(f"widths: expected at least two entries (d_0, ..., d_h); received {ws!r}")

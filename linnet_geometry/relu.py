@@ -64,6 +64,8 @@ __all__ = [
     "region_critical_set",
     "RegionCriticalSet",
     "cover_count",
+    "MAX_COUNT_COST",
+    "MAX_COUNT_BITS",
     "count_regions",
     "realizable_row_patterns",
     "exact_full_rank_fraction",
@@ -672,6 +674,12 @@ def region_critical_set(pattern, X, y, v=None, tol=DEFAULT_TOL):
 # ------------------------------------------------------------------ counting
 
 
+#: Largest estimated cost (terms × bits) of :func:`cover_count` (about 1 s at the limit).
+MAX_COUNT_COST = 5 * 10**9
+#: Largest size (bits) of an exact count returned by :func:`cover_count` / :func:`count_regions`.
+MAX_COUNT_BITS = 1 << 23
+
+
 def cover_count(n, d):
     """Cover's function-counting number ``C(n, d) = 2 sum_{k<d} binom(n-1, k)``.
 
@@ -679,14 +687,42 @@ def cover_count(n, d):
     hyperplanes through the origin, i.e. of realizable activation patterns of one
     neuron (KMTM2024).  With a bias use ``d = d0 + 1``; in 1-D with bias it is ``2n``.
 
+    The partial sum of binomials is accumulated term by term (``C(n−1, k+1)`` from
+    ``C(n−1, k)``), over the shorter side: ``sum_{k<d} = 2^(n−1) − sum_{j≤n−1−d}``.
+    Counts of more than :data:`MAX_COUNT_BITS` bits, or an estimated cost above
+    :data:`MAX_COUNT_COST`, raise :class:`~linnet_geometry.exceptions.ProblemTooLargeError`
+    before any work.
+
     Examples
     --------
     >>> cover_count(5, 2), cover_count(3, 5)
     (10, 8)
+    >>> cover_count(40, 20) == 2 * sum(math.comb(39, k) for k in range(20))
+    True
     """
     n = _positive_int(n, "n")
     d = _positive_int(d, "d")
-    return 2 * sum(math.comb(n - 1, k) for k in range(d))
+    m = n - 1
+    if d > m:  # every subset: 2 * 2^(n-1)
+        if n > MAX_COUNT_BITS:
+            raise ProblemTooLargeError(f"cover_count({n}, {d}) = 2^{n} has {n + 1} bits; expected at most "
+                                       f"{MAX_COUNT_BITS} (refused before any work)")
+        return 1 << n
+    complement = d - 1 > m // 2
+    terms = m - d + 1 if complement else d
+    last = terms - 1  # largest binomial C(m, last) of the sum bounds the size of every number
+    bits = (math.lgamma(m + 1) - math.lgamma(last + 1) - math.lgamma(m - last + 1)) / math.log(2) + 2
+    if complement:
+        bits = max(bits, m + 2)
+    if bits > MAX_COUNT_BITS or terms * bits > MAX_COUNT_COST:
+        raise ProblemTooLargeError(
+            f"cover_count({n}, {d}) sums {terms} binomials of up to {bits:.3g} bits (cost {terms * bits:.3g}); "
+            f"expected at most {MAX_COUNT_BITS} bits and cost {MAX_COUNT_COST:.3g} (refused before any work)")
+    c, total = 1, 0
+    for k in range(terms):
+        total += c
+        c = c * (m - k) // (k + 1)
+    return 2 * ((1 << m) - total) if complement else 2 * total
 
 
 def count_regions(n, d0, d1, bias=True):
@@ -701,7 +737,11 @@ def count_regions(n, d0, d1, bias=True):
     512
     """
     d1 = _positive_int(d1, "d1")
-    return cover_count(n, _positive_int(d0, "d0") + bool(bias)) ** d1
+    c = cover_count(n, _positive_int(d0, "d0") + bool(bias))
+    if d1 * c.bit_length() > MAX_COUNT_BITS:
+        raise ProblemTooLargeError(f"count_regions: C(n, d)^{d1} has about {d1 * c.bit_length():.3g} bits; expected "
+                                   f"at most {MAX_COUNT_BITS} (refused before the power is computed)")
+    return c ** d1
 
 
 def _general_cross(M):

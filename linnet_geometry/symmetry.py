@@ -74,6 +74,9 @@ __all__ = [
     "permuted_teacher",
     "same_function",
     "stirling2",
+    "MAX_ROW_WIDTH",
+    "MAX_RESULT_BITS",
+    "MAX_STIRLING_COST",
     "T",
     "G",
     "piece_dimension",
@@ -539,6 +542,52 @@ def same_function(net1, net2) -> bool:
 # closed forms (SGJ2021)
 # ---------------------------------------------------------------------------
 
+#: Largest width ``m`` of the closed forms that need a whole row ``S(m, ·)`` of Stirling numbers
+#: (``T`` in the group convention, :func:`T_by_dimension`): ``O(m²)`` big-integer operations,
+#: about 1.5 s at the limit.  Larger widths raise ProblemTooLargeError before any work.
+MAX_ROW_WIDTH = 2000
+#: Largest size (bits) of one exact closed-form number (a factorial, a Stirling number, a count).
+MAX_RESULT_BITS = 1 << 23
+#: Largest estimated cost (terms × bits) of one Stirling number ``S(n, k)`` (about 1 s at the limit).
+MAX_STIRLING_COST = 2 * 10**9
+
+
+def _too_large(what, size, limit, unit):
+    return ProblemTooLargeError(f"{what} needs about {size:.3g} {unit}; expected at most {limit:.3g} {unit} "
+                                "(refused before any work)")
+
+
+def _factorial_bits(n) -> float:
+    return math.lgamma(n + 1) / math.log(2) if n > 1 else 0.0
+
+
+def _factorial(n) -> int:
+    """``n!`` exactly (FLINT), refused when it would exceed :data:`MAX_RESULT_BITS` bits."""
+    bits = _factorial_bits(n)
+    if bits > MAX_RESULT_BITS:
+        raise _too_large(f"{n}!", bits, MAX_RESULT_BITS, "bits")
+    if n < 1000:
+        return math.factorial(n)
+    import flint
+
+    return int(flint.fmpz.fac_ui(n))
+
+
+def _stirling_bits(n, k) -> float:
+    """Upper bound of ``log2 S(n, k)`` from ``S(n, k) ≤ C(n−1, k−1) k^(n−k)`` (1 ≤ k ≤ n)."""
+    if k <= 1 or k >= n:
+        return 1.0
+    log_binom = math.lgamma(n) - math.lgamma(k) - math.lgamma(n - k + 1)
+    return (log_binom + (n - k) * math.log(k)) / math.log(2) + 1
+
+
+def _check_row_width(m, what):
+    if m > MAX_ROW_WIDTH:
+        raise ProblemTooLargeError(
+            f"{what} needs the row S({m}, ·) of Stirling numbers (O(m²) operations on numbers of about "
+            f"{_stirling_bits(m, max(1, m // 3)):.3g} bits); expected m ≤ {MAX_ROW_WIDTH} (refused before any work)")
+
+
 @lru_cache(maxsize=16)
 def _stirling_row(n):
     row = [1]  # S(0, 0)
@@ -551,7 +600,11 @@ def _stirling_row(n):
 
 
 def stirling2(n, k) -> int:
-    """Stirling number of the second kind ``S(n, k)`` (exact integer).
+    """Stirling number of the second kind ``S(n, k)`` (exact integer, FLINT for large ``n``).
+
+    Numbers of more than :data:`MAX_RESULT_BITS` bits, or whose estimated cost exceeds
+    :data:`MAX_STIRLING_COST`, raise :class:`~linnet_geometry.exceptions.ProblemTooLargeError`
+    before any work.
 
     Examples
     --------
@@ -566,14 +619,25 @@ def stirling2(n, k) -> int:
         return 1
     if k == 0:
         return 0
-    # explicit alternating sum: S(n,k) = (1/k!) sum_j (-1)^j C(k,j) (k-j)^n
-    return sum((-1) ** j * math.comb(k, j) * (k - j) ** n for j in range(k + 1)) // math.factorial(k)
+    bits = _stirling_bits(n, k)
+    if bits > MAX_RESULT_BITS:
+        raise _too_large(f"S({n}, {k})", bits, MAX_RESULT_BITS, "bits")
+    cost = (min(k, n - k) + 1) * bits
+    if cost > MAX_STIRLING_COST:
+        raise _too_large(f"S({n}, {k})", cost, MAX_STIRLING_COST, "bit operations")
+    if n <= 64:  # explicit alternating sum S(n,k) = (1/k!) sum_j (-1)^j C(k,j) (k-j)^n
+        return sum((-1) ** j * math.comb(k, j) * (k - j) ** n for j in range(k + 1)) // math.factorial(k)
+    import flint
+
+    return int(flint.fmpz.stirling_s2(n, k))
 
 
 def T(r_star, m, convention="group") -> int:
     """Number of affine pieces of the zero-loss set at width ``m`` (SGJ2021; THEORY.md §5).
 
-    ``group``: ``sum_{k=r*}^{m} S(m,k) k!/(k-r*)!``; ``single``: ``r*! S(m+1, r*+1)``.
+    ``group``: ``sum_{k=r*}^{m} S(m,k) k!/(k-r*)!`` (needs ``m ≤`` :data:`MAX_ROW_WIDTH`);
+    ``single``: ``r*! S(m+1, r*+1)`` (see :func:`stirling2` for its limits).  Beyond the limits
+    :class:`~linnet_geometry.exceptions.ProblemTooLargeError` is raised before any work.
 
     Examples
     --------
@@ -588,7 +652,8 @@ def T(r_star, m, convention="group") -> int:
     if m < r_star:
         raise WidthsError(f"width m={m} is smaller than the teacher width r*={r_star}; expected m >= r*")
     if convention == "single":
-        return math.factorial(r_star) * stirling2(m + 1, r_star + 1)
+        return _factorial(r_star) * stirling2(m + 1, r_star + 1)
+    _check_row_width(m, f"T({r_star}, {m}) (group convention)")
     row = _stirling_row(m)
     return sum(row[k] * (math.factorial(k) // math.factorial(k - r_star)) for k in range(r_star, m + 1))
 
@@ -606,7 +671,7 @@ def G(r, m) -> int:
     m = _check_int(m, "m", 1)
     if m < r:
         raise WidthsError(f"width m={m} is smaller than r={r}; expected m >= r")
-    return math.factorial(r) * stirling2(m, r)
+    return _factorial(r) * stirling2(m, r)
 
 
 def piece_dimension(h, b, input_dim=1, output_dim=1) -> int:
@@ -637,10 +702,12 @@ def T_by_dimension(r_star, m, input_dim=1, output_dim=1, convention="group") -> 
     {1: 6, 2: 6}
     """
     total = T(r_star, m, convention)
+    _check_row_width(m, f"T_by_dimension({r_star}, {m})")
+    row = _stirling_row(m) if convention == "group" else None
     out = {}
     for b in range(0, m - r_star + 1):
         if convention == "group":
-            n = stirling2(m, r_star + b) * math.factorial(r_star + b) // math.factorial(b)
+            n = row[r_star + b] * math.factorial(r_star + b) // math.factorial(b)
         else:
             n = math.comb(m, b) * math.factorial(r_star) * stirling2(m - b, r_star)
         if n:
@@ -696,7 +763,11 @@ def minima_count(r_stars) -> int:
     r_stars = tuple(r_stars)
     if not r_stars:
         raise WidthsError("r_stars must list one minimal width per hidden layer; received ()")
-    return math.prod(math.factorial(_check_int(r, "r_star", 1)) for r in r_stars)
+    checked = [_check_int(r, "r_star", 1) for r in r_stars]
+    bits = sum(_factorial_bits(r) for r in checked)
+    if bits > MAX_RESULT_BITS:
+        raise _too_large(f"minima_count{tuple(checked)}", bits, MAX_RESULT_BITS, "bits")
+    return math.prod(_factorial(r) for r in checked)
 
 
 # ---------------------------------------------------------------------------

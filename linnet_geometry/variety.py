@@ -22,10 +22,33 @@ import sympy
 from ._matrix import DEFAULT_TOL, as_matrix, is_exact_matrix, rank
 from .exceptions import ProblemTooLargeError, ShapeError, WidthsError
 
-__all__ = ["DeterminantalVariety", "MAX_MINORS"]
+__all__ = ["DeterminantalVariety", "MAX_MINORS", "MAX_DEGREE_DIGITS"]
 
 #: Largest number of (r+1)-minors :meth:`DeterminantalVariety.ideal` expands.
 MAX_MINORS = 20_000
+#: Largest number of decimal digits of :attr:`DeterminantalVariety.degree` computed exactly
+#: (beyond it use :attr:`DeterminantalVariety.degree_log10`).
+MAX_DEGREE_DIGITS = 10**6
+
+
+def _primes_upto(n: int):
+    if n < 2:
+        return []
+    sieve = bytearray([1]) * (n + 1)
+    sieve[0] = sieve[1] = 0
+    for p in range(2, math.isqrt(n) + 1):
+        if sieve[p]:
+            sieve[p * p::p] = bytearray(len(range(p * p, n + 1, p)))
+    return [p for p in range(n + 1) if sieve[p]]
+
+
+def _legendre(n: int, p: int) -> int:
+    """Exponent of the prime ``p`` in ``n!``."""
+    e = 0
+    while n:
+        n //= p
+        e += n
+    return e
 
 
 def _check_dim(value, name, minimum):
@@ -41,8 +64,10 @@ def _check_dim(value, name, minimum):
 class DeterminantalVariety:
     """The variety ``M_r`` of ``rows × cols`` real matrices of rank ≤ ``rank``.
 
-    A rank ≥ ``min(rows, cols)`` gives the whole matrix space (the filling
-    case); ``rank`` is then stored as ``min(rows, cols)``.
+    ``0 ≤ rank ≤ min(rows, cols)``; ``rank = min(rows, cols)`` is the whole
+    matrix space (the filling case).  A larger rank raises
+    :class:`~linnet_geometry.exceptions.WidthsError` (it would silently mean
+    a different variety).
 
     Examples
     --------
@@ -51,7 +76,7 @@ class DeterminantalVariety:
     (8, 3, 1, 3)
     >>> V.singular_locus
     DeterminantalVariety(rows=3, cols=3, rank=1)
-    >>> DeterminantalVariety(2, 3, 5).is_filling
+    >>> DeterminantalVariety(2, 3, 2).is_filling
     True
     """
 
@@ -63,9 +88,12 @@ class DeterminantalVariety:
         rows = _check_dim(self.rows, "rows", 1)
         cols = _check_dim(self.cols, "cols", 1)
         r = _check_dim(self.rank, "rank", 0)
+        if r > min(rows, cols):
+            raise WidthsError(f"rank is {r}; expected at most min(rows, cols) = {min(rows, cols)} for "
+                              f"{rows}x{cols} matrices (rank {min(rows, cols)} is the whole space)")
         object.__setattr__(self, "rows", rows)
         object.__setattr__(self, "cols", cols)
-        object.__setattr__(self, "rank", min(r, rows, cols))
+        object.__setattr__(self, "rank", r)
 
     # -- numbers ---------------------------------------------------------------
     @property
@@ -90,19 +118,61 @@ class DeterminantalVariety:
         return (self.rows - self.rank) * (self.cols - self.rank)
 
     @property
-    def degree(self) -> int:
-        """Degree by the Giambelli–Thom–Porteous formula.
+    def degree_log10(self) -> float:
+        """``log10`` of :attr:`degree` (float; cheap for any size, via ``lgamma``).
 
-        ``∏_{i=0}^{n−r−1} (m+i)! i! / ((r+i)! (m−r+i)!)`` with ``m ≥ n``.
+        Examples
+        --------
+        >>> round(DeterminantalVariety(3, 3, 2).degree_log10, 12) == round(math.log10(3), 12)
+        True
+        >>> DeterminantalVariety(10**6, 10**6, 5 * 10**5).degree_log10 > 10**10
+        True
         """
         m, n = max(self.rows, self.cols), min(self.rows, self.cols)
         r = self.rank
-        num, den = 1, 1
-        for i in range(n - r):
-            num *= math.factorial(m + i) * math.factorial(i)
-            den *= math.factorial(r + i) * math.factorial(m - r + i)
-        assert num % den == 0
-        return num // den
+        if n - r > 10**5:  # sum the lgamma terms in numpy (same formula, vectorised)
+            i = np.arange(n - r, dtype=np.float64)
+            from scipy.special import gammaln
+
+            total = float(np.sum(gammaln(m + i + 1) + gammaln(i + 1) - gammaln(r + i + 1) - gammaln(m - r + i + 1)))
+        else:
+            lg = math.lgamma
+            total = math.fsum(lg(m + i + 1) + lg(i + 1) - lg(r + i + 1) - lg(m - r + i + 1) for i in range(n - r))
+        return max(0.0, total / math.log(10))
+
+    @property
+    def degree(self) -> int:
+        """Degree by the Giambelli–Thom–Porteous formula.
+
+        ``∏_{i=0}^{n−r−1} (m+i)! i! / ((r+i)! (m−r+i)!)`` with ``m ≥ n``, computed from
+        the exponent of each prime (Legendre's formula), so no factorial is formed.
+        Degrees with more than :data:`MAX_DEGREE_DIGITS` digits raise
+        :class:`~linnet_geometry.exceptions.ProblemTooLargeError` before any work
+        (:attr:`degree_log10` gives their size).
+
+        Examples
+        --------
+        >>> DeterminantalVariety(3, 3, 2).degree, DeterminantalVariety(4, 4, 2).degree
+        (3, 20)
+        """
+        m, n = max(self.rows, self.cols), min(self.rows, self.cols)
+        r = self.rank
+        if n - r == 0 or r == 0:
+            return 1
+        if self.degree_log10 > MAX_DEGREE_DIGITS:
+            raise ProblemTooLargeError(
+                f"the degree of {self} has about {self.degree_log10:.4g} digits; expected at most "
+                f"{MAX_DEGREE_DIGITS} to compute it exactly (degree_log10 gives its size)")
+        factors = []
+        for p in _primes_upto(m + n - r - 1):
+            e = 0
+            for i in range(n - r):
+                e += _legendre(m + i, p) + _legendre(i, p) - _legendre(r + i, p) - _legendre(m - r + i, p)
+            if e:
+                factors.append(pow(p, e))
+        while len(factors) > 1:  # balanced product: fast for huge degrees
+            factors = [math.prod(factors[k:k + 2]) for k in range(0, len(factors), 2)]
+        return factors[0] if factors else 1
 
     @property
     def ed_degree(self) -> int:
@@ -259,5 +329,7 @@ class DeterminantalVariety:
 
     def to_dict(self):
         """Plain-data description (JSON-ready)."""
+        log10 = self.degree_log10
         return {"rows": self.rows, "cols": self.cols, "rank": self.rank, "dim": self.dim, "codim": self.codim,
-                "degree": self.degree, "ed_degree": self.ed_degree, "is_filling": self.is_filling}
+                "degree": self.degree if log10 <= MAX_DEGREE_DIGITS else None, "degree_log10": log10,
+                "ed_degree": self.ed_degree, "is_filling": self.is_filling}

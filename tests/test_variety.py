@@ -31,8 +31,10 @@ def test_degree_corank_one_is_hypersurface_degree():
 
 
 def test_filling_and_singular_locus():
-    V = DeterminantalVariety(2, 3, 4)
+    V = DeterminantalVariety(2, 3, 2)
     assert V.is_filling and V.rank == 2 and V.ideal() == [] and V.singular_locus is None
+    with pytest.raises(WidthsError, match="expected at most min"):  # no silent clamp to rank 2
+        DeterminantalVariety(2, 3, 4)
     assert DeterminantalVariety(3, 3, 2).singular_locus == DeterminantalVariety(3, 3, 1)
     assert DeterminantalVariety(3, 3, 0).singular_locus is None
 

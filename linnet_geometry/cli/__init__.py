@@ -2,8 +2,9 @@
 
 Each subcommand lives in a module of this package that defines
 ``register(subparsers)``; :func:`main` discovers them, so adding a subcommand
-is adding a module.  Library errors (:class:`~linnet_geometry.exceptions.LinnetError`)
-are printed as one line on stderr with exit status 2, never as a traceback.
+is adding a module.  Library errors (:class:`~linnet_geometry.exceptions.LinnetError`) and
+refused file operations (``OSError``) are printed as one line on stderr with
+exit status 2, never as a traceback.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import re
 import sys
 
 from ..exceptions import LinnetError
@@ -20,7 +22,9 @@ __all__ = ["main", "build_parser"]
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2 (argparse's convention)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        # converters name their option themselves: "argument --n: --n: expected ..." reads once
+        message = re.sub(r"^argument (\S+): \1: ", r"argument \1: ", message)
+        self.exit(2, f"{self.prog}: error: {_one_line(message)}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,19 +47,30 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     """Entry point of the ``linnet`` console script; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # bad arguments (status 2), --help / --version (status 0)
+        return stop.code if isinstance(stop.code, int) else 2
     if getattr(args, "func", None) is None:
         parser.print_help()
         return 2
     try:
         status = args.func(args)
     except LinnetError as err:
-        print(f"linnet {args.command}: error: {err}", file=sys.stderr)
+        print(f"linnet {args.command}: error: {_one_line(err)}", file=sys.stderr)
+        return 2
+    except OSError as err:  # the environment refused a file operation (permissions, disk full, ...)
+        where = f" {err.filename!r}" if getattr(err, "filename", None) else ""
+        print(f"linnet {args.command}: error: {err.strerror or err}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("linnet: interrupted", file=sys.stderr)
         return 130
     return 0 if status is None else int(status)
+
+
+def _one_line(err) -> str:
+    return " ".join(str(err).split("\n"))
 
 
 if __name__ == "__main__":  # pragma: no cover

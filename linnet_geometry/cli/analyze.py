@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import warnings
 
 from ..critical import critical_locus
 from ..exceptions import ParseError
 from ..losses import QuadraticLoss
 from ..network import LinearNetwork
-from ._common import parse_widths, read_matrix
+from .._checks import format_count
+from ._common import dump_json, int_at_least, parse_widths, read_matrix
 
 __all__ = ["register", "run", "DEFAULT_WIDTHS", "DEFAULT_TARGET", "build_problem", "add_problem_arguments"]
 
@@ -24,7 +24,8 @@ def register(sub):
                                    "values, pure/spurious kind and role.")
     add_problem_arguments(p)
     p.add_argument("--json", action="store_true", help="machine-readable output of everything in the table")
-    p.add_argument("--max-rows", type=int, default=200, help="rows of the table to print (default 200)")
+    p.add_argument("--max-rows", type=int_at_least(0, "--max-rows"), default=200,
+                   help="rows of the table to print (default 200)")
     p.add_argument("--loss", choices=("quadratic", "weighted", "polynomial"), default="quadratic",
                    help="quadratic (default, solved by theory); weighted: sum w_ij (W_ij - U_ij)^2 with --target and "
                         "--weights; polynomial: --expr in the entries w11, w12, ... (1-based row, column) of W")
@@ -96,12 +97,12 @@ def _run_general(args):
     network, loss = _general_problem(args)
     res = function_space_critical_points(loss, network, backend=args.backend)
     if args.json:
-        print(json.dumps(res.to_dict(), indent=2))
+        print(dump_json(res.to_dict()))
         return 0
     net, V = network, network.functional_space
     print(f"linear network  widths {net.widths}  depth h = {net.depth}  bottleneck r = {net.bottleneck}  "
           f"parameters {net.num_params}  {'filling' if net.is_filling else 'non-filling'}")
-    print(f"functional space  M_{V.rank} ⊂ R^{V.rows}x{V.cols}: dim {V.dim}, degree {V.degree}")
+    print(f"functional space  M_{V.rank} ⊂ R^{V.rows}x{V.cols}: dim {V.dim}, degree {_degree(V)}")
     print(f"loss  {loss.describe()}  (exact path, backend {res.backend})")
     print(res.summary())
     gmin = "undetermined (loss not proven coercive)" if res.global_minimum_value_float is None else \
@@ -116,6 +117,13 @@ def _run_general(args):
     return 0
 
 
+def _degree(V) -> str:
+    """The degree of ``M_r`` for a table header: exact when short, else its size (never a huge computation)."""
+    if V.degree_log10 <= 30:
+        return str(V.degree)
+    return format_count(V.degree) if V.degree_log10 <= 10**5 else f"≈ 10^{V.degree_log10:.6g}"
+
+
 def run(args):
     if getattr(args, "loss", "quadratic") != "quadratic":
         return _run_general(args)
@@ -124,14 +132,14 @@ def run(args):
         warnings.simplefilter("always")
         locus = critical_locus(network, loss, numeric=args.numeric or None)
         if args.json:
-            print(json.dumps(locus.to_dict(), indent=2))
+            print(dump_json(locus.to_dict()))
             return 0
     net, sp = locus.network, locus.spectrum
     V = net.functional_space
     print(f"linear network  widths {net.widths}  depth h = {net.depth}  bottleneck r = {net.bottleneck}  "
           f"parameters {net.num_params}  {'filling' if net.is_filling else 'non-filling'}")
-    print(f"functional space  M_{V.rank} ⊂ R^{V.rows}x{V.cols}: dim {V.dim}, degree {V.degree}, "
-          f"ED degree {V.ed_degree}")
+    print(f"functional space  M_{V.rank} ⊂ R^{V.rows}x{V.cols}: dim {V.dim}, degree {_degree(V)}, "
+          f"ED degree {format_count(V.ed_degree)}")
     print(f"loss  {loss.describe()}  ({'exact' if sp.exact else 'numeric'} path)")
     lam = ", ".join(f"{v:.6g}" for v in sp.floats[:12]) + (" ..." if sp.size > 12 else "")
     print(f"squared singular values  {lam}")
@@ -139,7 +147,7 @@ def run(args):
         print("DEGENERATE target: repeated or zero singular values; strata marked * are positive-dimensional families")
     for w in caught:
         print(f"warning: {w.message}")
-    print(f"critical strata: {locus.num_strata}   global minimum value {locus.global_minimum_value}"
+    print(f"critical strata: {format_count(locus.num_strata)}   global minimum value {locus.global_minimum_value}"
           f" ≈ {locus.global_minimum.value_float:.6g}")
     print()
     print(locus.table(max_rows=args.max_rows))

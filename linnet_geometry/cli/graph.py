@@ -7,6 +7,7 @@ import warnings
 
 from ..critical import critical_locus
 from ..graph import critical_graph, support_label, write_graph
+from ._common import check_output_path, int_at_least
 from .analyze import add_problem_arguments, build_problem
 
 __all__ = ["register", "run", "summary"]
@@ -20,7 +21,8 @@ def register(sub):
                                    ".json (node-link), .dot.")
     add_problem_arguments(p)
     p.add_argument("-o", "--output", default=None, help="output file; the format is chosen by its suffix")
-    p.add_argument("--max-nodes", type=int, default=20_000, help="refuse loci with more strata (default 20000)")
+    p.add_argument("--max-nodes", type=int_at_least(1, "--max-nodes"), default=20_000,
+                   help="refuse loci with more strata (default 20000)")
     p.set_defaults(func=run)
 
 
@@ -43,6 +45,8 @@ def summary(G) -> str:
 
 
 def run(args):
+    if args.output is not None:
+        check_output_path(args.output, "-o")  # before any work; the suffix is checked by write_graph
     network, loss = build_problem(args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

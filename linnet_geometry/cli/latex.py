@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from ..latex import ENGINES, compile_latex, derive
+from ._common import check_output_path, int_at_least
 from .analyze import add_problem_arguments, build_problem
 
 __all__ = ["register", "run"]
@@ -19,13 +20,18 @@ def register(sub):
     p.add_argument("-o", "--output", default=None, help="the .tex file to write (default: print to stdout)")
     p.add_argument("--pdf", action="store_true", help="also compile it to a PDF next to the .tex (needs -o)")
     p.add_argument("--engine", choices=ENGINES, default=None, help="TeX engine (default: first found)")
-    p.add_argument("--max-strata", type=int, default=64, help="strata listed in full (default 64)")
+    p.add_argument("--max-strata", type=int_at_least(0, "--max-strata"), default=64,
+                   help="strata listed in full (default 64)")
     p.set_defaults(func=run)
 
 
 def run(args):
     from ..exceptions import ParseError
 
+    if args.output is None and args.pdf:
+        raise ParseError("--pdf needs -o FILE.tex (the PDF is written next to it); received no -o")
+    if args.output is not None:
+        check_output_path(args.output, "-o", suffixes=(".tex",))  # before any work
     network, loss = build_problem(args)
     derivation = derive(network, loss, max_strata=args.max_strata)
     tex = derivation.to_latex()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ._common import dump_json, int_at_least, parse_range
+from ._common import check_output_path, dump_json, image_suffixes, int_at_least, parse_range
 from ..exceptions import ParseError
 
 __all__ = ["register", "run"]
@@ -43,6 +43,12 @@ def run(args) -> int:
         raise ParseError(f"--n: expected at least one sample size, received {args.n!r}")
     if not widths:
         raise ParseError(f"--width: expected at least one width, received {args.width!r}")
+    if any(n < 1 for n in ns):
+        raise ParseError(f"--n: expected sample sizes ≥ 1, received {args.n!r}")
+    if any(w < 1 for w in widths):
+        raise ParseError(f"--width: expected widths ≥ 1, received {args.width!r}")
+    if args.output:
+        check_output_path(args.output, "-o", suffixes=image_suffixes())  # before the sweep
     samples = int_at_least(1, "--samples")(args.samples)
     seed = None if args.seed is None else int_at_least(0, "--seed")(args.seed)
     workers = None if args.workers is None else int_at_least(1, "--workers")(args.workers)

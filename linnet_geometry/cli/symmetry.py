@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ._common import dump_json
+from .._checks import format_count
+from ._common import check_output_path, dump_json, image_suffixes, int_at_least
 
 __all__ = ["register", "run"]
 
@@ -15,14 +16,15 @@ def register(subparsers):
         description="Closed forms T(r*, m) (group and single conventions), G(r, m), piece dimensions, "
                     "and the exact intersection graph of the zero-loss pieces for an example teacher.",
     )
-    p.add_argument("--teacher-width", type=int, required=True, help="minimal (teacher) width r*")
-    p.add_argument("--width", type=int, required=True, help="student width m >= r*")
-    p.add_argument("--input-dim", type=int, default=2, help="input dimension d (default 2)")
+    p.add_argument("--teacher-width", type=int_at_least(1, "--teacher-width"), required=True,
+                   help="minimal (teacher) width r*")
+    p.add_argument("--width", type=int_at_least(1, "--width"), required=True, help="student width m >= r*")
+    p.add_argument("--input-dim", type=int_at_least(1, "--input-dim"), default=2, help="input dimension d (default 2)")
     p.add_argument("--convention", choices=("group", "single"), default="group",
                    help="zero-type neurons as groups (default) or single neurons")
     p.add_argument("--method", choices=("linear_algebra", "combinatorial", "domain_matrix"), default="linear_algebra",
                    help="how edges are decided (default: exact linear algebra over QQ)")
-    p.add_argument("--max-pieces", type=int, default=5000,
+    p.add_argument("--max-pieces", type=int_at_least(0, "--max-pieces"), default=5000,
                    help="build the graph only if T <= this (default 5000)")
     p.add_argument("--graph", metavar="PNG", help="draw the connectivity graph into this file")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -36,6 +38,8 @@ def run(args) -> int:
     r, m, d = args.teacher_width, args.width, args.input_dim
     if d < 1:
         raise WidthsError(f"--input-dim must be >= 1; received {d}")
+    if args.graph:
+        check_output_path(args.graph, "--graph", suffixes=image_suffixes())  # before any work
     out = {
         "r_star": r, "m": m, "input_dim": d,
         "T_group": sym.T(r, m, "group"),
@@ -55,7 +59,8 @@ def run(args) -> int:
     else:
         out["connectivity"] = None
         if args.graph:
-            raise ProblemTooLargeError(f"--graph needs the explicit graph but T={total} pieces exceed --max-pieces={args.max_pieces}")
+            raise ProblemTooLargeError(f"--graph needs the explicit graph but T={format_count(total)} pieces exceed "
+                                       f"--max-pieces={args.max_pieces}")
     if args.graph and graph is not None:
         import matplotlib
 
@@ -71,15 +76,16 @@ def run(args) -> int:
         print(dump_json(out))
         return 0
     print(f"SGJ2021 two-layer network: teacher width r* = {r}, width m = {m} (h = {m - r}), input dim d = {d}")
-    print(f"T(r*, m), group convention : {out['T_group']}")
-    print(f"T(r*, m), single convention: {out['T_single']}")
-    print("piece dimensions (group)   : " + ", ".join(f"dim {k}: {v}" for k, v in out["dimensions_group"].items()))
-    print("piece dimensions (single)  : " + ", ".join(f"dim {k}: {v}" for k, v in out["dimensions_single"].items()))
-    print("G(r, m) = r! S(m, r)       : " + ", ".join(f"r={k}: {v}" for k, v in out["G"].items()))
-    print(f"permuted teacher minima    : {out['minima']}")
+    fc = format_count
+    print(f"T(r*, m), group convention : {fc(out['T_group'])}")
+    print(f"T(r*, m), single convention: {fc(out['T_single'])}")
+    print("piece dimensions (group)   : " + ", ".join(f"dim {k}: {fc(v)}" for k, v in out["dimensions_group"].items()))
+    print("piece dimensions (single)  : " + ", ".join(f"dim {k}: {fc(v)}" for k, v in out["dimensions_single"].items()))
+    print("G(r, m) = r! S(m, r)       : " + ", ".join(f"r={k}: {fc(v)}" for k, v in out["G"].items()))
+    print(f"permuted teacher minima    : {fc(out['minima'])}")
     c = out["connectivity"]
     if c is None:
-        print(f"connectivity               : not computed (T = {total} > --max-pieces {args.max_pieces})")
+        print(f"connectivity               : not computed (T = {fc(total)} > --max-pieces {args.max_pieces})")
     else:
         print(f"connectivity ({args.convention}, {args.method}): {c['pieces']} pieces, {c['edges']} edges, "
               f"{c['components']} component(s), {c['isolated']} isolated")
