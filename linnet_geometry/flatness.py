@@ -880,6 +880,7 @@ def flattest_global_minimum(network, loss, *, method="auto", restarts=3, seed=0,
         raise InputTypeError(f"method: expected 'auto', 'closed_form' or 'numeric'; received {method!r}")
     if not isinstance(restarts, (int, np.integer)) or isinstance(restarts, bool) or restarts < 1:
         raise InputTypeError(f"restarts: expected a positive integer; received {restarts!r}")
+    seed = check_seed(seed)
     form, cform, U = _global_minimum_set(network, loss, 1e-12)
     plain = isinstance(loss, QuadraticLoss)
     closed_ok = plain and network.depth == 2
@@ -894,7 +895,7 @@ def flattest_global_minimum(network, loss, *, method="auto", restarts=3, seed=0,
         meth = "closed_form"
         cres = float(np.linalg.norm(cform.residual(mats[-1] @ mats[0])))
     else:
-        rng = np.random.default_rng(check_seed(seed))
+        rng = np.random.default_rng(seed)
         best = None
         for _ in range(restarts):
             if U is not None:

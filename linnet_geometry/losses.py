@@ -17,7 +17,7 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
-from ._checks import check_exact_entries
+from ._checks import check_exact_entries, format_count
 from ._matrix import as_matrix, is_exact_matrix, rank
 from .exceptions import (
     DegenerateDataError,
@@ -130,15 +130,13 @@ def parse_polynomial(text, symbols, name: str = "expr"):
         q = Fraction(segment.replace("_", ""))  # exact decimal fraction: 0.1 is 1/10
         return sympy.Rational(q.numerator, q.denominator)
 
-    def exponent(node):
-        # the exponent of a power: a non-negative integer literal, possibly with unary +
-        while isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd):
-            node = node.operand
-        if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
-            if node.value > MAX_EXPONENT:
-                raise ProblemTooLargeError(f"{name}: exponent {node.value} exceeds {MAX_EXPONENT}")
-            return node.value
-        raise fail("a power needs a non-negative integer exponent")
+    def exponent(value):
+        # the exponent of a power: a constant non-negative integer (already built, e.g. 3^2)
+        if not (isinstance(value, sympy.Integer) and value >= 0):
+            raise fail(f"a power needs a constant non-negative integer exponent, not {str(value)[:40]}")
+        if value > MAX_EXPONENT:
+            raise ProblemTooLargeError(f"{name}: exponent {format_count(int(value))}; expected at most {MAX_EXPONENT}")
+        return int(value)
 
     # iterative post-order walk (deeply nested input must not hit the recursion limit)
     results, chains = {}, {}
@@ -165,24 +163,23 @@ def parse_polynomial(text, symbols, name: str = "expr"):
         elif isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
             if not visited:
                 stack.append((node, True))
-                if not isinstance(node.op, ast.Pow):
-                    stack.append((node.right, False))
+                stack.append((node.right, False))
                 stack.append((node.left, False))
                 continue
             left = results.pop(id(node.left))
+            right = results.pop(id(node.right))
             if isinstance(node.op, ast.Pow):
-                k = exponent(node.right)
-                if left.is_Number and k and abs(left.p) > 1 and abs(left.p).bit_length() * k > _MAX_CONSTANT_BITS:
-                    raise ProblemTooLargeError(f"{name}: the constant {left}^{k} would have more than "
-                                               f"{_MAX_CONSTANT_BITS} bits")
-                if left.is_Number and k and left.q > 1 and left.q.bit_length() * k > _MAX_CONSTANT_BITS:
-                    raise ProblemTooLargeError(f"{name}: the constant {left}^{k} would have more than "
-                                               f"{_MAX_CONSTANT_BITS} bits")
+                k = exponent(right)
+                if left.is_Number and k:
+                    bits = max(abs(left.p).bit_length(), left.q.bit_length()) * k
+                    if abs(left.p) > 1 or left.q > 1:
+                        if bits > _MAX_CONSTANT_BITS:
+                            raise ProblemTooLargeError(f"{name}: a constant to the power {k} would have about {bits} "
+                                                       f"bits; expected at most {_MAX_CONSTANT_BITS}")
                 if left == 0 and k == 0:
                     raise fail("0^0 is undefined")
                 value = left ** k
             else:
-                right = results.pop(id(node.right))
                 if isinstance(node.op, ast.Div):
                     if not right.is_Number:
                         raise fail("division by a non-constant is not polynomial")
@@ -210,7 +207,7 @@ def parse_polynomial(text, symbols, name: str = "expr"):
     expr = results[id(tree.body)]
     degree = _degree_bound(expr)
     if degree > MAX_EXPONENT:
-        raise ProblemTooLargeError(f"{name} has degree up to {degree}; expected at most {MAX_EXPONENT}")
+        raise ProblemTooLargeError(f"{name} has degree up to {format_count(degree)}; expected at most {MAX_EXPONENT}")
     return expr
 
 

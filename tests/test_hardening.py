@@ -650,6 +650,308 @@ def test_general_losses_far_too_large_fail_fast():
     assert time.perf_counter() - t0 < 20
 
 
+# =========================================================================================================
+# round 2: code execution through text, untyped crashes, hangs refused before work, global state
+# =========================================================================================================
+INJECTIONS = [
+    "__import__('os').system('touch {sentinel}')",
+    "(lambda: __import__('os').system('touch {sentinel}'))()",
+    "w11.__class__.__mro__[-1].__subclasses__()",
+    "w11.func.__globals__",
+    "open('{sentinel}', 'w').write('x')",
+    "[__import__('os').system('touch {sentinel}') for _ in (1,)]",
+    "exec(\"open('{sentinel}', 'w')\")",
+    "w11 if __import__('os').system('touch {sentinel}') else w12",
+    "(w := __import__('os').system('touch {sentinel}'))",
+    "getattr(w11, '__class__')",
+    "Symbol('x')",
+    "w11._args",
+]
+
+
+@pytest.mark.parametrize("template", INJECTIONS)
+def test_cli_expr_is_never_evaluated(template, tmp_path, capsys):
+    sentinel = tmp_path / "pwned"
+    code = main(["analyze", "--widths", "2,1,2", "--loss", "polynomial", "--expr", template.format(sentinel=sentinel)])
+    err = capsys.readouterr().err
+    assert not sentinel.exists()
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    COUNT["inputs"] += 1
+
+
+@pytest.mark.parametrize("template", INJECTIONS)
+def test_polynomial_loss_string_is_never_evaluated(template, tmp_path):
+    sentinel = tmp_path / "pwned"
+    W = sympy.Matrix(2, 2, sympy.symbols("w11 w12 w21 w22"))
+    raises_typed(E.ParseError, PolynomialLoss, template.format(sentinel=sentinel), W)
+    assert not sentinel.exists()
+
+
+def test_polynomial_text_round_trip_and_exact_decimals():
+    W = sympy.Matrix(2, 2, sympy.symbols("w11 w12 w21 w22"))
+    a, b, c, d = W
+    loss = PolynomialLoss("(w11*w22 - w12*w21 - 1)^2 + 0.1*w12^2 - 3/4*w21 + 2**3", W)
+    assert sympy.expand(loss.expr - ((a * d - b * c - 1) ** 2 + sympy.Rational(1, 10) * b**2
+                                     - sympy.Rational(3, 4) * c + 8)) == 0
+    # "^" binds like "**" (tighter than *, right-associative), unary minus below powers
+    assert lg.losses.parse_polynomial("-w11^2*w12", W) == -a**2 * b
+    assert lg.losses.parse_polynomial("2^3^2", W) == 2**9
+
+
+@pytest.mark.parametrize("text, error", [
+    ("1/w11", E.ParseError), ("w11^-1", E.ParseError), ("w11^(1/2)", E.ParseError), ("w11^0.5", E.ParseError),
+    ("sin(w11)", E.ParseError), ("w11 % 2", E.ParseError), ("w11 // 2", E.ParseError), ("x + w11", E.ParseError),
+    ("1j*w11", E.ParseError), ("True*w11", E.ParseError), ("", E.ParseError), ("w11 +", E.ParseError),
+    ("w11 / 0", E.ParseError), ("0^0", E.ParseError), ("'w11'", E.ParseError), ("w11\x00", E.ParseError),
+    ("w11^100000", E.ProblemTooLargeError), ("(w11^1000)^1000", E.ProblemTooLargeError),
+    ("(2^1000)^1000^1000", E.ProblemTooLargeError), ("((10^1000)^1000)^1000", E.ProblemTooLargeError),
+    ("w11^w12", E.ParseError), ("w11^(2*w12)", E.ParseError),
+    ("1e999999999*w11", E.ProblemTooLargeError), ("w11+" * 20_000 + "w11", E.ProblemTooLargeError),
+    ("(" * 300 + "w11" + ")" * 300, E.ParseError),
+])
+def test_polynomial_text_rejections_are_typed(text, error):
+    W = sympy.Matrix(2, 2, sympy.symbols("w11 w12 w21 w22"))
+    raises_typed(error, lg.losses.parse_polynomial, text, W)
+
+
+def test_long_flat_polynomial_text_is_linear_time():
+    W = sympy.Matrix(1, 2, sympy.symbols("a b"))
+    text = "+".join(f"{k}*a^{k % 7}*b" for k in range(900))
+    expr = lg.losses.parse_polynomial(text, W)
+    assert sympy.Poly(expr, *W).eval({W[0]: 1, W[1]: 1}) == sum(range(900))
+
+
+@pytest.mark.parametrize("expr, error", [
+    ("sin", E.InputTypeError), ("sqrt", E.InputTypeError), ("inv", E.InputTypeError), ("I", E.InputTypeError),
+    ("zoo", E.NonFiniteError), ("nan", E.NonFiniteError), ("pi", E.InputTypeError), ("float", E.InputTypeError),
+    ("abs", E.InputTypeError), ("exp", E.InputTypeError), ("list", E.InputTypeError), ("oo", E.NonFiniteError),
+])
+def test_non_polynomial_losses_rejected_at_construction(expr, error):
+    a, b = sympy.symbols("a b")
+    W = sympy.Matrix(1, 2, [a, b])
+    make = {"sin": sympy.sin(a), "sqrt": sympy.sqrt(a) + b, "inv": 1 / a, "I": sympy.I * a, "zoo": sympy.zoo * a,
+            "nan": sympy.nan + a, "pi": sympy.pi * a**2, "float": sympy.Float(0.5) * a, "abs": sympy.Abs(a),
+            "exp": sympy.exp(a) + b**2, "list": [a, b], "oo": sympy.oo * a}[expr]
+    raises_typed(error, PolynomialLoss, make, W)
+
+
+@pytest.mark.parametrize("entry", [sympy.pi, sympy.E, sympy.cos(1) ** 2 + sympy.sin(1) ** 2, sympy.sqrt(2),
+                                   sympy.exp(1), sympy.log(3)], ids=str)
+def test_irrational_loss_data_rejected(entry):
+    msg = raises_typed(E.ExactInputRequiredError, QuadraticLoss, [[entry, 0], [0, 1]])
+    assert "rational" in msg and "numeric path" in msg
+    raises_typed(E.ExactInputRequiredError, WeightedQuadraticLoss, [[1, 0], [0, 1]], [[1, entry], [1, 1]])
+    raises_typed(E.ExactInputRequiredError, QuadraticLoss.from_data, [[1, 0], [0, entry]], [[1, 2], [3, 4]])
+    raises_typed(E.ExactInputRequiredError, MatrixSensingLoss, [[[1, 0], [0, entry]]], [1])
+
+
+def test_points_may_be_algebraic_but_not_transcendental():
+    net, loss = LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]])
+    s = sympy.sqrt(2)
+    rep = classify(net, loss, [[[s, 0]], [[s], [0]]])  # W̄ = diag(2, 0): a pure global minimum
+    assert rep.role == "global_min" and rep.value == 1
+    for bad in (sympy.pi, sympy.cos(1) ** 2 + sympy.sin(1) ** 2):
+        raises_typed(E.ExactInputRequiredError, classify, net, loss, [[[bad, 0]], [[1], [0]]])
+        raises_typed(E.ExactInputRequiredError, net.differential_rank, [[[bad, 0]], [[1], [0]]])
+
+
+def test_two_thousand_layers_no_recursion_error():
+    net = LinearNetwork((1,) * 2001)
+    locus = critical_locus(net, QuadraticLoss([[2]]))
+    assert locus.global_minimum.role == "global_min" and locus.global_minimum.value == 0
+    assert net.differential_rank([[[1]]] * 2000) == 1
+
+
+@pytest.mark.parametrize("widths", [{3, 2}, frozenset({2, 3}), {2: 1, 3: 1}], ids=lambda w: type(w).__name__)
+def test_unordered_widths_rejected(widths):
+    raises_typed(E.WidthsError, LinearNetwork, widths)
+
+
+def test_generator_widths_still_accepted():
+    assert LinearNetwork(w for w in (3, 2, 3)).widths == (3, 2, 3)
+
+
+@pytest.mark.parametrize("shape", [(0, 2), (2, 0), (0, 0)])
+def test_empty_float_loss_data_rejected(shape):
+    raises_typed(E.ShapeError, QuadraticLoss, np.zeros(shape))
+    raises_typed(E.ShapeError, WeightedQuadraticLoss, np.zeros(shape), np.ones(shape))
+
+
+def test_determinantal_variety_rank_above_min_is_an_error():
+    msg = raises_typed(E.WidthsError, DeterminantalVariety, 2, 2, 3)
+    assert "rank is 3; expected at most min(rows, cols) = 2" in msg
+    assert DeterminantalVariety(2, 2, 2).is_filling
+
+
+# -- one seed validator everywhere a seed is accepted ------------------------------------------------------
+def _seeded_calls():
+    from linnet_geometry import flatness, relu, symmetry
+
+    net, loss = LinearNetwork((1, 1, 1)), QuadraticLoss([[2.0]])
+    teacher = symmetry.example_teacher(1, 1)
+    X, y = symmetry.teacher_dataset(teacher, n_samples=6)
+    piece = next(iter(symmetry.global_minimum_subspaces(teacher, 2)))
+    return {
+        "relu.full_rank_fraction": lambda s: relu.full_rank_fraction(3, 1, 2, 2, seed=s),
+        "relu.phase_transition": lambda s: relu.phase_transition(1, [3], [2], 2, seed=s, max_workers=1),
+        "flatness.low_rank_ground_truth": lambda s: flatness.low_rank_ground_truth(3, 1, seed=s),
+        "flatness.gaussian_sensing_problem": lambda s: flatness.gaussian_sensing_problem(3, 1, 4, seed=s),
+        "flatness.sharpness": lambda s: flatness.sharpness(net, loss, [[[1.0]], [[2.0]]], seed=s, dense_limit=0),
+        "flatness.flattest_global_minimum": lambda s: flatness.flattest_global_minimum(net, loss, seed=s),
+        "flatness.landscape_survey": lambda s: flatness.landscape_survey(net, loss, starts=1, seed=s,
+                                                                        executor=flatness.SerialExecutor()),
+        "symmetry.teacher_dataset": lambda s: symmetry.teacher_dataset(teacher, seed=s),
+        "symmetry.piece.sample": lambda s: piece.sample(seed=s),
+        "symmetry.find_critical_point": lambda s: symmetry.find_critical_point(X, y, 1, seed=s, restarts=1),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_seeded_calls()))
+@pytest.mark.parametrize("seed, error", [("x", E.InputTypeError), (-1, E.InvalidArgumentError),
+                                         (1.5, E.InputTypeError), (True, E.InputTypeError),
+                                         ([1], E.InputTypeError)], ids=repr)
+def test_seed_validation_is_shared(name, seed, error):
+    raises_typed(error, _seeded_calls()[name], seed)
+
+
+# -- CLI: files, output paths, integer options, huge numbers ------------------------------------------------
+def _cli(argv, capsys):
+    code = main(argv)
+    out = capsys.readouterr()
+    COUNT["inputs"] += 1
+    lines = [ln for ln in out.err.splitlines() if ln.strip()]
+    assert code == 2 and len(lines) == 1 and "Traceback" not in out.err, (code, out.err, out.out[-300:])
+    return lines[0]
+
+
+def test_cli_unreadable_matrix_files(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\xff\xfe1 2\n3 4\n")
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    pickled = tmp_path / "obj.npy"
+    np.save(pickled, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    assert "UTF-8" in _cli(["analyze", "--widths", "2,1,2", "--target", str(bad)], capsys)
+    assert "directory" in _cli(["analyze", "--widths", "2,1,2", "--target", str(folder)], capsys)
+    _cli(["analyze", "--widths", "2,1,2", "--data", str(folder), "1 2"], capsys)
+    _cli(["graph", "--widths", "2,1,2", "--target", str(bad)], capsys)
+    _cli(["analyze", "--widths", "2,1,2", "--target", str(pickled)], capsys)
+
+
+@pytest.mark.parametrize("argv", [
+    ["graph", "--widths", "2,1,2", "--target", "2 0; 0 1", "-o", "{missing}/g.png"],
+    ["latex", "--widths", "2,1,2", "--target", "2 0; 0 1", "-o", "{missing}/d.tex"],
+    ["relu-phase", "--n", "3", "--width", "2", "--samples", "2", "--seed", "0", "--workers", "1",
+     "-o", "{missing}/p.png"],
+    ["symmetry", "--teacher-width", "1", "--width", "2", "--graph", "{missing}/s.png"],
+    ["relu-phase", "--n", "3", "--width", "2", "--samples", "2", "--seed", "0", "--workers", "1",
+     "-o", "{tmp}/p.xyz"],
+    ["symmetry", "--teacher-width", "1", "--width", "2", "--graph", "{tmp}/s.xyz"],
+    ["graph", "--widths", "2,1,2", "--target", "2 0; 0 1", "-o", "{tmp}/g.xyz"],
+    ["latex", "--widths", "2,1,2", "--target", "2 0; 0 1", "-o", "{tmp}/d.pdf"],
+    ["latex", "--widths", "2,1,2", "--target", "2 0; 0 1", "-o", "{tmp}"],
+], ids=lambda a: " ".join(a[:1] + a[-2:]))
+def test_cli_output_paths_checked_before_work(argv, tmp_path, capsys):
+    argv = [a.format(missing=tmp_path / "no" / "such", tmp=tmp_path) for a in argv]
+    line = _cli(argv, capsys)
+    assert "expected" in line
+    assert not list(tmp_path.glob("*.*")), "nothing may be written"
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["relu-phase", "--n", "0:1000000000", "--width", "2"], "at most"),
+    (["relu-phase", "--n", "1000000000", "--width", "2", "--samples", "1", "--workers", "1"], "GiB"),
+    (["relu-phase", "--n", "0", "--width", "2"], "≥ 1"),
+    (["relu-phase", "--n", "3", "--width", "2", "--seed", "-1"], "≥ 0"),
+    (["analyze", "--max-rows", "-5"], "--max-rows: expected an integer ≥ 0, received '-5'"),
+    (["graph", "--max-nodes", "0"], "--max-nodes"),
+    (["graph", "--max-nodes", "x"], "received 'x'"),
+    (["latex", "--max-strata", "-1"], "--max-strata"),
+    (["symmetry", "--teacher-width", "1", "--width", "2", "--max-pieces", "-1"], "--max-pieces"),
+    (["symmetry", "--teacher-width", "x", "--width", "2"], "--teacher-width"),
+    (["symmetry", "--teacher-width", "2", "--width", "100000000"], "refused before any work"),
+    (["symmetry", "--teacher-width", "50000", "--width", "100000"], "refused before any work"),
+], ids=lambda a: " ".join(a) if isinstance(a, list) else None)
+def test_cli_integer_options_and_guards(argv, needle, capsys):
+    line = _cli(argv, capsys)
+    assert needle in line, line
+    assert "argument --max-rows: --max-rows" not in line
+
+
+def test_cli_huge_degree_is_printed_without_int_str_limit(tmp_path, capsys):
+    before = sys.get_int_max_str_digits()
+    target = tmp_path / "U.npy"
+    np.save(target, np.random.default_rng(0).normal(size=(300, 300)))
+    code = main(["analyze", "--numeric", "--widths", "300,150,300", "--target", str(target), "--max-rows", "2"])
+    out = capsys.readouterr().out
+    assert code == 0
+    V = DeterminantalVariety(300, 300, 150)
+    digits = math.floor(V.degree_log10) + 1
+    assert digits > 4300 and f"({digits} digits)" in out
+    assert sys.get_int_max_str_digits() == before  # never changed process-wide
+    import json
+
+    from linnet_geometry.cli._common import dump_json
+
+    text = dump_json({"degree": V.degree})  # exact, as a decimal string, however long
+    assert int(json.loads(text)["degree"][:50]) == V.degree // 10 ** (digits - 50)
+    assert sys.get_int_max_str_digits() == before
+
+
+def test_cli_broken_pipe_is_quiet():
+    proc = subprocess.run(f"{sys.executable} -m linnet_geometry symmetry --teacher-width 2 --width 60 | head -c 10",
+                          shell=True, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in proc.stderr and "error" not in proc.stderr
+
+
+# -- closed forms: fast, exact, or refused before work ---------------------------------------------------------
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("call", [
+    lambda: lg.symmetry.T(10**5, 10**6), lambda: lg.symmetry.T(2, 10**8, "group"),
+    lambda: lg.symmetry.T(10**7, 10**8, "single"), lambda: lg.symmetry.stirling2(10**5, 5 * 10**4),
+    lambda: lg.symmetry.G(5 * 10**4, 10**5), lambda: lg.symmetry.T_by_dimension(10, 10**5),
+    lambda: lg.symmetry.minima_count((10**8,)), lambda: lg.relu.cover_count(10**6, 10**5),
+    lambda: lg.relu.count_regions(10**6, 10**5, 10**5), lambda: lg.relu.count_regions(1000, 1, 10**6),
+    lambda: DeterminantalVariety(10**6, 10**6, 5 * 10**5).degree,
+], ids=["T", "T-row", "T-single", "stirling2", "G", "T_by_dimension", "minima_count", "cover_count",
+        "count_regions", "count_regions-power", "degree"])
+def test_huge_closed_forms_refused_before_work(call):
+    from unittest import mock
+
+    # "before work": the guard raises with the expensive kernels unreachable
+    with mock.patch("math.comb", side_effect=AssertionError("work started")), \
+            mock.patch("flint.fmpz.stirling_s2", side_effect=AssertionError("work started")):
+        raises_typed(E.ProblemTooLargeError, call)
+
+
+def test_stirling_numbers_two_routes():
+    from linnet_geometry.symmetry import _stirling_row, stirling2
+
+    for n in (0, 1, 5, 30, 64, 65, 140):
+        assert [stirling2(n, k) for k in range(n + 1)] == list(_stirling_row(n))  # FLINT/alt. sum vs recurrence
+    assert stirling2(3000, 2) == 2**2999 - 1 and stirling2(3000, 2999) == math.comb(3000, 2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 400), st.integers(1, 420))
+def test_cover_count_matches_direct_sum(n, d):
+    assert lg.relu.cover_count(n, d) == 2 * sum(math.comb(n - 1, k) for k in range(d))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 40), st.data())
+def test_degree_by_prime_exponents_matches_factorials(m, n, data):
+    r = data.draw(st.integers(0, min(m, n)))
+    big, small = max(m, n), min(m, n)
+    num, den = 1, 1
+    for i in range(small - r):
+        num *= math.factorial(big + i) * math.factorial(i)
+        den *= math.factorial(r + i) * math.factorial(big - r + i)
+    V = DeterminantalVariety(m, n, r)
+    assert num % den == 0 and V.degree == num // den
+    assert math.isclose(V.degree_log10, math.log10(num // den), rel_tol=1e-9, abs_tol=1e-9)
+
+
 def test_zzz_number_of_inputs(capsys):
     with capsys.disabled():
         print(f"\n[hardening] typed-error / degenerate / perturbed inputs checked in this run: {COUNT['inputs']}; "

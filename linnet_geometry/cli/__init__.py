@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import re
 import sys
@@ -59,6 +60,13 @@ def main(argv=None) -> int:
     except LinnetError as err:
         print(f"linnet {args.command}: error: {_one_line(err)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader closed the pipe (``linnet ... | head``): stop quietly
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # Python's recipe: no second error at exit
+        except (OSError, ValueError, AttributeError):
+            pass
+        return 0
     except OSError as err:  # the environment refused a file operation (permissions, disk full, ...)
         where = f" {err.filename!r}" if getattr(err, "filename", None) else ""
         print(f"linnet {args.command}: error: {err.strerror or err}{where}", file=sys.stderr)
