@@ -13,6 +13,7 @@ explicit tolerance.
 
 from __future__ import annotations
 
+import math
 import numbers
 from fractions import Fraction
 
@@ -288,23 +289,65 @@ def _sign(x):
 
 
 def _rational_charpoly(H):
-    """Characteristic polynomial coefficients (leading first) of a rational sympy Matrix, or None.
+    """Coefficients (leading first) of the characteristic polynomial of ``d·H``, d > 0, or None.
 
-    Uses FLINT's ``fmpq_mat.charpoly`` (multimodular, far faster than a
-    fraction-free elimination in Python); ``None`` when an entry is not rational.
+    ``d`` is the common denominator of the entries, so ``d·H`` is an integer
+    matrix with the same inertia as ``H``; FLINT's multimodular
+    ``fmpz_mat.charpoly`` is far faster than a fraction-free elimination in
+    Python.  ``None`` when an entry is not rational.
     """
     try:
         import flint
     except ImportError:  # pragma: no cover - python-flint is a dependency
         return None
-    entries = []
+    if not all(x.is_Rational for x in H):
+        return None
+    d = 1
     for x in H:
-        if not x.is_Rational:
-            return None
-        entries.append(flint.fmpq(int(x.p), int(x.q)))
-    cp = flint.fmpq_mat(H.rows, H.cols, entries).charpoly()
-    return [sympy.Rational(int(c.p), int(c.q)) for c in reversed(cp.coeffs())] + [sympy.Integer(0)] * (
-        H.rows + 1 - len(cp.coeffs()))
+        d = math.lcm(d, int(x.q))
+    entries = [int(x.p) * (d // int(x.q)) for x in H]
+    cp = flint.fmpz_mat(H.rows, H.cols, entries).charpoly()
+    coeffs = [sympy.Integer(int(c)) for c in reversed(cp.coeffs())]
+    return coeffs + [sympy.Integer(0)] * (H.rows + 1 - len(coeffs))
+
+
+def _rational_inertia_by_rank(H):
+    """Exact inertia of a rational symmetric matrix from its exact rank and certified float eigenvalue counts.
+
+    The rank ρ is exact (FLINT, integer matrix ``d·H``).  The float matrix
+    ``fl(H)`` is within ``u|H|`` of H entrywise, so :func:`certified_inertia`
+    gives certified counts of the eigenvalues of H beyond ``±b``; when these
+    counts add up to ρ, every nonzero eigenvalue lies beyond ``±b`` and the
+    inertia is exactly ``(pos, neg, n − ρ)``.  ``None`` (caller falls back to
+    the characteristic polynomial) when an entry is not rational, does not fit
+    in a float, or no band separates the spectrum.
+    """
+    try:
+        import flint
+    except ImportError:  # pragma: no cover - python-flint is a dependency
+        return None
+    if not all(x.is_Rational for x in H):
+        return None
+    d = 1
+    for x in H:
+        d = math.lcm(d, int(x.q))
+    rho = int(flint.fmpz_mat(H.rows, H.cols, [int(x.p) * (d // int(x.q)) for x in H]).rank())
+    n = H.rows
+    if rho == 0:
+        return (0, 0, n)
+    try:
+        Hf = np.array([float(Fraction(int(x.p), int(x.q))) for x in H], dtype=float).reshape(n, n)
+    except OverflowError:
+        return None
+    if not np.all(np.isfinite(Hf)):
+        return None
+    err = 2 * UNIT_ROUNDOFF * np.abs(Hf) + np.finfo(float).tiny
+    top = float(np.max(np.abs(np.linalg.eigvalsh(Hf))))
+    for rel in (1e-8, 1e-11, 1e-13):
+        counts = certified_inertia(Hf, err, rel * top)
+        if counts is not None and counts[0] + counts[1] == rho:
+            return (counts[0], counts[1], n - rho)
+    return None
 
 
 def inertia(H, tol: float = DEFAULT_TOL):
@@ -338,6 +381,9 @@ def inertia(H, tol: float = DEFAULT_TOL):
             return (0, 0, 0)
         if H != H.T:  # Descartes' rule counts real roots only: it needs a symmetric matrix
             raise ShapeError("inertia: expected a square symmetric matrix; received a non-symmetric exact matrix")
+        fast = _rational_inertia_by_rank(H)
+        if fast is not None:
+            return fast
         coeffs = _rational_charpoly(H)
         if coeffs is None:
             dm = to_domain_matrix(H)

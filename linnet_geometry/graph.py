@@ -50,6 +50,7 @@ import os
 from collections import defaultdict
 
 import networkx as nx
+import numpy as np
 import sympy
 
 from .exceptions import InputTypeError, ParseError, ProblemTooLargeError
@@ -241,6 +242,9 @@ def critical_graph(locus, max_nodes: int = MAX_GRAPH_NODES):
     if not isinstance(locus, CriticalLocus):
         raise InputTypeError(f"critical_graph expects a CriticalLocus (from critical_locus); "
                              f"received {type(locus).__name__}")
+    if isinstance(max_nodes, (bool, np.bool_)) or not isinstance(max_nodes, (int, np.integer)):
+        raise InputTypeError(f"max_nodes: expected a positive int; received {max_nodes!r} of type "
+                             f"{type(max_nodes).__name__}")
     n_strata = locus.num_strata
     if n_strata > max_nodes:
         raise ProblemTooLargeError(f"the locus has {n_strata} strata; expected at most max_nodes={max_nodes} "

@@ -469,3 +469,10 @@ def test_graph_contract_on_random_instances(instance):
         assert sum(e["multiplicity"] for e in out if e["move"] == "swap") == d["function_space_index"]
         if d["kind"] == "spurious":
             assert any(e["move"] == "grow" for e in out)
+
+
+@pytest.mark.parametrize("max_nodes", ["x", 2.5, None, True])
+def test_max_nodes_must_be_an_int(max_nodes):
+    locus = critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
+    with pytest.raises(InputTypeError, match="max_nodes"):
+        critical_graph(locus, max_nodes=max_nodes)

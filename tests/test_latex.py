@@ -355,3 +355,14 @@ def test_example_script(engine, tmp_path, capsys):
     assert module.main(["--out", str(tmp_path), "--widths", "3,2,2,3"]) == 0
     assert (tmp_path / "derivation.tex").read_text().startswith("\\documentclass")
     _pdf_ok(tmp_path / "derivation.pdf")
+
+
+@pytest.mark.theorem("TKB2020")
+def test_derive_large_locus_counts_strata_without_walking_them():
+    """(30, 10, 30): Σ_{e≤10} C(30, e) strata; C(30, 10) pure ones (|S| = r) — counted, not listed."""
+    import math
+
+    d = derive(LinearNetwork((30, 10, 30)), QuadraticLoss(np.diag(np.arange(30, 0, -1.0))))
+    total, pure = sum(math.comb(30, e) for e in range(11)), math.comb(30, 10)
+    conclusion = d.steps[-1].statement
+    assert f"{total} critical strata, {pure} pure and {total - pure} spurious" in conclusion

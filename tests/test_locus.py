@@ -336,3 +336,102 @@ def test_against_groebner_elimination_exhaustive(widths):
     for k in range(min(widths[0], widths[-1])):
         U[k, k] = (3, 1)[k]
     test_against_groebner_elimination(widths, U.tolist())
+
+
+# -- polynomial-time combinatorics and direct indexing -------------------------------------------------
+def _fiber_by_recursion(widths, s):
+    """The defining recursion on the last layer, evaluated naively (exponential; small widths only)."""
+    if len(widths) == 2:
+        return 0
+    d0, dprev, dh = widths[0], widths[-2], widths[-1]
+    return max(dprev * t + (t - s) * (d0 - t) + _fiber_by_recursion(widths[:-1], t) + dh * (dprev - t)
+               for t in range(s, min(widths[:-1]) + 1))
+
+
+@settings(max_examples=60)
+@given(st.lists(st.integers(1, 5), min_size=2, max_size=6), st.data())
+def test_fiber_dimension_dynamic_programming_matches_recursion(widths, data):
+    s = data.draw(st.integers(0, min(widths)))
+    assert fiber_dimension(tuple(widths), s) == _fiber_by_recursion(tuple(widths), s)
+
+
+@pytest.mark.theorem("TKB2020")
+def test_fiber_dimension_of_deep_wide_networks():
+    """Polynomial time; at s = r it is d_θ − r(d_0 + d_h − r) (TKB2020)."""
+    net = LinearNetwork((50,) * 11)
+    assert fiber_dimension(net.widths, 50) == net.num_params - 50 * 50
+    assert fiber_dimension((512,) * 11, 512) == 10 * 512**2 - 512**2
+    assert 0 < fiber_dimension((50,) * 11, 10) <= net.num_params
+
+
+def test_rank_ten_target_on_deep_wide_network_global_minimum():
+    rng = np.random.default_rng(0)
+    U = rng.standard_normal((50, 10)) @ rng.standard_normal((10, 50))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        locus = critical_locus(LinearNetwork((50,) * 11), QuadraticLoss(U))
+        gm = locus.global_minimum
+    assert gm.support == tuple(range(1, 11)) and gm.kind == "pure"
+    assert gm.dimension == fiber_dimension((50,) * 11, 10)
+    assert gm.value_float == pytest.approx(0.0, abs=1e-18 * np.sum(U * U))
+
+
+@pytest.mark.parametrize("widths,U", [((3, 2, 3), [[3, 0, 0], [0, 2, 0], [0, 0, 1]]),
+                                      ((3, 2, 3), [[1, 0, 0], [0, 1, 0], [0, 0, 2]]),
+                                      ((4, 2, 2, 4), [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0]]),
+                                      ((5, 3, 5), np.diag([1.0, 1.0, 1.0, 2.0, 2.0])),
+                                      ((2, 2), [[5, 0], [0, 3]])])
+def test_strata_indexing_by_unranking_matches_iteration(widths, U):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        locus = critical_locus(LinearNetwork(widths), QuadraticLoss(U))
+        listed = list(locus.strata)
+        assert len(listed) == locus.num_strata
+        for k in range(-len(listed), len(listed)):
+            assert locus.strata[k].support == listed[k].support
+        assert [st.support for st in locus.strata[1::2]] == [st.support for st in listed[1::2]]
+        assert locus.num_pure_strata == sum(st.kind == "pure" for st in listed)
+        with pytest.raises(IndexError):
+            locus.strata[len(listed)]
+
+
+def test_last_stratum_of_a_huge_locus_is_direct():
+    locus = critical_locus(LinearNetwork((60, 6, 60)), QuadraticLoss(np.diag(np.arange(60, 0, -1.0))))
+    assert locus.num_strata == sum(__import__("math").comb(60, e) for e in range(7))
+    last = locus.strata[-1]
+    assert last.support == (55, 56, 57, 58, 59, 60) and last.kind == "pure"
+    assert locus.strata[np.int64(1)].support == (1,)
+    assert locus.num_pure_strata == __import__("math").comb(60, 6)
+
+
+@pytest.mark.parametrize("index", [1.0, "1", None, True, (1,)])
+def test_strata_index_must_be_an_int(index):
+    locus = critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
+    with pytest.raises(InputTypeError, match="strata index"):
+        locus.strata[index]
+
+
+def test_critical_values_of_a_huge_locus_are_refused_before_work():
+    locus = critical_locus(LinearNetwork((40, 20, 40)), QuadraticLoss(np.diag(np.arange(40, 0, -1.0))))
+    with pytest.raises(ProblemTooLargeError, match="strata"):
+        locus.critical_values
+    with pytest.raises(ProblemTooLargeError, match="slice"):
+        locus.strata[:10**6]
+
+
+@pytest.mark.theorem("EY1936")
+def test_forty_digit_spectrum_by_flint_isolation():
+    """12×12 target with 40-digit entries: exact eigenvalues agree with 80-digit numerics; Σλ = tr(UUᵀ)."""
+    import random
+
+    rnd = random.Random(1)
+    U = sympy.Matrix(12, 12, [rnd.randint(-10**40, 10**40) for _ in range(144)])
+    locus = critical_locus(LinearNetwork((12, 4, 12)), QuadraticLoss(U))
+    lam = locus.spectrum.eigenvalues
+    assert locus.spectrum.root_sum(range(1, 13)) == (U * U.T).trace()
+    ctx = __import__("mpmath").MPContext()
+    ctx.dps = 80
+    ev = sorted(ctx.eigsy(ctx.matrix((U * U.T).tolist()))[0], reverse=True)
+    for exact, num in zip(lam, ev):
+        assert abs(sympy.N(exact, 60) - sympy.Float(str(num), 60)) <= sympy.Float("1e-40") * abs(sympy.N(exact, 60))
+    assert all(a > b for a, b in zip(lam, lam[1:]))  # CRootOf comparisons work on the FLINT intervals

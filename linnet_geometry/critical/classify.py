@@ -432,7 +432,8 @@ def _finite_or_raise(x, what):
 
 def _classify_float(network, loss, mats, Wbar, tol):
     r, h = network.bottleneck, network.depth
-    value = loss._value(Wbar)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = loss._value(Wbar)
     _finite_or_raise(value, "L(θ)")
     pp0 = network._partial_products(mats)
     grads0 = _gradients(pp0, np.asarray(loss.gradient(Wbar), dtype=float), False)
