@@ -27,8 +27,12 @@ import subprocess
 import tempfile
 import time
 
+import sys
+
 import numpy as np
 import sympy
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # this checkout's package
 
 from linnet_geometry import LinearNetwork, QuadraticLoss, classify, critical_locus
 from linnet_geometry.critical.brute_force import critical_value_polynomial

@@ -255,6 +255,24 @@ def _exact_loss_derivatives(loss, mats):
     return G, Hl, 16 * UNIT_ROUNDOFF * np.abs(G), 16 * UNIT_ROUNDOFF * np.abs(Hl), note
 
 
+def _hessian_scale(loss, Hl, W):
+    """An upper bound of ``‖∇²ℓ(W̄)‖₂`` (the scale of the change of ∇ℓ), cheap for the usual losses."""
+    if isinstance(loss, QuadraticLoss):
+        if loss.covariance is None:
+            return 2.0
+        return 2.0 * float(np.linalg.norm(np.asarray(loss.covariance, dtype=float), 2))
+    if isinstance(loss, WeightedQuadraticLoss):
+        return 2.0 * float(np.max(np.asarray(loss.weights, dtype=float)))
+    if isinstance(loss, MatrixSensingLoss):
+        return 2.0 * sum(float(np.sum(np.asarray(a, dtype=float) ** 2)) for a in loss.measurements)
+    if Hl is None:
+        m, n = loss.shape
+        if (m * n) ** 2 > 10**7:
+            return 0.0
+        Hl = np.asarray(loss.hessian(W), dtype=float)
+    return float(np.linalg.norm(Hl))
+
+
 def _balance(mats):
     """Rescale the layers by powers of two (exact) to nearly equal Frobenius norms, keeping ``∏ c_i = 1``."""
     norms = [float(np.linalg.norm(M)) for M in mats]
@@ -443,13 +461,17 @@ def _classify_float(network, loss, mats, Wbar, tol):
     bal = _balance(mats)
     pp = network._partial_products(bal)
     Wb = bal[-1] @ pp[-1][1]
-    G, Hl, G_err, Hl_err, note = _exact_loss_derivatives(loss, bal)
+    dense = network.num_params <= MAX_DENSE_HESSIAN
+    if dense:
+        G, Hl, G_err, Hl_err, note = _exact_loss_derivatives(loss, bal)
+    else:  # no Hessian is formed: the float gradient (error ≤ γ_k(|W̄| + |U|)-scale, far below tol·S) suffices
+        G, Hl, note = np.asarray(loss.gradient(Wb), dtype=float), None, None
     _finite_or_raise(G, "∇ℓ(W̄)")
     facts = []
     if note:
         facts.append(Fact(note))
     G0 = np.asarray(loss.gradient(np.zeros(loss.shape)), dtype=float)
-    S = max(float(np.linalg.norm(G)), float(np.linalg.norm(G0)) + float(np.linalg.norm(Hl)) * float(np.linalg.norm(Wb)))
+    S = max(float(np.linalg.norm(G)), float(np.linalg.norm(G0)) + _hessian_scale(loss, Hl, Wb) * float(np.linalg.norm(Wb)))
     grads = _gradients(pp, G, False)
     rk_w = rank(Wb, tol)
     drank = network._rank_formula(bal, pp, tol)
@@ -484,7 +506,7 @@ def _classify_float(network, loss, mats, Wbar, tol):
                           f"{'≤' if G_zero else '>'} tol·S) ⇒ {kind} (convention at singular points of M_r)",
                           ("TKB2020",)))
     inert = None
-    if network.num_params <= MAX_DENSE_HESSIAN:
+    if dense:
         inert = _certified_float_inertia(network, bal, G, Hl, G_err, Hl_err, tol, facts)
     else:
         facts.append(Fact(f"{network.num_params} parameters > {MAX_DENSE_HESSIAN}: Hessian not formed; "
