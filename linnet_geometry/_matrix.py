@@ -268,6 +268,7 @@ def rank(M, tol: float = DEFAULT_TOL) -> int:
         if M.rows == 0 or M.cols == 0:
             return 0
         return int(to_domain_matrix(M).rank())
+    tol = check_tol(tol)
     A = np.asarray(M, dtype=float)
     if A.size == 0:
         return 0
