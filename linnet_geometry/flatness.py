@@ -278,8 +278,8 @@ class Sharpness:
                 "exact": self.exact, "num_params": self.num_params}
 
     def _repr_latex_(self):
-        return (rf"$\operatorname{{tr}}\nabla^2 L = {sympy.latex(sympy.sympify(self.trace))},\ "
-                rf"\lambda_{{\max}} = {sympy.latex(sympy.sympify(self.largest_eigenvalue))}$")
+        return (rf"$\operatorname{{tr}}\nabla^2 L = {sympy.latex(sympy.sympify(self.trace, strict=True))},\ "
+                rf"\lambda_{{\max}} = {sympy.latex(sympy.sympify(self.largest_eigenvalue, strict=True))}$")
 
 
 def _exact_trace(pp, Hl, shape):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import numbers
 import re
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -106,7 +107,9 @@ def parse_polynomial(text, symbols, name: str = "expr"):
         raise fail("the text is empty")
     source = text.replace("^", "**")
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        with warnings.catch_warnings():  # e.g. "invalid decimal literal" for '1e3x': the error below says it
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(source.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
         reason = err.msg if isinstance(err, SyntaxError) else \
             "nested too deeply for the parser" if isinstance(err, (RecursionError, MemoryError)) else str(err)

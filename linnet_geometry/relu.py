@@ -561,7 +561,7 @@ class RegionCriticalSet:
 
     def _repr_latex_(self):
         return (f"$\\operatorname{{rank}} J = {self.rank}/{self.n},\\ \\dim = {self.dimension},\\ "
-                f"L = {sympy.latex(sympy.sympify(self.loss))}$ ({self.label})")
+                f"L = {sympy.latex(sympy.sympify(self.loss, strict=True))}$ ({self.label})")
 
 
 def region_critical_set(pattern, X, y, v=None, tol=DEFAULT_TOL):

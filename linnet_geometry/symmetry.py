@@ -77,6 +77,7 @@ __all__ = [
     "MAX_ROW_WIDTH",
     "MAX_RESULT_BITS",
     "MAX_STIRLING_COST",
+    "MAX_TEACHER_ENTRIES",
     "T",
     "G",
     "piece_dimension",
@@ -233,7 +234,7 @@ def as_activation(sigma) -> Activation:
         return Activation(str(sigma), sigma.xreplace({free.pop(): _T}))
     if callable(sigma):
         try:
-            expr = sympy.sympify(sigma(_T))
+            expr = sympy.sympify(sigma(_T), strict=True)  # a returned string is refused, never parsed
         except Exception as err:  # user callables raise anything
             raise InputTypeError(f"sigma callable could not be applied to a sympy symbol ({err})") from None
         return Activation(getattr(sigma, "__name__", str(expr)), expr)
@@ -487,6 +488,10 @@ def example_teacher(r_star, input_dim=2, output_dim=1, sigma="g") -> TwoLayerNet
     r_star = _check_int(r_star, "r_star", 1)
     input_dim = _check_int(input_dim, "input_dim", 1)
     output_dim = _check_int(output_dim, "output_dim", 1)
+    entries = r_star * (input_dim + output_dim)
+    if entries > MAX_TEACHER_ENTRIES:
+        raise ProblemTooLargeError(f"a teacher with r* = {r_star}, input_dim = {input_dim}, output_dim = {output_dim} "
+                                   f"has {entries} exact weights; expected at most {MAX_TEACHER_ENTRIES}")
     W = [[sympy.Rational((-1) ** k * (i + 1) ** (k + 1), k + 1) for k in range(input_dim)] for i in range(r_star)]
     A = [[sympy.Integer((-2) ** i * (o + 1)) for o in range(output_dim)] for i in range(r_star)]
     return TwoLayerNetwork(W, A, sigma)
@@ -546,6 +551,8 @@ def same_function(net1, net2) -> bool:
 #: (``T`` in the group convention, :func:`T_by_dimension`): ``O(m²)`` big-integer operations,
 #: about 1.5 s at the limit.  Larger widths raise ProblemTooLargeError before any work.
 MAX_ROW_WIDTH = 2000
+#: Largest number of exact weights of :func:`example_teacher` (``r* (input_dim + output_dim)``).
+MAX_TEACHER_ENTRIES = 100_000
 #: Largest size (bits) of one exact closed-form number (a factorial, a Stirling number, a count).
 MAX_RESULT_BITS = 1 << 23
 #: Largest estimated cost (terms × bits) of one Stirling number ``S(n, k)`` (about 1 s at the limit).

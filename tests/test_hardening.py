@@ -871,6 +871,7 @@ def test_cli_output_paths_checked_before_work(argv, tmp_path, capsys):
     (["symmetry", "--teacher-width", "x", "--width", "2"], "--teacher-width"),
     (["symmetry", "--teacher-width", "2", "--width", "100000000"], "refused before any work"),
     (["symmetry", "--teacher-width", "50000", "--width", "100000"], "refused before any work"),
+    (["symmetry", "--teacher-width", "1", "--width", "2", "--input-dim", "99999999999999999999999"], "at most"),
 ], ids=lambda a: " ".join(a) if isinstance(a, list) else None)
 def test_cli_integer_options_and_guards(argv, needle, capsys):
     line = _cli(argv, capsys)
