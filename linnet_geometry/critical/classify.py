@@ -520,7 +520,7 @@ def _certified_float_inertia(network, mats, G, Hl, G_err, Hl_err, tol, facts):
     _finite_or_raise(H, "the Hessian")
     absmats = tuple(np.abs(M) for M in mats)
     H_abs = _assemble_float(network, absmats, np.abs(G) + G_err, np.abs(Hl) + Hl_err)
-    K = 2 * sum(network.widths) + 2 * loss_size(Hl) + 8
+    K = 2 * sum(network.widths) + 2 * int(np.shape(Hl)[0]) + 8  # inner dimensions of the products in H
     err = 2 * gamma(K) * H_abs + (_assemble_float(network, absmats, G_err, Hl_err))
     ev = np.linalg.eigvalsh((H + H.T) / 2)
     top = float(np.max(np.abs(ev))) if ev.size else 0.0
@@ -538,10 +538,6 @@ def _certified_float_inertia(network, mats, G, Hl, G_err, Hl_err, tol, facts):
     facts.append(Fact(f"Hessian inertia undetermined: an eigenvalue lies within the rounding-error bound of the zero "
                       f"band ±tol·max|λ| (tol = {tol:g}, max|λ| = {top:.3g}) for every band tried"))
     return None
-
-
-def loss_size(Hl):
-    return int(np.shape(Hl)[0])
 
 
 def _role(network, loss, kind, inert, rk_w, G_zero, Wbar, facts, tol, exact):
