@@ -69,7 +69,7 @@ from ._checks import check_seed
 from ._matrix import DEFAULT_TOL, is_exact_matrix, rank
 from .critical.classify import classify
 from .critical.derivatives import MAX_DENSE_HESSIAN, _prepare, parameter_hessian
-from .exceptions import AssumptionError, DegenerateDataError, InputTypeError, ShapeError
+from .exceptions import AssumptionError, DegenerateDataError, InputTypeError, ProblemTooLargeError, ShapeError
 from .losses import Loss, MatrixSensingLoss, QuadraticLoss, WeightedQuadraticLoss
 from .network import LinearNetwork
 
@@ -925,6 +925,16 @@ def flattest_global_minimum(network, loss, *, method="auto", restarts=3, seed=0,
 # ---------------------------------------------------------------------------------------------------------------
 # matrix sensing problems
 # ---------------------------------------------------------------------------------------------------------------
+#: Largest memory (bytes) of the random arrays drawn by :func:`low_rank_ground_truth` / :func:`gaussian_sensing_problem`.
+MAX_PROBLEM_BYTES = 2**31
+
+
+def _check_problem_memory(what, floats):
+    if 8 * floats > MAX_PROBLEM_BYTES:
+        raise ProblemTooLargeError(f"{what} needs about {8 * floats / 2**30:.3g} GiB of float64 arrays; expected at most "
+                                   f"{MAX_PROBLEM_BYTES / 2**30:.0f} GiB")
+
+
 def _check_pos_int(name, value):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
         raise InputTypeError(f"{name}: expected a positive integer; received {value!r}")
@@ -947,6 +957,7 @@ def low_rank_ground_truth(n, rank, seed=None, m=None):
     rank = _check_pos_int("rank", rank)
     if rank > min(m, n):
         raise ShapeError(f"rank: expected at most min(m, n) = {min(m, n)}; received {rank}")
+    _check_problem_memory(f"a {m}x{n} ground truth of rank {rank}", (m + n) * rank + 2 * m * n)
     rng = np.random.default_rng(check_seed(seed))
     X = rng.standard_normal((m, rank)) @ rng.standard_normal((rank, n))
     return X / np.linalg.norm(X)
@@ -971,6 +982,8 @@ def gaussian_sensing_problem(n, rank, num_measurements, seed=None, m=None):
     (10, (4, 4), True)
     """
     K = _check_pos_int("num_measurements", num_measurements)
+    mm = n if m is None else _check_pos_int("m", m)
+    _check_problem_memory(f"{K} Gaussian {mm}x{_check_pos_int('n', n)} measurements", 2 * K * mm * n)
     seed = check_seed(seed)
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(
         None if seed is None else seed if isinstance(seed, int) else int(seed.integers(2**63)))

@@ -31,7 +31,12 @@ from .exceptions import (
 )
 
 __all__ = ["Loss", "QuadraticLoss", "PolynomialLoss", "WeightedQuadraticLoss", "MatrixSensingLoss",
-           "parse_polynomial", "MAX_EXPR_LENGTH", "MAX_EXPONENT"]
+           "parse_polynomial", "MAX_EXPR_LENGTH", "MAX_EXPONENT", "MAX_EXACT_HESSIAN_SIDE", "MAX_FLOAT_HESSIAN_SIDE"]
+
+#: Largest side ``rows·cols`` of a dense exact Hessian :meth:`Loss.hessian` builds (sympy entries).
+MAX_EXACT_HESSIAN_SIDE = 2_000
+#: Largest side ``rows·cols`` of a dense float Hessian (a float64 array of ``side²`` entries, 2 GiB).
+MAX_FLOAT_HESSIAN_SIDE = 16_384
 
 #: Longest polynomial text :func:`parse_polynomial` accepts (characters).
 MAX_EXPR_LENGTH = 20_000
@@ -361,8 +366,19 @@ class Loss:
         return self._gradient(self._point(W))
 
     def hessian(self, W):
-        """``∇²ℓ(W)`` as a ``(rows·cols)``-square matrix (row-major vec)."""
-        return self._hessian(self._point(W))
+        """``∇²ℓ(W)`` as a ``(rows·cols)``-square matrix (row-major vec).
+
+        Dense: sides above :data:`MAX_EXACT_HESSIAN_SIDE` (exact) or
+        :data:`MAX_FLOAT_HESSIAN_SIDE` (floats) raise
+        :class:`~linnet_geometry.exceptions.ProblemTooLargeError` before any work.
+        """
+        point = self._point(W)
+        side = self.shape[0] * self.shape[1]
+        limit = MAX_EXACT_HESSIAN_SIDE if is_exact_matrix(point) else MAX_FLOAT_HESSIAN_SIDE
+        if side > limit:
+            raise ProblemTooLargeError(f"the Hessian of a loss on {self.shape[0]}x{self.shape[1]} matrices is a dense "
+                                       f"{side}x{side} matrix; expected a side of at most {limit}")
+        return self._hessian(point)
 
     def describe(self) -> str:
         """One-line description."""

@@ -12,6 +12,7 @@ A[a, b]``) and ``θ`` is the concatenation ``vec(W_1), ..., vec(W_h)``.  With it
 
 from __future__ import annotations
 
+import math
 import numbers
 from functools import cached_property
 
@@ -22,12 +23,15 @@ from ._checks import check_exact_entries
 from ._matrix import DEFAULT_TOL, as_matrix, is_exact_matrix, rank
 from .exceptions import InputTypeError, ProblemTooLargeError, ShapeError, WidthsError
 
-__all__ = ["LinearNetwork", "MAX_WIDTH", "MAX_SYMBOLIC_PARAMS"]
+__all__ = ["LinearNetwork", "MAX_WIDTH", "MAX_SYMBOLIC_PARAMS", "MAX_SYMBOLIC_TERMS"]
 
 #: Largest accepted width; anything bigger is rejected as a likely mistake.
 MAX_WIDTH = 10**6
 #: Largest number of parameters for which symbolic weight matrices are built.
 MAX_SYMBOLIC_PARAMS = 20_000
+#: Largest estimated size (monomials × factors) of the expanded symbolic ``μ_d`` or ``dμ``
+#: (:meth:`LinearNetwork.end_to_end` / :meth:`LinearNetwork.differential` without θ).
+MAX_SYMBOLIC_TERMS = 50_000
 
 
 def _validate_widths(widths):
@@ -157,6 +161,19 @@ class LinearNetwork:
                 f"{MAX_SYMBOLIC_PARAMS}. Pass numeric weights (numpy arrays) to use the numeric path"
             )
 
+    def _check_expansion(self, what, blocks=False):
+        """Refuse an expansion of μ_d (or of its Jacobian) that would be far too large, before any work."""
+        w, h = self._widths, self.depth
+        terms = w[0] * w[-1] * math.prod(w[1:-1])  # monomials of μ_d, each a product of h weights
+        # the chain of h products flattens ever longer monomials: about terms · h² operations
+        size = terms * h * h if not blocks else sum(
+            w[-1] * w[0] * math.prod(w[1:i]) * math.prod(w[i + 1:-1]) * w[i] * w[i - 1] * (h - 1)
+            for i in range(1, h + 1))  # block i: W_{>i} ⊗ W_{<i}ᵀ, products of h - 1 weights
+        if size > MAX_SYMBOLIC_TERMS:
+            raise ProblemTooLargeError(
+                f"the symbolic {what} of widths {self._widths} has about {size:.3g} monomial factors; expected at most "
+                f"{MAX_SYMBOLIC_TERMS}. Evaluate it at a point θ instead")
+
     @cached_property
     def weights(self):
         """Tuple of sympy matrices of symbols ``(W_1, ..., W_h)``: the parameterization."""
@@ -225,6 +242,8 @@ class LinearNetwork:
         >>> LinearNetwork((1, 1, 1)).end_to_end()
         Matrix([[w1_1_1*w2_1_1]])
         """
+        if theta is None:
+            self._check_expansion("end-to-end matrix μ_d")
         mats = self.weights if theta is None else self.validate_theta(theta)
         exact = is_exact_matrix(mats[0])
         P = self._product(list(mats), self._widths[0], exact)
@@ -272,9 +291,10 @@ class LinearNetwork:
         >>> LinearNetwork((1, 1, 1)).differential([[[2]], [[3]]])
         Matrix([[3, 2]])
         """
-        if theta is None:
-            P = self.end_to_end()
-            return sympy.Matrix(list(P)).jacobian(sympy.Matrix(self.parameters))
+        if theta is None:  # the same block formula with symbolic partial products (no differentiation)
+            self._check_expansion("differential dμ", blocks=True)
+            blocks = [self._kron(L, R.T) for L, R in self._partial_products(self.weights)]
+            return sympy.Matrix.hstack(*blocks).applyfunc(sympy.expand)
         mats = self.validate_theta(theta)
         blocks = [self._kron(L, R.T) for L, R in self._partial_products(mats)]
         if is_exact_matrix(mats[0]):

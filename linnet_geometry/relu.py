@@ -940,11 +940,13 @@ def step_patterns(n):
            [1, 1]], dtype=int8)
     """
     n = _positive_int(n, "n")
-    pats = set()
-    for k in range(n + 1):
-        pats.add(tuple([0] * k + [1] * (n - k)))
-        pats.add(tuple([1] * k + [0] * (n - k)))
-    return np.array(sorted(pats), dtype=np.int8)
+    if 2 * n * n > MAX_SAMPLE_BYTES:
+        raise ProblemTooLargeError(f"step_patterns({n}) is a {2 * n} x {n} array of about {2 * n * n / 2**30:.3g} GiB; "
+                                   f"expected at most {MAX_SAMPLE_BYTES / 2**30:.0f} GiB")
+    j = np.arange(n)
+    k = np.arange(n + 1)[:, None]
+    both = np.vstack([(j >= k), (j < k)]).astype(np.int8)  # suffixes and prefixes of ones
+    return np.unique(both, axis=0)  # lexicographic order, all-on / all-off once
 
 
 def one_dim_full_rank_fraction(n, d1, x=None):
@@ -970,10 +972,10 @@ def one_dim_full_rank_fraction(n, d1, x=None):
     """
     n = _positive_int(n, "n")
     d1 = _positive_int(d1, "d1")
+    if x is None and n > 20:
+        raise ProblemTooLargeError(f"generic ranks need n <= 20; received n = {n}")
     rows = step_patterns(n)
     if x is None:
-        if n > 20:
-            raise ProblemTooLargeError(f"generic ranks need n <= 20; received n = {n}")
         rank_of = lambda A: generic_jacobian_rank(A, 2)  # noqa: E731
     else:
         xm = _vector(x, n, "x")

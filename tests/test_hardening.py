@@ -957,3 +957,38 @@ def test_zzz_number_of_inputs(capsys):
     with capsys.disabled():
         print(f"\n[hardening] typed-error / degenerate / perturbed inputs checked in this run: {COUNT['inputs']}; "
               f"fuzzed parser inputs: {sum(FUZZ.values())}")
+
+
+# -- found by the sweep of this round (beyond the filed reproductions) ---------------------------------------
+@pytest.mark.parametrize("call", [
+    lambda: lg.relu.step_patterns(10**6),
+    lambda: lg.relu.one_dim_full_rank_fraction(10**6, 10**6),
+    lambda: LinearNetwork((1,) * 3000).end_to_end(),
+    lambda: LinearNetwork((8, 8, 8, 8, 8)).end_to_end(),
+    lambda: LinearNetwork((10, 10, 10, 10)).differential(),
+    lambda: QuadraticLoss(sympy.ones(300, 300)).hessian(sympy.zeros(300, 300)),
+    lambda: QuadraticLoss(np.ones((200, 200))).hessian(np.zeros((200, 200))),
+    lambda: lg.flatness.gaussian_sensing_problem(10**5, 1, 10**5, seed=0),
+    lambda: lg.flatness.low_rank_ground_truth(10**6, 10**5, seed=0),
+    lambda: lg.symmetry.example_teacher(1, 10**23),
+], ids=["step_patterns", "one_dim_full_rank_fraction", "deep end_to_end", "wide end_to_end", "differential",
+        "exact loss Hessian", "float loss Hessian", "gaussian_sensing_problem", "low_rank_ground_truth",
+        "example_teacher"])
+def test_more_huge_inputs_refused_before_work(call):
+    raises_typed(E.ProblemTooLargeError, call)
+
+
+def test_step_patterns_vectorised_matches_definition():
+    for n in range(1, 25):
+        pats = {tuple([0] * k + [1] * (n - k)) for k in range(n + 1)} | {tuple([1] * k + [0] * (n - k))
+                                                                         for k in range(n + 1)}
+        got = lg.relu.step_patterns(n)
+        assert got.dtype == np.int8 and [tuple(r) for r in got.tolist()] == sorted(pats) and len(got) == 2 * n
+
+
+@pytest.mark.parametrize("widths", [(1, 1, 1), (2, 1, 2), (4, 2, 3, 4), (3, 2, 2, 3), (2, 3, 1, 2, 2), (1, 3)],
+                         ids=str)
+def test_symbolic_differential_block_formula_equals_jacobian(widths):
+    net = LinearNetwork(widths)
+    J = sympy.Matrix(list(net.end_to_end())).jacobian(sympy.Matrix(net.parameters))
+    assert (J - net.differential()).applyfunc(sympy.expand) == sympy.zeros(*J.shape)
