@@ -10,8 +10,10 @@ output; float input gives float64 arrays.
 from __future__ import annotations
 
 import ast
+import io
 import numbers
 import re
+import tokenize
 import warnings
 from fractions import Fraction
 
@@ -39,7 +41,7 @@ MAX_EXACT_HESSIAN_SIDE = 2_000
 MAX_FLOAT_HESSIAN_SIDE = 16_384
 
 #: Longest polynomial text :func:`parse_polynomial` accepts (characters).
-MAX_EXPR_LENGTH = 20_000
+MAX_EXPR_LENGTH = 200_000
 #: Largest exponent ``n`` of a power ``a^n``, and largest total degree, of a parsed polynomial.
 MAX_EXPONENT = 1_000
 #: Largest size (bits) of a constant built by a power of numbers while parsing (``10^1000`` has 3322 bits).
@@ -111,112 +113,151 @@ def parse_polynomial(text, symbols, name: str = "expr"):
     if not text.strip():
         raise fail("the text is empty")
     source = text.replace("^", "**")
-    try:
-        with warnings.catch_warnings():  # e.g. "invalid decimal literal" for '1e3x': the error below says it
-            warnings.simplefilter("ignore", SyntaxWarning)
-            tree = ast.parse(source.strip(), mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
-        reason = err.msg if isinstance(err, SyntaxError) else \
-            "nested too deeply for the parser" if isinstance(err, (RecursionError, MemoryError)) else str(err)
-        raise fail(f"not a valid expression ({reason})") from None
-    stripped = source.strip()
+    def parse_chunk(stripped):
+        try:
+            with warnings.catch_warnings():  # e.g. "invalid decimal literal" for '1e3x': the error below says it
+                warnings.simplefilter("ignore", SyntaxWarning)
+                tree = ast.parse(stripped, mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
+            reason = err.msg if isinstance(err, SyntaxError) else \
+                "nested too deeply for the parser" if isinstance(err, (RecursionError, MemoryError)) else str(err)
+            raise fail(f"not a valid expression ({reason})") from None
 
-    def literal(node):
-        value = node.value
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            kind = "complex numbers" if isinstance(value, complex) else f"the literal {value!r}"
-            raise fail(f"{kind} are not allowed" if isinstance(value, complex) else f"{kind} is not allowed")
-        if isinstance(value, int):
-            return sympy.Integer(value)
-        segment = ast.get_source_segment(stripped, node) or ""
-        if not _FLOAT_LITERAL.match(segment):
-            raise fail(f"the number {segment!r} is not allowed")
-        mantissa, _, exponent = segment.replace("_", "").lower().partition("e")
-        if exponent and abs(int(exponent)) > _MAX_LITERAL_EXPONENT:
-            raise ProblemTooLargeError(f"{name}: the number {segment!r} has exponent {exponent}; expected at most "
-                                       f"{_MAX_LITERAL_EXPONENT} in absolute value")
-        q = Fraction(segment.replace("_", ""))  # exact decimal fraction: 0.1 is 1/10
-        return sympy.Rational(q.numerator, q.denominator)
+        def literal(node):
+            value = node.value
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                kind = "complex numbers" if isinstance(value, complex) else f"the literal {value!r}"
+                raise fail(f"{kind} are not allowed" if isinstance(value, complex) else f"{kind} is not allowed")
+            if isinstance(value, int):
+                return sympy.Integer(value)
+            segment = ast.get_source_segment(stripped, node) or ""
+            if not _FLOAT_LITERAL.match(segment):
+                raise fail(f"the number {segment!r} is not allowed")
+            mantissa, _, exponent = segment.replace("_", "").lower().partition("e")
+            if exponent and abs(int(exponent)) > _MAX_LITERAL_EXPONENT:
+                raise ProblemTooLargeError(f"{name}: the number {segment!r} has exponent {exponent}; expected at most "
+                                           f"{_MAX_LITERAL_EXPONENT} in absolute value")
+            q = Fraction(segment.replace("_", ""))  # exact decimal fraction: 0.1 is 1/10
+            return sympy.Rational(q.numerator, q.denominator)
 
-    def exponent(value):
-        # the exponent of a power: a constant non-negative integer (already built, e.g. 3^2)
-        if not (isinstance(value, sympy.Integer) and value >= 0):
-            raise fail(f"a power needs a constant non-negative integer exponent, not {str(value)[:40]}")
-        if value > MAX_EXPONENT:
-            raise ProblemTooLargeError(f"{name}: exponent {format_count(int(value))}; expected at most {MAX_EXPONENT}")
-        return int(value)
+        def exponent(value):
+            # the exponent of a power: a constant non-negative integer (already built, e.g. 3^2)
+            if not (isinstance(value, sympy.Integer) and value >= 0):
+                raise fail(f"a power needs a constant non-negative integer exponent, not {str(value)[:40]}")
+            if value > MAX_EXPONENT:
+                raise ProblemTooLargeError(f"{name}: exponent {format_count(int(value))}; expected at most {MAX_EXPONENT}")
+            return int(value)
 
-    # iterative post-order walk (deeply nested input must not hit the recursion limit)
-    results, chains = {}, {}
-    stack = [(tree.body, False)]
-    while stack:
-        node, visited = stack.pop()
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
-            # a chain a + b - c + ... (or a * b * ...) is summed once: repeated binary sympy
-            # additions would cost quadratic time on long input
-            group = (ast.Add, ast.Sub) if isinstance(node.op, (ast.Add, ast.Sub)) else (ast.Mult,)
-            if not visited:
-                chain, n = [], node
-                while isinstance(n, ast.BinOp) and isinstance(n.op, group):
-                    chain.append((isinstance(n.op, ast.Sub), n.right))
-                    n = n.left
-                chain.append((False, n))
-                chains[id(node)] = chain
-                stack.append((node, True))
-                stack.extend((operand, False) for _, operand in chain)
-                continue
-            chain = chains.pop(id(node))
-            values = [-results.pop(id(o)) if neg else results.pop(id(o)) for neg, o in chain]
-            results[id(node)] = sympy.Add(*values) if group[0] is ast.Add else sympy.Mul(*values)
-        elif isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            if not visited:
-                stack.append((node, True))
-                stack.append((node.right, False))
-                stack.append((node.left, False))
-                continue
-            left = results.pop(id(node.left))
-            right = results.pop(id(node.right))
-            if isinstance(node.op, ast.Pow):
-                k = exponent(right)
-                if left.is_Number and k:
-                    bits = max(abs(left.p).bit_length(), left.q.bit_length()) * k
-                    if abs(left.p) > 1 or left.q > 1:
-                        if bits > _MAX_CONSTANT_BITS:
-                            raise ProblemTooLargeError(f"{name}: a constant to the power {k} would have about {bits} "
-                                                       f"bits; expected at most {_MAX_CONSTANT_BITS}")
-                if left == 0 and k == 0:
-                    raise fail("0^0 is undefined")
-                value = left ** k
-            else:
-                if isinstance(node.op, ast.Div):
-                    if not right.is_Number:
-                        raise fail("division by a non-constant is not polynomial")
-                    if right == 0:
-                        raise fail("division by zero")
-                    value = left / right
+        # iterative post-order walk (deeply nested input must not hit the recursion limit)
+        results, chains = {}, {}
+        stack = [(tree.body, False)]
+        while stack:
+            node, visited = stack.pop()
+            if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+                # a chain a + b - c + ... (or a * b * ...) is summed once: repeated binary sympy
+                # additions would cost quadratic time on long input
+                group = (ast.Add, ast.Sub) if isinstance(node.op, (ast.Add, ast.Sub)) else (ast.Mult,)
+                if not visited:
+                    chain, n = [], node
+                    while isinstance(n, ast.BinOp) and isinstance(n.op, group):
+                        chain.append((isinstance(n.op, ast.Sub), n.right))
+                        n = n.left
+                    chain.append((False, n))
+                    chains[id(node)] = chain
+                    stack.append((node, True))
+                    stack.extend((operand, False) for _, operand in chain)
+                    continue
+                chain = chains.pop(id(node))
+                values = [-results.pop(id(o)) if neg else results.pop(id(o)) for neg, o in chain]
+                results[id(node)] = sympy.Add(*values) if group[0] is ast.Add else sympy.Mul(*values)
+            elif isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+                if not visited:
+                    stack.append((node, True))
+                    stack.append((node.right, False))
+                    stack.append((node.left, False))
+                    continue
+                left = results.pop(id(node.left))
+                right = results.pop(id(node.right))
+                if isinstance(node.op, ast.Pow):
+                    k = exponent(right)
+                    if left.is_Number and k:
+                        bits = max(abs(left.p).bit_length(), left.q.bit_length()) * k
+                        if abs(left.p) > 1 or left.q > 1:
+                            if bits > _MAX_CONSTANT_BITS:
+                                raise ProblemTooLargeError(f"{name}: a constant to the power {k} would have about {bits} "
+                                                           f"bits; expected at most {_MAX_CONSTANT_BITS}")
+                    if left == 0 and k == 0:
+                        raise fail("0^0 is undefined")
+                    value = left ** k
                 else:
-                    raise fail(_forbidden(node))
-            results[id(node)] = value
-        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
-            if not visited:
-                stack.append((node, True))
-                stack.append((node.operand, False))
-                continue
-            operand = results.pop(id(node.operand))
-            results[id(node)] = -operand if isinstance(node.op, ast.USub) else operand
-        elif isinstance(node, ast.Constant):
-            results[id(node)] = literal(node)
-        elif isinstance(node, ast.Name):
-            if node.id not in table:
-                raise fail(f"unknown name {node.id!r}")
-            results[id(node)] = table[node.id]
-        else:
-            raise fail(_forbidden(node))
-    expr = results[id(tree.body)]
+                    if isinstance(node.op, ast.Div):
+                        if not right.is_Number:
+                            raise fail("division by a non-constant is not polynomial")
+                        if right == 0:
+                            raise fail("division by zero")
+                        value = left / right
+                    else:
+                        raise fail(_forbidden(node))
+                results[id(node)] = value
+            elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
+                if not visited:
+                    stack.append((node, True))
+                    stack.append((node.operand, False))
+                    continue
+                operand = results.pop(id(node.operand))
+                results[id(node)] = -operand if isinstance(node.op, ast.USub) else operand
+            elif isinstance(node, ast.Constant):
+                results[id(node)] = literal(node)
+            elif isinstance(node, ast.Name):
+                if node.id not in table:
+                    raise fail(f"unknown name {node.id!r}")
+                results[id(node)] = table[node.id]
+            else:
+                raise fail(_forbidden(node))
+        return results[id(tree.body)]
+
+    terms = _top_level_terms(source)
+    if terms is None:
+        raise fail("not a valid expression (unbalanced brackets or quotes)")
+    expr = sympy.Add(*[-parse_chunk(chunk) if negative else parse_chunk(chunk) for negative, chunk in terms])
     degree = _degree_bound(expr)
     if degree > MAX_EXPONENT:
         raise ProblemTooLargeError(f"{name} has degree up to {format_count(degree)}; expected at most {MAX_EXPONENT}")
     return expr
+
+
+def _top_level_terms(source):
+    """Split a sum at its top-level binary ``+``/``-`` into ``(negative, text)`` chunks (tokenize, no evaluation).
+
+    Python's parser builds a long sum ``a + b + ...`` as a left-deep tree and refuses
+    depths beyond about a thousand; each term is parsed on its own instead.  Text
+    with line breaks is parsed whole.  ``None`` when the text cannot be tokenized.
+    """
+    source = source.strip()
+    if "\n" in source or "\r" in source:
+        return [(False, source)]
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None
+    cuts, depth, previous = [], 0, None
+    for tok in tokens:
+        if tok.type == tokenize.OP and tok.string in "([{":
+            depth += 1
+        elif tok.type == tokenize.OP and tok.string in ")]}":
+            depth -= 1
+        elif (depth == 0 and tok.type == tokenize.OP and tok.string in "+-" and previous is not None
+              and (previous.type in (tokenize.NAME, tokenize.NUMBER) or previous.string in ")]}")):
+            cuts.append((tok.start[1], tok.string == "-"))
+        if tok.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT,
+                            tokenize.COMMENT):
+            previous = tok
+    terms, begin, negative = [], 0, False
+    for col, neg in cuts:
+        terms.append((negative, source[begin:col].strip()))
+        begin, negative = col + 1, neg
+    terms.append((negative, source[begin:].strip()))
+    return terms
 
 
 def _degree_bound(expr) -> int:
