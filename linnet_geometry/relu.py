@@ -943,10 +943,10 @@ def step_patterns(n):
     if 2 * n * n > MAX_SAMPLE_BYTES:
         raise ProblemTooLargeError(f"step_patterns({n}) is a {2 * n} x {n} array of about {2 * n * n / 2**30:.3g} GiB; "
                                    f"expected at most {MAX_SAMPLE_BYTES / 2**30:.0f} GiB")
+    # in lexicographic order: 0^k 1^(n-k) for k = n, ..., 1 (from all-off), then 1^k 0^(n-k) for k = 1, ..., n
     j = np.arange(n)
-    k = np.arange(n + 1)[:, None]
-    both = np.vstack([(j >= k), (j < k)]).astype(np.int8)  # suffixes and prefixes of ones
-    return np.unique(both, axis=0)  # lexicographic order, all-on / all-off once
+    k = np.arange(1, n + 1)[:, None]
+    return np.vstack([(j >= k[::-1]), (j < k)]).astype(np.int8)
 
 
 def one_dim_full_rank_fraction(n, d1, x=None):
