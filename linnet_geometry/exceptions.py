@@ -206,7 +206,7 @@ class ProblemTooLargeError(LinnetError, ValueError):
     ...     parameter_critical_points(net, loss)
     ... except ProblemTooLargeError as err:
     ...     print(err)
-    a Gröbner basis in 48 weights (widths (4, 4, 4, 4)) is out of reach; expected at most 12 weights
+    exact critical points of widths (4, 4, 4, 4) (48 weights) are out of reach; expected at most 18 weights (msolve needs about 25 s for widths (3, 3, 3), 18 weights, and the number of critical points grows exponentially with the weights)
     """
 
 
