@@ -27,7 +27,7 @@ Routes
 ------
 * **Exact, msolve (default when its executable is found).**
   :func:`parameter_critical_points` hands the gradient system to msolve
-  (Berthomieu–Eder–Safey El Din: F4 over prime fields, multi-modular rational
+  (BES2021: F4 over prime fields, multi-modular rational
   parametrizations, certified real root isolation) through
   :mod:`linnet_geometry.backends`.  The Krull dimension and the count *with
   multiplicity* come from the leading ideal of msolve's grevlex basis modulo
@@ -1458,6 +1458,11 @@ def _sign_flips(network):
     return out
 
 
+def _ball_bounds(v):
+    """Floats ``lo ≤ v ≤ hi`` for every point of the ball ``v`` (outward rounded)."""
+    return (math.nextafter(float(v.lower()), -math.inf), math.nextafter(float(v.upper()), math.inf))
+
+
 def _boxes_overlap(A, B):
     return all(a[0] <= b[1] and b[0] <= a[1] for a, b in zip(A, B))
 
@@ -1611,17 +1616,14 @@ def _msolve_real_points(network, loss, R, F, Lpoly, sol, facts):
             inert, value = evaluate(box, 2 * bits + 64)
         data.append([box, inert, value, bits if inert is not None else None])
     # least value: refine the boxes whose value balls overlap the least one until separated
-    for bits in (0,) + _REFINE_BITS:
-        lows = [float(v.lower()) for _, _, v, _ in data]
+    for bits in _REFINE_BITS:
         if not data:
             break
-        hi_min = min(float(v.upper()) for _, _, v, _ in data)
-        group = [k for k, lo in enumerate(lows) if lo <= hi_min]
-        if len(group) <= 1 or _same_orbit([data[k][0] for k in group], [d[0] for d in data], network) or bits == 0:
-            if len(group) <= 1 or _same_orbit([data[k][0] for k in group], [d[0] for d in data], network):
-                break
-        if bits == 0:
-            continue
+        bounds = [_ball_bounds(v) for _, _, v, _ in data]
+        hi_min = min(hi for _, hi in bounds)
+        group = [k for k, (lo, _) in enumerate(bounds) if lo <= hi_min]
+        if len(group) <= 1 or _same_orbit([data[k][0] for k in group], [d[0] for d in data], network):
+            break
         for k in group:
             data[k][0] = list(sol.refine(k, bits))
             data[k][1:3] = evaluate(data[k][0], 2 * bits + 64)
@@ -1640,7 +1642,8 @@ def _msolve_real_points(network, loss, R, F, Lpoly, sol, facts):
             ok = rep.hessian_inertia is not None
             rep = replace(rep, certificate=tuple(cert))
             v = float(rep.value)
-            points.append(RealCriticalPoint(theta, v, rep, True, 0.0, ok, box=tuple(box), value_interval=(v, v),
+            points.append(RealCriticalPoint(theta, v, rep, True, 0.0, ok, box=tuple(box),
+                                            value_interval=(math.nextafter(v, -math.inf), math.nextafter(v, math.inf)),
                                             inertia_method="exact" if ok else None))
             continue
         rep = loss.classify(network, theta, tol=1e-7)
@@ -1661,7 +1664,7 @@ def _msolve_real_points(network, loss, R, F, Lpoly, sol, facts):
                       value=float(value.mid()))
         points.append(RealCriticalPoint(theta, float(value.mid()), rep, True, radius, inert is not None,
                                         box=tuple((Fraction(lo), Fraction(hi)) for lo, hi in box),
-                                        value_interval=(float(value.lower()), float(value.upper())),
+                                        value_interval=_ball_bounds(value),
                                         inertia_method="interval" if inert is not None else None))
     gmin, bad = None, ()
     if points:
@@ -1881,7 +1884,7 @@ class ParameterCriticalPoints:
                  f"Gröbner basis: {self.groebner_size} elements, dimension {self.dimension}"]
         if not self.is_isolated:
             lines.append(f"  NOT isolated: the critical set has a component of dimension {self.dimension} "
-                         "(no count)")
+                         "(no count; isolated points and components are not separated, no real points)")
         else:
             lines.append(f"  complex critical points: {self.count} with multiplicity, {self.distinct_count} distinct"
                          f" ({'radical' if self.is_radical else 'not radical: ' + str(self.multiplicities)})")
@@ -2001,7 +2004,7 @@ def parameter_critical_points(network, loss, *, engine: str = "auto", prime="aut
 
     * ``"msolve"`` (the default when the msolve executable is found):
       msolve's F4 Gröbner bases and rational parametrizations
-      (Berthomieu–Eder–Safey El Din).  The number of **distinct** complex
+      (BES2021).  The number of **distinct** complex
       critical points is the degree of msolve's squarefree eliminant — over
       ``QQ`` (multi-modular, exact) when ``prime`` is ``None`` or over
       ``GF(prime)``.  The count **with multiplicity** is the number of standard
@@ -2072,6 +2075,8 @@ def parameter_critical_points(network, loss, *, engine: str = "auto", prime="aut
     (False, 1, None)
     """
     _check_loss(network, loss)
+    if network.num_params > MAX_MSOLVE_PARAMS:  # engine-independent, checked first
+        _guard(network, "msolve", None, False, False)
     engine, prime = _resolve_engine(engine, prime)
     timeout = _check_timeout(timeout)
     if homotopy is None:
