@@ -632,12 +632,15 @@ def _krull_dimension(leading, n):
     supports = [frozenset(i for i, e in enumerate(m) if e) for m in leading]
     if any(not s for s in supports):
         return -1  # the ideal is the whole ring: no critical point
-    for size in range(n, -1, -1):
-        for S in itertools.combinations(range(n), size):
-            S = frozenset(S)
-            if not any(s <= S for s in supports):
-                return size
-    return 0
+    if all(frozenset((i,)) in supports for i in range(n)):
+        return 0  # a pure power of every variable is a leading monomial
+    # independent sets are closed under subsets: grow the size until none is left
+    best = 0
+    for size in range(1, n + 1):
+        if not any(not any(s <= frozenset(S) for s in supports) for S in itertools.combinations(range(n), size)):
+            break
+        best = size
+    return best
 
 
 def _standard_monomials(leading, n, limit):
