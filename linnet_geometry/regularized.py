@@ -1274,6 +1274,9 @@ def _msolve_text(R, F, field):
         den = 1
         for c in f.values():
             den = den * int(c.denominator) // math.gcd(den, int(c.denominator))
+        if field and den % field == 0:
+            raise AssumptionError(f"the prime {field} divides a denominator of the data ({den}); expected a prime "
+                                  "not dividing any denominator — choose another prime")
         terms = []
         for m, c in sorted(f.items(), reverse=True):
             k = int(c.numerator) * (den // int(c.denominator))

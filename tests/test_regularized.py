@@ -489,6 +489,18 @@ def test_prime_none_without_msolve_is_refused_before_any_work(monkeypatch):
         parameter_critical_points(LinearNetwork((4, 4, 4, 4)), RegularizedLoss(([[1]] * 4, [[1]] * 4), "generic"))
 
 
+@pytest.mark.parametrize("engine", ["msolve", "groebner"])
+def test_a_prime_dividing_a_denominator_is_refused(engine):
+    if engine == "msolve" and not HAS_MSOLVE:
+        pytest.skip("msolve executable not found")
+    net = LinearNetwork((1, 1, 1))
+    loss = RegularizedLoss(([[sympy.Rational(1, 32771)]], [[2]]), [1, 3])
+    with pytest.raises(AssumptionError, match="divides a denominator"):
+        parameter_critical_points(net, loss, engine=engine, prime=32771, real_points=False)
+    ok = parameter_critical_points(net, loss, engine=engine, prime=32779, real_points=False)
+    assert ok.count == 5
+
+
 @needs_msolve
 def test_prime_none_with_msolve_is_exact_over_qq():
     net, loss = random_regularized_loss((2, 2, 2), samples=1, seed=0)
