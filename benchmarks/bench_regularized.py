@@ -104,10 +104,11 @@ def run_cell(engine, widths, samples, seed, limit):
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         last = (err.strip().splitlines() or ["?"])[-1]
+        if "Timeout" in last or "time limit" in last or "did not finish" in last:
+            return {"timeout": True}
         if "ProblemTooLargeError" in last:
             return {"refused": last}
-        return {"timeout": True} if "Timeout" in last or "time limit" in last or "did not finish" in last \
-            else {"error": last[:60]}
+        return {"error": last[:60]}
     res = json.loads(out.strip().splitlines()[-1])
     if res["time"] > limit:
         return {"timeout": True}

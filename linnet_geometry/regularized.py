@@ -102,7 +102,6 @@ import os
 import random
 import re
 import shutil
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field, replace
@@ -1117,7 +1116,9 @@ def solve_phc(polys, *, timeout: float = 600.0, shift_seed: int = 0) -> Homotopy
     because the blackbox solver's polyhedral homotopy only finds solutions
     with all coordinates nonzero; solutions are shifted back.
 
-    Raises :class:`BackendNotFoundError` when ``phc`` is not on the PATH.
+    Raises :class:`BackendNotFoundError` when ``phc`` is not on the PATH and
+    :class:`~linnet_geometry.exceptions.BackendTimeoutError` (the process
+    group killed) past ``timeout`` seconds.
     The count is that of distinct finite regular solutions after this
     module's own Newton refinement and deduplication.
 
@@ -1157,11 +1158,10 @@ def solve_phc(polys, *, timeout: float = 600.0, shift_seed: int = 0) -> Homotopy
         src, out = os.path.join(tmp, "sys.phc"), os.path.join(tmp, "sys.out")
         with open(src, "w", encoding="ascii") as fh:
             fh.write(text)
-        try:
-            subprocess.run([exe, "-b", src, out], cwd=tmp, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise ProblemTooLargeError(f"phc -b did not finish within {timeout} s") from None
+        from .backends import run_process
+
+        # own process group, killed on timeout (BackendTimeoutError) or interruption
+        run_process([exe, "-b", src, out], cwd=tmp, timeout=timeout, name="phc -b")
         with open(out, encoding="ascii", errors="replace") as fh:
             content = fh.read()
     paths = None

@@ -453,6 +453,16 @@ def test_phc_agrees_with_groebner(widths):
     assert res.phc.real_count == hres.real_count
 
 
+@pytest.mark.external
+@pytest.mark.skipif(shutil.which("phc") is None, reason="phc (PHCpack, Debian package phcpack) is not installed")
+def test_phc_timeout_is_a_typed_error():
+    from linnet_geometry.exceptions import BackendTimeoutError
+
+    net, loss = random_regularized_loss((2, 2, 2), samples=1, seed=0)
+    with pytest.raises(BackendTimeoutError, match="phc"):
+        solve_phc(gradient_system(net, loss)[1], timeout=0.2)
+
+
 def test_phc_missing_raises_typed_error(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     net, loss = random_regularized_loss((1, 1, 1), samples=1, seed=0)
