@@ -1514,7 +1514,7 @@ def _msolve_route(network, loss, R, F, Lpoly, *, prime, real_points, timeout, se
     t1 = time.perf_counter()
     field = prime or 0
     want_real = bool(real_points) and field == 0
-    sol = msolve_solve(polys, gens, field=field, real=want_real, timeout=timeout)
+    sol = _msolve_separated(msolve_solve, polys, gens, field, want_real, timeout, seed)
     seconds["msolve"] = time.perf_counter() - t1
     if sol.dimension != 0 or sol.degree is None:
         raise AssumptionError(f"msolve's parametrization over {field_name} has dimension {sol.dimension} while the "
@@ -1564,7 +1564,7 @@ def _msolve_route(network, loss, R, F, Lpoly, *, prime, real_points, timeout, se
         return out
     if field != 0:
         t2 = time.perf_counter()
-        solq = msolve_solve(polys, gens, field=0, real=True, timeout=timeout)
+        solq = _msolve_separated(msolve_solve, polys, gens, 0, True, timeout, seed)
         seconds["msolve_QQ"] = time.perf_counter() - t2
         if _squarefree_degree(solq.eliminant, 0) != distinct:
             raise AssumptionError(f"msolve finds {solq.degree} distinct points over QQ and {distinct} over "
@@ -1576,6 +1576,44 @@ def _msolve_route(network, loss, R, F, Lpoly, *, prime, real_points, timeout, se
     seconds["real_points"] = time.perf_counter() - t3
     out.update(reals=reals, global_minimum=gmin, bad=bad, complete=True)
     return out
+
+
+class _FirstCoordinates:
+    """An msolve result of the system extended by ``t = Σ c_i x_i``, seen on the original coordinates."""
+
+    def __init__(self, sol, n):
+        self.sol, self.n = sol, n
+        self.dimension, self.degree, self.eliminant = sol.dimension, sol.degree, sol.eliminant
+        self.numerators = None if sol.numerators is None else tuple(sol.numerators[:n])
+        self.real_points = None if sol.real_points is None else tuple(tuple(b[:n]) for b in sol.real_points)
+
+    def refine(self, k, bits):
+        return tuple(self.sol.refine(k, bits)[:self.n])
+
+
+def _msolve_separated(msolve_solve, polys, gens, field, real, timeout, seed):
+    """msolve on the system plus a last variable ``t = Σ c_i x_i`` (random small integers ``c_i``).
+
+    With a separating last variable msolve's parametrization is in ``t`` directly (it would otherwise add a
+    variable of its own); the map ``x ↦ (x, c·x)`` is a bijection of the solution sets, so counts, real
+    points and boxes are those of the original system.
+    """
+    rng = random.Random(f"linnet-msolve-form-{seed}")
+    t = sympy.Dummy("t")
+    last = None
+    for _ in range(3):
+        c = [rng.choice([-1, 1]) * rng.randint(1, 64) for _ in gens]
+        form = t - sum(ci * g for ci, g in zip(c, gens))
+        try:
+            return _FirstCoordinates(msolve_solve(list(polys) + [form], list(gens) + [t], field=field, real=real,
+                                                  timeout=timeout), len(gens))
+        except Exception as err:  # msolve rejected this form (not separating): try another one
+            from .backends import BackendFailedError
+
+            if not isinstance(err, BackendFailedError) or "variables" not in str(err):
+                raise
+            last = err
+    raise last
 
 
 _REFINE_BITS = (128, 512, 2048)
