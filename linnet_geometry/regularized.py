@@ -1335,7 +1335,12 @@ def _flint_poly(field):
 
     if field:
         return lambda c: flint.nmod_poly([int(x) % field for x in c], field)
-    return lambda c: flint.fmpq_poly([int(x) for x in c])
+    return lambda c: flint.fmpz_poly([int(x) for x in c])
+
+
+def _squarefree_part(W):
+    g = W.gcd(W.derivative())
+    return W if g.degree() <= 0 else W // g
 
 
 def _squarefree_degree(w, field):
@@ -1343,20 +1348,24 @@ def _squarefree_degree(w, field):
     W = _flint_poly(field)(w)
     if W.degree() <= 0:
         return 0
-    return W.degree() - W.gcd(W.derivative()).degree()
+    return _squarefree_part(W).degree()
 
 
 def _param_zero_points(w, numerators, field):
-    """Number of roots of the squarefree eliminant ``w`` at which some numerator vanishes (a zero coordinate)."""
+    """Number of roots of the eliminant ``w`` at which some numerator vanishes (a zero coordinate).
+
+    The roots of ``gcd(w_sqf, num_i)`` are the points with ``x_i = 0``; their union has ``deg lcm_i gcd(w_sqf,
+    num_i)`` elements (exact gcds over ZZ — multi-modular in FLINT — or over GF(p)).
+    """
     P = _flint_poly(field)
-    W = P(w)
-    W = W / W.gcd(W.derivative()) if field == 0 else W // W.gcd(W.derivative())
-    prod = P([1])
+    W = _squarefree_part(P(w))
+    union = P([1])
     for num in numerators:
-        prod = (prod * P(num)) % W
-    if prod == 0:
-        return W.degree()
-    return W.gcd(prod).degree()
+        N = P(num)
+        g = W if N == 0 else W.gcd(N)
+        if g.degree() > 0:
+            union = union * g // union.gcd(g)
+    return union.degree()
 
 
 class _ArbPolys:
@@ -1553,7 +1562,9 @@ def _msolve_route(network, loss, R, F, Lpoly, *, prime, real_points, timeout, se
     else:
         facts.append(Fact(f"not radical: {count} points with multiplicity, {distinct} distinct; the local "
                           f"multiplicities are not computed for more than {MAX_RATIONAL_GROEBNER_PARAMS} weights"))
+    t4 = time.perf_counter()
     zero = _param_zero_points(sol.eliminant, sol.numerators, field)
+    seconds["zero_coordinates"] = time.perf_counter() - t4
     nz_distinct = distinct - zero
     nz = nz_distinct if distinct == count else nz_groebner
     facts.append(Fact(f"{zero} of the {distinct} distinct points have a zero coordinate (degree of gcd(eliminant, "
@@ -1576,6 +1587,21 @@ def _msolve_route(network, loss, R, F, Lpoly, *, prime, real_points, timeout, se
     seconds["real_points"] = time.perf_counter() - t3
     out.update(reals=reals, global_minimum=gmin, bad=bad, complete=True)
     return out
+
+
+def _msolve_with_long_integers(msolve_solve, polys, gens, field, real, timeout):
+    """``msolve_solve`` with Python's int-string digit limit lifted for the call and restored afterwards: over QQ
+    msolve prints coefficients of thousands of digits (widths (3, 3, 3)) that the parser converts with ``int``."""
+    import sys
+
+    if not hasattr(sys, "set_int_max_str_digits"):
+        return msolve_solve(polys, gens, field=field, real=real, timeout=timeout)
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        return msolve_solve(polys, gens, field=field, real=real, timeout=timeout)
+    finally:
+        sys.set_int_max_str_digits(old)
 
 
 class _FirstCoordinates:
@@ -1605,8 +1631,8 @@ def _msolve_separated(msolve_solve, polys, gens, field, real, timeout, seed):
         c = [rng.choice([-1, 1]) * rng.randint(1, 64) for _ in gens]
         form = t - sum(ci * g for ci, g in zip(c, gens))
         try:
-            return _FirstCoordinates(msolve_solve(list(polys) + [form], list(gens) + [t], field=field, real=real,
-                                                  timeout=timeout), len(gens))
+            return _FirstCoordinates(_msolve_with_long_integers(msolve_solve, list(polys) + [form], list(gens) + [t],
+                                                                field, real, timeout), len(gens))
         except Exception as err:  # msolve rejected this form (not separating): try another one
             from .backends import BackendFailedError
 
