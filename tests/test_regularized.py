@@ -371,6 +371,7 @@ def test_msolve_equals_groebner_larger(widths):
 @pytest.mark.slow
 def test_msolve_counts_of_the_benchmark_architectures_do_not_depend_on_the_data():
     # the generic count is a property of the architecture: two random data/weight draws, and the modular path
+    # (Singular's vdim(std(I)) and Macaulay2's degree over QQ give the same numbers: benchmarks/bench_regularized.py)
     for widths, samples, expected in [((2, 2, 2), 1, 33), ((3, 2, 3), 1, 69), ((2, 2, 2), 2, 225)]:
         counts = set()
         for seed, prime in ((0, None), (1, None), (0, 1000003)):
@@ -379,6 +380,51 @@ def test_msolve_counts_of_the_benchmark_architectures_do_not_depend_on_the_data(
             assert res.is_radical
             counts.add(res.count)
         assert counts == {expected}
+
+
+def _external_count(tool, net, loss):
+    """Count with multiplicity over QQ by Singular (vdim of a standard basis) or Macaulay2 (degree)."""
+    import subprocess
+    import tempfile
+
+    from linnet_geometry.regularized import _msolve_text, _ring_system
+
+    R, F, _ = _ring_system(net, loss)
+    text, names = _msolve_text(R, F, 0)
+    polys = ", ".join(line.rstrip(",") for line in text.split("\n", 2)[2].split("\n") if line)
+    with tempfile.TemporaryDirectory() as tmp:
+        if tool == "Singular":
+            script = (f"ring r = 0, ({','.join(names)}), dp;\nideal I = {polys};\nprint(vdim(std(I)));\nquit;\n")
+            cmd = ["Singular", "-q"]
+        else:
+            script = f"R = QQ[{','.join(names)}];\nI = ideal({polys});\nprint degree I;\nexit 0\n"
+            cmd = ["M2", "--script"]
+        path = f"{tmp}/input"
+        with open(path, "w") as fh:
+            fh.write(script)
+        out = subprocess.run(cmd + [path], capture_output=True, text=True, timeout=600, cwd=tmp).stdout
+    return int(out.split()[-1])
+
+
+@needs_msolve
+@pytest.mark.external
+@pytest.mark.skipif(shutil.which("Singular") is None, reason="Singular is not installed")
+@pytest.mark.parametrize("widths", [(2, 1, 2), (2, 2, 2), (3, 2, 3), (1, 1, 1, 1)])
+def test_msolve_count_equals_singular(widths):
+    net, loss = random_regularized_loss(widths, samples=1, seed=5)
+    res = parameter_critical_points(net, loss, real_points=False)
+    assert res.count == _external_count("Singular", net, loss)
+
+
+@needs_msolve
+@pytest.mark.external
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("M2") is None, reason="Macaulay2 is not installed")
+@pytest.mark.parametrize("widths,samples", [((2, 2, 2), 1), ((3, 2, 3), 1), ((2, 2, 2), 2)])
+def test_msolve_count_equals_macaulay2(widths, samples):
+    net, loss = random_regularized_loss(widths, samples=samples, seed=5)
+    res = parameter_critical_points(net, loss, real_points=False)
+    assert res.count == _external_count("M2", net, loss)
 
 
 def test_interval_inertia_agrees_with_exact_inertia():
