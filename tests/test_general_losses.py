@@ -419,3 +419,23 @@ def test_real_root_isolation_with_shared_endpoints():
         got.append(float(root.a) if root.is_rational else float(root.value(sympy.Poly(z, z, domain="QQ"))))
     assert np.allclose(sorted(got), sorted([0, 2 ** 0.5, -2 ** 0.5, 1 / 3, -5]), atol=1e-15)
     assert len(set(np.round(got, 12))) == 5
+
+
+# ----------------------------------------------------------------------------- univariate leading monomials
+def test_leading_monomials_of_univariate_polynomials():
+    """sympy ≥ 1.14 rejects ``Poly.monoms(order="grevlex")`` on univariate polynomials; widths (1, 1) hit it."""
+    from linnet_geometry.critical.brute_force import ideal_dimension
+    from linnet_geometry.theorems import _standard_monomial_count
+
+    x = sympy.Symbol("x")
+    assert ideal_dimension([x**2 - 1], [x]) == 0
+    assert ideal_dimension([sympy.Integer(0)], [x]) in (1,)
+    assert _standard_monomial_count([x**3 - x], [x]) == 3
+    assert general._dimension(sympy.groebner([x**2], x, order="grevlex"), [x]) == 0
+    assert general._normalize([x - 1, x**2 - 1], [x])[0] == x**2 - 1
+
+
+def test_cli_verify_small_widths_runs(capsys):
+    """``verify --trials 20`` (the fiber statement draws widths such as (1, 1)) passes on this sympy."""
+    code = main(["verify", "--theorem", "fiber_dimension", "--trials", "20", "--workers", "1", "--no-progress"])
+    assert code == 0, capsys.readouterr().out[-2000:]

@@ -251,7 +251,7 @@ def _lex_basis(polys, gens, backend, timeout=3600):
 
 
 def _dimension(G, gens):
-    lead = [sympy.Poly(g, *gens).monoms(order="grevlex")[0] for g in G.exprs]
+    lead = [max(sympy.Poly(g, *gens).monoms(), key=sympy.polys.orderings.grevlex) for g in G.exprs]
     supports = [frozenset(k for k, e in enumerate(m) if e) for m in lead]
     for size in range(len(gens), -1, -1):
         for subset in itertools.combinations(range(len(gens)), size):
@@ -264,7 +264,7 @@ def _normalize(exprs, gens):
     """Monic lex polynomials sorted by decreasing leading monomial (sympy's reduced-basis order)."""
     polys = [sympy.Poly(e, *gens, domain="QQ") for e in exprs]
     polys = [p.monic() for p in polys if not p.is_zero]
-    polys.sort(key=lambda p: p.monoms(order="lex")[0], reverse=True)
+    polys.sort(key=lambda p: max(p.monoms(), key=sympy.polys.orderings.lex), reverse=True)
     return [p.as_expr() for p in polys]
 
 
