@@ -148,6 +148,16 @@ def test_msolve_agrees_with_sympy_on_small_systems():
 
 
 @needs_msolve
+def test_no_coordinate_separates_msolve_adds_a_variable():
+    """x² = y² = 1: no coordinate separates the 4 points, msolve adds a variable A (dropped from the answer)."""
+    r = msolve_solve([x**2 - 1, y**2 - 1], [x, y])
+    assert r.degree == 4 and len(r.real_points) == 4
+    assert sorted(r.real_exact_points()) == [(-1, -1), (-1, 1), (1, -1), (1, 1)]
+    assert sorted(tuple((lo, hi) for lo, hi in b) for b in r.real_points) == sorted(
+        ((Fraction(a), Fraction(a)), (Fraction(b), Fraction(b))) for a in (-1, 1) for b in (-1, 1))
+
+
+@needs_msolve
 def test_empty_positive_dimensional_and_radical():
     assert msolve_solve([x, x - 1], [x, y]).dimension == -1
     assert msolve_solve([x * y - 1], [x, y]).dimension == 1

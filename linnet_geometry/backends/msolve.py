@@ -204,7 +204,9 @@ class MsolveResult:
     eliminant : tuple of int or None
         Coefficients of the eliminant ``w(t)``, lowest degree first.
     linear_form : tuple of int or None
-        ``t = Σ c_i x_i`` (caller's variable order).
+        ``t = Σ c_i x_i`` (caller's variable order) as msolve prints it.  When msolve added a variable ``A``
+        for genericity (option ``-c 2``) the tuple has one more entry, ``A`` is dropped from the answer and
+        only the parametrization (not this form) is to be relied on.
     denominator : tuple of int or None
         ``den(t)`` as msolve reports it (``w'(t)`` up to a constant over QQ, 1 over GF(p)).
     numerators : tuple of tuple of int or None
@@ -611,10 +613,11 @@ def _result_from_output(content, gens, names, field, real, precision):
     except (TypeError, ValueError):
         raise BackendFailedError(f"msolve: expected [charac, nvars, deg, vars, form, [1, [elim, den, params]]]; "
                                  f"received {str(P)[:200]!r}") from None
-    if charac != field or nv != n or sorted(mvars) != sorted(names) or len(lform) != n:
-        raise BackendFailedError(f"msolve: expected characteristic {field} and variables {names}; received "
-                                 f"{charac} and {mvars}")
-    perm = [names.index(v) for v in mvars]  # msolve position -> caller position
+    extra = [v for v in mvars if v not in names]
+    if (charac != field or nv != len(mvars) or sorted(v for v in mvars if v in names) != sorted(names)
+            or len(extra) > 1 or len(lform) != nv):
+        raise BackendFailedError(f"msolve: expected characteristic {field} and variables {names} (plus at most one "
+                                 f"variable msolve adds for genericity); received {charac} and {mvars}")
     w = _upoly(elim, "eliminant")
     dn = _upoly(den, "denominator")
     nums, cfs = [], []
@@ -627,9 +630,11 @@ def _result_from_output(content, gens, names, field, real, precision):
             cfs.append(1)
         else:
             raise BackendFailedError(f"msolve: expected [numerator, cf] or [numerator]; received {e!r}")
-    if len(nums) == n - 1:
-        if list(lform) != [0] * (n - 1) + [1]:
-            raise BackendFailedError(f"msolve: {n - 1} numerators but the linear form {lform} is not the last "
+    if len(nums) == nv - 1 and mvars[-1] in extra:
+        pass  # the variable msolve added is not parametrized (it is dropped below)
+    elif len(nums) == nv - 1:
+        if list(lform) != [0] * (nv - 1) + [1]:
+            raise BackendFailedError(f"msolve: {nv - 1} numerators but the linear form {lform} is not the last "
                                      "variable")
         # t = x_last  <=>  x_last = -(-t·den)/(1·den)
         tden = [0] + [-c for c in dn]
@@ -637,16 +642,16 @@ def _result_from_output(content, gens, names, field, real, precision):
             tden = [c % field for c in tden]
         nums.append(tuple(tden))
         cfs.append(1)
-    elif len(nums) != n:
-        raise BackendFailedError(f"msolve: expected {n} or {n - 1} numerators; received {len(nums)}")
+    elif len(nums) != nv:
+        raise BackendFailedError(f"msolve: expected {nv} or {nv - 1} numerators; received {len(nums)}")
     if any(c == 0 for c in cfs) or all(c == 0 for c in dn) or all(c == 0 for c in w):
         raise BackendFailedError("msolve: a zero eliminant, denominator or constant in the parametrization")
-    cal = [None] * n
-    for pos_m, pos_c in enumerate(perm):
-        cal[pos_c] = pos_m
+    # msolve may add a variable A = (random linear form) when the input is not in generic position: the
+    # points are in bijection with those of the input, and A is dropped from the answer
+    cal = [mvars.index(names[i]) for i in range(n)]   # caller position -> msolve position
     numerators = tuple(nums[cal[i]] for i in range(n))
     cfs_c = tuple(cfs[cal[i]] for i in range(n))
-    lin = tuple(lform[cal[i]] for i in range(n))
+    lin = tuple(lform[cal[i]] for i in range(n)) + tuple(lform[mvars.index(v)] for v in extra)
     # distinct count: degree of the squarefree part of w
     import flint
 
@@ -665,7 +670,11 @@ def _result_from_output(content, gens, names, field, real, precision):
         if not (isinstance(R, list) and len(R) == 2 and isinstance(R[1], list)):
             raise BackendFailedError(f"msolve: expected [1, [boxes]]; received {str(R)[:200]!r}")
         bx = []
+        kept = [v for v in mvars if v not in extra]
+        bcal = [kept.index(names[i]) for i in range(n)]
         for b in R[1]:
+            if isinstance(b, list) and len(b) == nv and nv != n:
+                b = [itv for itv, v in zip(b, mvars) if v not in extra]
             if not isinstance(b, list) or len(b) != n:
                 raise BackendFailedError(f"msolve: expected a box of {n} intervals; received {str(b)[:200]!r}")
             iv = []
@@ -676,8 +685,8 @@ def _result_from_output(content, gens, names, field, real, precision):
                 if lo > hi:
                     lo, hi = hi, lo
                 iv.append((lo, hi))
-            bx.append(tuple(iv[cal[i]] for i in range(n)))
+            bx.append(tuple(iv[bcal[i]] for i in range(n)))
         boxes = tuple(bx) if real else None
     return MsolveResult(gens=gens, dimension=0, degree=int(deg), field=field, eliminant=tuple(w), linear_form=lin,
                         denominator=tuple(dn), numerators=numerators, real_points=boxes, cfs=cfs_c,
-                        header_degree=int(hdeg), msolve_order=tuple(names[p] for p in perm), precision=precision)
+                        header_degree=int(hdeg), msolve_order=tuple(mvars), precision=precision)
