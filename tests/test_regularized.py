@@ -335,7 +335,7 @@ def _compare_engines(widths, samples, seed, prime=None):
 @needs_msolve
 @pytest.mark.parametrize("widths", FAST_ARCHS)
 def test_msolve_equals_groebner_and_homotopy(widths):
-    for seed in (0, 1):
+    for seed in (0,):  # further seeds: the hypothesis test below
         m = _compare_engines(widths, 1, seed)
         assert m.global_minimum is not None and m.global_minimum.role == "global_min"
         assert all(p.inertia_method in ("interval", "exact") for p in m.real_points)
@@ -353,7 +353,7 @@ def test_msolve_prime_and_rational_paths_agree():
 
 
 @needs_msolve
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(widths=st.sampled_from([(1, 1, 1), (2, 1, 1), (1, 1, 2), (2, 1, 2), (1, 2, 1), (1, 1, 1, 1), (3, 1, 1)]),
        samples=st.integers(1, 2), seed=st.integers(0, 10**6))
 def test_msolve_equals_groebner_on_random_instances(widths, samples, seed):
