@@ -83,11 +83,28 @@ root of an irreducible factor instead of shape-lemma polynomials.  Details:
 
 Backends
 --------
-``"sympy"`` (embedded, no install), ``"singular"`` (``Singular``) and
-``"macaulay2"`` (``M2``) compute the same reduced lex Gröbner basis, which is
-unique, so all downstream results are identical.  ``"auto"`` uses sympy when
-the system is small enough for it (:data:`SYMPY_BEZOUT_LIMIT`) and otherwise
-the first external executable on ``PATH``.
+``"msolve"`` (BES2021; the executable found by
+:func:`linnet_geometry.backends.find_msolve`) returns a rational
+parametrization ``x_i = -num_i(t)/(cf_i·den(t))`` over the roots of a
+squarefree eliminant ``w`` (multi-modular, exact over ℚ), turned into the shape
+form ``x_i = g_i(t) mod w``; the count is ``deg w`` — the *distinct* points:
+msolve parametrizes the radical, so multiplicities are not counted (the other
+engines also count distinct points, on the radical); the number of real roots
+of ``w`` (isolated by FLINT) is checked against msolve's certified real boxes.
+On this route every decision at a real point is proved: ``∇ℓ(W) = 0`` exactly
+(reduction modulo ``w`` and a gcd test), the Hessian inertia by ball
+arithmetic (python-flint arb) on the characteristic polynomial with
+Descartes' rule, with an exact fallback (Faddeev–LeVerrier over ``ℚ[z]/(w)``)
+for coefficients whose balls keep containing 0; each point's certificate
+says which.  ``"sympy"`` (embedded, no install), ``"singular"``
+(``Singular``) and ``"macaulay2"`` (``M2``) compute the same reduced lex
+Gröbner basis, which is unique, so their downstream results are identical;
+they run in their own process group with a per-system ``timeout``
+(:class:`~linnet_geometry.exceptions.BackendTimeoutError`, the group killed).
+``"auto"`` uses projection where it applies, then msolve when found, else
+sympy when the system is small enough for it (:data:`SYMPY_BEZOUT_LIMIT`) and
+otherwise the first external executable on ``PATH``.  Each stratum says which
+engine answered (:attr:`StratumSolution.engine`).
 """
 
 from __future__ import annotations
@@ -110,7 +127,7 @@ from ..losses import Loss, MatrixSensingLoss, PolynomialLoss, QuadraticLoss, Wei
 
 __all__ = ["function_space_critical_points", "GeneralCriticalLocus", "StratumSolution", "RealCriticalPoint",
            "available_backends", "critical_system", "BACKENDS", "METHODS", "SYMPY_BEZOUT_LIMIT", "MAX_BEZOUT",
-           "MAX_CHARTS", "MAX_CHART_VARIABLES"]
+           "MAX_CHARTS", "MAX_CHART_VARIABLES", "MSOLVE_BEZOUT_LIMIT"]
 
 #: Backend names accepted by ``backend=`` (``available_backends()`` lists those usable here).
 BACKENDS = ("auto", "msolve", "sympy", "singular", "macaulay2")
@@ -991,12 +1008,15 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
         :class:`QuadraticLoss`, :class:`PolynomialLoss`.
     variety_or_network : LinearNetwork or DeterminantalVariety
         With a network, each real point carries a lifted critical θ (:attr:`RealCriticalPoint.lift`).
-    backend : {"auto", "sympy", "singular", "macaulay2"}
+    backend : {"auto", "msolve", "sympy", "singular", "macaulay2"}
+        Engine of the Gröbner-route strata; ``"auto"``: msolve when found, else sympy / Singular / M2
+        (module docstring, *Backends*).
     chart_order : "lex", "reversed" or int
         Order in which the charts are used (an int shuffles with that seed);
         the results do not depend on it.
     timeout : float
-        Seconds allowed to an external backend per system.
+        Seconds allowed to an external backend (msolve, Singular, M2) per chart system; past it the
+        process group is killed and :class:`~linnet_geometry.exceptions.BackendTimeoutError` raised.
     method : {"auto", "projection", "groebner"}
         How each stratum is solved.  ``"projection"`` eliminates the free factor of
         ``W = A B`` (ℓ quadratic in W, at most two free coordinates left: e.g. every
@@ -1015,9 +1035,12 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
     BackendNotFoundError
         An explicitly requested external backend is not on PATH.
     ProblemTooLargeError
-        A chart system is beyond the chosen backend (Bézout-number estimate), raised before solving.
+        A chart system is beyond the chosen backend (Bézout-number estimate: :data:`SYMPY_BEZOUT_LIMIT`,
+        :data:`MSOLVE_BEZOUT_LIMIT`, :data:`MAX_BEZOUT`), raised before solving.
+    BackendTimeoutError, BackendFailedError
+        An external engine ran past ``timeout`` or failed.
     DegenerateDataError
-        Positive-dimensional critical sets (non-generic data).
+        Positive-dimensional critical sets (non-generic data) — not yet decomposed into components.
     AssumptionError
         ``method="projection"`` where it does not apply (the message says why).
 
