@@ -250,7 +250,8 @@ class RegularizedLoss:
         nonnegative rational is a uniform ``λ`` (``0`` means no
         regularization); a sequence has one entry per layer, each a
         nonnegative rational (uniform on that layer) or a matrix of the shape
-        of ``W_i``.
+        of ``W_i``.  Generic weights are pairwise distinct (a draw repeating an
+        earlier value is redrawn).
     seed : int, default 0
         Seed of the generic weights.
 
@@ -350,9 +351,19 @@ class RegularizedLoss:
         out = []
         if kind == "generic":
             rng = random.Random(f"linnet-regularized-{self.seed}")
+            used = set()
+
+            def draw(a, b):
+                # pairwise distinct weights: a repeated λ is a non-generic coincidence (e.g. widths (3, 2, 3)
+                # with two equal entries of Λ_2 have 69 complex critical points instead of 73)
+                while True:
+                    v = sympy.Rational(rng.randint(1, 97), rng.randint(1, 97))
+                    if v not in used:
+                        used.add(v)
+                        return v
+
             for rows, cols in network.shapes:
-                out.append(sympy.Matrix(rows, cols, lambda a, b: sympy.Rational(rng.randint(1, 97),
-                                                                                rng.randint(1, 97))))
+                out.append(sympy.Matrix(rows, cols, draw))
         elif kind == "uniform":
             out = [sympy.Matrix(rows, cols, lambda a, b: val) for rows, cols in network.shapes]
         else:
