@@ -1384,6 +1384,12 @@ def _arb_inertia(root, fl, Hterms, Vterms, Wterms, k, shape, W):
                     signs.append(None)
                     undecided.append(i)
             val = _eval_arb(Vterms, xs)
+            Wb = [_eval_arb(t, xs) for t in Wterms]
+            # the reported floats (value, image) need balls narrower than double precision
+            tight = all(b.is_finite() and b.rad() <= abs(b.mid()) * 2.0 ** -60 + 2.0 ** -80 for b in Wb + [val])
+            if not tight and prec < 2 ** 14:
+                prec *= 2
+                continue
             if not undecided:
                 how = f"ball arithmetic (python-flint arb, {prec} bits) proves every characteristic-polynomial sign"
                 break
@@ -1394,7 +1400,7 @@ def _arb_inertia(root, fl, Hterms, Vterms, Wterms, k, shape, W):
                 break
             prec *= 2
         vfloat = float(val.mid())
-        Wf = np.array([float(_eval_arb(t, xs).mid()) for t in Wterms], dtype=float).reshape(shape)
+        Wf = np.array([float(b.mid()) for b in Wb], dtype=float).reshape(shape)
     finally:
         flint.ctx.prec = old
     # Descartes on the real-rooted characteristic polynomial χ(x) = Σ c_i x^i
