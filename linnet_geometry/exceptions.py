@@ -32,6 +32,8 @@ __all__ = [
     "ProblemTooLargeError",
     "AssumptionError",
     "BackendNotFoundError",
+    "BackendTimeoutError",
+    "BackendFailedError",
 ]
 
 
@@ -224,7 +226,7 @@ class ProblemTooLargeError(LinnetError, ValueError):
     ...     parameter_critical_points(net, loss)
     ... except ProblemTooLargeError as err:
     ...     print(err)
-    a Gröbner basis in 48 weights (widths (4, 4, 4, 4)) is out of reach; expected at most 12 weights
+    exact critical points of widths (4, 4, 4, 4) (48 weights) are out of reach; expected at most 18 weights (msolve needs about 25 s for widths (3, 3, 3), 18 weights, and the number of critical points grows exponentially with the weights)
     """
 
 
@@ -264,4 +266,41 @@ class BackendNotFoundError(LinnetError, RuntimeError):
     ...     except RuntimeError as err:
     ...         print(type(err).__name__)
     BackendNotFoundError
+    """
+
+
+class BackendTimeoutError(LinnetError, TimeoutError):
+    """An external backend (msolve, Singular, Macaulay2, phc) ran past its time limit.
+
+    The child and its whole process group have been killed when this is raised
+    (:func:`linnet_geometry.backends.run_process`).
+
+    Examples
+    --------
+    >>> import sys
+    >>> from linnet_geometry.backends import run_process
+    >>> from linnet_geometry.exceptions import BackendTimeoutError
+    >>> issubclass(BackendTimeoutError, TimeoutError)
+    True
+    >>> try:
+    ...     run_process([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5, name="sleeper")
+    ... except BackendTimeoutError as err:
+    ...     print(err)
+    sleeper: expected to finish within 0.5 s; received no answer (process group killed)
+    """
+
+
+class BackendFailedError(LinnetError, RuntimeError):
+    """An external backend exited with an error or printed output that cannot be read.
+
+    Examples
+    --------
+    >>> import sys
+    >>> from linnet_geometry.backends import run_process
+    >>> from linnet_geometry.exceptions import BackendFailedError
+    >>> try:
+    ...     run_process([sys.executable, "-c", "import sys; sys.exit(3)"], timeout=30, name="tool")
+    ... except BackendFailedError as err:
+    ...     print(str(err).split(";")[:2])
+    ['tool: expected exit status 0', ' received 3']
     """

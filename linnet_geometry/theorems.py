@@ -1385,7 +1385,7 @@ def _standard_monomial_count(polys, gens):
     G = sympy.groebner(polys, *gens, order="grevlex")
     if G.exprs == [1]:
         return 0
-    lead = [sympy.Poly(g, *gens).monoms(order="grevlex")[0] for g in G.exprs]
+    lead = [max(sympy.Poly(g, *gens).monoms(), key=sympy.polys.orderings.grevlex) for g in G.exprs]
     n = len(gens)
     for k in range(n):  # zero-dimensional iff a pure power of each variable leads
         if not any(all(e == 0 for i, e in enumerate(mon) if i != k) and mon[k] > 0 for mon in lead):

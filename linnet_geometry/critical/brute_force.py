@@ -73,7 +73,7 @@ def ideal_dimension(polys, gens):
     G = sympy.groebner(polys, *gens, order="grevlex")
     if G.exprs == [1]:
         return -1
-    lead = [sympy.Poly(g, *gens).monoms(order="grevlex")[0] for g in G.exprs]
+    lead = [max(sympy.Poly(g, *gens).monoms(), key=sympy.polys.orderings.grevlex) for g in G.exprs]
     supports = [frozenset(k for k, e in enumerate(m) if e) for m in lead]
     n = len(gens)
     for size in range(n, -1, -1):

