@@ -39,6 +39,11 @@ REFERENCES = {
                  "IEEE TPAMI 44, 2022, arXiv:1810.07716"),
     "BH2023": ("A. Bharadwaj, S. Ho\u015ften", "Complex Critical Points of Deep Linear Neural Networks",
                "arXiv:2301.12651, 2023"),
+    "KMMT2022": ("K. Kohn, T. Merkh, G. Mont\u00fafar, M. Trager", "Geometry of Linear Convolutional Networks",
+                 "SIAM J. Appl. Algebra Geometry 6(3), 2022, arXiv:2108.01538"),
+    "KMST2024": ("K. Kohn, G. Mont\u00fafar, V. Shahverdi, M. Trager",
+                 "Function Space and Critical Points of Linear Convolutional Networks",
+                 "ICLR 2024, arXiv:2304.05752"),
     "FA2000": ("K. Fukumizu, S. Amari",
                "Local minima and plateaus in hierarchical structures of multilayer perceptrons", "Neural Networks 13, 2000"),
 }
