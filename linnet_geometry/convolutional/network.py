@@ -44,11 +44,12 @@ every filter is non-zero,
 
     ``rank dμ(θ) = k̄ - Σ_{ρ ∈ P^1_C} (m_ρ(P) - max_l m_ρ(p_l))``,
 
-i.e. ``k̄ - deg gcd_l (P / p_l)``; so ``dμ(θ)`` has full rank iff the filters'
-polynomials are pairwise coprime (no common complex root, roots at infinity
-included) — KMMT2022's characterization of the critical points of the
-parameterization for stride one.  With exactly one zero filter ``w_j`` the
-rank is ``k_j``; with two or more it is ``0``.  (Checked against the exact
+i.e. ``k̄ - deg gcd_l (P / p_l)``; so at non-zero filters ``dμ(θ)`` has full
+rank iff the filters' polynomials are pairwise coprime (no common complex
+root, roots at infinity included) — KMMT2022's characterization of the
+critical points of the parameterization for stride one.  With exactly one
+zero filter ``w_j`` the rank is ``k_j`` (a rank drop iff another filter has
+size >= 2); with two or more it is ``0``.  (Checked against the exact
 Jacobian rank by the theorem registry and the tests.)
 """
 
