@@ -68,11 +68,13 @@ from functools import cached_property
 import sympy
 
 from .._matrix import _convert_entry
-from ..exceptions import ExactInputRequiredError, InputTypeError, ShapeError
+from ..exceptions import ExactInputRequiredError, ProblemTooLargeError, ShapeError
 
 __all__ = ["ConvolutionalFunctionSpace", "RootProfile", "real_root_profile"]
 
 _T = sympy.Symbol("t")
+#: Largest degree for which :meth:`ConvolutionalFunctionSpace.boundary_hypersurface` expands the generic discriminant.
+MAX_DISCRIMINANT_DEGREE = 6
 
 
 def _exact_filter(filter, size, name="filter"):
@@ -145,6 +147,47 @@ class RootProfile:
                 "multiplicities": list(self.multiplicities), "complex_pairs": self.complex_pairs}
 
 
+def _flint_real_roots(P):
+    """Real-root counts of a rational polynomial via FLINT: ``[((negative, zero, positive), multiplicity), ...]``.
+
+    Irreducible factorization over ``Z`` (exact) and certified root isolation
+    (``arb_fmpz_poly_complex_roots``: the real roots of a square-free integer polynomial
+    are returned with an exactly zero imaginary part).  Returns ``None`` when python-flint is missing or a
+    root's sign is not certified (the caller then uses sympy's Sturm sequences).
+    """
+    try:
+        import flint
+    except ImportError:  # pragma: no cover
+        return None
+    coeffs = list(reversed(P.all_coeffs()))
+    den = 1
+    for c in coeffs:
+        den = sympy.ilcm(den, sympy.Rational(c).q)
+    f = flint.fmpz_poly([int(sympy.Rational(c) * den) for c in coeffs])
+    out = []
+    for g, m in f.factor()[1]:
+        if g.degree() <= 0:
+            continue
+        if g.degree() == 1 and g[0] == 0:
+            out.append(((0, 1, 0), int(m)))
+            continue
+        neg = pos = 0
+        for r, _ in g.complex_roots():
+            im = r.imag
+            if not (im.is_exact() and im.is_zero()):
+                if im > 0 or im < 0:
+                    continue        # certified non-real
+                return None
+            if r.real > 0:
+                pos += 1
+            elif r.real < 0:
+                neg += 1
+            else:
+                return None
+        out.append(((neg, 0, pos), int(m)))
+    return out
+
+
 def _profile_of_poly(P, degree):
     """RootProfile of the binary form of degree ``degree`` whose dehomogenisation is ``P`` (non-zero)."""
     infinity = degree - P.degree()
@@ -152,7 +195,16 @@ def _profile_of_poly(P, degree):
     mults = []
     if infinity:
         mults.append(infinity)
-    _, factors = P.sqf_list()
+    counted = _flint_real_roots(P) if P.domain.is_QQ or P.domain.is_ZZ else None
+    if counted is not None:
+        for (n_neg, z, n_pos), m in counted:
+            neg += m * n_neg
+            pos += m * n_pos
+            zero += m * z
+            mults.extend([m] * (n_neg + n_pos + z))
+        factors = []
+    else:
+        _, factors = P.sqf_list()
     for f, m in factors:
         if f.degree() <= 0:
             continue
@@ -348,6 +400,10 @@ class ConvolutionalFunctionSpace:
         D = self.degree
         if D < 2:
             return sympy.Integer(1)
+        if D > MAX_DISCRIMINANT_DEGREE:
+            raise ProblemTooLargeError(
+                f"the generic discriminant of binary forms of degree {D} is out of reach; expected degree at most "
+                f"{MAX_DISCRIMINANT_DEGREE} (use is_on_boundary / real_root_profile for a given filter)")
         c = sympy.symbols(f"{symbol}0:{D + 1}")
         y = sympy.Dummy("y")
         return sympy.expand(sympy.discriminant(sum(c[i] * y**i for i in range(D + 1)), y))

@@ -56,7 +56,6 @@ Jacobian rank by the theorem registry and the tests.)
 from __future__ import annotations
 
 import numbers
-from fractions import Fraction
 from functools import cached_property
 
 import numpy as np
