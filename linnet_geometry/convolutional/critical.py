@@ -772,7 +772,8 @@ def classify_convolutional(network, loss, theta, tol=None):
     >>> rep = classify_convolutional(net, loss, [[1, 0], [0, 0]])
     >>> rep.is_critical
     False
-    >>> rep = classify_convolutional(net, loss, [[3, 3], [1, 1]])  # w̄ = (1 + t)^2 on the discriminant
+    >>> from fractions import Fraction
+    >>> rep = classify_convolutional(net, loss, [[1, 1], [Fraction(1, 3), Fraction(1, 3)]])  # w̄ = (1 + t)²/3
     >>> rep.is_critical, rep.kind, rep.role, rep.repeated_filters, rep.on_boundary, rep.value
     (True, 'spurious', 'strict_saddle', ((1, 2),), True, 4/3)
     """

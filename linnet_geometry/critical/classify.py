@@ -188,6 +188,9 @@ def classify(network, loss, theta, tol: float = DEFAULT_TOL) -> CriticalPointRep
     >>> classify(LinearNetwork((1, 1, 1)), QuadraticLoss([[1]]), [[[0]], [[1]]]).is_critical
     False
     """
+    if type(network).__name__ == "ConvolutionalNetwork":  # convolutional networks (KMMT2022, KMST2024)
+        from ..convolutional.critical import classify_convolutional
+        return classify_convolutional(network, loss, theta, tol=tol)
     if getattr(loss, "acts_on_parameters", False):
         # losses that are not functions of W̄ alone (e.g. weight decay) classify themselves
         return loss.classify(network, theta, tol=tol)
