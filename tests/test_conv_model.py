@@ -477,3 +477,31 @@ def test_exact_inputs_of_every_kind():
     assert M.contains([1, 0, -2]) and M.contains([-s2, 0, 1]) and not M.contains([s2, 0, 1])
     assert net.differential_rank([[s2, 1], [1, 1]]) == 3
     assert isinstance(M, ConvolutionalFunctionSpace)
+
+
+@settings(max_examples=40)
+@given(st.lists(st.integers(-20, 20), min_size=2, max_size=9), roots_strategy)
+def test_real_root_counts_flint_and_sturm_agree(raw, roots):
+    """Two exact routes to the real-root profile: FLINT (factor over Z + arb isolation) vs sympy Sturm sequences."""
+    from linnet_geometry.convolutional import function_space as fs
+    real, pairs, inf = roots
+    candidates = [tuple(sympy.Integer(x) for x in raw), form_from_roots(real, pairs, inf)]
+    for c in candidates:
+        if all(x == 0 for x in c):
+            continue
+        P = fs._poly(c)
+        via_flint = fs._profile_of_poly(P, len(c) - 1)
+        original = fs._flint_real_roots
+        fs._flint_real_roots = lambda P: None
+        try:
+            via_sturm = fs._profile_of_poly(P, len(c) - 1)
+        finally:
+            fs._flint_real_roots = original
+        assert via_flint == via_sturm
+
+
+@pytest.mark.slow
+def test_registry_statements_many_trials():
+    report = theorems.verify(["conv_dimension", "conv_filling", "conv_parameterization_critical",
+                              "conv_stride_membership"], trials=200, seed=1, executor="serial")
+    assert report.ok, report.table()
