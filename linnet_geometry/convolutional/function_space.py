@@ -29,7 +29,7 @@ multiplicity ``D - deg_t c(t)``) [paper KMMT2022; convention for the chart].
 - Closedness: ``M_{k,s}`` is closed in the Euclidean topology for every architecture
   [derived: μ induces a continuous map ``Π P(R^{k_l}) → P(R^{k̄})`` — a product of non-zero
   polynomials is non-zero — from a compact space, so its image and the cone over it are
-  closed; KMMT2022 state closedness for stride one].
+  closed].
 - Euclidean boundary, stride one, non-filling (``o >= 2``) [derived, consistent with
   KMMT2022's description of the boundary by root multiplicities]: a small perturbation
   can turn exactly the real roots of even multiplicity into complex pairs, so the
@@ -56,8 +56,11 @@ multiplicity ``D - deg_t c(t)``) [paper KMMT2022; convention for the chart].
   ``A = p / B(t^S)`` with at least ``o_A`` real roots — minimising over the ``ρ``
   cheapest real roots.  Three or more levels raise ``NotImplementedError``.
 
-All decisions are exact: square-free factorization over ``Q`` (or the coefficients'
-algebraic number field) and Sturm real-root counting (sympy ``count_roots``); no floats.
+All decisions are exact, no floats: rational filters go through FLINT (irreducible
+factorization over ``Z`` and certified root isolation, ``arb_fmpz_poly_complex_roots``),
+with sympy's square-free factorization and Sturm counting as the fallback and as the
+route for coefficients in an algebraic number field (signs of algebraic numbers are
+then decided by sympy).
 """
 
 from __future__ import annotations
@@ -344,7 +347,7 @@ class ConvolutionalFunctionSpace:
 
     @property
     def is_closed(self) -> bool:
-        """Closed in the Euclidean topology — always [derived; KMMT2022 for stride one] (see module docstring)."""
+        """Closed in the Euclidean topology — always [derived] (see module docstring)."""
         return True
 
     @property
