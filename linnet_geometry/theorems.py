@@ -2119,3 +2119,92 @@ def _register_convolutional_model():
 
 if _optional("linnet_geometry.convolutional"):
     _register_convolutional_model()
+
+
+# ---------------------------------------------------------------------------------------------------
+# linear convolutional networks: critical points of L = ℓ ∘ μ (KMMT2022, KMST2024)
+# ---------------------------------------------------------------------------------------------------
+
+def _conv_target(rng, net):
+    from .losses import QuadraticLoss
+
+    return QuadraticLoss([[sympy.Rational(_ri(rng, -9, 9), _ri(rng, 1, 3)) for _ in range(net.end_to_end_filter_size)]])
+
+
+def _conv_jacobian_float_rank(net, theta_float, rel=1e-8):
+    """Numeric rank of dμ at a float point: singular values above ``rel · σ_max`` (the second route)."""
+    sym = [v for w in net.symbols() for v in w]
+    J = sympy.Matrix(net.parameterization()).jacobian(sym)
+    f = sympy.lambdify([sym], J, "numpy")
+    s = np.linalg.svd(np.array(f(list(theta_float)), dtype=float), compute_uv=False)
+    return int(np.sum(s > rel * max(1.0, float(s[0]))))
+
+
+def gen_conv_strided_critical(rng, exact=True):
+    ks = ((2, 2), (2, 3), (3, 2))[_ri(rng, 0, 2)]
+    net = _conv_net(ks, (2, 1))
+    return {"filter_sizes": ks, "strides": (2, 1), "loss": _conv_target(rng, net)}
+
+
+def check_conv_strided_critical(inst):
+    from .convolutional import convolutional_critical_points
+
+    net = _conv_net(inst["filter_sizes"], inst["strides"])
+    locus = convolutional_critical_points(net, inst["loss"], engine="sympy")
+    dim = net.function_space.dim
+    for p in locus.points:
+        numeric = _conv_jacobian_float_rank(net, p.theta_float)
+        if p.kind != "pure" or p.differential_rank != dim or numeric != dim:
+            return (f"non-zero critical point θ = {p.theta} is {p.kind} with exact rk dμ = {p.differential_rank}, "
+                    f"numeric rank {numeric}, dim M = {dim}: not a smooth (regular) pure point")
+    return None
+
+
+def gen_conv_stride_one_critical(rng, exact=True):
+    ks = ((2, 2), (3, 2), (2, 3), (2, 1, 2))[_ri(rng, 0, 3)]
+    net = _conv_net(ks)
+    return {"filter_sizes": ks, "loss": _conv_target(rng, net)}
+
+
+def check_conv_stride_one_critical(inst):
+    from .convolutional import convolutional_critical_points
+
+    net = _conv_net(inst["filter_sizes"])
+    locus = convolutional_critical_points(net, inst["loss"], engine="sympy")
+    for p in locus.points:
+        exact_theta = all(x.is_Rational for w in p.theta for x in w)
+        if p.kind == "spurious":
+            # route 1: exact gcds over the number field; route 2: the network's own criterion / float rank
+            crit = net.is_critical_parameter(p.theta) if exact_theta else (
+                _conv_jacobian_float_rank(net, p.theta_float) < net.function_space.dim)
+            if not (p.shared_roots and p.repeated_root and crit):
+                return (f"spurious θ = {p.theta}: shared roots {p.shared_roots}, repeated root {p.repeated_root}, "
+                        f"critical for μ by the second route: {crit}")
+        if p.on_boundary and not p.repeated_root:
+            return f"boundary critical point θ = {p.theta} whose w̄ = {p.end_to_end_filter} has no repeated root"
+    return None
+
+
+def _register_convolutional_critical():
+    register("conv_strided_critical_pure", section="§2",
+             title="All strides > 1, generic data: non-zero critical points are smooth interior (pure)",
+             reference="KMST2024",
+             latex=r"s_1, \dots, s_{L-1} > 1,\ \text{generic data}:\ \nabla L(\theta) = 0,\ \mu(\theta) \ne 0 "
+                   r"\Rightarrow \operatorname{rk} d\mu(\theta) = \dim\mathcal M,\ \theta \text{ pure}",
+             generate=gen_conv_strided_critical, check=check_conv_strided_critical,
+             routes="exact rank of dμ over the number field of each critical point vs numeric SVD rank of the "
+                    "Jacobian at the point")
+    register("conv_stride_one_spurious_repeated", section="§2",
+             title="Stride one: spurious and boundary critical points have repeated roots / shared filters",
+             reference="KMMT2022",
+             latex=r"s = 1:\ \theta \text{ spurious},\ \mu(\theta) \ne 0 \Rightarrow \exists\, i \ne j:\ "
+                   r"\gcd(\pi(w_i), \pi(w_j)) \ne 1,\ \operatorname{disc}\pi(\bar w) = 0;\ "
+                   r"\bar w \in \partial\mathcal M \Rightarrow \operatorname{disc}\pi(\bar w) = 0",
+             generate=gen_conv_stride_one_critical, check=check_conv_stride_one_critical,
+             routes="exact gcds of the layer filters and of w̄, w̄' over the number field vs "
+                    "ConvolutionalNetwork.is_critical_parameter (or numeric Jacobian rank) and "
+                    "function_space.is_on_boundary")
+
+
+if _optional("linnet_geometry.convolutional.critical"):
+    _register_convolutional_critical()

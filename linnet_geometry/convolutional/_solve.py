@@ -176,6 +176,24 @@ def _standard_monomials(lead, n):
     return sorted(out)
 
 
+def _lead(g, gens):
+    from sympy.polys.orderings import grevlex
+
+    return max(sympy.Poly(g, *gens).monoms(), key=grevlex)
+
+
+def _dimension(G, gens):
+    """Krull dimension of a zero-or-positive-dimensional ideal from its grevlex leading monomials."""
+    import itertools
+
+    supports = [frozenset(k for k, e in enumerate(_lead(g, gens)) if e) for g in G.exprs]
+    for size in range(len(gens), -1, -1):
+        for subset in itertools.combinations(range(len(gens)), size):
+            if all(not s <= frozenset(subset) for s in supports):
+                return size
+    return 0
+
+
 def _solve_sympy_rur(polys, gens):
     """Rational univariate representation from a grevlex basis and Krylov sequences of a linear form.
 
@@ -186,7 +204,7 @@ def _solve_sympy_rur(polys, gens):
     ``NF(v) = Σ a_k NF(z^k)`` gives ``v = g_v(z)`` (shape lemma).  Otherwise another form is
     tried, and the radical is taken by adding ``sqf(p)(z)``.
     """
-    from ..critical.general import _dimension, _linear_form
+    from ..critical.general import _linear_form
 
     n = len(gens)
     system = list(polys)
@@ -196,7 +214,7 @@ def _solve_sympy_rur(polys, gens):
             return -1, []
         if not G.is_zero_dimensional:
             return _dimension(G, gens), None
-        lead = [sympy.Poly(g, *gens).monoms(order="grevlex")[0] for g in G.exprs]
+        lead = [_lead(g, gens) for g in G.exprs]
         basis = _standard_monomials(lead, n)
         D = len(basis)
         index = {m: i for i, m in enumerate(basis)}

@@ -848,8 +848,8 @@ def _exact_dimension(eqs, gens, engine):
     import shutil
     backend = "singular" if shutil.which("Singular") and engine != "sympy" else "sympy"
     if backend == "sympy":
-        from ..critical.general import _dimension
-        G = sympy.groebner(eqs, *gens, order="grevlex")
+        from ._solve import _dimension
+        G = sympy.groebner(eqs, *gens, order="grevlex", domain="QQ")
         if G.exprs == [1]:
             return -1
         return _dimension(G, gens)
