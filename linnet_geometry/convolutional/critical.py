@@ -717,7 +717,12 @@ def _field_of(vals):
 
     alg = [v for v in vals if not v.is_Rational]
     z = sympy.Symbol("z")
-    minpoly, coeffs = primitive_element(list(dict.fromkeys(alg)), z)
+    try:
+        minpoly, coeffs = primitive_element(list(dict.fromkeys(alg)), z)
+    except Exception as err:  # noqa: BLE001 - sympy cannot build the number field (e.g. nested CRootOf)
+        raise InputTypeError(f"theta: could not put the algebraic entries into one number field ({type(err).__name__})"
+                             "; expected rational or radical entries (the points of convolutional_critical_points "
+                             "carry their exact classification in .report)") from None
     alpha = sum(c * a for c, a in zip(coeffs, list(dict.fromkeys(alg))))
     qP = sympy.Poly(minpoly, z)
     approx = sympy.N(alpha, 60)
