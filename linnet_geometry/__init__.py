@@ -104,6 +104,11 @@ __all__ += [
     "LandscapeSurvey", "SurveyPoint", "gaussian_sensing_problem",
 ]
 
+# linear convolutional networks: the model and its function space (KMMT2022, KMST2024)
+from .convolutional import ConvolutionalFunctionSpace, ConvolutionalNetwork
+
+__all__ += ["ConvolutionalNetwork", "ConvolutionalFunctionSpace"]
+
 # theorem registry (`linnet verify`) and test helpers for users' suites (issue 7)
 from . import theorems
 from .theorems import verify

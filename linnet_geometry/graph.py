@@ -239,6 +239,9 @@ def critical_graph(locus, max_nodes: int = MAX_GRAPH_NODES):
     """
     from .critical.locus import CriticalLocus
 
+    if type(locus).__name__ == "ConvolutionalCriticalLocus":  # convolutional networks (KMMT2022)
+        from .convolutional.report import convolutional_critical_graph
+        return convolutional_critical_graph(locus, max_nodes)
     if not isinstance(locus, CriticalLocus):
         raise InputTypeError(f"critical_graph expects a CriticalLocus (from critical_locus); "
                              f"received {type(locus).__name__}")

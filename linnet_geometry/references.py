@@ -42,6 +42,11 @@ REFERENCES = {
     "BES2021": ("J. Berthomieu, C. Eder, M. Safey El Din",
                 "msolve: A Library for Solving Polynomial Systems",
                 "ISSAC 2021, arXiv:2104.03572"),
+    "KMMT2022": ("K. Kohn, T. Merkh, G. Mont\u00fafar, M. Trager", "Geometry of Linear Convolutional Networks",
+                 "SIAM J. Appl. Algebra Geometry 6(3), 2022, arXiv:2108.01538"),
+    "KMST2024": ("K. Kohn, G. Mont\u00fafar, V. Shahverdi, M. Trager",
+                 "Function Space and Critical Points of Linear Convolutional Networks",
+                 "ICLR 2024, arXiv:2304.05752"),
     "FA2000": ("K. Fukumizu, S. Amari",
                "Local minima and plateaus in hierarchical structures of multilayer perceptrons", "Neural Networks 13, 2000"),
 }

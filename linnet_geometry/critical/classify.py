@@ -382,8 +382,12 @@ def classify(network, loss, theta, tol: float = DEFAULT_TOL) -> CriticalPointRep
     from ..losses import Loss
     from ..network import LinearNetwork
 
+    if type(network).__name__ == "ConvolutionalNetwork":  # convolutional networks (KMMT2022, KMST2024)
+        from ..convolutional.critical import classify_convolutional
+        return classify_convolutional(network, loss, theta, tol=tol)
     if not isinstance(network, LinearNetwork):
-        raise InputTypeError(f"network must be a LinearNetwork; received {type(network).__name__}")
+        raise InputTypeError(f"network must be a LinearNetwork or ConvolutionalNetwork; "
+                             f"received {type(network).__name__}")
     tol = check_tol(tol)
     if getattr(loss, "acts_on_parameters", False):
         # losses that are not functions of W̄ alone (e.g. weight decay) classify themselves

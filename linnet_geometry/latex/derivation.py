@@ -599,6 +599,9 @@ def derive(network, loss, max_strata: int = MAX_STRATA) -> Derivation:
     >>> d.to_latex().startswith("\\\\documentclass")
     True
     """
+    if type(network).__name__ == "ConvolutionalNetwork":  # convolutional networks (KMMT2022, KMST2024)
+        from ..convolutional.report import derive_convolutional
+        return derive_convolutional(network, loss, max_strata)
     if not isinstance(network, LinearNetwork):
         raise InputTypeError(f"network must be a LinearNetwork; received {type(network).__name__}")
     if not isinstance(loss, Loss):

@@ -1,0 +1,229 @@
+"""Exact real algebraic numbers for the critical points of convolutional networks.
+
+A real critical point found by the solvers of :mod:`.critical` lives in a
+number field ``K = ℚ[z]/(q)`` with ``q`` irreducible, at a real root ``α`` of
+``q`` given by a rational isolating interval.  Its coordinates are elements of
+K (``fmpq_poly`` of degree < deg q, reduced mod q), so
+
+* equality to zero is exact (``q`` irreducible: ``x(α) = 0`` iff ``x ≡ 0``);
+* signs are exact: ``x(α)`` is evaluated in ball arithmetic (FLINT ``arb``) on
+  the isolating interval, which is bisected until the ball excludes 0 — this
+  terminates because ``x(α) ≠ 0`` once ``x ≢ 0``;
+* the exact sympy number is ``Σ c_i CRootOf(q, k)^i`` (built on demand).
+
+Nothing here guesses: every decision is exact.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import flint
+import sympy
+
+__all__ = ["RealAlgebraicField", "to_fmpq_poly"]
+
+
+def to_fmpq_poly(poly) -> flint.fmpq_poly:
+    """A univariate sympy Poly / list of rationals (low degree first) as ``flint.fmpq_poly``."""
+    if isinstance(poly, flint.fmpq_poly):
+        return poly
+    if isinstance(poly, sympy.Poly):
+        coeffs = [sympy.Rational(c) for c in reversed(poly.all_coeffs())]
+    else:
+        coeffs = [sympy.Rational(c) for c in poly]
+    return flint.fmpq_poly([flint.fmpq(int(c.p), int(c.q)) for c in coeffs])
+
+
+def _fq(x) -> flint.fmpq:
+    x = sympy.Rational(x) if not isinstance(x, (int, Fraction, flint.fmpq)) else x
+    if isinstance(x, flint.fmpq):
+        return x
+    if isinstance(x, int):
+        return flint.fmpq(x)
+    if isinstance(x, Fraction):
+        return flint.fmpq(x.numerator, x.denominator)
+    return flint.fmpq(int(x.p), int(x.q))
+
+
+class RealAlgebraicField:
+    """``K = ℚ[z]/(q)`` with a chosen real root ``α`` of the irreducible ``q``.
+
+    Parameters
+    ----------
+    q : fmpq_poly or sympy Poly
+        Irreducible over ℚ (not checked here: the solvers pass irreducible factors).
+    lo, hi : rational
+        An isolating interval of α (``lo == hi`` for a rational root).
+
+    Examples
+    --------
+    >>> K = RealAlgebraicField([-2, 0, 1], 1, 2)          # α = √2
+    >>> a = K.gen()
+    >>> K.is_zero(a * a - 2), K.sign(a - K(sympy.Rational(141, 100)))
+    (True, 1)
+    >>> K.to_sympy(a * a + a)
+    sqrt(2) + 2
+    """
+
+    def __init__(self, q, lo, hi):
+        q = to_fmpq_poly(q)
+        if q.degree() < 1:
+            raise ValueError(f"q must have degree >= 1; received {q}")
+        self.q = q * (1 / q.leading_coefficient())
+        self.lo = _fq(lo)
+        self.hi = _fq(hi)
+        if self.q.degree() == 1:
+            root = -self.q[0]
+            self.lo = self.hi = root
+        self._sympy_alpha = None
+
+    # -- construction
+    @property
+    def degree(self) -> int:
+        return self.q.degree()
+
+    @property
+    def is_rational(self) -> bool:
+        return self.q.degree() == 1
+
+    def __call__(self, x) -> flint.fmpq_poly:
+        """The element of K given by a rational number or a polynomial in z."""
+        if isinstance(x, flint.fmpq_poly):
+            return x % self.q
+        if isinstance(x, sympy.Poly):
+            return to_fmpq_poly(x) % self.q
+        return flint.fmpq_poly([_fq(x)])
+
+    def gen(self) -> flint.fmpq_poly:
+        return flint.fmpq_poly([0, 1]) % self.q
+
+    def reduce(self, x):
+        return x % self.q
+
+    def mul(self, x, y):
+        return (x * y) % self.q
+
+    def inv(self, x):
+        x = x % self.q
+        if x.is_zero():
+            raise ZeroDivisionError("inverse of 0 in a number field")
+        g, s, _ = x.xgcd(self.q)
+        return (s * (1 / g[0])) % self.q
+
+    def is_zero(self, x) -> bool:
+        return (x % self.q).is_zero()
+
+    # -- real embedding
+    def _refine(self):
+        lo, hi = self.lo, self.hi
+        mid = (lo + hi) / 2
+        vm = self.q(mid)
+        if vm == 0:
+            self.lo = self.hi = mid
+            return
+        vlo = self.q(lo)
+        if vlo == 0:  # pragma: no cover - isolating intervals exclude other roots; lo itself is not a root
+            self.lo = self.hi = lo
+            return
+        if (vlo > 0) != (vm > 0):
+            self.hi = mid
+        else:
+            self.lo = mid
+
+    def _ball(self, x, prec):
+        old = flint.ctx.prec
+        flint.ctx.prec = prec
+        try:
+            mid = (self.lo + self.hi) / 2
+            rad = (self.hi - self.lo) / 2
+            a = flint.arb(mid) + flint.arb(0, flint.arb(rad).upper()) if rad != 0 else flint.arb(mid)
+            acc = flint.arb(0)
+            for c in reversed(list((x % self.q).coeffs())):
+                acc = acc * a + flint.arb(c)
+            return acc
+        finally:
+            flint.ctx.prec = old
+
+    def sign(self, x) -> int:
+        """Exact sign of ``x(α)`` (−1, 0, 1)."""
+        x = x % self.q
+        if x.is_zero():
+            return 0
+        if self.lo == self.hi:
+            v = x(self.lo)
+            return (v > 0) - (v < 0)
+        prec = 64
+        while True:
+            b = self._ball(x, prec)
+            if b > 0:
+                return 1
+            if b < 0:
+                return -1
+            for _ in range(8):
+                self._refine()
+                if self.lo == self.hi:
+                    v = x(self.lo)
+                    return (v > 0) - (v < 0)
+            prec = min(prec * 2, 4096)
+
+    def to_float(self, x) -> float:
+        """``x(α)`` as a float (accurate to double precision)."""
+        x = x % self.q
+        if self.lo == self.hi:
+            return float(sympy.Rational(int(x(self.lo).p), int(x(self.lo).q)))
+        while True:
+            b = self._ball(x, 128)
+            if b.rad() < abs(b.mid()) * 1e-17 + 1e-300 or (x.is_zero()):
+                return float(b.mid())
+            self._refine()
+
+    def alpha_sympy(self):
+        """α as a sympy number (Rational or CRootOf)."""
+        if self._sympy_alpha is None:
+            if self.is_rational:
+                r = self.lo
+                self._sympy_alpha = sympy.Rational(int(r.p), int(r.q))
+            elif self.degree == 2:  # radicals: the root of q in the isolating interval
+                c0, c1, _ = [sympy.Rational(int(c.p), int(c.q)) for c in self.q.coeffs()]
+                disc = c1**2 - 4 * c0
+                lo = sympy.Rational(int(self.lo.p), int(self.lo.q))
+                hi = sympy.Rational(int(self.hi.p), int(self.hi.q))
+                for root in ((-c1 - sympy.sqrt(disc)) / 2, (-c1 + sympy.sqrt(disc)) / 2):
+                    if lo <= root <= hi:
+                        self._sympy_alpha = sympy.nsimplify(root) if root.is_Rational else root
+                        break
+            else:
+                z = sympy.Symbol("z")
+                qq = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(list(self.q.coeffs()))], z)
+                lo = sympy.Rational(int(self.lo.p), int(self.lo.q))
+                k = qq.count_roots(None, lo)  # real roots below the isolating interval (CRootOf: reals first)
+                self._sympy_alpha = sympy.CRootOf(qq.as_expr(), k)
+        return self._sympy_alpha
+
+    def to_sympy(self, x):
+        """``x(α)`` as an exact sympy number."""
+        x = x % self.q
+        cs = [sympy.Rational(int(c.p), int(c.q)) for c in x.coeffs()]
+        if self.is_rational or len(cs) <= 1:
+            if not cs:
+                return sympy.Integer(0)
+            if self.is_rational:
+                r = self.lo
+                return sympy.Rational(int(x(r).p), int(x(r).q))
+            return cs[0]
+        a = self.alpha_sympy()
+        return sympy.expand(sum(c * a**i for i, c in enumerate(cs)))
+
+    def interval(self):
+        """The current isolating interval ``(lo, hi)`` as sympy Rationals."""
+        return (sympy.Rational(int(self.lo.p), int(self.lo.q)), sympy.Rational(int(self.hi.p), int(self.hi.q)))
+
+    def minimal_polynomial(self):
+        """``q`` as a sympy expression in ``z`` (integer coefficients)."""
+        z = sympy.Symbol("z")
+        expr = sum(sympy.Rational(int(c.p), int(c.q)) * z**i for i, c in enumerate(self.q.coeffs()))
+        return sympy.Poly(expr, z).clear_denoms()[1].as_expr()
+
+    def __repr__(self):
+        return f"RealAlgebraicField(q={self.q}, interval=[{self.lo}, {self.hi}])"

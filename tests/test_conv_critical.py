@@ -1,0 +1,245 @@
+"""Critical points of losses on linear convolutional networks (KMMT2022, KMST2024): two routes, paper examples."""
+
+import itertools
+import json
+import shutil
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy
+
+from linnet_geometry import QuadraticLoss, WeightedQuadraticLoss, classify, critical_graph, derive
+from linnet_geometry.cli import main
+from linnet_geometry.convolutional import (ConvolutionalNetwork, classify_convolutional,
+                                           convolutional_critical_points)
+from linnet_geometry.convolutional._solve import solve_system
+from linnet_geometry.convolutional.brute_force import critical_values_polynomial
+from linnet_geometry.exceptions import ExactInputRequiredError, InputTypeError, ShapeError
+
+HAS_SINGULAR = shutil.which("Singular") is not None
+
+
+def _target(rng, net):
+    return QuadraticLoss([[sympy.Rational(int(rng.integers(-9, 10)), int(rng.integers(1, 4)))
+                           for _ in range(net.end_to_end_filter_size)]])
+
+
+# -- two routes: charts modulo scaling vs the raw gradient ideal ---------------------------------------
+SLOW = pytest.mark.slow
+DEFAULT_ARCHS = [((2, 2), (1, 1)), ((2, 2), (2, 1)), pytest.param((3, 2), (1, 1), marks=SLOW), ((2, 3), (2, 1)),
+                 ((1, 2), (1, 1))]
+
+
+@pytest.mark.skipif(not HAS_SINGULAR, reason="the brute-force elimination needs Singular (sympy's lex basis is too slow)")
+@pytest.mark.parametrize("sizes,strides", DEFAULT_ARCHS)
+def test_complex_critical_values_agree_with_brute_force(sizes, strides):
+    rng = np.random.default_rng(sum(sizes) * 7 + sum(strides))
+    net = ConvolutionalNetwork(sizes, strides)
+    loss = _target(rng, net)
+    locus = convolutional_critical_points(net, loss, engine="sympy")
+    main_route = locus.complex_critical_values_polynomial()
+    brute = critical_values_polynomial(net, loss, backend="singular")
+    assert main_route.as_expr() == brute.as_expr()
+    # every real critical value of the locus is a root of the brute-force polynomial (exact sign change test)
+    for v in locus.critical_values:
+        approx = float(sympy.N(v, 30))
+        assert any(abs(float(r) - approx) <= 1e-9 * max(1.0, abs(approx)) for r in sympy.Poly(brute).real_roots())
+
+
+def _all_small_architectures():
+    out = []
+    for L in (1, 2, 3):
+        for ks in itertools.product((1, 2, 3), repeat=L):
+            for ss in itertools.product((1, 2), repeat=L):
+                if ss[-1] != 1:
+                    continue  # the last stride does not change the end-to-end filter
+                out.append((ks, ss))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_SINGULAR, reason="Singular not on PATH")
+@pytest.mark.parametrize("sizes,strides", _all_small_architectures())
+def test_all_small_architectures_agree_with_brute_force(sizes, strides):
+    rng = np.random.default_rng(abs(hash((sizes, strides))) % 2**32)
+    net = ConvolutionalNetwork(sizes, strides)
+    loss = _target(rng, net)
+    locus = convolutional_critical_points(net, loss, engine="singular")
+    brute = critical_values_polynomial(net, loss, backend="singular")
+    if locus.complex_count is None:  # a positive-dimensional chart: compare real values only
+        roots = [float(r) for r in sympy.Poly(brute).real_roots()]
+        for v in locus.critical_values:
+            approx = float(sympy.N(v, 30))
+            assert any(abs(r - approx) <= 1e-9 * max(1.0, abs(approx)) for r in roots)
+    else:
+        assert locus.complex_critical_values_polynomial().as_expr() == brute.as_expr()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_SINGULAR, reason="Singular not on PATH")
+def test_engines_sympy_and_singular_give_the_same_points():
+    net = ConvolutionalNetwork((3, 2))
+    loss = QuadraticLoss([[3, -2, Fraction(5, 2), 1]])
+    a = convolutional_critical_points(net, loss, engine="sympy")
+    b = convolutional_critical_points(net, loss, engine="singular")
+    assert a.engine == "sympy" and b.engine == "singular"
+    assert [p.theta for p in a.points] == [p.theta for p in b.points]
+    assert a.complex_count == b.complex_count
+
+
+def test_solve_system_exact_points():
+    x, y = sympy.symbols("x y")
+    sol = solve_system([x**2 - 3, x * y - 1], [x, y], engine="sympy")
+    assert sol.complex_count == 2
+    for K, c in sol.real_points:
+        assert K.is_zero(K.mul(c[x], c[y]) - K(1))
+        assert sympy.simplify(K.to_sympy(c[x]) ** 2 - 3) == 0
+
+
+# -- paper examples -----------------------------------------------------------------------------------
+@pytest.mark.theorem("KMMT2022")
+def test_two_layer_filter_size_two_target_without_real_roots():
+    """KMMT2022: M_(2,2) = quadratics with real roots; for a target outside, critical points sit on the
+    discriminant boundary with repeated filters (w_1 ∝ w_2)."""
+    net = ConvolutionalNetwork((2, 2))
+    locus = convolutional_critical_points(net, QuadraticLoss([[1, 0, 1]]), engine="sympy")
+    disc = net.function_space.boundary_hypersurface()
+    c = sympy.symbols("c0:3")
+    assert len(locus.points) == 4 and locus.complex_count == 6
+    for p in locus.points:
+        wbar = p.end_to_end_filter
+        assert disc.subs(dict(zip(c, wbar))) == 0 and p.on_boundary and p.repeated_root
+        assert p.repeated_filters == ((1, 2),) and p.kind == "spurious"
+        assert net.differential_rank(p.theta) < net.function_space.dim
+    assert sorted(p.value for p in locus.points) == [1, 1, sympy.Rational(4, 3), sympy.Rational(4, 3)]
+    assert [p.role for p in locus.points].count("global_min") == 2
+    # the global minima: w̄ = 1 and w̄ = t² (double roots at ∞ and 0)
+    assert {p.end_to_end_filter for p in locus.global_minimum} == {(1, 0, 0), (0, 0, 1)}
+
+
+@pytest.mark.theorem("KMMT2022")
+def test_target_inside_the_function_space_is_the_pure_global_minimum():
+    net = ConvolutionalNetwork((2, 2))
+    locus = convolutional_critical_points(net, QuadraticLoss([[2, -3, 1]]), engine="sympy")  # (1-t)(2-t)
+    gm = locus.global_minimum
+    assert gm and all(p.value == 0 and p.kind == "pure" and p.end_to_end_filter == (2, -3, 1) for p in gm)
+    assert len(gm) == 2  # the two orderings of the factors (1 - t), (2 - t)
+
+
+@pytest.mark.theorem("KMST2024")
+@pytest.mark.parametrize("sizes,strides", [((2, 2), (2, 1)), ((2, 3), (2, 1)),
+                                           pytest.param((3, 2), (2, 1), marks=SLOW)])
+def test_strides_larger_than_one_nonzero_critical_points_are_pure_and_regular(sizes, strides):
+    """KMST2024: all strides > 1, generic data ⇒ every non-zero critical point is a smooth interior point,
+    i.e. pure; here: rk dμ = dim M at every one (two routes: our rank over the number field and
+    ConvolutionalNetwork.differential_rank on the exact point)."""
+    rng = np.random.default_rng(5)
+    net = ConvolutionalNetwork(sizes, strides)
+    for _ in range(2):
+        locus = convolutional_critical_points(net, _target(rng, net), engine="sympy")
+        for p in locus.points:
+            assert p.kind == "pure" and p.is_regular
+            if all(x.is_Rational for w in p.theta for x in w):
+                assert net.differential_rank(p.theta) == net.function_space.dim
+
+
+@pytest.mark.theorem("KMMT2022")
+@pytest.mark.parametrize("sizes", [(2, 2), pytest.param((3, 2), marks=SLOW), pytest.param((2, 3), marks=SLOW)])
+def test_stride_one_spurious_points_have_shared_and_repeated_roots(sizes):
+    rng = np.random.default_rng(11)
+    net = ConvolutionalNetwork(sizes)
+    for _ in range(2):
+        locus = convolutional_critical_points(net, _target(rng, net), engine="sympy")
+        for p in locus.points:
+            if p.kind == "spurious":
+                assert p.shared_roots and p.repeated_root and not p.is_regular
+            if p.on_boundary:
+                assert p.repeated_root
+
+
+# -- classify, graph, LaTeX ---------------------------------------------------------------------------
+def test_classify_dispatch_agrees_with_the_locus():
+    net = ConvolutionalNetwork((2, 2))
+    loss = QuadraticLoss([[-1, Fraction(1, 2), 1]])   # points with sqrt(17), sqrt(10)
+    locus = convolutional_critical_points(net, loss, engine="sympy")
+    radical = [p for p in locus.points if not any(x.has(sympy.CRootOf) for w in p.theta for x in w)]
+    assert radical
+    for p in radical:
+        rep = classify(net, loss, p.theta)
+        assert rep.is_critical and rep.kind == p.kind and sympy.simplify(rep.value - p.value) == 0
+        assert rep.hessian_inertia == p.hessian_inertia
+    # a rescaled representative is still critical with the same value (scaling symmetry)
+    p = radical[0]
+    th = [tuple(2 * x for x in p.theta[0]), tuple(x / 2 for x in p.theta[1])]
+    assert sympy.simplify(classify(net, loss, th).value - p.value) == 0
+
+
+def test_weighted_loss_on_the_end_to_end_matrix():
+    net = ConvolutionalNetwork((2, 2))
+    loss = WeightedQuadraticLoss([[1, 0, 1]], [[1, 3, 1]])
+    locus = convolutional_critical_points(net, loss, engine="sympy")
+    for p in locus.points:
+        assert classify_convolutional(net, loss, p.theta).is_critical
+
+
+def test_critical_graph_maps_points_to_filters():
+    net = ConvolutionalNetwork((3, 2))
+    locus = convolutional_critical_points(net, QuadraticLoss([[3, -2, Fraction(5, 2), 1]]), engine="sympy")
+    G = critical_graph(locus)
+    thetas = [n for n, d in G.nodes(data=True) if d["type"] == "theta"]
+    assert len(thetas) == len(locus.points)
+    for n in thetas:
+        (_, f), = G.out_edges(n)
+        assert G.nodes[f]["filter"] == locus.points[n[1]].end_to_end_filter
+    assert sum(d["preimages"] for _, d in G.nodes(data=True) if d["type"] == "filter") == G.number_of_edges()
+
+
+def test_latex_derivation_compiles(tmp_path):
+    d = derive(ConvolutionalNetwork((2, 2)), QuadraticLoss([[1, 0, 1]]))
+    tex = d.to_latex()
+    assert tex.isascii() and "KMMT2022" in tex
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex not installed")
+    out = d.to_pdf(tmp_path / "conv.pdf")
+    assert (tmp_path / "conv.pdf").exists() and out
+
+
+# -- errors -------------------------------------------------------------------------------------------
+def test_bad_input_gives_typed_errors():
+    net = ConvolutionalNetwork((2, 2))
+    with pytest.raises(ShapeError):
+        convolutional_critical_points(net, QuadraticLoss([[1, 2]]))
+    with pytest.raises(ExactInputRequiredError):
+        convolutional_critical_points(net, QuadraticLoss([[1.5, 0, 1]]))
+    with pytest.raises(InputTypeError):
+        convolutional_critical_points("net", QuadraticLoss([[1, 0, 1]]))
+    with pytest.raises(ExactInputRequiredError):
+        classify(net, QuadraticLoss([[1, 0, 1]]), [[0.5, 1], [1, 1]])
+    with pytest.raises(ShapeError):
+        classify(net, QuadraticLoss([[1, 0, 1]]), [[1, 1]])
+    with pytest.raises(InputTypeError):
+        convolutional_critical_points(net, QuadraticLoss([[1, 0, 1]]), engine="maple")
+
+
+# -- CLI ----------------------------------------------------------------------------------------------
+def test_cli_conv_json(capsys):
+    assert main(["conv", "--filters", "2,2", "--target", "1 0 1", "--engine", "sympy", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["complex_count"] == 6 and len(data["points"]) == 4
+    assert {p["role"] for p in data["points"]} == {"global_min", "strict_saddle"}
+
+
+def test_cli_conv_data_and_errors(tmp_path, capsys):
+    X = tmp_path / "X.csv"
+    Y = tmp_path / "Y.csv"
+    X.write_text("1,0,0,1\n0,1,0,1\n0,0,1,1\n")
+    Y.write_text("1,0,1,2\n")
+    assert main(["conv", "--filters", "2,2", "--data", str(X), str(Y), "--engine", "sympy"]) == 0
+    assert "real critical points" in capsys.readouterr().out
+    for argv in (["conv", "--filters", "2,a"], ["conv", "--filters", "0,2"],
+                 ["conv", "--filters", "2,2", "--target", "1 0.5 1"], ["conv", "--filters", "2,2", "--target", "1 2"],
+                 ["conv", "--filters", "2,2", "--strides", "1"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "error" in err
