@@ -39,6 +39,8 @@ def check_seed(seed, name: str = "seed", allow_none: bool = True, allow_numpy: b
     ... except ValueError as err:
     ...     print(type(err).__name__, "-", err)
     InvalidArgumentError - seed is -1; expected None or a non-negative integer
+    >>> check_seed([0, 6, 0])
+    [0, 6, 0]
     """
     if seed is None:
         if allow_none:
@@ -47,8 +49,12 @@ def check_seed(seed, name: str = "seed", allow_none: bool = True, allow_numpy: b
     if allow_numpy and isinstance(seed, (np.random.SeedSequence, np.random.Generator)):
         return seed
     expected = "None or a non-negative integer" if allow_none else "a non-negative integer"
+    if allow_numpy and isinstance(seed, (list, tuple)) and seed:
+        # numpy entropy: a sequence of non-negative integers (``default_rng([seed, k])`` streams)
+        return [check_seed(s, f"{name}[{i}]", allow_none=False, allow_numpy=False) for i, s in enumerate(seed)]
+    also = " (or a numpy SeedSequence / Generator / sequence of non-negative integers)" if allow_numpy else ""
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (numbers.Integral, np.integer)):
-        raise InputTypeError(f"{name} is {_short(seed)} of type {type(seed).__name__}; expected {expected}")
+        raise InputTypeError(f"{name} is {_short(seed)} of type {type(seed).__name__}; expected {expected}{also}")
     seed = int(seed)
     if seed < 0:
         raise InvalidArgumentError(f"{name} is {seed}; expected {expected}")
@@ -191,6 +197,22 @@ def int_to_str(n: int) -> str:
     import flint  # FLINT's conversion has no digit limit
 
     return str(flint.fmpz(n))
+
+
+def str_to_int(text: str) -> int:
+    """The integer written in decimal ``text``, of any length, without changing ``sys.set_int_max_str_digits``.
+
+    Examples
+    --------
+    >>> str_to_int("-" + "9" * 5000) == -(10**5000 - 1)
+    True
+    """
+    text = text.strip()
+    if len(text) < 4000:
+        return int(text)
+    import flint  # FLINT's conversion has no digit limit
+
+    return int(flint.fmpz(text))
 
 
 def log10_int(n: int) -> float:

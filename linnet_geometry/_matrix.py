@@ -208,6 +208,8 @@ def as_matrix(value, name: str = "matrix", shape=None, exact=None):
         if arr.ndim != 2:
             raise ShapeError(f"{name}: expected a 2-D matrix, received an array with {arr.ndim} dimension(s) and shape {arr.shape}")
         rows, cols = arr.shape
+        if rows == 0 or cols == 0:
+            raise ShapeError(f"{name} has shape {(rows, cols)}; expected a non-empty matrix")
         if arr.dtype.kind == "f":
             if not np.all(np.isfinite(arr)):
                 raise NonFiniteError(f"{name} contains NaN or inf; expected finite numbers")

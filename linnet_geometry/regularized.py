@@ -114,6 +114,7 @@ from sympy.polys.groebnertools import groebner as _groebner
 from sympy.polys.orderings import grevlex
 from sympy.polys.rings import ring as _ring
 
+from ._checks import check_seed
 from ._matrix import DEFAULT_TOL, as_matrix, inertia as _inertia, is_exact_matrix, rank
 from .critical.classify import CriticalPointReport, Fact
 from .critical.derivatives import _gradients, parameter_hessian as _core_hessian
@@ -526,6 +527,7 @@ def random_regularized_loss(widths, samples: int = 1, seed: int = 0, regularizat
     network = LinearNetwork(widths)
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
         raise InputTypeError(f"samples: expected a positive int; received {samples!r}")
+    seed = check_seed(seed, allow_none=False, allow_numpy=False)
     rng = random.Random(f"linnet-data-{seed}")
 
     def entry(a, b):
@@ -1600,21 +1602,6 @@ def _msolve_route(network, loss, R, F, Lpoly, *, prime, real_points, timeout, se
     return out
 
 
-def _msolve_with_long_integers(msolve_solve, polys, gens, field, real, timeout):
-    """``msolve_solve`` with Python's int-string digit limit lifted for the call and restored afterwards: over QQ
-    msolve prints coefficients of thousands of digits (widths (3, 3, 3)) that the parser converts with ``int``."""
-    import sys
-
-    if not hasattr(sys, "set_int_max_str_digits"):
-        return msolve_solve(polys, gens, field=field, real=real, timeout=timeout)
-    old = sys.get_int_max_str_digits()
-    sys.set_int_max_str_digits(0)
-    try:
-        return msolve_solve(polys, gens, field=field, real=real, timeout=timeout)
-    finally:
-        sys.set_int_max_str_digits(old)
-
-
 class _FirstCoordinates:
     """An msolve result of the system extended by ``t = Σ c_i x_i``, seen on the original coordinates."""
 
@@ -1642,8 +1629,8 @@ def _msolve_separated(msolve_solve, polys, gens, field, real, timeout, seed):
         c = [rng.choice([-1, 1]) * rng.randint(1, 64) for _ in gens]
         form = t - sum(ci * g for ci, g in zip(c, gens))
         try:
-            return _FirstCoordinates(_msolve_with_long_integers(msolve_solve, list(polys) + [form], list(gens) + [t],
-                                                                field, real, timeout), len(gens))
+            return _FirstCoordinates(msolve_solve(list(polys) + [form], list(gens) + [t], field=field, real=real,
+                                                 timeout=timeout), len(gens))
         except Exception as err:  # msolve rejected this form (not separating): try another one
             from .backends import BackendFailedError
 

@@ -401,7 +401,7 @@ def test_cli_polynomial(capsys):
     (["analyze", "--loss", "weighted", "--widths", "2,1,2", "--target", "1 2; 3 4", "--weights", "1 0; 1 1"],
      "positive"),
     (["analyze", "--loss", "polynomial", "--widths", "2,1,2"], "--expr"),
-    (["analyze", "--loss", "polynomial", "--widths", "2,1,2", "--expr", "w11 + q"], "extra symbols"),
+    (["analyze", "--loss", "polynomial", "--widths", "2,1,2", "--expr", "w11 + q"], "unknown name 'q'"),
 ])
 def test_cli_bad_input(argv, needle, capsys):
     assert main(argv) == 2

@@ -812,7 +812,7 @@ def _seeded_calls():
 @pytest.mark.parametrize("name", sorted(_seeded_calls()))
 @pytest.mark.parametrize("seed, error", [("x", E.InputTypeError), (-1, E.InvalidArgumentError),
                                          (1.5, E.InputTypeError), (True, E.InputTypeError),
-                                         ([1], E.InputTypeError)], ids=repr)
+                                         ([1, "x"], E.InputTypeError), ([1, -2], E.InvalidArgumentError)], ids=repr)
 def test_seed_validation_is_shared(name, seed, error):
     raises_typed(error, _seeded_calls()[name], seed)
 
@@ -995,3 +995,32 @@ def test_symbolic_differential_block_formula_equals_jacobian(widths):
     net = LinearNetwork(widths)
     J = sympy.Matrix(list(net.end_to_end())).jacobian(sympy.Matrix(net.parameters))
     assert (J - net.differential()).applyfunc(sympy.expand) == sympy.zeros(*J.shape)
+
+
+def test_empty_float_matrix_is_refused():
+    import numpy as np
+
+    from linnet_geometry._matrix import as_matrix
+    from linnet_geometry.exceptions import ShapeError
+
+    with pytest.raises(ShapeError, match="non-empty"):
+        as_matrix(np.zeros((0, 2)))
+
+
+def test_solver_output_parser_reads_long_integers_and_refuses_code():
+    import sympy
+
+    from linnet_geometry.backends._parse import parse_solver_polynomial
+    from linnet_geometry.backends.msolve import parse_msolve_output
+    from linnet_geometry.exceptions import BackendFailedError
+
+    x, y = sympy.symbols("x y")
+    big = 7 * 10 ** 6000 + 1
+    from linnet_geometry._checks import int_to_str
+
+    p = parse_solver_polynomial(f"-{int_to_str(big)}/3*x0^2*x1+x1", {"x0": x, "x1": y})
+    assert sympy.expand(p - (-sympy.Rational(big, 3) * x**2 * y + y)) == 0
+    assert parse_msolve_output(f"[{int_to_str(big)}, -{int_to_str(big)} / 2^3]:") == [big, Fraction(-big, 8)]
+    for bad in ["x0+os.system(1)", "x0**", "x0 + ", "(x0", "x0 $ 1", "lambda"]:
+        with pytest.raises(BackendFailedError):
+            parse_solver_polynomial(bad, {"x0": x})

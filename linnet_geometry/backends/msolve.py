@@ -53,6 +53,7 @@ import sympy as sp
 
 from ..exceptions import (AssumptionError, BackendFailedError, BackendNotFoundError, ExactInputRequiredError,
                           InputTypeError)
+from .._checks import str_to_int
 from ._process import find_executable, run_process
 
 __all__ = ["find_msolve", "msolve_available", "msolve_solve", "MsolveResult", "parse_msolve_output"]
@@ -143,9 +144,9 @@ def parse_msolve_output(text):
         if m.group("frac"):
             num, _, den = m.group("frac").replace(" ", "").partition("/")
             base, _, exp = den.partition("^")
-            stack[-1].append(Fraction(int(num), int(base) ** int(exp or 1)))
+            stack[-1].append(Fraction(str_to_int(num), str_to_int(base) ** int(exp or 1)))
         elif m.group("int"):
-            stack[-1].append(int(m.group("int")))
+            stack[-1].append(str_to_int(m.group("int")))
         elif m.group("str"):
             stack[-1].append(m.group("str")[1:-1])
         else:

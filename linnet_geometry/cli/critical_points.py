@@ -20,7 +20,7 @@ import json
 
 from ..exceptions import ParseError
 from ..regularized import DEFAULT_TIMEOUT, ENGINES, parameter_critical_points, random_regularized_loss
-from ._common import parse_widths
+from ._common import int_at_least, parse_widths
 
 __all__ = ["register", "run"]
 
@@ -34,7 +34,7 @@ def register(sub):
     p.add_argument("--widths", required=True, help="comma-separated widths d_0,...,d_h (input first), e.g. 2,2,2")
     p.add_argument("--regularization", default="generic", choices=("generic", "uniform", "none"),
                    help="generic random entry-wise λ (default), uniform λ = 1, or none (λ = 0)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the data and of the generic weights (default 0)")
+    p.add_argument("--seed", type=int_at_least(0, "--seed"), default=0, help="seed of the data and of the generic weights (default 0)")
     p.add_argument("--samples", type=int, default=1, help="number of data points N (default 1)")
     p.add_argument("--engine", default="auto", choices=ENGINES,
                    help="auto (default: msolve when found, else groebner), msolve, or groebner (sympy)")

@@ -103,8 +103,7 @@ def convolutional_critical_graph(locus, max_nodes: int = 20_000):
 
 # -- LaTeX derivation ------------------------------------------------------------------------------------
 
-def _L(x):
-    return sympy.latex(sympy.sympify(x))
+from ..latex.derivation import _L  # noqa: E402  (one LaTeX printer for exact values)
 
 
 def _poly_latex(ks, ss):

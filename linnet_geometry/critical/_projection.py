@@ -747,6 +747,21 @@ class ProjectedCoordinates:
             out[v] = expr.xreplace({z: alpha})
         return out
 
+    def flint_coordinates(self, W):
+        """``{v: g_v}`` with ``g_v ∈ ℚ[z]`` reduced modulo the squarefree ``W`` (fmpq_poly), ``v = g_v(α)`` at every
+        root α of W; the denominators are inverted modulo W (they do not vanish at the roots: the coordinates are
+        finite there)."""
+        conv = lambda c: _Frac(None, flint.fmpq_poly([c]))  # noqa: E731
+        fracs = self.formula.chart_coordinates(_Frac(None, flint.fmpq_poly([0, 1])), conv, self.chart)
+        out = {}
+        for v, fr in zip(self.variables, fracs):
+            den = fr.den % W
+            g, inv, _ = den.xgcd(W)
+            if g.degree() != 0:
+                raise ProjectionNotApplicable("a coordinate denominator vanishes at a root of the eliminant")
+            out[v] = ((fr.num % W) * (inv / g[0])) % W
+        return out
+
     def numeric_values(self, root, digits):
         import mpmath
 

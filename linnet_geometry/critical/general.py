@@ -211,22 +211,10 @@ def _to_text(expr, gens):
 
 
 def _parse(lines, gens):
-    import sys
+    from ..backends._parse import parse_solver_polynomial
 
     loc = _names(gens)
-    out = []
-    old = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else None
-    if old is not None:
-        sys.set_int_max_str_digits(0)  # Gröbner bases have integers with more than 4300 digits
-    try:
-        for line in lines:
-            line = line.strip()
-            if line:
-                out.append(sympy.sympify(line.replace("^", "**"), locals=loc))
-    finally:
-        if old is not None:
-            sys.set_int_max_str_digits(old)
-    return out
+    return [parse_solver_polynomial(line, loc) for line in lines if line.strip()]
 
 
 def _run(cmd, script, suffix, timeout):
@@ -592,6 +580,37 @@ class _ParamCoords(dict):
     def numeric_values(self, root, digits):
         self._fill()
         return _ShapeCoords.numeric_values(self, root, digits)
+
+
+def _as_param_coords(p, coords, variables):
+    """The FLINT form (:class:`_ParamCoords`) of the coordinates of any route, for the certified classification.
+
+    ``p`` is the (squarefree) eliminant of the chart, ``coords`` shape-lemma coordinates (sympy route, Singular,
+    Macaulay2) or projected coordinates; variables that the route does not parametrize (the Rabinowitsch ``t``
+    of the projection route, which enters neither ℓ nor W) are set to 0.
+    """
+    import flint
+
+    if isinstance(coords, _ParamCoords):
+        return coords
+    out = _ParamCoords()
+    W = flint.fmpq_poly([flint.fmpq(int(c.p), int(c.q)) for c in reversed(p.all_coeffs())])
+    W = W / W.gcd(W.derivative())  # the distinct roots (every route's p is squarefree; kept safe)
+    W = W / W[W.degree()]
+    if isinstance(coords, _ShapeCoords):
+        for v, q in coords.items():
+            out.flint[v] = flint.fmpq_poly([flint.fmpq(int(c.p), int(c.q)) for c in reversed(q.all_coeffs())]) % W
+    else:
+        out.flint.update(coords.flint_coordinates(W))
+    for v in variables:
+        out.flint.setdefault(v, flint.fmpq_poly([0]))
+    out.flint_w = W
+    den = 1
+    for c in W.coeffs():
+        den = den * int(c.q) // math.gcd(den, int(c.q))
+    out.real_intervals = _arb_real_intervals(flint.fmpz_poly([int(c * den) for c in W.coeffs()]))
+    out._source = coords  # exact values and lifts keep the route's own (possibly cheaper) formulas
+    return out
 
 
 def _arb_fraction(x):
@@ -1123,10 +1142,7 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
             total += count
             if not count:
                 continue
-            if isinstance(coords, _ParamCoords):
-                raw.extend(_real_points_certified(e, s, p, coords, loss))
-            else:
-                raw.extend(_real_points(e, s, p, coords, loss))
+            raw.extend(_real_points_certified(e, s, p, _as_param_coords(p, coords, s["variables"]), loss))
         strata_info.append((e, e * (m + n - e), total, tuple(chart_counts), how,
                             None if how == "projection" else note, engine))
 
@@ -1200,60 +1216,6 @@ def _same_value(a, b):
 
 def _solve_chart_with(system, backend, timeout):
     return _solve_chart(system, backend, timeout)
-
-
-def _real_points(e, system, p, coords, loss):
-    """Real points of one chart solution, with the stratum Hessian inertia and ``∇ℓ = 0`` decided.
-
-    Rational roots: exact (sympy).  Irrational roots: the isolating interval is
-    refined to width ``< 10^-(_DIGITS+5)`` and the Hessian eigenvalues are
-    computed with ``_DIGITS + 10`` digits (mpmath); ``|λ| ≤ 10^-25·max(1, max|λ|)``
-    counts as zero (the tolerance of this numeric edge).
-    """
-    from .._matrix import inertia as _exact_inertia
-
-    variables = system["variables"][:-1]
-    out = []
-    intervals = p.intervals()
-    if not intervals:
-        return out
-    obj = system["objective"]
-    m, n = loss.shape
-    Hsym = sympy.hessian(obj, variables)
-    Ws = sympy.Matrix(m, n, sympy.symbols(f"w0:{m * n}"))
-    lw = _loss_polynomial(loss, Ws)
-    Gsym = sympy.Matrix([sympy.diff(lw, s_) for s_ in Ws]).xreplace(dict(zip(list(Ws), list(system["W"]))))
-    num = sympy.lambdify([variables], [Hsym, Gsym, obj, system["W"]], "mpmath")
-    for (a, b), _mult in intervals:
-        root = _RealRoot(p, a, b)
-        if root.is_rational:
-            sub = coords.exact_values(root)
-            inert = _exact_inertia(Hsym.xreplace(sub))
-            gzero = all(x == 0 for x in Gsym.xreplace(sub))
-            vfloat = float(obj.xreplace(sub))
-            Wf = np.array(system["W"].xreplace(sub).tolist(), dtype=float)
-        else:
-            with mpmath.workdps(_DIGITS + 10):
-                cv = coords.numeric_values(root, _DIGITS)
-                vals = [cv[v] for v in variables]
-                H, G, val, W = num(vals)
-                H = mpmath.matrix(H) if not isinstance(H, mpmath.matrix) else H
-                k = len(variables)
-                ev = mpmath.eigsy(mpmath.matrix([[H[i, j] for j in range(k)] for i in range(k)]))[0] if k else []
-                ev = [ev[i] for i in range(k)]
-                scale = max([mpmath.mpf(1)] + [abs(x) for x in ev])
-                thr = mpmath.mpf(10) ** -25 * scale
-                inert = (sum(1 for x in ev if x > thr), sum(1 for x in ev if x < -thr),
-                         sum(1 for x in ev if abs(x) <= thr))
-                G = mpmath.matrix(G)
-                gscale = max(mpmath.mpf(1), abs(val))
-                gzero = all(abs(G[i]) <= thr * gscale for i in range(m * n))
-                vfloat = float(val)
-                W = mpmath.matrix(W)
-                Wf = np.array([[float(W[i, j]) for j in range(n)] for i in range(m)], dtype=float)
-        how = "exact" if root.is_rational else f"eigenvalues at {_DIGITS + 10} digits, |λ| ≤ 1e-25 counts as 0"
-        out.append((e, system["chart"], root, coords, system, inert, gzero, vfloat, Wf, how))
-    return out
 
 
 # ----------------------------------------------------------------------------- certified classification (msolve)
@@ -1350,7 +1312,8 @@ def _real_points_certified(e, system, p, coords, loss):
         else:
             gzero = all(q == 0 or _sign_at_root(q, W, root.a, root.b) == 0 for q in Gmod)
             inert, cert, vfloat, Wf = _arb_inertia(root, fl, Hterms, Vterms, Wterms, k, (m, n), W)
-        out.append((e, system["chart"], root, coords, system, inert, gzero, vfloat, Wf, cert))
+        out.append((e, system["chart"], root, getattr(coords, "_source", coords), system, inert, gzero, vfloat, Wf,
+                    cert))
     return out
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from .._checks import format_count
+
 from ..exceptions import InputTypeError, ShapeError
 from ..losses import Loss, QuadraticLoss
 from ..network import LinearNetwork
@@ -203,8 +205,22 @@ class Derivation:
 
 # -- helpers ---------------------------------------------------------------------------------------------
 
+def _latex_count(n, max_digits: int = 30) -> str:
+    """A count in LaTeX: exact up to ``max_digits`` digits, else ``\\approx m\\cdot 10^{e}`` (no huge int→str).
+
+    >>> print(_latex_count(12), _latex_count(3 ** 1000))
+    12 \\approx 1.3221\\cdot 10^{477}
+    """
+    text = format_count(n, max_digits)
+    if not text.startswith("≈"):
+        return text
+    mant, exp = text[2:].split(" ")[0].split("e+")
+    return rf"\approx {mant}\cdot 10^{{{exp}}}"
+
+
 def _L(x) -> str:
-    return sympy.latex(sympy.sympify(x))
+    """LaTeX of an internal exact value (never a user string: ``strict=True`` refuses text)."""
+    return sympy.latex(sympy.sympify(x, strict=True))
 
 
 def _set(support) -> str:
@@ -264,7 +280,7 @@ def _step_functional_space(net):
         rf"r = \min_i d_i = {r}",
         rf"\dim \mathcal{{M}}_{{{r}}} = r(m + n - r) = {r}\,({m} + {n} - {r}) = {V.dim}",
         rf"\deg \mathcal{{M}}_{{{r}}} = \prod_{{i=0}}^{{{sm}-{r}-1}} \frac{{({big}+i)!\, i!}}{{({r}+i)!\,"
-        rf"({big}-{r}+i)!}} = {V.degree}, \qquad \operatorname{{EDdeg}} = \binom{{{sm}}}{{{r}}} = {V.ed_degree}",
+        rf"({big}-{r}+i)!}} = {_latex_count(V.degree)}, \qquad \operatorname{{EDdeg}} = \binom{{{sm}}}{{{r}}} = {V.ed_degree}",
     ]
     return Step(
         "Functional space",
@@ -411,7 +427,7 @@ SHORT_LATEX = 60
 def _split_latex(value):
     """LaTeX of an exact number, split into display lines at the terms of a long sum."""
     text = _L(value)
-    expr = sympy.sympify(value)
+    expr = sympy.sympify(value, strict=True)
     if len(text) <= SHORT_LATEX or not isinstance(expr, sympy.Add):
         return [text]
     out = []
