@@ -291,6 +291,19 @@ def _sign(x):
     return None
 
 
+def _integer_multiple(H):
+    """``d·H`` as a FLINT ``fmpz_mat`` (d > 0 the common denominator of the entries), or None when an entry is
+    not rational."""
+    import flint
+
+    if not all(x.is_Rational for x in H):
+        return None
+    d = 1
+    for x in H:
+        d = math.lcm(d, int(x.q))
+    return flint.fmpz_mat(H.rows, H.cols, [int(x.p) * (d // int(x.q)) for x in H])
+
+
 def _rational_charpoly(H):
     """Coefficients (leading first) of the characteristic polynomial of ``d·H``, d > 0, or None.
 
@@ -299,17 +312,10 @@ def _rational_charpoly(H):
     ``fmpz_mat.charpoly`` is far faster than a fraction-free elimination in
     Python.  ``None`` when an entry is not rational.
     """
-    try:
-        import flint
-    except ImportError:  # pragma: no cover - python-flint is a dependency
+    M = _integer_multiple(H)
+    if M is None:
         return None
-    if not all(x.is_Rational for x in H):
-        return None
-    d = 1
-    for x in H:
-        d = math.lcm(d, int(x.q))
-    entries = [int(x.p) * (d // int(x.q)) for x in H]
-    cp = flint.fmpz_mat(H.rows, H.cols, entries).charpoly()
+    cp = M.charpoly()
     coeffs = [sympy.Integer(int(c)) for c in reversed(cp.coeffs())]
     return coeffs + [sympy.Integer(0)] * (H.rows + 1 - len(coeffs))
 
@@ -325,16 +331,10 @@ def _rational_inertia_by_rank(H):
     the characteristic polynomial) when an entry is not rational, does not fit
     in a float, or no band separates the spectrum.
     """
-    try:
-        import flint
-    except ImportError:  # pragma: no cover - python-flint is a dependency
+    M = _integer_multiple(H)
+    if M is None:
         return None
-    if not all(x.is_Rational for x in H):
-        return None
-    d = 1
-    for x in H:
-        d = math.lcm(d, int(x.q))
-    rho = int(flint.fmpz_mat(H.rows, H.cols, [int(x.p) * (d // int(x.q)) for x in H]).rank())
+    rho = int(M.rank())
     n = H.rows
     if rho == 0:
         return (0, 0, n)

@@ -1281,26 +1281,12 @@ def _msolve_text(R, F, field):
     """msolve's input format: variables, characteristic, one polynomial per line (integer coefficients)."""
     names = [f"x{j}" for j in range(R.ngens)]
     lines = []
+    from .backends.msolve import msolve_polynomial_line
+
     for f in F:
-        if not f:
-            continue
-        den = 1
-        for c in f.values():
-            den = den * int(c.denominator) // math.gcd(den, int(c.denominator))
-        if field and den % field == 0:
-            raise AssumptionError(f"the prime {field} divides a denominator of the data ({den}); expected a prime "
-                                  "not dividing any denominator — choose another prime")
-        terms = []
-        for m, c in sorted(f.items(), reverse=True):
-            k = int(c.numerator) * (den // int(c.denominator))
-            if field:
-                k %= field
-                if k == 0:
-                    continue
-            mon = "*".join(f"{names[j]}^{e}" if e > 1 else names[j] for j, e in enumerate(m) if e)
-            terms.append(f"{k:+d}" + (f"*{mon}" if mon else ""))
-        if terms:
-            lines.append("".join(terms).lstrip("+"))
+        line = msolve_polynomial_line(f, names, field, "the data") if f else ""
+        if line:
+            lines.append(line)
     return ",".join(names) + "\n" + str(field) + "\n" + ",\n".join(lines) + "\n", names
 
 

@@ -53,7 +53,7 @@ import sympy as sp
 
 from ..exceptions import (AssumptionError, BackendFailedError, BackendNotFoundError, ExactInputRequiredError,
                           InputTypeError)
-from .._checks import str_to_int
+from .._checks import int_to_str, str_to_int
 from ._process import find_executable, run_process
 
 __all__ = ["find_msolve", "msolve_available", "msolve_solve", "MsolveResult", "parse_msolve_output"]
@@ -469,6 +469,48 @@ class MsolveResult:
 # ----------------------------------------------------------------------------
 # input and the call
 # ----------------------------------------------------------------------------
+def _num_den(c):
+    """Numerator and denominator of a rational (sympy Rational, Fraction, int, flint fmpq) as Python ints."""
+    if hasattr(c, "p") and hasattr(c, "q"):
+        return int(c.p), int(c.q)
+    return int(c.numerator), int(c.denominator)
+
+
+def msolve_polynomial_line(terms, names, field, what="a polynomial"):
+    """One polynomial in msolve's input format: ``terms`` maps exponent tuples to rationals; the line has the
+    integer coefficients of the polynomial times the lcm of its denominators (reduced mod ``field`` when it is a
+    prime).  Empty string for the zero polynomial.
+
+    Raises
+    ------
+    AssumptionError
+        ``field`` is a prime dividing a denominator.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> msolve_polynomial_line({(2, 0): Fraction(1, 2), (0, 1): -3, (0, 0): 1}, ["x0", "x1"], 0)
+    '1*x0^2-6*x1+2'
+    """
+    nd = {m: _num_den(c) for m, c in terms.items()}
+    den = 1
+    for _, q in nd.values():
+        den = den * q // math.gcd(den, q)
+    if field and den % field == 0:
+        raise AssumptionError(f"field: the prime {field} divides a coefficient denominator ({den}) of {what}; "
+                              "expected a prime not dividing any denominator")
+    out = []
+    for m, (p, q) in sorted(nd.items(), reverse=True):
+        k = p * (den // q)
+        if field:
+            k %= field
+        if k == 0:
+            continue
+        mon = "*".join(f"{names[j]}^{e}" if e > 1 else names[j] for j, e in enumerate(m) if e)
+        out.append(("-" if k < 0 else "+") + int_to_str(abs(k)) + (f"*{mon}" if mon else ""))
+    return "".join(out).lstrip("+")
+
+
 def _input_text(polys, gens, field):
     names = [f"x{j}" for j in range(len(gens))]
     lines = []
@@ -484,26 +526,9 @@ def _input_text(polys, gens, field):
         if f.domain not in (sp.ZZ, sp.QQ):
             raise ExactInputRequiredError(f"polys[{i}]: expected a polynomial with rational coefficients in "
                                           f"{tuple(gens)}; received coefficients in {f.domain} ({f.as_expr()!r})")
-        terms = f.as_dict()
-        den = 1
-        for c in terms.values():
-            q = sp.Rational(c)
-            den = den * int(q.q) // math.gcd(den, int(q.q))
-        if field and den % field == 0:
-            raise AssumptionError(f"field: the prime {field} divides a coefficient denominator ({den}) of "
-                                  f"polys[{i}]; expected a prime not dividing any denominator")
-        out = []
-        for m, c in sorted(terms.items(), reverse=True):
-            q = sp.Rational(c)
-            k = int(q.p) * (den // int(q.q))
-            if field:
-                k %= field
-            if k == 0:
-                continue
-            mon = "*".join(f"{names[j]}^{e}" if e > 1 else names[j] for j, e in enumerate(m) if e)
-            out.append(f"{k:+d}" + (f"*{mon}" if mon else ""))
-        if out:
-            lines.append("".join(out).lstrip("+"))
+        line = msolve_polynomial_line(f.as_dict(), names, field, f"polys[{i}]")
+        if line:
+            lines.append(line)
     return names, lines
 
 
