@@ -866,6 +866,7 @@ def test_cli_output_paths_checked_before_work(argv, tmp_path, capsys):
     (["relu-phase", "--n", "1000000000", "--width", "2", "--samples", "1", "--workers", "1"], "GiB"),
     (["relu-phase", "--n", "0", "--width", "2"], "≥ 1"),
     (["relu-phase", "--n", "3", "--width", "2", "--seed", "-1"], "≥ 0"),
+    (["critical-points", "--widths", "2,1,2", "--seed", "-1"], "--seed: expected an integer ≥ 0, received '-1'"),
     (["analyze", "--max-rows", "-5"], "--max-rows: expected an integer ≥ 0, received '-5'"),
     (["graph", "--max-nodes", "0"], "--max-nodes"),
     (["graph", "--max-nodes", "x"], "received 'x'"),
@@ -995,6 +996,12 @@ def test_symbolic_differential_block_formula_equals_jacobian(widths):
     net = LinearNetwork(widths)
     J = sympy.Matrix(list(net.end_to_end())).jacobian(sympy.Matrix(net.parameters))
     assert (J - net.differential()).applyfunc(sympy.expand) == sympy.zeros(*J.shape)
+
+
+def test_random_regularized_loss_refuses_a_negative_seed():
+    from linnet_geometry.regularized import random_regularized_loss
+
+    raises_typed(E.InvalidArgumentError, random_regularized_loss, (2, 1, 2), seed=-1)
 
 
 def test_empty_float_matrix_is_refused():
