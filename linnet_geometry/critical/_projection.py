@@ -747,12 +747,19 @@ class ProjectedCoordinates:
             out[v] = expr.xreplace({z: alpha})
         return out
 
+    def arb_coordinates(self, lo, hi):
+        """Balls (python-flint arb, at the current precision) containing the coordinates at the root α ∈ [lo, hi]."""
+        mid, rad = (lo + hi) / 2, (hi - lo) / 2
+        a = flint.arb(flint.fmpq(int(mid.p), int(mid.q)), flint.fmpq(int(rad.p), int(rad.q)))
+        return dict(zip(self.variables, self.formula.chart_coordinates(a, _conv_arb, self.chart)))
+
     def flint_coordinates(self, W):
         """``{v: g_v}`` with ``g_v ∈ ℚ[z]`` reduced modulo the squarefree ``W`` (fmpq_poly), ``v = g_v(α)`` at every
         root α of W; the denominators are inverted modulo W (they do not vanish at the roots: the coordinates are
         finite there)."""
-        conv = lambda c: _Frac(None, flint.fmpq_poly([c]))  # noqa: E731
-        fracs = self.formula.chart_coordinates(_Frac(None, flint.fmpq_poly([0, 1])), conv, self.chart)
+        K = _Field(W)  # numerators and denominators stay reduced modulo W (W squarefree: only red/mul are used)
+        conv = lambda c: _Frac(K, flint.fmpq_poly([c]))  # noqa: E731
+        fracs = self.formula.chart_coordinates(_Frac(K, flint.fmpq_poly([0, 1])), conv, self.chart)
         out = {}
         for v, fr in zip(self.variables, fracs):
             den = fr.den % W

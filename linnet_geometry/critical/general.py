@@ -565,6 +565,18 @@ class _ParamCoords(dict):
         self.flint_w = None
         self.real_intervals = []
 
+    def exact_form(self):
+        """``{v: g_v}`` as FLINT polynomials modulo ``flint_w``."""
+        return self.flint
+
+    def balls(self, lo, hi, variables):
+        """Balls containing the coordinates at the root of ``flint_w`` in ``[lo, hi]`` (current arb precision)."""
+        import flint
+
+        mid, rad = (lo + hi) / 2, (hi - lo) / 2
+        z = flint.arb(flint.fmpq(int(mid.p), int(mid.q)), flint.arb(flint.fmpq(int(rad.p), int(rad.q))))
+        return [flint.arb_poly(self.flint[v])(z) if self.flint[v].degree() >= 0 else flint.arb(0) for v in variables]
+
     def _fill(self):
         """The sympy polynomials, built on first use (exact images and lifts only need them)."""
         if not self and self.flint:
@@ -574,10 +586,16 @@ class _ParamCoords(dict):
                                      domain="QQ")
 
     def exact_values(self, root):
+        source = getattr(self, "_source", None)
+        if source is not None:
+            return source.exact_values(root)
         self._fill()
         return _ShapeCoords.exact_values(self, root)
 
     def numeric_values(self, root, digits):
+        source = getattr(self, "_source", None)
+        if source is not None:
+            return source.numeric_values(root, digits)
         self._fill()
         return _ShapeCoords.numeric_values(self, root, digits)
 
@@ -586,8 +604,10 @@ def _as_param_coords(p, coords, variables):
     """The FLINT form (:class:`_ParamCoords`) of the coordinates of any route, for the certified classification.
 
     ``p`` is the (squarefree) eliminant of the chart, ``coords`` shape-lemma coordinates (sympy route, Singular,
-    Macaulay2) or projected coordinates; variables that the route does not parametrize (the Rabinowitsch ``t``
-    of the projection route, which enters neither ℓ nor W) are set to 0.
+    Macaulay2) or projected coordinates.  Variables that the route does not parametrize (the Rabinowitsch ``t``
+    of the projection route, which enters neither ℓ nor W) are set to 0.  Projected coordinates are rational
+    functions of α: they are evaluated in ball arithmetic directly, and reduced to polynomials modulo p (one
+    extended gcd per coordinate, costly for large p) only when a ball cannot decide.
     """
     import flint
 
@@ -597,19 +617,35 @@ def _as_param_coords(p, coords, variables):
     W = flint.fmpq_poly([flint.fmpq(int(c.p), int(c.q)) for c in reversed(p.all_coeffs())])
     W = W / W.gcd(W.derivative())  # the distinct roots (every route's p is squarefree; kept safe)
     W = W / W[W.degree()]
-    if isinstance(coords, _ShapeCoords):
-        for v, q in coords.items():
-            out.flint[v] = flint.fmpq_poly([flint.fmpq(int(c.p), int(c.q)) for c in reversed(q.all_coeffs())]) % W
-    else:
-        out.flint.update(coords.flint_coordinates(W))
-    for v in variables:
-        out.flint.setdefault(v, flint.fmpq_poly([0]))
     out.flint_w = W
     den = 1
     for c in W.coeffs():
         den = den * int(c.q) // math.gcd(den, int(c.q))
     out.real_intervals = _arb_real_intervals(flint.fmpz_poly([int(c * den) for c in W.coeffs()]))
     out._source = coords  # exact values and lifts keep the route's own (possibly cheaper) formulas
+    if isinstance(coords, _ShapeCoords):
+        for v, q in coords.items():
+            out.flint[v] = flint.fmpq_poly([flint.fmpq(int(c.p), int(c.q)) for c in reversed(q.all_coeffs())]) % W
+        for v in variables:
+            out.flint.setdefault(v, flint.fmpq_poly([0]))
+        return out
+
+    def exact_form():
+        if not out.flint:
+            try:
+                out.flint.update(coords.flint_coordinates(W))
+            except _projection.ProjectionNotApplicable as err:
+                raise AssumptionError(f"projected coordinates: expected finite coordinates at every root of the "
+                                      f"eliminant; {err}") from None
+            for v in variables:
+                out.flint.setdefault(v, flint.fmpq_poly([0]))
+        return out.flint
+
+    def balls(lo, hi, variables):
+        vals = coords.arb_coordinates(lo, hi)
+        return [vals.get(v, flint.arb(0)) for v in variables]
+
+    out.exact_form, out.balls = exact_form, balls
     return out
 
 
@@ -1286,7 +1322,6 @@ def _real_points_certified(e, system, p, coords, loss):
     obj = system["objective"]
     m, n = loss.shape
     W = coords.flint_w
-    fl = [coords.flint[v] for v in allv]
     Hsym = sympy.hessian(obj, variables)
     k = len(variables)
     Ws = sympy.Matrix(m, n, sympy.symbols(f"w0:{m * n}"))
@@ -1296,7 +1331,19 @@ def _real_points_certified(e, system, p, coords, loss):
     Gterms = [_terms(g, allv) for g in Gsym]
     Vterms = _terms(obj, allv)
     Wterms = [_terms(x, allv) for x in system["W"]]
-    Gmod = [_eval_mod(t, fl, W) for t in Gterms]
+    Gmod = []
+
+    def gradient_vanishes(root):
+        """∇ℓ(W(α)) = 0: a ball excluding 0 proves an entry nonzero; otherwise exactly (gcd with w, sign change)."""
+        with _arb_precision(256):
+            xs = coords.balls(root.a, root.b, allv)
+            if any(not _eval_arb(t, xs).contains(0) for t in Gterms):
+                return False
+        if not Gmod:
+            fl = [coords.exact_form()[v] for v in allv]
+            Gmod.extend(_eval_mod(t, fl, W) for t in Gterms)
+        return all(q == 0 or _sign_at_root(q, W, root.a, root.b) == 0 for q in Gmod)
+
     out = []
     for a, b in coords.real_intervals:
         root = _RealRoot(p, a, b)
@@ -1310,14 +1357,17 @@ def _real_points_certified(e, system, p, coords, loss):
             Wf = np.array(system["W"].xreplace(sub).tolist(), dtype=float)
             cert = "exact (rational point)"
         else:
-            gzero = all(q == 0 or _sign_at_root(q, W, root.a, root.b) == 0 for q in Gmod)
-            inert, cert, vfloat, Wf = _arb_inertia(root, fl, Hterms, Vterms, Wterms, k, (m, n), W)
+            gzero = gradient_vanishes(root)
+            inert, cert, vfloat, Wf = _arb_inertia(root, coords, allv, Hterms, Vterms, Wterms, k, (m, n), W)
         out.append((e, system["chart"], root, getattr(coords, "_source", coords), system, inert, gzero, vfloat, Wf,
                     cert))
     return out
 
 
-def _arb_inertia(root, fl, Hterms, Vterms, Wterms, k, shape, W):
+_arb_precision = _projection._precision  # set python-flint's working precision for a block
+
+
+def _arb_inertia(root, coords, allv, Hterms, Vterms, Wterms, k, shape, W):
     import flint
 
     old = flint.ctx.prec
@@ -1330,9 +1380,7 @@ def _arb_inertia(root, fl, Hterms, Vterms, Wterms, k, shape, W):
                 lo = hi = root.a
             else:
                 lo, hi = root.a, root.b
-            mid = (lo + hi) / 2
-            z = flint.arb(flint.fmpq(int(mid.p), int(mid.q)), flint.arb(flint.fmpq(int((hi - lo).p), int((hi - lo).q))))
-            xs = [flint.arb_poly(g)(z) if g.degree() >= 0 else flint.arb(0) for g in fl]
+            xs = coords.balls(lo, hi, allv)
             H = flint.arb_mat([[_eval_arb(Hterms[i][j], xs) for j in range(k)] for i in range(k)]) if k else None
             cp = H.charpoly() if k else flint.arb_poly([1])
             coeffs = [cp[i] for i in range(k + 1)]  # low degree first, monic
@@ -1357,6 +1405,7 @@ def _arb_inertia(root, fl, Hterms, Vterms, Wterms, k, shape, W):
                 how = f"ball arithmetic (python-flint arb, {prec} bits) proves every characteristic-polynomial sign"
                 break
             if prec >= 2048:
+                fl = [coords.exact_form()[v] for v in allv]
                 signs = _exact_charpoly_signs(root, fl, Hterms, k, W, signs, undecided)
                 how = ("ball arithmetic (python-flint arb) and, for coefficients whose balls contain 0, exact "
                        "Faddeev–LeVerrier over Q[z]/(w) with a gcd zero test")
