@@ -878,6 +878,10 @@ class StratumSolution:
         Which engine answered: ``"projection"``, ``"msolve"`` [BES2021], ``"sympy"``, ``"singular"``,
         ``"macaulay2"`` or ``"closed form"``.  msolve counts the *distinct* points (it parametrizes the
         radical of the chart ideal); so do the other engines (shape lemma on the radical).
+    components : tuple of CriticalComponent
+        Non-generic data: the positive-dimensional pieces of the critical set (dimension, degree, real points
+        decided, a real representative and its role; ``linnet_geometry.critical._components``).  Then
+        ``num_complex`` counts the isolated points only.
 
     Examples
     --------
@@ -1066,7 +1070,9 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
     BackendTimeoutError, BackendFailedError
         An external engine ran past ``timeout`` or failed.
     DegenerateDataError
-        Positive-dimensional critical sets (non-generic data) — not yet decomposed into components.
+        Positive-dimensional critical sets (non-generic data) that could not be answered: msolve missing, or
+        real points of a component not decided (the message says why).  Answered ones are in
+        :attr:`StratumSolution.components`.
     AssumptionError
         ``method="projection"`` where it does not apply (the message says why).
 
