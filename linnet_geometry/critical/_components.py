@@ -242,22 +242,11 @@ def decompose_chart(system, e, loss, timeout=3600.0):
         if iso is _POSITIVE:
             continue
         pieces = (iso,) if iso[0] else ()
-        dim, deg = _slice_dimension(eqs + [h], gens, timeout, seed=1)
-        comps = ()
-        if dim > 0:
-            names = ", ".join(str(q) for q in hs)
-            comps = (CriticalComponent(
-                rank=e, chart=chart, dimension=dim, degree=deg, has_real_points=False,
-                certificate=(f"every point with h = 0 is non-real: h = ∏({names}) has only square monomials with "
-                             "positive coefficients and a positive constant or the squares of a row of the "
-                             "invertible chart minor ⇒ h > 0 at every real point of the chart",
-                             f"the rest, I + ⟨s·h − 1⟩, is zero-dimensional (msolve): {iso[0]} isolated points",
-                             f"dimension {dim} and degree {deg}: generic slicing by random rational hyperplanes "
-                             "(msolve)")),)
-        elif dim == 0:
-            # finitely many (non-real) points with h = 0: the whole chart is zero-dimensional after all
-            comps = ()
-        return ChartDecomposition(pieces=pieces, components=comps)
+        comp = _nonreal_component(eqs, gens, hs, e, chart, timeout, iso[0])
+        if comp is None:
+            raise DegenerateDataError(f"chart {chart}: msolve found the chart ideal positive-dimensional but both "
+                                      "I + ⟨s·h − 1⟩ and I + ⟨h⟩ zero-dimensional; expected consistent answers")
+        return ChartDecomposition(pieces=pieces, components=(comp,))
     return _real_family(system, e, loss, timeout, cands)
 
 
@@ -266,6 +255,24 @@ class _Positive:
 
 
 _POSITIVE = _Positive()
+
+
+def _nonreal_component(eqs, gens, hs, e, chart, timeout, n_iso, extra_note=()):
+    """The part of ``V(I)`` on ``h = ∏ hs = 0`` as a component without real points, or None when it is finite."""
+    h = sympy.expand(sympy.prod(hs))
+    dim, deg = _slice_dimension(list(eqs) + [h], gens, timeout, seed=1)
+    if dim <= 0:
+        return None
+    names = ", ".join(str(q) for q in hs)
+    return CriticalComponent(
+        rank=e, chart=chart, dimension=dim, degree=deg, has_real_points=False,
+        certificate=(f"every point with h = 0 is non-real: h = ∏({names}) has only square monomials with "
+                     "positive coefficients and a positive constant or the squares of a row of the "
+                     "invertible chart minor ⇒ h > 0 at every real point of the chart",
+                     f"off h = 0 the chart has {n_iso} isolated points (msolve, zero-dimensional); isolated points "
+                     "on h = 0 are non-real and not counted",
+                     f"dimension {dim} and degree {deg} (of the top-dimensional part): generic slicing by random "
+                     "rational hyperplanes (msolve)") + tuple(extra_note))
 
 
 def _real_family(system, e, loss, timeout, cands):
@@ -307,11 +314,12 @@ def _real_family(system, e, loss, timeout, cands):
         inert = best[5]
         if inert[1] > 0:
             role = "saddle"
-            why = f"a negative Hessian eigenvalue at the representative ({inert}) ⇒ saddle family"
+            why = f"a negative Hessian eigenvalue at the representative ({inert}) ⇒ saddle points there"
         elif inert[2] == dim:
             role = "local_min"
-            why = (f"Hessian inertia {inert} with nullity = family dimension {dim}: the critical set is a "
-                   "non-degenerate critical manifold near the representative (Morse–Bott) ⇒ local minima of ℓ|M_e^o")
+            why = (f"Hessian inertia {inert} with nullity = family dimension {dim} at a generic (randomly sliced) "
+                   "point: the critical set is a non-degenerate critical manifold near the representative "
+                   "(Morse–Bott) ⇒ local minima of ℓ|M_e^o there")
         else:
             role = "degenerate"
             why = f"Hessian inertia {inert}, nullity > family dimension {dim}: role undetermined"
@@ -324,7 +332,12 @@ def _real_family(system, e, loss, timeout, cands):
                          "degenerate isolated points inside the family's branch are not separated",
                          f"dimension {dim}, degree {deg}: generic slicing (msolve)"))
         pieces = (iso,) if iso[0] else ()
-        return ChartDecomposition(pieces=pieces, components=(comp,))
+        comps = (comp,)
+        if cands:
+            nonreal = _nonreal_component(eqs, gens, cands, e, chart, timeout, iso[0])
+            if nonreal is not None:
+                comps += (nonreal,)
+        return ChartDecomposition(pieces=pieces, components=comps)
     raise DegenerateDataError(f"chart {chart}: a positive-dimensional critical family (dimension {dim}) outside every "
                               f"positivity certificate, and no real point on {_SLICE_SEEDS} random slices; whether it "
                               "has real points is not decided")
