@@ -120,7 +120,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from . import _projection
+from . import _components, _projection
 from ..exceptions import (AssumptionError, BackendNotFoundError, DegenerateDataError, ExactInputRequiredError, InputTypeError,
                           ProblemTooLargeError, ShapeError)
 from ..losses import Loss, MatrixSensingLoss, PolynomialLoss, QuadraticLoss, WeightedQuadraticLoss
@@ -688,10 +688,11 @@ def _solve_chart(system, backend, timeout=3600):
     if backend == "msolve":
         try:
             return _solve_chart_msolve(system, timeout)
-        except _PositiveDimensional:
-            raise DegenerateDataError(f"the critical points in chart {system.get('chart')} form a positive-"
-                                      "dimensional set (msolve); expected finitely many (non-generic data: e.g. "
-                                      "repeated singular values; use critical_locus for quadratic losses)") from None
+        except _PositiveDimensional:  # non-generic data: isolated points + components (_components)
+            if "loss" not in system:
+                raise DegenerateDataError(f"the critical points in chart {system.get('chart')} form a positive-"
+                                          "dimensional set (msolve); expected finitely many") from None
+            return _components.decompose_chart(system, system["B"].shape[0], system["loss"], timeout)
     eqs, gens = system["equations"], system["variables"]
     z = sympy.Symbol("z_sep")
     chart_vars = gens[:-1]
@@ -703,6 +704,8 @@ def _solve_chart(system, backend, timeout=3600):
         dim, basis = _lex_basis(polys, allgens, backend, timeout)
         if dim < 0:
             return 0, None, None
+        if dim > 0 and "loss" in system:  # non-generic data (_components, needs msolve)
+            return _components.decompose_chart(system, system["B"].shape[0], system["loss"], timeout)
         if dim > 0:
             raise DegenerateDataError(f"the critical points in chart {system.get('chart')} form a set of dimension "
                                       f"{dim}; expected finitely many (non-generic data: e.g. repeated singular "
@@ -911,6 +914,10 @@ class StratumSolution:
         Which engine answered: ``"projection"``, ``"msolve"`` [BES2021], ``"sympy"``, ``"singular"``,
         ``"macaulay2"`` or ``"closed form"``.  msolve counts the *distinct* points (it parametrizes the
         radical of the chart ideal); so do the other engines (shape lemma on the radical).
+    components : tuple of CriticalComponent
+        Non-generic data: the positive-dimensional pieces of the critical set (dimension, degree, real points
+        decided, a real representative and its role; ``linnet_geometry.critical._components``).  Then
+        ``num_complex`` counts the isolated points only.
 
     Examples
     --------
@@ -933,9 +940,11 @@ class StratumSolution:
     method: str = "groebner"
     method_note: str | None = None
     engine: str = "sympy"
+    components: tuple = ()   # CriticalComponent (non-generic data, _components)
 
     def to_dict(self):
         return {"rank": self.rank, "dimension": self.dimension, "num_complex": self.num_complex,
+                "components": [c.to_dict() for c in self.components],
                 "num_real": self.num_real, "is_smooth_in_M_r": self.is_smooth_in_M_r, "method": self.method,
                 "method_note": self.method_note, "engine": self.engine,
                 "chart_counts": [[list(c[0]), list(c[1]), k] for c, k in self.chart_counts],
@@ -1023,11 +1032,13 @@ class GeneralCriticalLocus:
             ch = f"{list(p.chart[0])},{list(p.chart[1])}"
             lines.append(f"{p.rank:>4}  {p.value_float:>14.8g}  {p.kind:<9}{p.role:<15}{str(p.stratum_inertia):<16}"
                          f"{'yes' if p.gradient_is_zero else 'no':<6}{ch:<14}")
+        lines += _components.component_lines(self.strata)
         return "\n".join(lines)
 
     def summary(self) -> str:
         lines = [f"stratum M_{s.rank}: dim {s.dimension}, {s.num_complex} complex critical points, "
                  f"{s.num_real} real" for s in self.strata]
+        lines += _components.component_lines(self.strata, short=True)
         return "\n".join(lines)
 
     def to_dict(self):
@@ -1095,7 +1106,9 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
     BackendTimeoutError, BackendFailedError
         An external engine ran past ``timeout`` or failed.
     DegenerateDataError
-        Positive-dimensional critical sets (non-generic data) — not yet decomposed into components.
+        Positive-dimensional critical sets (non-generic data) that could not be answered: msolve missing, or
+        real points of a component not decided (the message says why).  Answered ones are in
+        :attr:`StratumSolution.components`.
     AssumptionError
         ``method="projection"`` where it does not apply (the message says why).
 
@@ -1129,6 +1142,7 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
         for k, ch in enumerate(charts):
             s = critical_system(loss, (m, n), e, ch, previous=charts[:k])
             s["chart"] = ch
+            s["loss"] = loss
             systems.append(s)
         note = None
         if try_projection:
@@ -1154,7 +1168,7 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
     G0 = loss.gradient(sympy.zeros(m, n))
     raw.append((0, ((), ()), _RealRoot(zp, 0, 0), _ShapeCoords(), zero_sys, (0, 0, 0), all(x == 0 for x in G0),
                 float(zero_sys["objective"]), np.zeros((m, n)), "exact"))
-    strata_info.append((0, 0, 1, ((((), ()), 1),), "closed form", None, "closed form"))
+    strata_info.append((0, 0, 1, ((((), ()), 1),), "closed form", None, "closed form", ()))
     for e, charts, systems, projected, note in plans:
         solutions = None
         how = "groebner"
@@ -1173,14 +1187,17 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
             solutions = [_solve_chart_with(s, used, timeout) for s in systems]
         total = 0
         chart_counts = []
-        for s, (count, p, coords) in zip(systems, solutions):
-            chart_counts.append((s["chart"], count))
-            total += count
-            if not count:
-                continue
-            raw.extend(_real_points_certified(e, s, p, _as_param_coords(p, coords, s["variables"]), loss))
+        components = []
+        for s, sol in zip(systems, solutions):
+            pieces = sol.pieces if isinstance(sol, _components.ChartDecomposition) else (sol,)
+            components.extend(getattr(sol, "components", ()))
+            chart_counts.append((s["chart"], sum(pc[0] for pc in pieces)))
+            for count, p, coords in pieces:
+                total += count
+                if count:
+                    raw.extend(_real_points_certified(e, s, p, _as_param_coords(p, coords, s["variables"]), loss))
         strata_info.append((e, e * (m + n - e), total, tuple(chart_counts), how,
-                            None if how == "projection" else note, engine))
+                            None if how == "projection" else note, engine, tuple(components)))
 
     values = [x[7] for x in raw]
     gmin = min(values) if values and coercive else None
@@ -1235,11 +1252,11 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
                                _system=system, _network=network, _loss=loss)
         points_by_rank.setdefault(e, []).append(pt)
     strata = []
-    for e, dim, total, chart_counts, how, note, engine in strata_info:
+    for e, dim, total, chart_counts, how, note, engine, comps in strata_info:
         pts = tuple(sorted(points_by_rank.get(e, []), key=lambda p: p.value_float))
         strata.append(StratumSolution(rank=e, dimension=dim, num_complex=total, num_real=len(pts),
                                       chart_counts=chart_counts, points=pts, is_smooth_in_M_r=(e == r or filling),
-                                      method=how, method_note=note, engine=engine))
+                                      method=how, method_note=note, engine=engine, components=comps))
     engines = tuple(dict.fromkeys(st_.engine for st_ in strata if st_.rank > 0))
     return GeneralCriticalLocus(loss=loss, variety=variety, network=network, backend=used, strata=tuple(strata),
                                 is_coercive=coercive, global_minimum_value_float=gmin,
