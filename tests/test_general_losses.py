@@ -311,8 +311,8 @@ def test_projection_refuses_what_it_cannot_decide():
     V = DeterminantalVariety(2, 2, 1)
     with pytest.raises(DegenerateDataError, match="could not decide"):
         function_space_critical_points(QuadraticLoss([[1, 0], [0, 1]]), V, method="projection")
-    with pytest.raises(DegenerateDataError, match="dimension"):
-        function_space_critical_points(QuadraticLoss([[1, 0], [0, 1]]), V)
+    comps = function_space_critical_points(QuadraticLoss([[1, 0], [0, 1]]), V).strata[1].components
+    assert [(c.dimension, c.has_real_points, c.role) for c in comps] == [(1, True, "local_min")]
     # a rank-2 stratum of 2x3 matrices has no free entry to eliminate into: Gröbner, with the reason recorded
     res = function_space_critical_points(_random_weighted(2, 3, random.Random(2)), DeterminantalVariety(2, 3, 2))
     assert res.strata[1].method == "projection" and res.strata[2].method == "groebner"
@@ -370,11 +370,17 @@ def test_bad_input_typed_errors(make, error, needle):
     assert needle in str(info.value)
 
 
+@pytest.mark.theorem("TKB2020")
 def test_positive_dimensional_critical_set_is_reported():
-    # unit weights and a target with equal singular values: a circle of critical points
-    with pytest.raises(DegenerateDataError, match="dimension"):
-        function_space_critical_points(QuadraticLoss([[1, 0], [0, 1]]), DeterminantalVariety(2, 2, 1),
-                                       backend="sympy")
+    # unit weights and a target with equal singular values: the circle {xxᵀ-type rank-1 projections} of global
+    # minima, value 1 = σ_2² (Eckart–Young with σ_1 = σ_2 = 1), reported as one real Morse–Bott family
+    res = function_space_critical_points(QuadraticLoss([[1, 0], [0, 1]]), DeterminantalVariety(2, 2, 1),
+                                         backend="sympy")
+    (comp,) = res.strata[1].components
+    assert comp.dimension == 1 and comp.has_real_points and comp.role == "local_min"
+    assert abs(comp.value_float - 1.0) < 1e-12
+    Wr = np.array(comp.real_representative, dtype=float)
+    assert np.linalg.matrix_rank(Wr, tol=1e-9) == 1 and abs(np.trace(Wr) - 1.0) < 1e-9
 
 
 # ----------------------------------------------------------------------------- CLI
