@@ -573,9 +573,7 @@ class _ParamCoords(dict):
         """Balls containing the coordinates at the root of ``flint_w`` in ``[lo, hi]`` (current arb precision)."""
         import flint
 
-        mid, rad = (lo + hi) / 2, (hi - lo) / 2
-        z = flint.arb(flint.fmpq(int(mid.p), int(mid.q)), flint.arb(flint.fmpq(int(rad.p), int(rad.q))))
-        return [flint.arb_poly(self.flint[v])(z) if self.flint[v].degree() >= 0 else flint.arb(0) for v in variables]
+        return _poly_balls(self.flint, lo, hi, variables)
 
     def _fill(self):
         """The sympy polynomials, built on first use (exact images and lifts only need them)."""
@@ -588,7 +586,12 @@ class _ParamCoords(dict):
     def exact_values(self, root):
         source = getattr(self, "_source", None)
         if source is not None:
-            return source.exact_values(root)
+            vals = source.exact_values(root)
+            if not root.is_rational or all(x.is_finite for x in vals.values()):
+                return vals
+            # the route's rational functions are 0/0 at this rational α: the polynomials modulo p are not
+            a = flint_fmpq(root.a)
+            return {v: sympy.Rational(int(q(a).p), int(q(a).q)) for v, q in self.exact_form().items()}
         self._fill()
         return _ShapeCoords.exact_values(self, root)
 
@@ -598,6 +601,23 @@ class _ParamCoords(dict):
             return source.numeric_values(root, digits)
         self._fill()
         return _ShapeCoords.numeric_values(self, root, digits)
+
+
+def flint_fmpq(q):
+    """A sympy/Python rational as python-flint ``fmpq``."""
+    import flint
+
+    q = sympy.Rational(q)
+    return flint.fmpq(int(q.p), int(q.q))
+
+
+def _poly_balls(polys, lo, hi, variables):
+    """Balls containing ``g_v(α)`` for the FLINT polynomials ``polys[v]``, α ∈ [lo, hi] (current arb precision)."""
+    import flint
+
+    mid, rad = (lo + hi) / 2, (hi - lo) / 2
+    z = flint.arb(flint.fmpq(int(mid.p), int(mid.q)), flint.arb(flint.fmpq(int(rad.p), int(rad.q))))
+    return [flint.arb_poly(polys[v])(z) if polys[v].degree() >= 0 else flint.arb(0) for v in variables]
 
 
 def _as_param_coords(p, coords, variables):
@@ -643,7 +663,11 @@ def _as_param_coords(p, coords, variables):
 
     def balls(lo, hi, variables):
         vals = coords.arb_coordinates(lo, hi)
-        return [vals.get(v, flint.arb(0)) for v in variables]
+        xs = [vals.get(v, flint.arb(0)) for v in variables]
+        if all(x.is_finite() for x in xs):
+            return xs
+        # a removable 0/0 of the rational coordinate functions at α: use the polynomials modulo p
+        return _poly_balls(exact_form(), lo, hi, variables)
 
     out.exact_form, out.balls = exact_form, balls
     return out
@@ -1317,7 +1341,9 @@ def _sign_at_root(q, W, a, b):
         # G squarefree, its roots are roots of W: α is a root of G iff G changes sign on [a, b]
         fa = G(flint.fmpq(int(a.p), int(a.q)))
         fb = G(flint.fmpq(int(b.p), int(b.q)))
-        if fa * fb < 0:
+        # α is the only root of W in [a, b] and the roots of G are roots of W: a sign change, or a zero at an
+        # endpoint (α rational, found by bisection: a = b = α), means G(α) = 0
+        if fa * fb <= 0:
             return 0
     return None  # nonzero; its sign is decided by ball arithmetic
 
@@ -1397,7 +1423,10 @@ def _arb_inertia(root, coords, allv, Hterms, Vterms, Wterms, k, shape, W):
                 lo = hi = root.a
             else:
                 lo, hi = root.a, root.b
-            xs = coords.balls(lo, hi, allv)
+            if prec < 1024:
+                xs = coords.balls(lo, hi, allv)
+            else:  # the route's formulas do not narrow (0/0 at α): the polynomials modulo w do
+                xs = _poly_balls(coords.exact_form(), lo, hi, allv)
             H = flint.arb_mat([[_eval_arb(Hterms[i][j], xs) for j in range(k)] for i in range(k)]) if k else None
             cp = H.charpoly() if k else flint.arb_poly([1])
             coeffs = [cp[i] for i in range(k + 1)]  # low degree first, monic
@@ -1460,7 +1489,18 @@ def _exact_charpoly_signs(root, fl, Hterms, k, W, signs, undecided):
     for i in undecided:
         if c[i] == 0 or _sign_at_root(c[i], W, root.a, root.b) == 0:
             out[i] = 0
-        else:
-            raise AssumptionError("a characteristic-polynomial coefficient is nonzero at the critical point but "
-                                  "its sign was not separated from 0 at 2048 bits; expected a decision")
+            continue
+        # c_i(α) ≠ 0 is proved: evaluate the exact polynomial c_i in ball arithmetic until the sign shows
+        prec = 128
+        while True:
+            with _arb_precision(prec):
+                root.refine(sympy.Rational(1, 2 ** (prec + 8)))
+                (ball,) = _poly_balls({0: c[i]}, root.a, root.b, [0])
+                if ball > 0 or ball < 0:
+                    out[i] = 1 if ball > 0 else -1
+                    break
+            if prec > 2 ** 16:
+                raise AssumptionError("a characteristic-polynomial coefficient is nonzero at the critical point "
+                                      f"but its sign was not separated from 0 at {prec} bits; expected a decision")
+            prec *= 2
     return out
