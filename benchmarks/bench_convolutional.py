@@ -48,8 +48,9 @@ def main(argv=None):
             P = None
         rows.append((f"k={ks} s={ss}", f"default ({locus.engine})", f"{t_main:.2f}", str(locus.complex_count),
                      str(len(locus.points)), str(len(locus.families)), "--"))
-        for backend, exe in (("singular", "Singular"), ("macaulay2", "M2")):
-            if shutil.which(exe) is None:
+        from linnet_geometry.convolutional.brute_force import available_backends
+        for backend, exe in (("msolve", "msolve"), ("singular", "Singular"), ("macaulay2", "M2")):
+            if backend not in available_backends():
                 rows.append((f"k={ks} s={ss}", f"brute {backend}", "not on PATH", "", "", "", ""))
                 continue
             t = time.perf_counter()

@@ -12,12 +12,16 @@ import sympy
 from linnet_geometry import QuadraticLoss, WeightedQuadraticLoss, classify, critical_graph, derive
 from linnet_geometry.cli import main
 from linnet_geometry.convolutional import (ConvolutionalNetwork, classify_convolutional,
-                                           convolutional_critical_points)
-from linnet_geometry.convolutional._solve import solve_system
-from linnet_geometry.convolutional.brute_force import critical_values_polynomial
+                                           convolutional_critical_points, real_root_profile)
+from linnet_geometry.convolutional._algebra import RealAlgebraicField, real_root_counts
+from linnet_geometry.convolutional._solve import available_engines, solve_system
+from linnet_geometry.convolutional.brute_force import critical_values_polynomial, default_backend
 from linnet_geometry.exceptions import ExactInputRequiredError, InputTypeError, ShapeError
 
 HAS_SINGULAR = shutil.which("Singular") is not None
+HAS_MSOLVE = "msolve" in available_engines()
+#: brute-force backend: msolve's elimination when present, else Singular, M2, sympy (tiny cases only)
+BRUTE = default_backend()
 
 
 def _target(rng, net):
@@ -31,20 +35,84 @@ DEFAULT_ARCHS = [((2, 2), (1, 1)), ((2, 2), (2, 1)), pytest.param((3, 2), (1, 1)
                  ((1, 2), (1, 1))]
 
 
-@pytest.mark.skipif(not HAS_SINGULAR, reason="the brute-force elimination needs Singular (sympy's lex basis is too slow)")
 @pytest.mark.parametrize("sizes,strides", DEFAULT_ARCHS)
 def test_complex_critical_values_agree_with_brute_force(sizes, strides):
+    """Main route (charts modulo scaling, default engine) vs the raw parameter-space gradient ideal
+    eliminated down to the value variable (default brute-force backend): same complex critical values."""
+    if BRUTE == "sympy" and sum(sizes) > 4:
+        pytest.skip("no msolve / Singular / M2: sympy's lex basis is too slow for this architecture")
     rng = np.random.default_rng(sum(sizes) * 7 + sum(strides))
     net = ConvolutionalNetwork(sizes, strides)
     loss = _target(rng, net)
-    locus = convolutional_critical_points(net, loss, engine="sympy")
+    locus = convolutional_critical_points(net, loss)
     main_route = locus.complex_critical_values_polynomial()
-    brute = critical_values_polynomial(net, loss, backend="singular")
+    brute = critical_values_polynomial(net, loss, backend=BRUTE)
     assert main_route.as_expr() == brute.as_expr()
     # every real critical value of the locus is a root of the brute-force polynomial (exact sign change test)
     for v in locus.critical_values:
         approx = float(sympy.N(v, 30))
         assert any(abs(float(r) - approx) <= 1e-9 * max(1.0, abs(approx)) for r in sympy.Poly(brute).real_roots())
+
+
+@pytest.mark.skipif(not HAS_MSOLVE, reason="msolve not installed")
+@pytest.mark.parametrize("sizes,strides,target", [((2, 2), (1, 1), [1, 0, 1]), ((2, 3), (2, 1), [3, -1, 2, 1, -2, 1]),
+                                                  ((3, 2), (1, 1), [3, -2, Fraction(5, 2), 1])])
+def test_default_engine_is_msolve_and_agrees_with_sympy(sizes, strides, target):
+    """With msolve installed, engine="auto" answers every chart with msolve (no silent fallback) and
+    gives the same exact points, complex count and complex critical values as the sympy engine."""
+    net = ConvolutionalNetwork(sizes, strides)
+    loss = QuadraticLoss([target])
+    a = convolutional_critical_points(net, loss)
+    b = convolutional_critical_points(net, loss, engine="sympy")
+    assert set(a.engines) == {"msolve"} and a.engine == "msolve" and b.engine == "sympy"
+    assert all(p.engine == "msolve" for p in a.points)
+    def key(p):
+        return (p.value_float, p.chart, p.theta_float)
+
+    pa, pb = sorted(a.points, key=key), sorted(b.points, key=key)   # ties in value: solver order may differ
+    assert [p.chart for p in pa] == [p.chart for p in pb]
+    for p, q in zip(pa, pb):   # the exact points, compared through their certified floats
+        assert np.allclose(p.theta_float, q.theta_float, rtol=1e-12, atol=1e-12)
+        assert abs(p.value_float - q.value_float) <= 1e-12 * max(1.0, abs(q.value_float))
+        assert (p.kind, p.role, p.on_boundary, p.hessian_inertia) == (q.kind, q.role, q.on_boundary, q.hessian_inertia)
+    assert a.complex_count == b.complex_count
+    assert a.complex_critical_values_polynomial().as_expr() == b.complex_critical_values_polynomial().as_expr()
+
+
+@pytest.mark.skipif(not HAS_MSOLVE, reason="msolve not installed")
+@pytest.mark.parametrize("sizes,strides", [((2, 2), (1, 1)), ((1, 2), (1, 1)), ((2, 2), (2, 1))])
+def test_brute_force_backends_msolve_and_sympy_agree(sizes, strides):
+    """The brute-force elimination read from msolve (-e) equals sympy's lex Gröbner basis elimination."""
+    rng = np.random.default_rng(3)
+    net = ConvolutionalNetwork(sizes, strides)
+    loss = _target(rng, net)
+    assert (critical_values_polynomial(net, loss, backend="msolve").as_expr()
+            == critical_values_polynomial(net, loss, backend="sympy").as_expr())
+
+
+def test_real_root_counts_in_a_number_field_agree_with_the_function_space():
+    """Boundary decisions inside K = Q(√d) (Yun + Sturm over K) agree with real_root_profile on radicals."""
+    rng = np.random.default_rng(0)
+    for _ in range(25):
+        d = int(rng.choice([2, 3, 5, 7]))
+        K = RealAlgebraicField([-d, 0, 1], 1, 3)
+        a = K.gen()
+        roots = [(int(rng.integers(-2, 3)), int(rng.integers(-1, 2))) for _ in range(int(rng.integers(1, 4)))]
+        pairs = int(rng.integers(0, 2))
+        poly = [K(1)]
+        for r0, r1 in roots + [roots[0]] * int(rng.integers(0, 2)):   # roots r0 + r1·√d, maybe one repeated
+            root = K.reduce(K(r0) + K.reduce(a * r1))
+            poly = [K.reduce(x) for x in
+                    [K.reduce(-K.mul(root, poly[0]))] + [K.reduce(poly[i - 1] - K.mul(root, poly[i]))
+                                                          for i in range(1, len(poly))] + [poly[-1]]]
+        for _ in range(pairs):                                          # times (t² + 1)
+            poly = [K.reduce((poly[i] if i < len(poly) else K(0)) + (poly[i - 2] if i >= 2 else K(0)))
+                    for i in range(len(poly) + 2)]
+        inf = int(rng.integers(0, 2))
+        coeffs = poly + [K(0)] * inf
+        r, r_odd = real_root_counts(K, coeffs, len(coeffs) - 1)
+        prof = real_root_profile([K.to_sympy(x) for x in coeffs])
+        assert (r, r_odd) == (prof.real_roots, prof.odd_multiplicity_roots)
 
 
 def _all_small_architectures():
@@ -59,14 +127,15 @@ def _all_small_architectures():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not HAS_SINGULAR, reason="Singular not on PATH")
+@pytest.mark.skipif(BRUTE == "sympy", reason="no msolve / Singular / M2 for the brute-force elimination")
 @pytest.mark.parametrize("sizes,strides", _all_small_architectures())
 def test_all_small_architectures_agree_with_brute_force(sizes, strides):
-    rng = np.random.default_rng(abs(hash((sizes, strides))) % 2**32)
+    seed = sum(k * 10**i for i, k in enumerate(sizes)) + 1000 * sum(s * 10**i for i, s in enumerate(strides))
+    rng = np.random.default_rng(seed)   # reproducible (no hash randomization)
     net = ConvolutionalNetwork(sizes, strides)
     loss = _target(rng, net)
-    locus = convolutional_critical_points(net, loss, engine="singular")
-    brute = critical_values_polynomial(net, loss, backend="singular")
+    locus = convolutional_critical_points(net, loss)
+    brute = critical_values_polynomial(net, loss, backend=BRUTE)
     if locus.complex_count is None:  # a positive-dimensional chart: compare real values only
         roots = [float(r) for r in sympy.Poly(brute).real_roots()]
         for v in locus.critical_values:
@@ -243,3 +312,51 @@ def test_cli_conv_data_and_errors(tmp_path, capsys):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "error" in err
+
+
+# -- ED degree counts: all strides > 1 make the function space a Segre variety -----------------------------
+def _segre_generic_ed_degree(sizes):
+    """Generic ED degree of the Segre variety P^{k_1−1} × ⋯ × P^{k_L−1} (DHOST2016: the Chern-class
+    formula for a smooth projective variety, Σ_i (−1)^i (2^{m+1−i} − 1) deg c_i(X)·h^{m−i}, m = dim X), computed here, not tabulated."""
+    h = sympy.symbols(f"h0:{len(sizes)}")
+    n = [k - 1 for k in sizes]
+    m = sum(n)
+    H = sum(h)
+    chern = sympy.expand(sympy.prod([(1 + hi) ** (ni + 1) for hi, ni in zip(h, n)]))
+
+    def degree(expr):  # top-degree part: coefficient of Π h_i^{n_i} (h_i^{n_i+1} = 0)
+        P = sympy.Poly(sympy.expand(expr), *h)
+        return sum(c for mon, c in P.terms() if list(mon) == n)
+
+    total = 0
+    for i in range(m + 1):
+        ci = sum(c * sympy.prod([x**e for x, e in zip(h, mon)]) for mon, c in sympy.Poly(chern, *h).terms()
+                 if sum(mon) == i)
+        total += (-1) ** i * (2 ** (m + 1 - i) - 1) * degree(ci * H ** (m - i))
+    return int(total)
+
+
+@pytest.mark.theorem("KMST2024")
+@pytest.mark.theorem("DHOST2016")
+@pytest.mark.parametrize("sizes,strides", [((2, 2), (2, 1)), ((2, 3), (2, 1)),
+                                           pytest.param((3, 2), (3, 1), marks=SLOW)])
+def test_strided_critical_point_counts_are_ed_degrees_of_the_segre_variety(sizes, strides):
+    """Strides s_1 = k_1 (two layers): w̄ = w_1(t) w_2(t^{s_1}) has the k_1 k_2 products w_{1,i} w_{2,j} as its
+    coefficients, so M is the cone over the Segre variety P^{k_1−1} × P^{k_2−1} (KMST2024: the thin, reduced case).
+    Complex critical points with non-zero filters, modulo scaling, are then the ED critical points of the Segre:
+    generic data (ℓ = ‖T(w̄)X − Y‖², a generic quadratic form) gives the generic ED degree (6 for P¹×P¹, 10 for
+    P¹×P² — the count arXiv:2401.16613 states for all-stride>1 networks), the plain target distance gives the
+    Eckart–Young count min(k_1, k_2) (EY1936); and every real one is pure and interior."""
+    rng = np.random.default_rng(0)
+    net = ConvolutionalNetwork(sizes, strides)
+    n = net.end_to_end_filter_size
+    assert net.function_space.dim == sum(sizes) - 1 and n == sizes[0] * sizes[1]
+    X = [[int(rng.integers(-3, 4)) for _ in range(n + 1)] for _ in range(n)]
+    Y = [[int(rng.integers(-3, 4)) for _ in range(n + 1)]]
+    generic = convolutional_critical_points(net, QuadraticLoss.from_data(X, Y))
+    assert generic.complex_count == _segre_generic_ed_degree(sizes)
+    assert _segre_generic_ed_degree((2, 2)) == 6 and _segre_generic_ed_degree((2, 3)) == 10
+    frob = convolutional_critical_points(net, QuadraticLoss([[int(rng.integers(-5, 6)) for _ in range(n)]]))
+    assert frob.complex_count == min(sizes)
+    for locus in (generic, frob):
+        assert all(p.kind == "pure" and p.is_regular for p in locus.points)

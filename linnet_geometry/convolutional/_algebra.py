@@ -16,12 +16,13 @@ Nothing here guesses: every decision is exact.
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 import flint
 import sympy
 
-__all__ = ["RealAlgebraicField", "to_fmpq_poly"]
+__all__ = ["RealAlgebraicField", "to_fmpq_poly", "real_root_counts"]
 
 
 def to_fmpq_poly(poly) -> flint.fmpq_poly:
@@ -227,3 +228,107 @@ class RealAlgebraicField:
 
     def __repr__(self):
         return f"RealAlgebraicField(q={self.q}, interval=[{self.lo}, {self.hi}])"
+
+
+# ----------------------------------------------------------------------------- polynomials over K
+def _ktrim(K, p):
+    p = [K.reduce(x) for x in p]
+    while p and K.is_zero(p[-1]):
+        p.pop()
+    return p
+
+
+def _kdivmod(K, a, b):
+    """Quotient and remainder of polynomials over K (lists, low degree first; b non-zero, trimmed)."""
+    a = _ktrim(K, a)
+    inv = K.inv(b[-1])
+    quo = [flint.fmpq_poly([0])] * max(len(a) - len(b) + 1, 0)
+    while len(a) >= len(b):
+        fac = K.mul(a[-1], inv)
+        shift = len(a) - len(b)
+        quo[shift] = fac
+        for i, y in enumerate(b):
+            a[shift + i] = K.reduce(a[shift + i] - K.mul(fac, y))
+        a = _ktrim(K, a[:-1] + [a[-1]])
+    return _ktrim(K, quo), a
+
+
+def _kgcd(K, a, b):
+    a, b = _ktrim(K, a), _ktrim(K, b)
+    while b:
+        a, b = b, _kdivmod(K, a, b)[1]
+    return a
+
+
+def _kderiv(K, p):
+    return _ktrim(K, [K.reduce(x * flint.fmpq(i)) for i, x in enumerate(p)][1:])
+
+
+def _sturm_count(K, f):
+    """Distinct real roots (in the real embedding of K) of a non-constant polynomial f over K: Sturm's theorem."""
+    seq = [f, _kderiv(K, f)]
+    while len(seq[-1]) > 1:
+        r = _kdivmod(K, seq[-2], seq[-1])[1]
+        if not r:
+            break
+        seq.append([K.reduce(-x) for x in r])
+
+    def variations(signs):
+        s = [x for x in signs if x != 0]
+        return sum(1 for a, b in zip(s, s[1:]) if a != b)
+
+    at_pos = [K.sign(p[-1]) for p in seq]
+    at_neg = [K.sign(p[-1]) * (-1) ** (len(p) - 1) for p in seq]
+    return variations(at_neg) - variations(at_pos)
+
+
+def real_root_counts(K, coeffs, degree):
+    """``(r, r_odd)`` for the binary form ``π(c) = Σ c_i x^{D−i} y^i`` with coefficients in K (non-zero).
+
+    ``r``: real roots in ``P^1`` with multiplicity (a root at infinity of multiplicity
+    ``D − deg_t c(t)`` included); ``r_odd``: distinct real roots of odd multiplicity.  Exact:
+    square-free decomposition over K (Yun) and Sturm sequences whose signs are decided by
+    :meth:`RealAlgebraicField.sign`.
+
+    Examples
+    --------
+    >>> K = RealAlgebraicField([-2, 0, 1], 1, 2)          # α = √2
+    >>> a = K.gen()
+    >>> real_root_counts(K, [K(2), K.reduce(-2 * a), K(1), K(0)], 3)   # (t − √2)² · x
+    (3, 1)
+    >>> real_root_counts(K, [K(1), K(0), K(1)], 2)        # 1 + t²
+    (0, 0)
+    """
+    p = _ktrim(K, list(coeffs))
+    if not p:
+        raise ValueError("real_root_counts: expected a non-zero polynomial")
+    inf = degree - (len(p) - 1)
+    r, r_odd = inf, (1 if inf % 2 else 0)
+    # Yun's square-free decomposition: p = Π a_i^i
+    dp = _kderiv(K, p)
+    g = _kgcd(K, p, dp) if dp else p
+    if len(g) <= 1:
+        parts = [(p, 1)]
+    else:
+        parts = []
+        b = _kdivmod(K, p, g)[0]
+        c = _kdivmod(K, dp, g)[0]
+        d = _ktrim(K, [K.reduce(x - y) for x, y in itertools.zip_longest(c, _kderiv(K, b),
+                                                                           fillvalue=flint.fmpq_poly([0]))])
+        i = 1
+        while len(b) > 1:
+            a = _kgcd(K, b, d)
+            parts.append((a, i))
+            b = _kdivmod(K, b, a)[0]
+            c = _kdivmod(K, d, a)[0]
+            d = _ktrim(K, [K.reduce(x - y) for x, y in itertools.zip_longest(c, _kderiv(K, b),
+                                                                               fillvalue=flint.fmpq_poly([0]))])
+            i += 1
+    for a, m in parts:
+        if len(a) <= 1:
+            continue
+        n = _sturm_count(K, a)
+        r += m * n
+        if m % 2:
+            r_odd += n
+    return r, r_odd

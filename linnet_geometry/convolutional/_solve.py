@@ -277,6 +277,14 @@ def _solve_sympy_rur(polys, gens):
 
 
 def _solve_msolve(mod, polys, gens, timeout):
+    """msolve's rational parametrization, as components ``(q, {v: g_v mod q})``.
+
+    msolve's documented format (see :mod:`linnet_geometry.backends.msolve`): at every root
+    ``t`` of the squarefree eliminant ``w``, ``x_i = −num_i(t) / (cf_i · den(t))``.  Each
+    irreducible factor q of w gives one component; ``den`` is inverted modulo q.  Every
+    component is verified by exact substitution; ``(None, None)`` when one fails (another
+    engine then answers).
+    """
     res = mod.msolve_solve(list(polys), list(gens), field=0, real=True, timeout=timeout)
     if res.dimension < 0:
         return -1, []
@@ -284,25 +292,23 @@ def _solve_msolve(mod, polys, gens, timeout):
         return 1, None  # msolve does not give the exact dimension: the caller computes it
     w = flint.fmpq_poly([int(c) for c in res.eliminant])
     den = flint.fmpq_poly([int(c) for c in res.denominator])
-    gens_res = list(res.gens)
-    for sign in (-1, 1):  # x_i = ∓ numerator_i(t) / denominator(t): the component check decides
-        comps = []
-        for fac, _e in w.factor()[1]:
-            q = flint.fmpq_poly(fac)
-            q = q * (1 / q.leading_coefficient())
-            d = den % q
-            if d.is_zero():
-                comps = None
-                break
-            g, s, _ = d.xgcd(q)
-            dinv = (s * (1 / g[0])) % q
-            coords = {}
-            for v, num in zip(gens_res, res.numerators):
-                coords[v] = (flint.fmpq_poly([int(c) for c in num]) * dinv * sign) % q
-            comps.append((q, coords))
-        if comps is not None and _verify(polys, gens, comps):
-            return 0, comps
-    return None, None  # the parametrization did not verify: let another engine answer
+    cfs = res.cfs if res.cfs is not None else (1,) * len(res.numerators)
+    comps = []
+    for fac, _e in w.factor()[1]:
+        q = flint.fmpq_poly(fac)
+        q = q * (1 / q.leading_coefficient())
+        d = den % q
+        if d.is_zero():
+            return None, None
+        g, s, _ = d.xgcd(q)
+        dinv = (s * (1 / g[0])) % q
+        coords = {}
+        for v, num, cf in zip(res.gens, res.numerators, cfs):
+            coords[v] = (flint.fmpq_poly([int(c) for c in num]) * dinv * flint.fmpq(-1, int(cf))) % q
+        comps.append((q, coords))
+    if not _verify(polys, gens, comps):
+        return None, None  # the parametrization did not verify: let another engine answer
+    return 0, comps
 
 
 def solve_system(polys, gens, engine="auto", timeout=3600.0) -> SystemSolution:

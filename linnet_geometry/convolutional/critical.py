@@ -76,7 +76,7 @@ import sympy
 
 from ..exceptions import ExactInputRequiredError, InputTypeError, ShapeError
 from ..losses import Loss
-from ._algebra import RealAlgebraicField
+from ._algebra import RealAlgebraicField, real_root_counts
 from ._solve import solve_system
 
 __all__ = ["convolutional_critical_points", "ConvolutionalCriticalLocus", "ConvolutionalCriticalPoint",
@@ -616,7 +616,16 @@ def _analyze(prob, K, coords, critical_known=None):
     # boundary (exact test of the function space, when it can decide)
     on_boundary = None
     fs = prob.function_space
-    if fs is not None and hasattr(fs, "is_on_boundary"):
+    if fs is not None and not K.is_rational and getattr(fs, "is_thick", False):
+        # the same criterion as fs.is_on_boundary (∂M = {0} ∪ {r_odd < o ≤ r}), decided inside K
+        if fs.is_filling:
+            on_boundary = False
+        elif wbar_zero:
+            on_boundary = True
+        else:
+            r, r_odd = real_root_counts(K, wbar, prob.kbar - 1)
+            on_boundary = r_odd < fs.odd_degree_count <= r
+    elif fs is not None and hasattr(fs, "is_on_boundary"):
         try:
             on_boundary = bool(fs.is_on_boundary(wbar_s))
         except Exception:  # noqa: BLE001 - an undecidable input leaves it undetermined
