@@ -487,13 +487,25 @@ def _horner(poly, a, conv):
     return acc
 
 
+def _power(v, d):
+    """``v**d`` by repeated squaring: python-flint's ``arb/acb ** int`` is nan on a ball containing 0."""
+    out = None
+    while d:
+        if d & 1:
+            out = v if out is None else out * v
+        d >>= 1
+        if d:
+            v = v * v
+    return out
+
+
 def _eval_mpoly(poly, vals, conv):
     acc = conv(0)
     for exps, c in poly.to_dict().items():
         term = conv(c)
         for v, d in zip(vals, exps):
             if d:
-                term = term * v ** d
+                term = term * _power(v, d)
         acc = acc + term
     return acc
 

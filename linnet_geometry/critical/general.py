@@ -1326,8 +1326,8 @@ def _eval_arb(terms, xs):
     for mon, c in terms:
         t = flint.arb(flint.fmpq(int(c.p), int(c.q)))
         for j, k in enumerate(mon):
-            if k:
-                t *= xs[j] ** k
+            for _ in range(k):  # not xs[j] ** k: python-flint's arb power is nan on a ball containing 0
+                t *= xs[j]
         acc += t
     return acc
 
