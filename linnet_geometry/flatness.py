@@ -986,7 +986,7 @@ def gaussian_sensing_problem(n, rank, num_measurements, seed=None, m=None):
     _check_problem_memory(f"{K} Gaussian {mm}x{_check_pos_int('n', n)} measurements", 2 * K * mm * n)
     seed = check_seed(seed)
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(
-        None if seed is None else seed if isinstance(seed, int) else int(seed.integers(2**63)))
+        int(seed.integers(2**63)) if isinstance(seed, np.random.Generator) else seed)
     s_truth, s_meas = ss.spawn(2)
     X = low_rank_ground_truth(n, rank, seed=s_truth, m=m)
     rng = np.random.default_rng(s_meas)
@@ -1366,8 +1366,10 @@ def landscape_survey(network, loss, starts=32, seed=0, executor=None, *, init_sc
         raise InputTypeError(f"global_value: expected a finite number or None; received {global_value!r}")
     if not (isinstance(init_scale, (int, float)) and not isinstance(init_scale, bool) and init_scale > 0):
         raise InputTypeError(f"init_scale: expected a positive number; received {init_scale!r}")
-    seed = check_seed(seed, allow_numpy=False)
-    seeds = np.random.SeedSequence(seed).spawn(starts)
+    seed = check_seed(seed)
+    if isinstance(seed, np.random.Generator):
+        seed = int(seed.integers(2**63))
+    seeds = (seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)).spawn(starts)
     own = executor is None
     if own:
         try:
