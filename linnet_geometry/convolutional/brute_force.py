@@ -46,15 +46,9 @@ def available_backends():
     >>> available_backends()[-1]
     'sympy'
     """
-    out = []
-    if _msolve_exe() is not None:
-        out.append("msolve")
-    if shutil.which("Singular"):
-        out.append("singular")
-    if shutil.which("M2"):
-        out.append("macaulay2")
-    out.append("sympy")
-    return tuple(out)
+    from ._solve import available_engines  # the same engines, detected in one place
+
+    return available_engines()
 
 
 def default_backend():
