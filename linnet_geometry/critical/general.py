@@ -571,8 +571,6 @@ class _ParamCoords(dict):
 
     def balls(self, lo, hi, variables):
         """Balls containing the coordinates at the root of ``flint_w`` in ``[lo, hi]`` (current arb precision)."""
-        import flint
-
         return _poly_balls(self.flint, lo, hi, variables)
 
     def _fill(self):
@@ -590,7 +588,7 @@ class _ParamCoords(dict):
             if not root.is_rational or all(x.is_finite for x in vals.values()):
                 return vals
             # the route's rational functions are 0/0 at this rational α: the polynomials modulo p are not
-            a = flint_fmpq(root.a)
+            a = _fmpq_of(root.a)
             return {v: sympy.Rational(int(q(a).p), int(q(a).q)) for v, q in self.exact_form().items()}
         self._fill()
         return _ShapeCoords.exact_values(self, root)
@@ -603,7 +601,7 @@ class _ParamCoords(dict):
         return _ShapeCoords.numeric_values(self, root, digits)
 
 
-def flint_fmpq(q):
+def _fmpq_of(q):
     """A sympy/Python rational as python-flint ``fmpq``."""
     import flint
 
