@@ -97,6 +97,8 @@ SAMPLERS = ("uniform pattern", "uniform realizable region", "random initializati
 #: Largest number of objects an exact enumeration may visit before
 #: :class:`ProblemTooLargeError` is raised (checked before any work starts).
 MAX_ENUMERATION = 200_000
+#: at most this many sampled Jacobians (samples per cell × cells) in one :func:`phase_transition`
+MAX_PHASE_SAMPLES = 10**7
 
 
 # --------------------------------------------------------------------------- input
@@ -1349,6 +1351,9 @@ def phase_transition(d0, ns, widths, samples=100, sampler="uniform pattern", *, 
     if not ns or not widths:
         raise ShapeError(f"empty grid: ns={ns}, widths={widths}; expected at least one value each")
     _check_sample_memory(max(ns), d0 + int(bool(bias)), max(widths))
+    if samples * len(ns) * len(widths) > MAX_PHASE_SAMPLES:
+        raise ProblemTooLargeError(f"phase_transition would sample {samples} × {len(ns) * len(widths)} cells "
+                                   f"Jacobians; expected at most {MAX_PHASE_SAMPLES} in total (refused before any work)")
     if executor is not None and not hasattr(executor, "submit"):
         raise InputTypeError(f"executor has type {type(executor).__name__}; expected a concurrent.futures.Executor")
     root = _seed_entropy(seed)

@@ -866,6 +866,8 @@ def test_cli_output_paths_checked_before_work(argv, tmp_path, capsys):
     (["relu-phase", "--n", "1000000000", "--width", "2", "--samples", "1", "--workers", "1"], "GiB"),
     (["relu-phase", "--n", "0", "--width", "2"], "≥ 1"),
     (["relu-phase", "--n", "3", "--width", "2", "--seed", "-1"], "≥ 0"),
+    (["relu-phase", "--n", "3", "--width", "2", "--samples", "99999999999999999999999", "--workers", "1"],
+     "refused before any work"),
     (["critical-points", "--widths", "2,1,2", "--seed", "-1"], "--seed: expected an integer ≥ 0, received '-1'"),
     (["analyze", "--max-rows", "-5"], "--max-rows: expected an integer ≥ 0, received '-5'"),
     (["graph", "--max-nodes", "0"], "--max-nodes"),
