@@ -332,3 +332,25 @@ def real_root_counts(K, coeffs, degree):
         if m % 2:
             r_odd += n
     return r, r_odd
+
+
+def cumulative_strides(strides):
+    """``(S_0, S_1, ..., S_L)`` with ``S_0 = 1`` and ``S_l = s_1 ⋯ s_l``.
+
+    >>> cumulative_strides((2, 1, 3))
+    (1, 2, 2, 6)
+    """
+    out = [1]
+    for s in strides:
+        out.append(out[-1] * s)
+    return tuple(out)
+
+
+def end_to_end_filter_size(filter_sizes, strides):
+    """``k̄ = k_1 + Σ_{l>=2} (k_l - 1) S_{l-1}``, the size of the end-to-end filter (KMMT2022).
+
+    >>> end_to_end_filter_size((3, 3), (2, 1))
+    7
+    """
+    S = cumulative_strides(strides)
+    return 1 + sum((k - 1) * S[l] for l, k in enumerate(filter_sizes))

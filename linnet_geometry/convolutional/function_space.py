@@ -71,6 +71,7 @@ from functools import cached_property
 import sympy
 
 from .._matrix import _convert_entry
+from ._algebra import cumulative_strides, end_to_end_filter_size
 from ..exceptions import ExactInputRequiredError, ProblemTooLargeError, ShapeError
 
 __all__ = ["ConvolutionalFunctionSpace", "RootProfile", "real_root_profile"]
@@ -297,10 +298,7 @@ class ConvolutionalFunctionSpace:
     def __init__(self, filter_sizes, strides):
         self._k = tuple(filter_sizes)
         self._s = tuple(strides)
-        S = [1]
-        for s in self._s:
-            S.append(S[-1] * s)
-        self._S = tuple(S)
+        self._S = cumulative_strides(self._s)
 
     # -- basic data -------------------------------------------------------------
     @property
@@ -314,7 +312,7 @@ class ConvolutionalFunctionSpace:
     @property
     def ambient_dim(self) -> int:
         """``k̄``: the size of the end-to-end filter."""
-        return 1 + sum((k - 1) * self._S[l] for l, k in enumerate(self._k))
+        return end_to_end_filter_size(self._k, self._s)
 
     @property
     def degree(self) -> int:

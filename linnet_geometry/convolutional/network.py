@@ -62,6 +62,7 @@ import numpy as np
 import sympy
 
 from .._matrix import _convert_entry
+from ._algebra import cumulative_strides, end_to_end_filter_size
 from ..exceptions import ExactInputRequiredError, InputTypeError, ProblemTooLargeError, ShapeError, WidthsError
 
 __all__ = ["ConvolutionalNetwork", "MAX_FILTER_SIZE", "MAX_STRIDE"]
@@ -236,10 +237,7 @@ class ConvolutionalNetwork:
     @property
     def cumulative_strides(self):
         """``(S_0, S_1, ..., S_L)`` with ``S_0 = 1`` and ``S_l = s_1 ⋯ s_l``."""
-        out = [1]
-        for s in self._s:
-            out.append(out[-1] * s)
-        return tuple(out)
+        return cumulative_strides(self._s)
 
     @property
     def end_to_end_stride(self) -> int:
@@ -249,8 +247,7 @@ class ConvolutionalNetwork:
     @property
     def end_to_end_filter_size(self) -> int:
         """``k̄ = k_1 + Σ_{l>=2} (k_l - 1) S_{l-1}`` (KMMT2022)."""
-        S = self.cumulative_strides
-        return 1 + sum((k - 1) * S[l] for l, k in enumerate(self._k))
+        return end_to_end_filter_size(self._k, self._s)
 
     @property
     def num_parameters(self) -> int:
