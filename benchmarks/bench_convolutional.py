@@ -19,8 +19,8 @@ import numpy as np
 import sympy
 
 from linnet_geometry import QuadraticLoss
-from linnet_geometry.convolutional import ConvolutionalNetwork, convolutional_critical_points
-from linnet_geometry.convolutional.brute_force import critical_values_polynomial
+from linnet_geometry.families.convolutional import ConvolutionalNetwork, convolutional_critical_points
+from linnet_geometry.families.convolutional.brute_force import critical_values_polynomial
 
 CASES = {"33s": ((3, 3), (2, 1)), "333": ((3, 3, 3), (1, 1, 1))}
 
@@ -48,7 +48,7 @@ def main(argv=None):
             P = None
         rows.append((f"k={ks} s={ss}", f"default ({locus.engine})", f"{t_main:.2f}", str(locus.complex_count),
                      str(len(locus.points)), str(len(locus.families)), "--"))
-        from linnet_geometry.convolutional.brute_force import available_backends
+        from linnet_geometry.families.convolutional.brute_force import available_backends
         for backend, exe in (("msolve", "msolve"), ("singular", "Singular"), ("macaulay2", "M2")):
             if backend not in available_backends():
                 rows.append((f"k={ks} s={ss}", f"brute {backend}", "not on PATH", "", "", "", ""))

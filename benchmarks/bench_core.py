@@ -155,7 +155,7 @@ SNIPPETS = {
         "spectrum(QuadraticLoss(sympy.Matrix(12,12,[g.randint(-10**40,10**40) for _ in range(144)])))",
     "derive (30,10,30)":
         "import numpy as np, warnings; warnings.simplefilter('ignore');"
-        "from linnet_geometry import LinearNetwork, QuadraticLoss; from linnet_geometry.latex import derive;"
+        "from linnet_geometry import LinearNetwork, QuadraticLoss; from linnet_geometry.report.latex import derive;"
         "derive(LinearNetwork((30,10,30)), QuadraticLoss(np.diag(np.arange(30,0,-1.0)))).to_latex()",
     "strata[-1] on (60,6,60)":
         "import numpy as np; from linnet_geometry import LinearNetwork, QuadraticLoss, critical_locus;"

@@ -21,9 +21,9 @@ import numpy as np
 import sympy
 
 from linnet_geometry import DeterminantalVariety, LinearNetwork
-from linnet_geometry.losses import parse_polynomial
-from linnet_geometry.relu import cover_count, step_patterns
-from linnet_geometry.symmetry import stirling2
+from linnet_geometry.model.losses import parse_polynomial
+from linnet_geometry.families.relu import cover_count, step_patterns
+from linnet_geometry.families.symmetry import stirling2
 
 
 def timed(f):

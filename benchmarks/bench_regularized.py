@@ -37,7 +37,7 @@ ENGINES = ("default", "sympy", "Singular", "M2", "phc")
 
 
 def _system(widths, samples, seed):
-    from linnet_geometry.regularized import _msolve_text, _ring_system, random_regularized_loss
+    from linnet_geometry.landscape.regularized import _msolve_text, _ring_system, random_regularized_loss
 
     net, loss = random_regularized_loss(widths, samples=samples, seed=seed)
     R, F, _ = _ring_system(net, loss)
@@ -51,7 +51,7 @@ def cell(engine, widths, samples, seed, limit):
     net, loss, F, names, polys = _system(widths, samples, seed)
     t0 = time.perf_counter()
     if engine in ("default", "sympy"):
-        from linnet_geometry.regularized import parameter_critical_points
+        from linnet_geometry.landscape.regularized import parameter_critical_points
 
         kw = {} if engine == "default" else {"engine": "groebner", "real_points": False}
         res = parameter_critical_points(net, loss, timeout=limit, **kw)
@@ -62,7 +62,7 @@ def cell(engine, widths, samples, seed, limit):
             out["minima"] = sum(p.role in ("local_min", "global_min") for p in res.real_points)
             out["bad"] = len(res.bad_local_minima)
     elif engine == "phc":
-        from linnet_geometry.regularized import solve_phc
+        from linnet_geometry.landscape.regularized import solve_phc
 
         res = solve_phc(F, timeout=limit)
         out = {"count": res.count, "real": res.real_count}

@@ -1,4 +1,4 @@
-"""Benchmark of linnet_geometry.relu: the KMTM2024 phase-transition grid and exact-vs-numeric ranks.
+"""Benchmark of linnet_geometry.families.relu: the KMTM2024 phase-transition grid and exact-vs-numeric ranks.
 
 Run ``python benchmarks/bench_relu.py`` (options: --samples, --workers).  Prints
 tables; nothing here is a timed assertion.  Target: the whole grid (d0 in {1, 2, 4}
@@ -13,7 +13,7 @@ import time
 import numpy as np
 import sympy
 
-from linnet_geometry.relu import full_rank_fraction, jacobian_rank, phase_transition, with_bias
+from linnet_geometry.families.relu import full_rank_fraction, jacobian_rank, phase_transition, with_bias
 
 
 def grid(samples, workers):

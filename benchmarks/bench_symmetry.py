@@ -1,4 +1,4 @@
-"""Benchmark of linnet_geometry.symmetry (SGJ2021): prints a table.
+"""Benchmark of linnet_geometry.families.symmetry (SGJ2021): prints a table.
 
 Rows: closed forms for m = 300 versus brute-force sympy Stirling sums;
 enumeration of the zero-loss pieces for r* = 3, m = 5; the exact intersection
@@ -16,7 +16,7 @@ import time
 
 from sympy.functions.combinatorial.numbers import stirling as sympy_stirling
 
-from linnet_geometry.symmetry import (
+from linnet_geometry.families.symmetry import (
     G,
     T,
     affine_subspaces_intersect,

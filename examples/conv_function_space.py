@@ -24,7 +24,7 @@ from fractions import Fraction
 import numpy as np
 
 from linnet_geometry import QuadraticLoss
-from linnet_geometry.convolutional import ConvolutionalNetwork, convolutional_critical_points
+from linnet_geometry.families.convolutional import ConvolutionalNetwork, convolutional_critical_points
 
 TARGETS = {"target outside M: u = 2 + t + t^2": (2, 1, 1),
            "target inside M: u = -1 + t/2 + t^2": (-1, Fraction(1, 2), 1)}

@@ -28,7 +28,7 @@ import os
 import networkx as nx
 
 from linnet_geometry import LinearNetwork, QuadraticLoss, critical_locus
-from linnet_geometry.graph import critical_graph, draw_critical_graph, write_dot, write_graphml, write_node_link_json
+from linnet_geometry.report.graph import critical_graph, draw_critical_graph, write_dot, write_graphml, write_node_link_json
 
 TARGET = [[6, 1, 0, 0], [1, 4, 1, 0], [0, 1, 3, 1], [0, 0, 1, 1]]
 DEGENERATE_TARGET = [[3, 0, 0, 0], [0, 3, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]

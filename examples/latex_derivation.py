@@ -27,7 +27,7 @@ import sys
 
 from linnet_geometry import LinearNetwork, QuadraticLoss, derive
 from linnet_geometry.exceptions import BackendNotFoundError
-from linnet_geometry.latex import compile_latex
+from linnet_geometry.report.latex import compile_latex
 
 
 def main(argv=None):

@@ -6,10 +6,10 @@ many of them, and the library's registry of proved statements as a regression
 net.  This script writes such a suite into ``--out`` and runs pytest on it:
 
 * ``test_my_linear_networks.py`` — property tests written with the strategies
-  of :mod:`linnet_geometry.testing` (``architectures``, ``generic_targets``,
+  of :mod:`linnet_geometry.verification.testing` (``architectures``, ``generic_targets``,
   ``exact_thetas``) and its assertions (``assert_locus_consistent``,
   ``assert_critical``), plus one test per statement of the theorem registry
-  :mod:`linnet_geometry.theorems` (when that module is installed);
+  :mod:`linnet_geometry.verification.theorems` (when that module is installed);
 * ``test_false_claim.py`` — a plausible but *false* claim ("every critical
   point of a quadratic loss is pure"), to show that hypothesis finds and
   shrinks a counterexample: that run is expected to fail;
@@ -31,14 +31,14 @@ import tempfile
 import textwrap
 
 SUITE = '''\
-"""My research code's tests, built on linnet_geometry.testing and linnet_geometry.theorems."""
+"""My research code's tests, built on linnet_geometry.verification.testing and linnet_geometry.verification.theorems."""
 
 import pytest
 import sympy
 from hypothesis import given, settings, strategies as st
 
 from linnet_geometry import LinearNetwork, QuadraticLoss, classify, critical_locus
-from linnet_geometry.testing import (
+from linnet_geometry.verification.testing import (
     architectures,
     assert_critical,
     assert_locus_consistent,
@@ -90,7 +90,7 @@ def test_the_spurious_origin_of_the_scalar_network():
 REGISTRY_TESTS = '''
 
 # -- the library's theorem registry as a regression net for my environment ---------------------
-theorems = pytest.importorskip("linnet_geometry.theorems")
+theorems = pytest.importorskip("linnet_geometry.verification.theorems")
 
 
 @pytest.mark.parametrize("name", theorems.names())
@@ -139,7 +139,7 @@ FALSE_CLAIM = '''\
 from hypothesis import Phase, given, settings
 
 from linnet_geometry import LinearNetwork, QuadraticLoss, critical_locus
-from linnet_geometry.testing import generic_targets
+from linnet_geometry.verification.testing import generic_targets
 
 
 @settings(max_examples={examples}, deadline=None, database=None,
@@ -153,11 +153,11 @@ def test_every_critical_point_is_pure(U):
 
 
 def registry_block(trials):
-    """Tests over the theorem registry, when :mod:`linnet_geometry.theorems` exists."""
+    """Tests over the theorem registry, when :mod:`linnet_geometry.verification.theorems` exists."""
     try:
-        import linnet_geometry.theorems  # noqa: F401
+        import linnet_geometry.verification.theorems  # noqa: F401
     except ImportError:
-        return "\n\n# linnet_geometry.theorems is not installed: no registry tests.\n"
+        return "\n\n# linnet_geometry.verification.theorems is not installed: no registry tests.\n"
     return REGISTRY_TESTS.format(trials=trials)
 
 

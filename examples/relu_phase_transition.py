@@ -13,7 +13,7 @@ import argparse
 import json
 import os
 
-from linnet_geometry.relu import phase_transition
+from linnet_geometry.families.relu import phase_transition
 
 
 def main(argv=None):

@@ -23,7 +23,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from linnet_geometry.symmetry import (  # noqa: E402
+from linnet_geometry.families.symmetry import (  # noqa: E402
     G,
     T,
     connectivity_graph,

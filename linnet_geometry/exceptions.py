@@ -115,7 +115,7 @@ class ExactInputRequiredError(LinnetError, TypeError):
     --------
     >>> from linnet_geometry import QuadraticLoss
     >>> from linnet_geometry.exceptions import LinnetError, ExactInputRequiredError
-    >>> from linnet_geometry.regularized import RegularizedLoss
+    >>> from linnet_geometry.landscape.regularized import RegularizedLoss
     >>> issubclass(ExactInputRequiredError, LinnetError), issubclass(ExactInputRequiredError, TypeError)
     (True, True)
     >>> try:
@@ -132,7 +132,7 @@ class ParseError(LinnetError, ValueError):
     Examples
     --------
     >>> from linnet_geometry.exceptions import LinnetError, ParseError
-    >>> from linnet_geometry.symmetry import as_activation
+    >>> from linnet_geometry.families.symmetry import as_activation
     >>> issubclass(ParseError, LinnetError), issubclass(ParseError, ValueError)
     (True, True)
     >>> try:
@@ -150,7 +150,7 @@ class InputTypeError(LinnetError, TypeError):
     --------
     >>> from linnet_geometry import QuadraticLoss
     >>> from linnet_geometry.exceptions import LinnetError, InputTypeError
-    >>> from linnet_geometry.latex import derive
+    >>> from linnet_geometry.report.latex import derive
     >>> issubclass(InputTypeError, LinnetError), issubclass(InputTypeError, TypeError)
     (True, True)
     >>> try:
@@ -167,7 +167,7 @@ class InvalidArgumentError(LinnetError, ValueError):
     Examples
     --------
     >>> from linnet_geometry.exceptions import LinnetError, InvalidArgumentError
-    >>> from linnet_geometry.relu import full_rank_fraction
+    >>> from linnet_geometry.families.relu import full_rank_fraction
     >>> issubclass(InvalidArgumentError, LinnetError), issubclass(InvalidArgumentError, ValueError)
     (True, True)
     >>> try:
@@ -201,7 +201,7 @@ class DegenerateDataError(LinnetError, ValueError):
     Examples
     --------
     >>> from linnet_geometry.exceptions import LinnetError, DegenerateDataError
-    >>> from linnet_geometry.relu import activation_pattern
+    >>> from linnet_geometry.families.relu import activation_pattern
     >>> issubclass(DegenerateDataError, LinnetError), issubclass(DegenerateDataError, ValueError)
     (True, True)
     >>> try:
@@ -218,7 +218,7 @@ class ProblemTooLargeError(LinnetError, ValueError):
     Examples
     --------
     >>> from linnet_geometry.exceptions import LinnetError, ProblemTooLargeError
-    >>> from linnet_geometry.regularized import parameter_critical_points, random_regularized_loss
+    >>> from linnet_geometry.landscape.regularized import parameter_critical_points, random_regularized_loss
     >>> issubclass(ProblemTooLargeError, LinnetError), issubclass(ProblemTooLargeError, ValueError)
     (True, True)
     >>> net, loss = random_regularized_loss((4, 4, 4, 4), samples=1, seed=0)
@@ -236,7 +236,7 @@ class AssumptionError(LinnetError, ValueError):
     Examples
     --------
     >>> from linnet_geometry.exceptions import LinnetError, AssumptionError
-    >>> from linnet_geometry.regularized import parameter_critical_points, random_regularized_loss
+    >>> from linnet_geometry.landscape.regularized import parameter_critical_points, random_regularized_loss
     >>> issubclass(AssumptionError, LinnetError), issubclass(AssumptionError, ValueError)
     (True, True)
     >>> net, loss = random_regularized_loss((1, 2, 1), samples=1, seed=0, regularization="uniform")
@@ -257,7 +257,7 @@ class BackendNotFoundError(LinnetError, RuntimeError):
 
     >>> from unittest import mock
     >>> from linnet_geometry.exceptions import LinnetError, BackendNotFoundError
-    >>> from linnet_geometry.latex.compile import find_engine
+    >>> from linnet_geometry.report.latex.compile import find_engine
     >>> issubclass(BackendNotFoundError, LinnetError), issubclass(BackendNotFoundError, RuntimeError)
     (True, True)
     >>> with mock.patch("shutil.which", return_value=None):

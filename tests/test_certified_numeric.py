@@ -23,11 +23,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linnet_geometry import LinearNetwork, QuadraticLoss, classify, critical_locus
-from linnet_geometry._matrix import certified_inertia, check_tol, inertia
+from linnet_geometry.exact.matrix import certified_inertia, check_tol, inertia
 from linnet_geometry.critical.classify import _balance
 from linnet_geometry.critical.spectrum import spectrum
 from linnet_geometry.exceptions import AssumptionError, InputTypeError, NonFiniteError
-from linnet_geometry.losses import MatrixSensingLoss, WeightedQuadraticLoss
+from linnet_geometry.model.losses import MatrixSensingLoss, WeightedQuadraticLoss
 
 WIDTHS = [(2, 1, 2), (3, 2, 3), (2, 2, 2), (3, 1, 2), (2, 3, 2), (3, 2, 2, 3), (2, 1, 1, 2), (3, 2, 4),
           (4, 2, 3), (2, 3, 3, 2), (3, 1, 3), (2, 2, 2, 2, 2), (4, 3, 3, 4), (3, 3, 1, 3)]
@@ -249,7 +249,7 @@ def _random_rational_symmetric(rng, n, rank):
 @given(st.integers(1, 7), st.integers(0, 7), st.integers(0, 2**32 - 1))
 def test_exact_inertia_fast_route_matches_descartes(n, rank, seed):
     """Exact rank + certified float counts (fast route) = Descartes on the characteristic polynomial."""
-    from linnet_geometry._matrix import _rational_inertia_by_rank
+    from linnet_geometry.exact.matrix import _rational_inertia_by_rank
 
     rng = np.random.default_rng(seed)
     H = _random_rational_symmetric(rng, n, min(rank, n))

@@ -11,11 +11,11 @@ import sympy
 
 from linnet_geometry import QuadraticLoss, WeightedQuadraticLoss, classify, critical_graph, derive
 from linnet_geometry.cli import main
-from linnet_geometry.convolutional import (ConvolutionalNetwork, classify_convolutional,
+from linnet_geometry.families.convolutional import (ConvolutionalNetwork, classify_convolutional,
                                            convolutional_critical_points, real_root_profile)
-from linnet_geometry.convolutional._algebra import RealAlgebraicField, real_root_counts
-from linnet_geometry.convolutional._solve import available_engines, solve_system
-from linnet_geometry.convolutional.brute_force import critical_values_polynomial, default_backend
+from linnet_geometry.families.convolutional._algebra import RealAlgebraicField, real_root_counts
+from linnet_geometry.families.convolutional._solve import available_engines, solve_system
+from linnet_geometry.families.convolutional.brute_force import critical_values_polynomial, default_backend
 from linnet_geometry.exceptions import ExactInputRequiredError, InputTypeError, ShapeError
 
 HAS_SINGULAR = shutil.which("Singular") is not None

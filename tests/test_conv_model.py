@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linnet_geometry import ConvolutionalFunctionSpace, ConvolutionalNetwork, theorems
-from linnet_geometry.convolutional import real_root_profile
+from linnet_geometry.families.convolutional import real_root_profile
 from linnet_geometry.exceptions import (
     ExactInputRequiredError,
     InputTypeError,
@@ -20,7 +20,7 @@ from linnet_geometry.exceptions import (
     ShapeError,
     WidthsError,
 )
-from linnet_geometry.theorems import conv_membership_by_roots
+from linnet_geometry.verification.theorems import conv_membership_by_roots
 
 t = sympy.Symbol("t")
 
@@ -483,7 +483,7 @@ def test_exact_inputs_of_every_kind():
 @given(st.lists(st.integers(-20, 20), min_size=2, max_size=9), roots_strategy)
 def test_real_root_counts_flint_and_sturm_agree(raw, roots):
     """Two exact routes to the real-root profile: FLINT (factor over Z + arb isolation) vs sympy Sturm sequences."""
-    from linnet_geometry.convolutional import function_space as fs
+    from linnet_geometry.families.convolutional import function_space as fs
     real, pairs, inf = roots
     candidates = [tuple(sympy.Integer(x) for x in raw), form_from_roots(real, pairs, inf)]
     for c in candidates:

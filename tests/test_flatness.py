@@ -27,7 +27,7 @@ from linnet_geometry.exceptions import (
     LinnetError,
     ShapeError,
 )
-from linnet_geometry.flatness import (
+from linnet_geometry.landscape.flatness import (
     SerialExecutor,
     _random_fiber_point,
     _trace_and_grad,
@@ -135,7 +135,7 @@ def test_hessian_vector_products_and_lanczos_match_dense(widths):
 
 
 def test_large_network_uses_lanczos_without_dense_hessian(monkeypatch):
-    import linnet_geometry.flatness as flatness
+    import linnet_geometry.landscape.flatness as flatness
 
     def forbidden(*args, **kwargs):
         raise AssertionError("a dense Hessian was formed")
@@ -313,7 +313,7 @@ def test_survey_known_global_value_marks_unreached_minima_bad():
     # seed 1: starts 0..23; keep a survey that, by construction, only sees the bad minimum
     full = landscape_survey(net, loss, starts=24, seed=1, executor=SerialExecutor(), progress=False)
     bad_start = full.bad_local_minima[0].first_start
-    from linnet_geometry.flatness import _survey_one, _tabulate
+    from linnet_geometry.landscape.flatness import _survey_one, _tabulate
 
     seeds = np.random.SeedSequence(1).spawn(24)
     only_bad = [_survey_one(net, loss, seeds[bad_start], 1.0, 5000, 1e-10, 1e-9)]

@@ -2,7 +2,7 @@
 
 Contracts checked:
 
-* :func:`linnet_geometry.losses.parse_polynomial` never evaluates its input: ``eval``/``exec``/
+* :func:`linnet_geometry.model.losses.parse_polynomial` never evaluates its input: ``eval``/``exec``/
   ``sympify``/``parse_expr`` are patched to fail, and a sentinel side effect (a file the input tries to
   create) never happens.  Every input gives a polynomial with rational coefficients in the allowed
   symbols, or a typed :class:`~linnet_geometry.exceptions.LinnetError`.  Valid polynomials round-trip.
@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from linnet_geometry.cli import main
 from linnet_geometry.exceptions import LinnetError
-from linnet_geometry.losses import PolynomialLoss, _check_polynomial, parse_polynomial
+from linnet_geometry.model.losses import PolynomialLoss, _check_polynomial, parse_polynomial
 
 SYMBOLS = sympy.symbols("w11 w12 w21 w22")
 W = sympy.Matrix(2, 2, SYMBOLS)

@@ -431,7 +431,7 @@ def test_real_root_isolation_with_shared_endpoints():
 def test_leading_monomials_of_univariate_polynomials():
     """sympy ≥ 1.14 rejects ``Poly.monoms(order="grevlex")`` on univariate polynomials; widths (1, 1) hit it."""
     from linnet_geometry.critical.brute_force import ideal_dimension
-    from linnet_geometry.theorems import _standard_monomial_count
+    from linnet_geometry.verification.theorems import _standard_monomial_count
 
     x = sympy.Symbol("x")
     assert ideal_dimension([x**2 - 1], [x]) == 0

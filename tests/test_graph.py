@@ -16,7 +16,7 @@ import sympy
 from linnet_geometry import LinearNetwork, QuadraticLoss, critical_locus, parameter_hessian
 from linnet_geometry.cli import main
 from linnet_geometry.exceptions import InputTypeError, ParseError, ProblemTooLargeError
-from linnet_geometry.graph import (KIND_COLORS, critical_graph, draw_critical_graph, node_link_data, to_dot,
+from linnet_geometry.report.graph import (KIND_COLORS, critical_graph, draw_critical_graph, node_link_data, to_dot,
                                    write_dot, write_graph, write_graphml, write_node_link_json)
 
 DEFAULT_TARGET = [[5, 1, 0], [2, 3, 1], [0, 1, 2]]
@@ -438,7 +438,7 @@ def test_cli_numeric_ties_warn_and_give_families(capsys):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from linnet_geometry.testing import architectures, degenerate_targets, generic_targets  # noqa: E402
+from linnet_geometry.verification.testing import architectures, degenerate_targets, generic_targets  # noqa: E402
 
 
 @st.composite

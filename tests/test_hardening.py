@@ -38,11 +38,11 @@ from linnet_geometry import (
     parameter_hessian,
 )
 from linnet_geometry import exceptions as E
-from linnet_geometry._matrix import as_matrix, inertia, parse_matrix
+from linnet_geometry.exact.matrix import as_matrix, inertia, parse_matrix
 from linnet_geometry.cli import main
 from linnet_geometry.cli._common import parse_range, parse_widths, read_matrix
 from linnet_geometry.critical.brute_force import critical_value_polynomial
-from linnet_geometry.testing import (
+from linnet_geometry.verification.testing import (
     assert_never_generic,
     bad_widths,
     degenerate_targets,
@@ -533,7 +533,7 @@ SUBSET = [(1, 1, 1), (2, 1, 2), (3, 2, 3), (2, 3, 1), (3, 1, 2, 3), (2, 2, 1, 2)
 
 def _generic_exact_target(widths, seed):
     rng = np.random.default_rng(seed)
-    from linnet_geometry.theorems import _generic_target
+    from linnet_geometry.verification.theorems import _generic_target
 
     return _generic_target(rng, widths[-1], widths[0])
 
@@ -788,7 +788,8 @@ def test_determinantal_variety_rank_above_min_is_an_error():
 
 # -- one seed validator everywhere a seed is accepted ------------------------------------------------------
 def _seeded_calls():
-    from linnet_geometry import flatness, relu, symmetry
+    from linnet_geometry.families import relu, symmetry
+    from linnet_geometry.landscape import flatness
 
     net, loss = LinearNetwork((1, 1, 1)), QuadraticLoss([[2.0]])
     teacher = symmetry.example_teacher(1, 1)
@@ -932,7 +933,7 @@ def test_huge_closed_forms_refused_before_work(call):
 
 
 def test_stirling_numbers_two_routes():
-    from linnet_geometry.symmetry import _stirling_row, stirling2
+    from linnet_geometry.families.symmetry import _stirling_row, stirling2
 
     for n in (0, 1, 5, 30, 64, 65, 140):
         assert [stirling2(n, k) for k in range(n + 1)] == list(_stirling_row(n))  # FLINT/alt. sum vs recurrence
@@ -1001,7 +1002,7 @@ def test_symbolic_differential_block_formula_equals_jacobian(widths):
 
 
 def test_random_regularized_loss_refuses_a_negative_seed():
-    from linnet_geometry.regularized import random_regularized_loss
+    from linnet_geometry.landscape.regularized import random_regularized_loss
 
     raises_typed(E.InvalidArgumentError, random_regularized_loss, (2, 1, 2), seed=-1)
 
@@ -1009,7 +1010,7 @@ def test_random_regularized_loss_refuses_a_negative_seed():
 def test_empty_float_matrix_is_refused():
     import numpy as np
 
-    from linnet_geometry._matrix import as_matrix
+    from linnet_geometry.exact.matrix import as_matrix
     from linnet_geometry.exceptions import ShapeError
 
     with pytest.raises(ShapeError, match="non-empty"):
@@ -1025,7 +1026,7 @@ def test_solver_output_parser_reads_long_integers_and_refuses_code():
 
     x, y = sympy.symbols("x y")
     big = 7 * 10 ** 6000 + 1
-    from linnet_geometry._checks import int_to_str
+    from linnet_geometry.checks import int_to_str
 
     p = parse_solver_polynomial(f"-{int_to_str(big)}/3*x0^2*x1+x1", {"x0": x, "x1": y})
     assert sympy.expand(p - (-sympy.Rational(big, 3) * x**2 * y + y)) == 0

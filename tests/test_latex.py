@@ -14,7 +14,7 @@ from linnet_geometry import (DeterminantalVariety, LinearNetwork, PolynomialLoss
                              WeightedQuadraticLoss, classify, critical_locus)
 from linnet_geometry.cli import main
 from linnet_geometry.exceptions import BackendNotFoundError, InputTypeError, ShapeError
-from linnet_geometry.latex import (Derivation, LatexCompileError, Step, available_engines, compile_latex, derive,
+from linnet_geometry.report.latex import (Derivation, LatexCompileError, Step, available_engines, compile_latex, derive,
                                    escape_text, render_text)
 from linnet_geometry.references import REFERENCES
 

@@ -20,7 +20,7 @@ from linnet_geometry import (
 )
 from linnet_geometry.critical.brute_force import critical_value_polynomial, stratum_dimension
 from linnet_geometry.exceptions import InputTypeError, ProblemTooLargeError, ShapeError
-from linnet_geometry.testing import (
+from linnet_geometry.verification.testing import (
     architectures,
     assert_locus_consistent,
     degenerate_targets,

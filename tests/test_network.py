@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from linnet_geometry import LinearNetwork
 from linnet_geometry.exceptions import LinnetError, ShapeError, WidthsError
-from linnet_geometry.testing import architectures, exact_thetas
+from linnet_geometry.verification.testing import architectures, exact_thetas
 
 
 @pytest.mark.parametrize("widths", [[], [3], (3, 0, 2), (2, -1, 2), (2, 1.5, 2), (2, True, 2), "3,2,3", 7,

@@ -1,7 +1,7 @@
 """Weight decay: exact counts (msolve and sympy Gröbner), non-isolated detection, numerical cross-checks, bad minima.
 
 The count ``1 + 4 d_y`` for one hidden neuron and one data point is proved in
-the docstring of :mod:`linnet_geometry.regularized`; the tests check it by the
+the docstring of :mod:`linnet_geometry.landscape.regularized`; the tests check it by the
 Gröbner route and independently through the univariate polynomial of the
 proof.
 """
@@ -28,8 +28,8 @@ from linnet_geometry.exceptions import (
     ProblemTooLargeError,
     ShapeError,
 )
-from linnet_geometry import regularized
-from linnet_geometry.regularized import (
+from linnet_geometry.landscape import regularized
+from linnet_geometry.landscape.regularized import (
     RegularizedLoss,
     gradient_system,
     parameter_critical_points,
@@ -238,7 +238,7 @@ def test_nonzero_count_agrees_with_the_rabinowitsch_ideal(widths):
     from sympy.polys.orderings import grevlex
     from sympy.polys.rings import ring
 
-    from linnet_geometry.regularized import DEFAULT_PRIME, _standard_monomials, _to_prime_field
+    from linnet_geometry.landscape.regularized import DEFAULT_PRIME, _standard_monomials, _to_prime_field
 
     net, loss = random_regularized_loss(widths, samples=1, seed=7)
     res = parameter_critical_points(net, loss, engine="groebner", real_points=False)
@@ -387,7 +387,7 @@ def _external_count(tool, net, loss):
     import subprocess
     import tempfile
 
-    from linnet_geometry.regularized import _msolve_text, _ring_system
+    from linnet_geometry.landscape.regularized import _msolve_text, _ring_system
 
     R, F, _ = _ring_system(net, loss)
     text, names = _msolve_text(R, F, 0)
@@ -430,8 +430,8 @@ def test_msolve_count_equals_macaulay2(widths, samples):
 def test_interval_inertia_agrees_with_exact_inertia():
     import flint
 
-    from linnet_geometry._matrix import inertia
-    from linnet_geometry.regularized import _interval_inertia
+    from linnet_geometry.exact.matrix import inertia
+    from linnet_geometry.landscape.regularized import _interval_inertia
 
     rng = np.random.default_rng(0)
     decided = 0

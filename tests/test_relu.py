@@ -22,7 +22,7 @@ from linnet_geometry.exceptions import (
     ProblemTooLargeError,
     ShapeError,
 )
-from linnet_geometry.relu import (
+from linnet_geometry.families.relu import (
     activation_pattern,
     count_regions,
     cover_count,

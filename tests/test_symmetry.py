@@ -1,4 +1,4 @@
-"""Tests of linnet_geometry.symmetry: SGJ2021 (THEORY.md §5).
+"""Tests of linnet_geometry.families.symmetry: SGJ2021 (THEORY.md §5).
 
 Independent routes are compared: closed forms (Stirling numbers) against
 enumeration by definition; exact sparse elimination against sympy
@@ -27,7 +27,7 @@ from linnet_geometry.exceptions import (
     ProblemTooLargeError,
     WidthsError,
 )
-from linnet_geometry.symmetry import (
+from linnet_geometry.families.symmetry import (
     G,
     T,
     G_multilayer,
@@ -214,7 +214,7 @@ def test_affine_intersection_routes_agree(seed):
     rng = np.random.default_rng(seed)
     teacher = example_teacher(2, 1) if seed % 2 else TwoLayerNetwork([[1], [2]], [Fraction(1, 2), Fraction(1, 2)], "g")
     pieces = list(global_minimum_subspaces(teacher, 4))
-    from linnet_geometry.symmetry import _meet_combinatorial, _meet_sparse
+    from linnet_geometry.families.symmetry import _meet_combinatorial, _meet_sparse
 
     for _ in range(10):
         P, Q = (pieces[int(i)] for i in rng.integers(len(pieces), size=2))

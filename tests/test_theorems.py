@@ -14,7 +14,7 @@ from linnet_geometry import LinearNetwork, LinnetError, theorems
 from linnet_geometry.cli import main
 from linnet_geometry.exceptions import InputTypeError, WidthsError
 from linnet_geometry.references import REFERENCES
-from linnet_geometry.theorems import UnknownStatementError, verify
+from linnet_geometry.verification.theorems import UnknownStatementError, verify
 
 THEORY = Path(__file__).resolve().parents[2] / "shared" / "THEORY.md"
 NAMES = theorems.names()
@@ -27,13 +27,13 @@ def test_registry_has_at_least_15_statements_spanning_sections_1_to_5():
     sections = {st.section for st in theorems.statements()}
     assert {"§1", "§2", "§3", "§4"} <= sections
     try:
-        import linnet_geometry.symmetry  # noqa: F401
+        import linnet_geometry.families.symmetry  # noqa: F401
     except ImportError:
         pass
     else:
         assert "§5" in sections
     try:
-        import linnet_geometry.relu  # noqa: F401
+        import linnet_geometry.families.relu  # noqa: F401
     except ImportError:
         pass
     else:
@@ -122,7 +122,7 @@ def _gen_theta(rng, exact=True, max_width=3):
 
 def _wrong_rank_formula(inst):
     """A plausible but WRONG formula: rank dμ = Σ_j rk(W_{>j}) · rk(W_{<j}) (missing the differences)."""
-    from linnet_geometry._matrix import rank
+    from linnet_geometry.exact.matrix import rank
 
     net, theta = LinearNetwork(inst["widths"]), inst["theta"]
     wrong = sum(rank(L) * rank(R) for L, R in net.partial_products(theta))

@@ -10,7 +10,7 @@ import re
 
 import sympy
 
-from .._checks import str_to_int
+from ..checks import str_to_int
 from ..exceptions import BackendFailedError
 
 _TOKENS = re.compile(r"\s*(?:(\d+)|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|[-+*/^()]))")

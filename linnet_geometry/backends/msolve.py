@@ -53,7 +53,7 @@ import sympy as sp
 
 from ..exceptions import (AssumptionError, BackendFailedError, BackendNotFoundError, ExactInputRequiredError,
                           InputTypeError)
-from .._checks import int_to_str, str_to_int
+from ..checks import int_to_str, str_to_int
 from ._process import find_executable, run_process
 
 __all__ = ["find_msolve", "msolve_available", "msolve_solve", "MsolveResult", "parse_msolve_output"]

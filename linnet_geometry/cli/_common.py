@@ -8,8 +8,8 @@ import os
 
 import numpy as np
 
-from .._checks import json_safe
-from .._matrix import as_matrix, parse_matrix
+from ..checks import json_safe
+from ..exact.matrix import as_matrix, parse_matrix
 from ..exceptions import ParseError, ProblemTooLargeError
 
 __all__ = ["parse_widths", "read_matrix", "parse_range", "dump_json", "int_at_least", "check_output_path",

@@ -6,9 +6,9 @@ import warnings
 
 from ..critical import critical_locus
 from ..exceptions import ParseError
-from ..losses import QuadraticLoss
-from ..network import LinearNetwork
-from .._checks import format_count
+from ..model.losses import QuadraticLoss
+from ..model.network import LinearNetwork
+from ..checks import format_count
 from ._common import dump_json, int_at_least, parse_widths, read_matrix
 
 __all__ = ["register", "run", "DEFAULT_WIDTHS", "DEFAULT_TARGET", "build_problem", "add_problem_arguments"]
@@ -69,7 +69,7 @@ def _general_problem(args):
     """``(network, loss)`` for ``--loss weighted`` or ``--loss polynomial``."""
     import sympy
 
-    from ..losses import PolynomialLoss, WeightedQuadraticLoss, parse_polynomial
+    from ..model.losses import PolynomialLoss, WeightedQuadraticLoss, parse_polynomial
 
     network = LinearNetwork(parse_widths(args.widths))
     m, n = network.widths[-1], network.widths[0]

@@ -37,8 +37,8 @@ def register(sub):
 
 
 def run(args):
-    from ..convolutional import ConvolutionalNetwork, convolutional_critical_points
-    from ..losses import QuadraticLoss
+    from ..families.convolutional import ConvolutionalNetwork, convolutional_critical_points
+    from ..model.losses import QuadraticLoss
 
     filters = _ints(args.filters, "--filters")
     strides = None if args.strides is None else _ints(args.strides, "--strides")

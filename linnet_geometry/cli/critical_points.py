@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 
 from ..exceptions import ParseError
-from ..regularized import DEFAULT_TIMEOUT, ENGINES, parameter_critical_points, random_regularized_loss
+from ..landscape.regularized import DEFAULT_TIMEOUT, ENGINES, parameter_critical_points, random_regularized_loss
 from ._common import int_at_least, parse_widths
 
 __all__ = ["register", "run"]

@@ -6,7 +6,7 @@ import sys
 import warnings
 
 from ..critical import critical_locus
-from ..graph import critical_graph, support_label, write_graph
+from ..report.graph import critical_graph, support_label, write_graph
 from ._common import check_output_path, int_at_least
 from .analyze import add_problem_arguments, build_problem
 

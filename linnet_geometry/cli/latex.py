@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ..latex import ENGINES, compile_latex, derive
+from ..report.latex import ENGINES, compile_latex, derive
 from ._common import check_output_path, int_at_least
 from .analyze import add_problem_arguments, build_problem
 

@@ -34,7 +34,7 @@ def register(subparsers):
 
 def run(args) -> int:
     """Run the sweep, print the table (or JSON), save the figure; returns the exit status."""
-    from ..relu import phase_transition
+    from ..families.relu import phase_transition
 
     d0 = int_at_least(1, "--d0")(args.d0)
     ns = parse_range(args.n, "--n")

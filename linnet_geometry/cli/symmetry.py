@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._checks import format_count
+from ..checks import format_count
 from ._common import check_output_path, dump_json, image_suffixes, int_at_least
 
 __all__ = ["register", "run"]
@@ -32,7 +32,7 @@ def register(subparsers):
 
 
 def run(args) -> int:
-    from .. import symmetry as sym
+    from ..families import symmetry as sym
     from ..exceptions import ProblemTooLargeError, WidthsError
 
     r, m, d = args.teacher_width, args.width, args.input_dim

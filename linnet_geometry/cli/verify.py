@@ -1,6 +1,6 @@
 """``linnet verify``: run the theorem registry on seeded random instances.
 
-``linnet verify`` runs every statement of :mod:`linnet_geometry.theorems`
+``linnet verify`` runs every statement of :mod:`linnet_geometry.verification.theorems`
 (``--theorem KEY`` for one, repeatable), prints a table with trials, passes
 and timings, and exits 1 when any trial fails (the first counterexample of
 each failing statement is printed under the table).  ``--list`` lists the
@@ -22,7 +22,7 @@ def register(subparsers):
     """Add the ``verify`` subcommand."""
     p = subparsers.add_parser(
         "verify", help="check the statements of THEORY.md on random instances (theorem registry)",
-        description="Run the registered statements (linnet_geometry.theorems) on seeded random instances; "
+        description="Run the registered statements (linnet_geometry.verification.theorems) on seeded random instances; "
                     "each check compares two independent routes. Exit status 1 if any trial fails.")
     p.add_argument("--theorem", action="append", metavar="NAME", default=None,
                    help="run only this statement (repeatable; see --list)")
@@ -37,7 +37,7 @@ def register(subparsers):
 
 
 def run(args) -> int:
-    from .. import theorems
+    from ..verification import theorems
 
     if args.list:
         rows = theorems.statements()

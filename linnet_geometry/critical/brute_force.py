@@ -13,7 +13,7 @@ import itertools
 import sympy
 
 from ..exceptions import InputTypeError, ProblemTooLargeError
-from ..losses import QuadraticLoss
+from ..model.losses import QuadraticLoss
 
 __all__ = ["critical_value_polynomial", "stratum_dimension", "spurious_dimension", "ideal_dimension",
            "MAX_BRUTE_FORCE_PARAMS"]
@@ -125,7 +125,7 @@ def spurious_dimension(widths, s: int, j: int) -> int:
     >>> spurious_dimension((1, 1, 1, 1), 0, 1)
     1
     """
-    from ..network import LinearNetwork
+    from ..model.network import LinearNetwork
 
     widths = tuple(widths)
     net = LinearNetwork(widths)

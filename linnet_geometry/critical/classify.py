@@ -25,7 +25,7 @@ each backed by a stated bound:
   against ``‖W_{>i}‖ S ‖W_{<i}‖`` and ``∇ℓ(W̄)`` against
   ``S = ‖∇ℓ(0)‖ + ‖∇²ℓ(W̄)‖ ‖W̄‖`` (for ``‖W − U‖²``: ``2(‖U‖ + ‖W̄‖)``);
 * Hessian eigenvalue counts are certified by
-  :func:`~linnet_geometry._matrix.certified_inertia` from an entrywise
+  :func:`~linnet_geometry.exact.matrix.certified_inertia` from an entrywise
   rounding-error bound of the float Hessian (Higham 2002, §3.5): eigenvalues in
   ``[−b, b]``, ``b = tol·max|λ|``, count as zero; when an eigenvalue cannot be
   separated from ``±b`` the inertia is reported as ``None``;
@@ -46,10 +46,10 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
-from .._matrix import (DEFAULT_TOL, UNIT_ROUNDOFF, certified_inertia, check_tol, gamma, inertia as _inertia,
+from ..exact.matrix import (DEFAULT_TOL, UNIT_ROUNDOFF, certified_inertia, check_tol, gamma, inertia as _inertia,
                        is_exact_matrix, rank)
 from ..exceptions import InputTypeError, NonFiniteError
-from ..losses import MatrixSensingLoss, QuadraticLoss, WeightedQuadraticLoss
+from ..model.losses import MatrixSensingLoss, QuadraticLoss, WeightedQuadraticLoss
 from .derivatives import MAX_DENSE_HESSIAN, _assemble_float, _gradients, _prepare, parameter_hessian
 
 #: Largest number of parameters for which an exact Hessian and its exact inertia are computed
@@ -379,11 +379,11 @@ def classify(network, loss, theta, tol: float = DEFAULT_TOL) -> CriticalPointRep
     >>> rep.kind, rep.role, rep.hessian_inertia
     ('spurious', 'strict_saddle', (2, 2, 0))
     """
-    from ..losses import Loss
-    from ..network import LinearNetwork
+    from ..model.losses import Loss
+    from ..model.network import LinearNetwork
 
     if type(network).__name__ == "ConvolutionalNetwork":  # convolutional networks (KMMT2022, KMST2024)
-        from ..convolutional.critical import classify_convolutional
+        from ..families.convolutional.critical import classify_convolutional
         return classify_convolutional(network, loss, theta, tol=tol)
     if not isinstance(network, LinearNetwork):
         raise InputTypeError(f"network must be a LinearNetwork or ConvolutionalNetwork; "

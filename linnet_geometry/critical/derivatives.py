@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from .._matrix import is_exact_matrix
+from ..exact.matrix import is_exact_matrix
 from ..exceptions import ProblemTooLargeError, ShapeError
 
 __all__ = ["parameter_gradient", "parameter_hessian", "MAX_DENSE_HESSIAN"]

@@ -123,7 +123,7 @@ import sympy
 from . import _components, _projection
 from ..exceptions import (AssumptionError, BackendNotFoundError, DegenerateDataError, ExactInputRequiredError, InputTypeError,
                           ProblemTooLargeError, ShapeError)
-from ..losses import Loss, MatrixSensingLoss, PolynomialLoss, QuadraticLoss, WeightedQuadraticLoss
+from ..model.losses import Loss, MatrixSensingLoss, PolynomialLoss, QuadraticLoss, WeightedQuadraticLoss
 
 __all__ = ["function_space_critical_points", "GeneralCriticalLocus", "StratumSolution", "RealCriticalPoint",
            "available_backends", "critical_system", "BACKENDS", "METHODS", "SYMPY_BEZOUT_LIMIT", "MAX_BEZOUT",
@@ -396,8 +396,8 @@ def _loss_polynomial(loss, W):
 
 
 def _validate(loss, variety_or_network):
-    from ..network import LinearNetwork
-    from ..variety import DeterminantalVariety
+    from ..model.network import LinearNetwork
+    from ..model.variety import DeterminantalVariety
 
     if isinstance(variety_or_network, LinearNetwork):
         network, variety = variety_or_network, variety_or_network.functional_space
@@ -1389,7 +1389,7 @@ def _real_points_certified(e, system, p, coords, loss):
     for a, b in coords.real_intervals:
         root = _RealRoot(p, a, b)
         if root.is_rational:
-            from .._matrix import inertia as _exact_inertia
+            from ..exact.matrix import inertia as _exact_inertia
 
             sub = coords.exact_values(root)
             inert = _exact_inertia(Hsym.xreplace(sub))

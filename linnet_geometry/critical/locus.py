@@ -30,9 +30,9 @@ from functools import cached_property
 import numpy as np
 import sympy
 
-from .._matrix import DEFAULT_TOL, check_tol
+from ..exact.matrix import DEFAULT_TOL, check_tol
 from ..exceptions import InputTypeError, ProblemTooLargeError, ShapeError
-from ..losses import QuadraticLoss
+from ..model.losses import QuadraticLoss
 from .brute_force import MAX_BRUTE_FORCE_PARAMS, spurious_dimension
 from .spectrum import HIGH_PRECISION_DIGITS, spectrum
 
@@ -59,7 +59,7 @@ def fiber_dimension(widths, s: int) -> int:
     >>> fiber_dimension((2, 1, 2), 1), fiber_dimension((1, 1, 1), 0), fiber_dimension((2, 2, 2), 0)
     (1, 1, 5)
     """
-    from ..network import LinearNetwork
+    from ..model.network import LinearNetwork
 
     widths = LinearNetwork(widths).widths  # typed WidthsError for bad widths
     if isinstance(s, (bool, np.bool_)) or not isinstance(s, (int, np.integer)):
@@ -656,8 +656,8 @@ class CriticalLocus:
 
     @cached_property
     def graph(self):
-        """The critical-subspace graph (see :func:`linnet_geometry.graph.critical_graph`)."""
-        from ..graph import critical_graph
+        """The critical-subspace graph (see :func:`linnet_geometry.report.graph.critical_graph`)."""
+        from ..report.graph import critical_graph
 
         return critical_graph(self)
 
@@ -740,7 +740,7 @@ def critical_locus(network, loss, numeric=None, tol: float = DEFAULT_TOL) -> Cri
     >>> [(st.support, st.value, st.kind, st.role) for st in locus.strata]
     [((), 5, 'spurious', 'strict_saddle'), ((1,), 1, 'pure', 'global_min'), ((2,), 4, 'pure', 'strict_saddle')]
     """
-    from ..network import LinearNetwork
+    from ..model.network import LinearNetwork
 
     if not isinstance(network, LinearNetwork):
         raise InputTypeError(f"network must be a LinearNetwork; received {type(network).__name__}")

@@ -29,7 +29,7 @@ import numpy as np
 import sympy
 from sympy.polys.matrices import DomainMatrix
 
-from .._matrix import DEFAULT_TOL, check_tol, is_exact_matrix, to_domain_matrix
+from ..exact.matrix import DEFAULT_TOL, check_tol, is_exact_matrix, to_domain_matrix
 from ..exceptions import NonFiniteError, ProblemTooLargeError
 
 __all__ = ["Spectrum", "spectrum", "DegenerateDataWarning", "HIGH_PRECISION_DIGITS", "MAX_EXACT_SPECTRUM"]
@@ -329,11 +329,11 @@ def _check_float_range(s, lam, offset):
 
 
 def spectrum(loss, tol: float = DEFAULT_TOL) -> Spectrum:
-    """The spectrum of a :class:`~linnet_geometry.losses.QuadraticLoss`.
+    """The spectrum of a :class:`~linnet_geometry.model.losses.QuadraticLoss`.
 
     Examples
     --------
-    >>> from linnet_geometry.losses import QuadraticLoss
+    >>> from linnet_geometry.model.losses import QuadraticLoss
     >>> sp = spectrum(QuadraticLoss([[2, 0], [0, 1]]))
     >>> sp.eigenvalues, sp.blocks, sp.is_degenerate
     ((4, 1), ((1,), (2,)), False)

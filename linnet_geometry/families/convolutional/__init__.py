@@ -1,0 +1,19 @@
+"""Linear convolutional networks: the model, its function space and critical points (KMMT2022, KMST2024).
+
+Examples
+--------
+>>> from linnet_geometry.families.convolutional import ConvolutionalNetwork
+>>> net = ConvolutionalNetwork((2, 2))
+>>> net.parameterization()
+(w1_0*w2_0, w1_0*w2_1 + w1_1*w2_0, w1_1*w2_1)
+>>> net.function_space.contains([1, 0, 1])      # 1 + t^2 has no real factorization
+False
+"""
+
+from .network import ConvolutionalNetwork
+from .function_space import ConvolutionalFunctionSpace, RootProfile, real_root_profile
+
+__all__ = ["ConvolutionalNetwork", "ConvolutionalFunctionSpace", "RootProfile", "real_root_profile"]
+
+# --- names added by the critical-points module (one line below) ---
+from .critical import (ConvolutionalCriticalFamily, ConvolutionalCriticalLocus, ConvolutionalCriticalPoint, ConvolutionalPointReport, classify_convolutional, convolutional_critical_points); __all__ += ["convolutional_critical_points", "ConvolutionalCriticalLocus", "ConvolutionalCriticalPoint", "ConvolutionalCriticalFamily", "ConvolutionalPointReport", "classify_convolutional"]  # noqa: E702,E501

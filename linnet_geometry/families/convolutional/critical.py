@@ -1,0 +1,1095 @@
+"""Critical points of ``L = ℓ ∘ μ`` on a linear convolutional network, exactly (KMMT2022, KMST2024).
+
+Setting
+-------
+Filters ``w_l ∈ ℝ^{k_l}``, strides ``s_l``; the end-to-end filter is
+``w̄(t) = w_L(t^{S_{L−1}}) ⋯ w_2(t^{s_1}) w_1(t)`` (``S_l = s_1⋯s_l``) and the
+end-to-end matrix ``T(w̄) = network.end_to_end(θ)`` is its convolution
+(Toeplitz) matrix.  A loss ℓ on that matrix (:class:`~linnet_geometry.QuadraticLoss`
+and ``.from_data``, :class:`~linnet_geometry.WeightedQuadraticLoss`,
+:class:`~linnet_geometry.PolynomialLoss`, ...) becomes a polynomial
+``f(w̄) = ℓ(T(w̄))`` on filters, and ``L(θ) = f(μ(θ))``.
+
+The scaling symmetry and the charts (exact, nothing lost)
+---------------------------------------------------------
+``L`` is invariant under ``(w_1, …, w_L) ↦ (c_1 w_1, …, c_L w_L)``, ``∏ c_l = 1``.
+Critical points are split by the set Z of zero filters:
+
+* **Z = ∅** (all filters non-zero, so ``w̄ ≠ 0``).  The torus acts freely; the
+  representative has the *first non-zero coefficient of each of* ``w_1, …, w_{L−1}``
+  *equal to 1*.  Chart ``(j_1, …, j_L)``: ``w_{l,j} = 0`` for ``j < j_l``,
+  ``w_{l,j_l} = 1`` for ``l < L`` and ``w_{L,j_L} ≠ 0`` (Rabinowitsch variable).
+  The ``∏ k_l`` charts are disjoint and cover every complex point with Z = ∅,
+  each torus orbit exactly once.  In a chart *all* ``Σ k_l`` partial derivatives
+  of L are imposed (the fixed coordinates are not free directions).  Over ℂ the
+  fibres of μ over ``w̄ ≠ 0`` are finite modulo the torus (unique factorization),
+  so for generic data every chart system is zero-dimensional; a positive-dimensional
+  chart is reported as a family (its dimension and real sample points on random
+  rational slices).
+* **Z ≠ ∅** (``w̄ = 0``, value ``ℓ(0)``).  ``|Z| ≥ 2``: every such θ is critical
+  (each partial derivative contains a zero filter) — a family of dimension
+  ``Σ_{l∉Z} k_l``.  ``|Z| = {z}``: θ is critical iff the correlation of
+  ``g = ∇f(0)`` with the product of the other (stretched) filters vanishes at the
+  ``k_z`` shifts of layer z — a multi-homogeneous system in the other filters,
+  solved in the same charts; its solution set is reported with its dimension.
+
+Kinds (the convention, THEORY §2 extended to filters)
+-----------------------------------------------------
+θ critical, ``w̄ = μ(θ)``, ``G = ∇f(w̄)``, ``M`` the function space of dimension
+``Σ k_l − L + 1`` (KMST2024).
+
+* ``rk dμ(θ) = dim M`` (θ is not a critical point of μ): ``im dμ(θ)`` is the
+  tangent space of M at w̄ along the branch through θ and ``∇L = dμᵀG = 0`` says G
+  is normal to it: **pure**.
+* ``rk dμ(θ) < dim M`` (θ is a critical point of μ) or ``w̄ = 0``: w̄ is treated as
+  a non-smooth point and, as for dense networks, θ is **pure iff G = 0**.  For
+  stride 1 this is the definition itself: M is full-dimensional (its Zariski
+  closure is all of ``ℝ^{k̄}``, KMMT2022), so at interior smooth points its tangent
+  space is everything and "critical on M" means ``G = 0``.
+
+``on_boundary`` is decided by the function space's exact test
+(``network.function_space.is_on_boundary``) when available.
+
+Roles
+-----
+From the exact Hessian inertia of L at θ (characteristic polynomial over the number
+field of the point, Descartes' rule): a negative eigenvalue gives a *strict saddle*;
+``G = 0`` with ℓ convex gives a *global minimum*; a positive semidefinite Hessian whose
+kernel is exactly the tangent space of the torus orbit (nullity L − 1) gives a
+*local minimum*, which the locus calls global when its value is the least real critical
+value and the minimum of L is attained (ℓ coercive and M closed), a *bad local
+minimum* (``"local_min"``) when a lower critical value exists; a positive
+semidefinite Hessian at ``w̄ = 0`` with an exact descent curve
+``L(θ + εθ') = L(θ) + ε^{|Z|}⟨G, μ(θ'_Z, θ_{rest})⟩ + …`` is a *non-strict saddle*;
+anything else is *undetermined*.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+
+import flint
+import numpy as np
+import sympy
+
+from ...exceptions import ExactInputRequiredError, InputTypeError, ShapeError
+from ...model.losses import Loss
+from ._algebra import RealAlgebraicField, real_root_counts
+from ._solve import solve_system
+
+__all__ = ["convolutional_critical_points", "ConvolutionalCriticalLocus", "ConvolutionalCriticalPoint",
+           "ConvolutionalCriticalFamily", "classify_convolutional", "ConvolutionalPointReport"]
+
+#: Seconds granted to an external engine per system.
+TIMEOUT = 3600.0
+
+
+# ----------------------------------------------------------------------------- the problem
+def _is_conv(network) -> bool:
+    from .network import ConvolutionalNetwork
+
+    return isinstance(network, ConvolutionalNetwork)
+
+
+class _Evaluator:
+    """Evaluate a sympy polynomial at a point with coordinates in a number field (exactly)."""
+
+    def __init__(self, expr, gens):
+        P = sympy.Poly(sympy.expand(expr), *gens, domain="QQ")
+        self.terms = [(flint.fmpq(int(c.numerator), int(c.denominator)), m) for m, c in P.terms()]
+
+    def __call__(self, K, values, cache):
+        acc = flint.fmpq_poly([0])
+        for c, m in self.terms:
+            term = flint.fmpq_poly([c])
+            for k, e in enumerate(m):
+                if e:
+                    key = (k, e)
+                    if key not in cache:
+                        cache[key] = K.reduce(_pow(K, values[k], e))
+                    term = K.mul(term, cache[key])
+            acc = acc + term
+        return K.reduce(acc)
+
+
+def _pow(K, x, e):
+    out = flint.fmpq_poly([1])
+    for _ in range(e):
+        out = K.mul(out, x)
+    return out
+
+
+class _Problem:
+    """Everything symbolic about ``(network, loss)``, built once."""
+
+    def __init__(self, network, loss):
+        _validate(network, loss)
+        self.network, self.loss = network, loss
+        self.sizes = tuple(network.filter_sizes)
+        self.strides = tuple(network.strides)
+        self.depth = len(self.sizes)
+        self.layers = [list(w) for w in network.symbols()]
+        self.flat = [v for w in self.layers for v in w]
+        self.mu = [sympy.expand(c) for c in network.parameterization()]
+        self.kbar = len(self.mu)
+        from ...critical.general import _loss_polynomial
+
+        T = network.end_to_end(tuple(tuple(w) for w in self.layers))
+        self.L = _loss_polynomial(loss, T)
+        self.grad = [sympy.expand(sympy.diff(self.L, v)) for v in self.flat]
+        # f(u) = ℓ(T(u)) on filters: each entry of T is 0 or one coefficient μ_n
+        self.u = list(sympy.symbols(f"u0:{self.kbar}"))
+        index = {c: n for n, c in enumerate(self.mu)}
+        Tu = T.applyfunc(lambda e: 0 if e == 0 else self.u[index[sympy.expand(e)]])
+        self.f = _loss_polynomial(loss, Tu)
+        self.grad_f = [sympy.expand(sympy.diff(self.f, u)) for u in self.u]
+        self.g0 = [gf.subs({u: 0 for u in self.u}) for gf in self.grad_f]
+        self.f0 = self.f.subs({u: 0 for u in self.u})
+        fs = getattr(network, "function_space", None)
+        self.function_space = fs
+        self.dim_M = int(getattr(fs, "dim", sum(self.sizes) - self.depth + 1))
+        self.n = len(self.flat)
+        self._ev = {}
+
+    # evaluators (cached)
+    def ev(self, key, expr, gens=None):
+        if key not in self._ev:
+            self._ev[key] = _Evaluator(expr, gens or self.flat)
+        return self._ev[key]
+
+    def stretched_offsets(self):
+        out, S = [], 1
+        for l in range(self.depth):
+            out.append(S)
+            S *= self.strides[l]
+        return out
+
+
+def _validate(network, loss):
+    if not _is_conv(network):
+        raise InputTypeError(f"network: expected a ConvolutionalNetwork; received {type(network).__name__}")
+    if not isinstance(loss, Loss):
+        raise InputTypeError(f"loss: expected a Loss (QuadraticLoss, WeightedQuadraticLoss, PolynomialLoss, ...); "
+                             f"received {type(loss).__name__}")
+    if getattr(loss, "acts_on_parameters", False):
+        raise InputTypeError(f"loss: expected a function of the end-to-end matrix; {type(loss).__name__} acts on "
+                             "parameters")
+    want = (int(network.output_length), int(network.input_length))
+    if tuple(loss.shape) != want:
+        raise ShapeError(f"the loss acts on matrices of shape {tuple(loss.shape)}; expected {want} (output length x "
+                         f"input length) for filter sizes {tuple(network.filter_sizes)}, strides "
+                         f"{tuple(network.strides)}, input length {network.input_length}")
+    if not loss.is_exact:
+        raise ExactInputRequiredError(f"{type(loss).__name__} has float data; expected exact numbers (int, Fraction, "
+                                      "sympy.Rational): the critical points are computed exactly")
+
+
+# ----------------------------------------------------------------------------- exact linear algebra over K
+def _rank(K, rows):
+    M = [list(r) for r in rows]
+    rank, ncols = 0, (len(M[0]) if M else 0)
+    for c in range(ncols):
+        piv = next((i for i in range(rank, len(M)) if not K.is_zero(M[i][c])), None)
+        if piv is None:
+            continue
+        M[rank], M[piv] = M[piv], M[rank]
+        inv = K.inv(M[rank][c])
+        for i in range(len(M)):
+            if i != rank and not K.is_zero(M[i][c]):
+                fac = K.mul(M[i][c], inv)
+                M[i] = [K.reduce(a - K.mul(fac, b)) for a, b in zip(M[i], M[rank])]
+        rank += 1
+    return rank
+
+
+def _charpoly(K, A):
+    """Coefficients ``c_0..c_n`` (low first) of ``det(xI − A)`` by Faddeev–LeVerrier, in K."""
+    n = len(A)
+    c = [None] * (n + 1)
+    c[n] = flint.fmpq_poly([1])
+    M = [[flint.fmpq_poly([0])] * n for _ in range(n)]
+    for k in range(1, n + 1):
+        # M_k = A M_{k-1} + c_{n-k+1} I
+        AM = [[K.reduce(sum((K.mul(A[i][r], M[r][j]) for r in range(n)), flint.fmpq_poly([0])))
+               for j in range(n)] for i in range(n)]
+        for i in range(n):
+            AM[i][i] = K.reduce(AM[i][i] + c[n - k + 1])
+        M = AM
+        AMk = sum((K.mul(A[i][r], M[r][i]) for i in range(n) for r in range(n)), flint.fmpq_poly([0]))
+        c[n - k] = K.reduce(AMk * flint.fmpq(-1, k))
+    return c
+
+
+def _inertia(K, H):
+    """Exact ``(positive, negative, zero)`` eigenvalue counts of the symmetric matrix H over K ∩ ℝ."""
+    n = len(H)
+    if n == 0:
+        return (0, 0, 0)
+    c = _charpoly(K, H)
+    signs = [K.sign(x) for x in c]
+    zero = next(k for k, s in enumerate(signs) if s != 0)
+    nz = [s for s in signs[zero:] if s != 0]
+    pos = sum(1 for a, b in zip(nz, nz[1:]) if a != b)
+    neg_signs = [s * (-1) ** k for k, s in enumerate(signs[zero:]) if s != 0]
+    neg = sum(1 for a, b in zip(neg_signs, neg_signs[1:]) if a != b)
+    return (pos, neg, zero)
+
+
+def _poly_gcd_degree(K, a, b):
+    """Degree of gcd of two polynomials with coefficients in K (lists, low degree first)."""
+    def trim(p):
+        p = [K.reduce(x) for x in p]
+        while p and K.is_zero(p[-1]):
+            p.pop()
+        return p
+
+    a, b = trim(a), trim(b)
+    if not a:
+        return len(b) - 1 if b else -1
+    while b:
+        # a mod b
+        inv = K.inv(b[-1])
+        a = list(a)
+        while len(a) >= len(b) and a:
+            fac = K.mul(a[-1], inv)
+            shift = len(a) - len(b)
+            for i, y in enumerate(b):
+                a[shift + i] = K.reduce(a[shift + i] - K.mul(fac, y))
+            a = trim(a)
+        a, b = b, a
+    return len(a) - 1
+
+
+# ----------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class ConvolutionalPointReport:
+    """Classification of one parameter point θ of ``L = ℓ ∘ μ`` on a convolutional network.
+
+    Attributes
+    ----------
+    is_critical : bool
+    kind : str or None
+        ``"pure"`` / ``"spurious"`` (module docstring convention) for critical points.
+    role : str or None
+        ``"global_min"``, ``"local_min"``, ``"strict_saddle"``, ``"non_strict_saddle"``, ``"undetermined"``.
+    value : sympy number
+    end_to_end_filter : tuple of sympy numbers
+    differential_rank : int
+        ``rk dμ(θ)`` (exact); ``function_space_dim`` is the maximum ``Σk − L + 1``.
+    function_space_dim : int
+    gradient_vanishes : bool
+        ``∇f(w̄) = 0`` (w̄ is an unconstrained critical point of the loss on filters).
+    on_boundary : bool or None
+        From ``network.function_space.is_on_boundary`` (``None`` when it cannot decide).
+    repeated_root : bool
+        w̄ (a binary form of degree ``k̄ − 1``) has a repeated root, over ℂ, at infinity included.
+    repeated_filters : tuple of tuple of int
+        Groups (1-based layers) of equal-size filters that are equal up to scaling.
+    shared_roots : tuple of tuple of int
+        Pairs of layers whose stretched filters ``w_l(t^{S_{l−1}})`` share a root (binary forms).
+    zero_layers : tuple of int
+    hessian_inertia : tuple
+        ``(positive, negative, zero)``, exact.
+    certificate : tuple of str
+    exact : bool
+    """
+
+    is_critical: bool
+    kind: str | None
+    role: str | None
+    value: object
+    end_to_end_filter: tuple
+    differential_rank: int
+    function_space_dim: int
+    gradient_vanishes: bool
+    on_boundary: bool | None
+    repeated_root: bool
+    repeated_filters: tuple
+    shared_roots: tuple
+    zero_layers: tuple
+    hessian_inertia: tuple | None
+    certificate: tuple = ()
+    exact: bool = True
+
+    @property
+    def value_float(self) -> float:
+        return float(sympy.N(self.value, 30))
+
+    @property
+    def is_regular(self) -> bool:
+        """θ is not a critical point of μ (``rk dμ = dim M``)."""
+        return self.differential_rank == self.function_space_dim
+
+    def to_dict(self):
+        return {"is_critical": self.is_critical, "kind": self.kind, "role": self.role, "value": str(self.value),
+                "value_float": self.value_float, "end_to_end_filter": [str(x) for x in self.end_to_end_filter],
+                "differential_rank": self.differential_rank, "function_space_dim": self.function_space_dim,
+                "gradient_vanishes": self.gradient_vanishes, "on_boundary": self.on_boundary,
+                "repeated_root": self.repeated_root, "repeated_filters": [list(g) for g in self.repeated_filters],
+                "shared_roots": [list(p) for p in self.shared_roots], "zero_layers": list(self.zero_layers),
+                "hessian_inertia": list(self.hessian_inertia) if self.hessian_inertia else None,
+                "certificate": list(self.certificate), "exact": self.exact}
+
+    def _latex(self, printer=None):
+        if not self.is_critical:
+            return r"\text{not critical}"
+        return (rf"\text{{{self.kind}, {self.role.replace('_', ' ')}}},\ L = {sympy.latex(self.value)},\ "
+                rf"\operatorname{{rk}} d\mu = {self.differential_rank}")
+
+    def _repr_latex_(self):
+        return f"${self._latex()}$"
+
+
+@dataclass(frozen=True)
+class ConvolutionalCriticalPoint:
+    """One real critical point of L, up to the scaling symmetry (an isolated point modulo the torus).
+
+    Attributes
+    ----------
+    theta : tuple of tuple
+        The normalized representative (exact sympy numbers; first non-zero coefficient of
+        ``w_1, …, w_{L−1}`` equal to 1).
+    chart : tuple of int
+        ``(j_1, …, j_L)``: index of the first non-zero coefficient of each filter.
+    report : ConvolutionalPointReport
+        Kind, role, boundary, repeated filters, … (the same function as :func:`classify_convolutional`).
+    minimal_polynomial : sympy expression
+        Minimal polynomial (in ``z``) of the number field of the point (``z`` for rational points).
+    engine : str
+        The engine that solved its chart.
+    """
+
+    theta: tuple
+    chart: tuple
+    report: ConvolutionalPointReport
+    minimal_polynomial: object = None
+    engine: str = ""
+    theta_float: tuple = field(default=(), repr=False)
+
+    def __getattr__(self, name):  # value, kind, role, ... come from the report
+        if name.startswith("_") or name in ("theta", "chart", "report"):
+            raise AttributeError(name)
+        return getattr(self.report, name)
+
+    @property
+    def end_to_end_filter(self):
+        return self.report.end_to_end_filter
+
+    @property
+    def function_space_point(self):
+        """The end-to-end filter w̄ this point maps to, and whether it is critical for ℓ on M (pure)."""
+        return {"filter": self.report.end_to_end_filter, "critical_on_function_space": self.report.kind == "pure",
+                "on_boundary": self.report.on_boundary}
+
+    def to_dict(self):
+        d = self.report.to_dict()
+        d.update(theta=[[str(x) for x in w] for w in self.theta], chart=list(self.chart),
+                 minimal_polynomial=str(self.minimal_polynomial), engine=self.engine)
+        return d
+
+
+@dataclass(frozen=True)
+class ConvolutionalCriticalFamily:
+    """A positive-dimensional set of critical points (or one with w̄ = 0).
+
+    Attributes
+    ----------
+    description : str
+    zero_layers : tuple of int
+        Layers whose filter is zero on the family (1-based); empty for a chart family.
+    dimension : int or None
+        Dimension in parameter space (``None``: not determined).
+    value : sympy number
+        ``L`` on the family when constant (always ``ℓ(0)`` when w̄ = 0), else ``None``.
+    kind : str or None
+    representative : ConvolutionalPointReport or None
+        Classification of one real point of the family (roles may vary along a family).
+    samples : tuple of ConvolutionalCriticalPoint
+        Real points on random rational slices (for chart families).
+    chart : tuple or None
+    engine : str
+    """
+
+    description: str
+    zero_layers: tuple
+    dimension: int | None
+    value: object
+    kind: str | None
+    representative: object = None
+    representative_theta: tuple | None = None
+    samples: tuple = ()
+    chart: tuple | None = None
+    engine: str = ""
+
+    @property
+    def role(self):
+        return None if self.representative is None else self.representative.role
+
+    @property
+    def value_float(self):
+        return None if self.value is None else float(sympy.N(self.value, 30))
+
+    def to_dict(self):
+        return {"description": self.description, "zero_layers": list(self.zero_layers), "dimension": self.dimension,
+                "value": None if self.value is None else str(self.value), "value_float": self.value_float,
+                "kind": self.kind, "role": self.role,
+                "representative_theta": None if self.representative_theta is None else
+                [[str(x) for x in w] for w in self.representative_theta],
+                "representative": None if self.representative is None else self.representative.to_dict(),
+                "samples": [s.to_dict() for s in self.samples], "chart": None if self.chart is None else
+                list(self.chart), "engine": self.engine}
+
+
+@dataclass(frozen=True)
+class ConvolutionalCriticalLocus:
+    """All critical points of ``L = ℓ ∘ μ`` on a convolutional network, up to the scaling symmetry.
+
+    Attributes
+    ----------
+    network, loss
+    points : tuple of ConvolutionalCriticalPoint
+        Real critical points with every filter non-zero, isolated modulo the torus, sorted by value.
+    families : tuple of ConvolutionalCriticalFamily
+        The w̄ = 0 strata and any positive-dimensional chart components.
+    complex_count : int or None
+        Number of complex critical points with all filters non-zero, modulo the torus
+        (``None`` when a chart is positive-dimensional).
+    engines : tuple of str
+        Engines that answered (one per chart).
+    charts : int
+    """
+
+    network: object = field(repr=False)
+    loss: object = field(repr=False)
+    points: tuple
+    families: tuple
+    complex_count: int | None
+    engines: tuple
+    charts: int
+    _complex_values: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def engine(self):
+        """The engine(s) that answered, e.g. ``"sympy"``."""
+        return "+".join(sorted(set(self.engines))) if self.engines else "none"
+
+    @property
+    def critical_values(self):
+        """Sorted distinct real critical values (exact), points and families together."""
+        vals = {p.value for p in self.points}
+        vals |= {f.value for f in self.families if f.value is not None}
+        vals |= {s.value for f in self.families for s in f.samples}
+        return tuple(sorted(vals, key=lambda v: float(sympy.N(v, 30))))
+
+    @property
+    def global_minimum(self):
+        """The point(s) with role ``global_min`` (a tuple)."""
+        return tuple(p for p in self.points if p.role == "global_min")
+
+    @property
+    def nonzero_points(self):
+        return self.points
+
+    def complex_critical_values_polynomial(self, var=None):
+        """Squarefree polynomial (in ``var``) whose roots are all complex critical values of L.
+
+        From the components of every chart (values ``L(g(β))`` at the roots β of each
+        irreducible ``p``, by resultants) and ``ℓ(0)`` for the w̄ = 0 strata.  Raises
+        :class:`ValueError` when a chart is positive-dimensional.
+        """
+        var = var or sympy.Symbol("v")
+        if self._complex_values is None:
+            raise ValueError("complex critical values are unknown: a chart is positive-dimensional")
+        factors = [sympy.Poly(var - self.families[0].value, var)] if any(
+            f.zero_layers for f in self.families) else []
+        z = sympy.Symbol("z")
+        for q, Lg in self._complex_values:
+            qz = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(list(q.coeffs()))], z)
+            lz = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(list(Lg.coeffs()))] or [0], z)
+            res = sympy.resultant(qz.as_expr(), var - lz.as_expr(), z)
+            factors.append(sympy.Poly(res, var))
+        out = sympy.Poly(1, var)
+        for f in factors:
+            out = out * f
+        return out.sqf_part().monic() if out.degree() > 0 else out
+
+    def to_dict(self):
+        net = self.network
+        return {"filter_sizes": list(net.filter_sizes), "strides": list(net.strides),
+                "input_length": int(net.input_length), "loss": self.loss.describe(), "engine": self.engine,
+                "charts": self.charts, "complex_count": self.complex_count,
+                "critical_values": [str(v) for v in self.critical_values],
+                "points": [p.to_dict() for p in self.points], "families": [f.to_dict() for f in self.families]}
+
+    def table(self) -> str:
+        """A plain-text table of the critical points and families."""
+        lines = [f"{'theta (normalized)':<44} {'value':>12} {'kind':<9} {'role':<17} {'rk dmu':>6} "
+                 f"{'bdry':<5} {'rep.root':<8} shared"]
+        for p in self.points:
+            th = "; ".join(",".join(_short(x) for x in w) for w in p.theta)
+            lines.append(f"{th[:44]:<44} {p.value_float:>12.6g} {p.kind:<9} {p.role:<17} {p.differential_rank:>6} "
+                         f"{str(p.on_boundary):<5} {str(p.repeated_root):<8} {p.shared_roots}")
+        for f in self.families:
+            v = "" if f.value is None else f"{f.value_float:.6g}"
+            lines.append(f"family: {f.description[:36]:<36} {v:>12} {str(f.kind):<9} {str(f.role):<17} "
+                         f"dim {f.dimension}")
+        return "\n".join(lines)
+
+    def __len__(self):
+        return len(self.points)
+
+    def _repr_latex_(self):
+        return (rf"$\text{{{len(self.points)} isolated critical points (mod scaling), {len(self.families)} "
+                rf"families}}$")
+
+
+def _short(x):
+    s = str(x)
+    return s if len(s) <= 10 else f"{float(sympy.N(x, 20)):.4g}"
+
+
+# ----------------------------------------------------------------------------- classification of a point
+def _analyze(prob, K, coords, critical_known=None):
+    """Classify θ with coordinates in K (``coords``: list aligned with ``prob.flat``)."""
+    cache = {}
+    net = prob.network
+    facts = []
+    grad = [prob.ev(("g", i), prob.grad[i])(K, coords, cache) for i in range(prob.n)]
+    critical = all(K.is_zero(g) for g in grad)
+    wbar = [prob.ev(("mu", n), prob.mu[n])(K, coords, cache) for n in range(prob.kbar)]
+    ucache = {}
+    G = [prob.ev(("gf", n), prob.grad_f[n], prob.u)(K, wbar, ucache) for n in range(prob.kbar)]
+    value = prob.ev("L", prob.L)(K, coords, cache)
+    wbar_s = tuple(K.to_sympy(x) for x in wbar)
+    value_s = K.to_sympy(value)
+    G_zero = all(K.is_zero(x) for x in G)
+    J = [[prob.ev(("J", n, i), sympy.diff(prob.mu[n], prob.flat[i]))(K, coords, cache) for i in range(prob.n)]
+         for n in range(prob.kbar)]
+    drank = _rank(K, J)
+    layers, pos = [], 0
+    for k in prob.sizes:
+        layers.append(coords[pos:pos + k])
+        pos += k
+    zero_layers = tuple(l + 1 for l, w in enumerate(layers) if all(K.is_zero(x) for x in w))
+    wbar_zero = all(K.is_zero(x) for x in wbar)
+    # repeated roots of w̄ (binary form of degree k̄ − 1)
+    if wbar_zero:
+        rep_root = True
+    elif K.is_zero(wbar[-1]) and (prob.kbar < 2 or K.is_zero(wbar[-2])):
+        rep_root = True
+    else:
+        deriv = [K.reduce(x * flint.fmpq(i)) for i, x in enumerate(wbar)][1:]
+        rep_root = _poly_gcd_degree(K, list(wbar), deriv) >= 1
+    # repeated filters and shared roots
+    offs = prob.stretched_offsets()
+    rep_groups = []
+    for l in range(prob.depth):
+        for m in range(l + 1, prob.depth):
+            if prob.sizes[l] != prob.sizes[m] or l + 1 in zero_layers or m + 1 in zero_layers:
+                continue
+            a, b = layers[l], layers[m]
+            if all(K.is_zero(K.mul(a[i], b[j]) - K.mul(a[j], b[i])) for i in range(len(a)) for j in range(len(a))):
+                for grp in rep_groups:
+                    if l + 1 in grp:
+                        grp.add(m + 1)
+                        break
+                else:
+                    rep_groups.append({l + 1, m + 1})
+    repeated = tuple(tuple(sorted(g)) for g in rep_groups)
+    shared = []
+    stretched = []
+    for l in range(prob.depth):
+        P = [flint.fmpq_poly([0])] * ((prob.sizes[l] - 1) * offs[l] + 1)
+        for j, c in enumerate(layers[l]):
+            P[j * offs[l]] = c
+        stretched.append(P)
+    for l in range(prob.depth):
+        for m in range(l + 1, prob.depth):
+            if l + 1 in zero_layers or m + 1 in zero_layers:
+                continue
+            a, b = stretched[l], stretched[m]
+            at_inf = len(a) > 1 and len(b) > 1 and K.is_zero(a[-1]) and K.is_zero(b[-1])
+            if at_inf or _poly_gcd_degree(K, a, b) >= 1:
+                shared.append((l + 1, m + 1))
+    # boundary (exact test of the function space, when it can decide)
+    on_boundary = None
+    fs = prob.function_space
+    if fs is not None and not K.is_rational and getattr(fs, "is_thick", False):
+        # the same criterion as fs.is_on_boundary (∂M = {0} ∪ {r_odd < o ≤ r}), decided inside K
+        if fs.is_filling:
+            on_boundary = False
+        elif wbar_zero:
+            on_boundary = True
+        else:
+            r, r_odd = real_root_counts(K, wbar, prob.kbar - 1)
+            on_boundary = r_odd < fs.odd_degree_count <= r
+    elif fs is not None and hasattr(fs, "is_on_boundary"):
+        try:
+            on_boundary = bool(fs.is_on_boundary(wbar_s))
+        except Exception:  # noqa: BLE001 - an undecidable input leaves it undetermined
+            on_boundary = None
+    if not critical:
+        facts.append("∇L(θ) ≠ 0 exactly")
+        rep = ConvolutionalPointReport(False, None, None, value_s, wbar_s, drank, prob.dim_M, G_zero, on_boundary,
+                                       rep_root, repeated, tuple(shared), zero_layers, None, tuple(facts))
+        return rep
+    facts.append("∇L(θ) = 0 exactly")
+    if not wbar_zero and drank == prob.dim_M:
+        kind = "pure"
+        facts.append(f"rk dμ(θ) = {drank} = dim M: im dμ(θ) is the tangent space of M at w̄ and ∇L = dμᵀ∇f = 0 "
+                     "⇒ ∇f(w̄) ⟂ T_w̄ M: pure [KMST2024]")
+    else:
+        kind = "pure" if G_zero else "spurious"
+        why = "w̄ = 0" if wbar_zero else f"rk dμ(θ) = {drank} < dim M = {prob.dim_M} (θ is a critical point of μ)"
+        facts.append(f"{why} and ∇f(w̄) {'=' if G_zero else '≠'} 0 ⇒ {kind} (convention at non-smooth points) "
+                     "[KMMT2022]")
+    # Hessian
+    H = [[None] * prob.n for _ in range(prob.n)]
+    for i in range(prob.n):
+        for j in range(i, prob.n):
+            e = prob.ev(("H", i, j), sympy.diff(prob.grad[i], prob.flat[j]))(K, coords, cache)
+            H[i][j] = H[j][i] = e
+    inert = _inertia(K, H)
+    facts.append(f"Hessian inertia (+, −, 0) = {inert} (exact: characteristic polynomial over the number field, "
+                 "Descartes' rule)")
+    role = _role(prob, K, coords, layers, inert, kind, G_zero, wbar_zero, zero_layers, facts)
+    return ConvolutionalPointReport(True, kind, role, value_s, wbar_s, drank, prob.dim_M, G_zero, on_boundary,
+                                    rep_root, repeated, tuple(shared), zero_layers, inert, tuple(facts))
+
+
+def _role(prob, K, coords, layers, inert, kind, G_zero, wbar_zero, zero_layers, facts):
+    if inert[1] > 0:
+        facts.append("the Hessian has a negative eigenvalue ⇒ strict saddle")
+        return "strict_saddle"
+    if G_zero and prob.loss.is_convex:
+        facts.append("∇f(w̄) = 0 and ℓ convex ⇒ w̄ minimises f on all filters ⇒ global minimum of L [KMMT2022]")
+        return "global_min"
+    if not zero_layers and inert[2] == prob.depth - 1:
+        facts.append(f"positive semidefinite Hessian whose kernel is the tangent space of the scaling orbit "
+                     f"(nullity {prob.depth - 1} = L − 1) ⇒ strict local minimum modulo scaling ⇒ local minimum")
+        return "local_min"
+    if wbar_zero and not G_zero and _descent_at_zero(prob, K, coords, layers, zero_layers):
+        facts.append(f"w̄ = 0, ∇f(0) ≠ 0 and ⟨∇f(0), μ(θ'_Z, θ_rest)⟩ takes negative values: a descent curve "
+                     f"of order {len(zero_layers)} ⇒ not a local minimum; no negative Hessian eigenvalue ⇒ "
+                     "non-strict saddle")
+        return "non_strict_saddle"
+    facts.append("positive semidefinite Hessian with extra null directions: second-order test inconclusive")
+    return "undetermined"
+
+
+def _descent_at_zero(prob, K, coords, layers, zero_layers):
+    """Is ``θ'_Z ↦ ⟨∇f(0), μ(θ'_Z, θ_rest)⟩`` not identically zero?  (Then it takes negative values.)"""
+    if not K.is_rational:
+        return False
+    subs = {}
+    for l, w in enumerate(layers):
+        if l + 1 in zero_layers:
+            continue
+        for v, c in zip(prob.layers[l], w):
+            subs[v] = K.to_sympy(c)
+    form = sympy.expand(sum(g * m for g, m in zip(prob.g0, prob.mu)).xreplace(subs))
+    return form != 0
+
+
+# ----------------------------------------------------------------------------- public: classify
+def _exact_theta(prob, theta):
+    sizes = prob.sizes
+    if isinstance(theta, (str, bytes)) or not hasattr(theta, "__len__") or len(theta) != len(sizes):
+        raise ShapeError(f"theta: expected {len(sizes)} filters of sizes {sizes}; received "
+                         f"{theta!r:.80}")
+    vals = []
+    for l, (w, k) in enumerate(zip(theta, sizes)):
+        if isinstance(w, (str, bytes)) or not hasattr(w, "__len__") or len(w) != k:
+            raise ShapeError(f"theta[{l}]: expected a filter of size {k}; received {w!r:.60}")
+        for c in w:
+            if isinstance(c, (float, np.floating)) or (isinstance(c, sympy.Basic) and c.has(sympy.Float)):
+                raise ExactInputRequiredError(f"theta[{l}] has the float {c!r}; expected exact numbers (int, Fraction, "
+                                              "sympy Rational or algebraic numbers)")
+            if isinstance(c, str):
+                raise InputTypeError(f"theta[{l}] has the string {c!r}; expected numbers")
+            x = sympy.nsimplify(c) if not isinstance(c, sympy.Basic) else c
+            if not (x.is_number and x.is_real is not False):
+                raise InputTypeError(f"theta[{l}] has {c!r}; expected real numbers")
+            vals.append(sympy.Rational(c.numerator, c.denominator) if hasattr(c, "denominator") and
+                        not isinstance(c, sympy.Basic) else x)
+    return vals
+
+
+def _field_of(vals):
+    """A RealAlgebraicField containing every value and the values as its elements."""
+    if all(v.is_Rational for v in vals):
+        K = RealAlgebraicField([0, 1], 0, 0)
+        return K, [K(v) for v in vals]
+    from sympy.polys.numberfields import primitive_element, to_number_field
+
+    alg = [v for v in vals if not v.is_Rational]
+    z = sympy.Symbol("z")
+    try:
+        minpoly, coeffs = primitive_element(list(dict.fromkeys(alg)), z)
+    except Exception as err:  # noqa: BLE001 - sympy cannot build the number field (e.g. nested CRootOf)
+        raise InputTypeError(f"theta: could not put the algebraic entries into one number field ({type(err).__name__})"
+                             "; expected rational or radical entries (the points of convolutional_critical_points "
+                             "carry their exact classification in .report)") from None
+    alpha = sum(c * a for c, a in zip(coeffs, list(dict.fromkeys(alg))))
+    qP = sympy.Poly(minpoly, z)
+    approx = sympy.N(alpha, 60)
+    if abs(sympy.im(approx)) > 1e-40:
+        raise InputTypeError("theta: expected real numbers; received a non-real algebraic number")
+    eps = sympy.Rational(1, 10**30)
+    for (a, b), _m in qP.intervals(eps=eps):
+        if a - eps <= sympy.re(approx) <= b + eps:
+            K = RealAlgebraicField(qP, a, b)
+            break
+    else:  # pragma: no cover
+        raise InputTypeError("theta: could not isolate the primitive element")
+    out = []
+    for v in vals:
+        if v.is_Rational:
+            out.append(K(v))
+        else:
+            anp = to_number_field(v, alpha)
+            cs = list(reversed(anp.coeffs()))
+            out.append(K(sympy.Poly(sum(sympy.Rational(c) * z**i for i, c in enumerate(cs)), z)))
+    return K, out
+
+
+def classify_convolutional(network, loss, theta, tol=None):
+    """Classify θ for ``L = ℓ ∘ μ`` on a convolutional network (exact; the conv branch of ``classify``).
+
+    Parameters
+    ----------
+    network : ConvolutionalNetwork
+    loss : Loss
+        Acting on the end-to-end matrix ``network.end_to_end(θ)``.
+    theta : sequence of filters
+        Exact entries (int, Fraction, sympy Rational or real algebraic numbers).
+    tol : ignored
+        Accepted for the signature of :func:`~linnet_geometry.classify`; floats are refused.
+
+    Returns
+    -------
+    ConvolutionalPointReport
+
+    Raises
+    ------
+    ExactInputRequiredError
+        For float entries.
+
+    Examples
+    --------
+    >>> from linnet_geometry import QuadraticLoss
+    >>> from linnet_geometry.families.convolutional import ConvolutionalNetwork
+    >>> net = ConvolutionalNetwork((2, 2))
+    >>> loss = QuadraticLoss([[1, 0, 1]])          # target t^2 + 1: no real roots, outside M
+    >>> rep = classify_convolutional(net, loss, [[1, 0], [0, 0]])
+    >>> rep.is_critical
+    False
+    >>> from fractions import Fraction
+    >>> rep = classify_convolutional(net, loss, [[1, 1], [Fraction(1, 3), Fraction(1, 3)]])  # w̄ = (1 + t)²/3
+    >>> rep.is_critical, rep.kind, rep.role, rep.repeated_filters, rep.on_boundary, rep.value
+    (True, 'spurious', 'strict_saddle', ((1, 2),), True, 4/3)
+    """
+    prob = _Problem(network, loss)
+    vals = _exact_theta(prob, theta)
+    K, coords = _field_of(vals)
+    rep = _analyze(prob, K, coords)
+    if rep.is_critical and rep.role == "local_min":
+        return rep
+    return rep
+
+
+# ----------------------------------------------------------------------------- the locus
+def _charts(sizes):
+    return list(itertools.product(*[range(k) for k in sizes]))
+
+
+def _chart_system(prob, chart):
+    subs, free = {}, []
+    for l, (w, j0) in enumerate(zip(prob.layers, chart)):
+        for j, v in enumerate(w):
+            if j < j0:
+                subs[v] = 0
+            elif j == j0 and l < prob.depth - 1:
+                subs[v] = 1
+            else:
+                free.append(v)
+    t = sympy.Symbol("t_rab")
+    last = prob.layers[-1][chart[-1]]
+    eqs = [sympy.expand(g.xreplace(subs)) for g in prob.grad]
+    eqs = [e for e in eqs if e != 0]
+    eqs.append(sympy.expand(t * last - 1))
+    return eqs, free + [t], subs, t
+
+
+def _point_from(prob, K, sol, subs, gens):
+    coords = []
+    for v in prob.flat:
+        if v in subs:
+            coords.append(K(subs[v]))
+        else:
+            coords.append(sol[v])
+    return coords
+
+
+def _theta_sympy(prob, K, coords):
+    out, pos = [], 0
+    for k in prob.sizes:
+        out.append(tuple(K.to_sympy(c) for c in coords[pos:pos + k]))
+        pos += k
+    return tuple(out)
+
+
+def _solve_chart(prob, chart, engine):
+    eqs, gens, subs, t = _chart_system(prob, chart)
+    sol = solve_system(eqs, gens, engine=engine, timeout=TIMEOUT)
+    return sol, subs, gens
+
+
+def _rational_slice(rng, gens, d):
+    out = []
+    for _ in range(d):
+        out.append(sum(sympy.Rational(int(rng.integers(-5, 6)), int(rng.integers(1, 4))) * v for v in gens)
+                   - sympy.Rational(int(rng.integers(-5, 6)), int(rng.integers(1, 4))))
+    return out
+
+
+def _exact_dimension(eqs, gens, engine):
+    """Exact Krull dimension (Gröbner basis: Singular when on PATH, else sympy)."""
+    from ...critical.general import _lex_basis
+
+    import shutil
+    backend = "singular" if shutil.which("Singular") and engine != "sympy" else "sympy"
+    if backend == "sympy":
+        from ._solve import _dimension
+        G = sympy.groebner(eqs, *gens, order="grevlex", domain="QQ")
+        if G.exprs == [1]:
+            return -1
+        return _dimension(G, gens)
+    dim, _ = _lex_basis(eqs, gens, backend)
+    return dim
+
+
+def _family_from_chart(prob, chart, eqs, gens, subs, dim, engine, seed):
+    rng = np.random.default_rng(seed)
+    chart_vars = gens[:-1]
+    samples = []
+    eng = engine
+    for _attempt in range(3):
+        sl = _rational_slice(rng, chart_vars, dim)
+        s = solve_system(eqs + sl, gens, engine=engine, timeout=TIMEOUT)
+        eng = s.engine
+        if s.dimension == 0:
+            for K, c in s.real_points:
+                coords = _point_from(prob, K, c, subs, gens)
+                rep = _analyze(prob, K, coords)
+                samples.append(ConvolutionalCriticalPoint(_theta_sympy(prob, K, coords), tuple(chart), rep,
+                                                          K.minimal_polynomial(), s.engine))
+            break
+    values = {p.value for p in samples}
+    return ConvolutionalCriticalFamily(
+        f"positive-dimensional component in chart {tuple(chart)} (all filters non-zero)", (), dim + prob.depth - 1,
+        values.pop() if len(values) == 1 else None, samples[0].kind if samples else None,
+        samples[0].report if samples else None, samples[0].theta if samples else None, tuple(samples), tuple(chart),
+        eng)
+
+
+def _zero_families(prob, engine, seed):
+    """The strata with w̄ = 0, one per set Z of zero layers (see the module docstring)."""
+    out = []
+    L = prob.depth
+    g_zero = all(g == 0 for g in prob.g0)
+    f0 = prob.f0
+    kind = "pure" if g_zero else "spurious"
+    rng = np.random.default_rng(seed)
+    for size in range(1, L + 1):
+        for Z in itertools.combinations(range(L), size):
+            others = [l for l in range(L) if l not in Z]
+            if size >= 2 or L == 1:
+                if L == 1 and not g_zero:
+                    continue
+                dim = sum(prob.sizes[l] for l in others)
+                theta = []
+                for l in range(L):
+                    if l in Z:
+                        theta.append([0] * prob.sizes[l])
+                    else:
+                        theta.append([sympy.Rational(int(rng.integers(1, 6)), int(rng.integers(1, 4))) *
+                                      (-1) ** int(rng.integers(0, 2)) for _ in range(prob.sizes[l])])
+                K = RealAlgebraicField([0, 1], 0, 0)
+                coords = [K(c) for w in theta for c in w]
+                rep = _analyze(prob, K, coords)
+                desc = ("θ = 0" if size == L else
+                        f"filters {', '.join(str(z + 1) for z in Z)} zero, the others arbitrary non-zero")
+                out.append(ConvolutionalCriticalFamily(desc, tuple(z + 1 for z in Z), dim, f0, kind, rep,
+                                                       tuple(tuple(w) for w in theta), (), None, "exact"))
+                continue
+            # exactly one zero layer z: the other filters satisfy k_z multilinear equations
+            z = Z[0]
+            subs0 = {v: 0 for v in prob.layers[z]}
+            eqs_all = [sympy.expand(prob.grad[i].xreplace(subs0)) for i in range(prob.n)]
+            found_dims, samples, engines = [], [], []
+            for chart in itertools.product(*[range(prob.sizes[l]) for l in others]):
+                subs = dict(subs0)
+                free = []
+                for l, j0 in zip(others, chart):
+                    for j, v in enumerate(prob.layers[l]):
+                        if j < j0:
+                            subs[v] = 0
+                        elif j == j0:
+                            subs[v] = 1
+                        else:
+                            free.append(v)
+                eqs = [sympy.expand(e.xreplace(subs)) for e in eqs_all]
+                eqs = [e for e in eqs if e != 0]
+                if any(e.is_number for e in eqs):
+                    continue
+                if not eqs:
+                    d = len(free)
+                else:
+                    s = solve_system(eqs, free, engine=engine, timeout=TIMEOUT) if free else None
+                    if free and s.dimension == 0:
+                        engines.append(s.engine)
+                        d = 0
+                        for K, c in s.real_points:
+                            coords = _point_from(prob, K, c, subs, free)
+                            samples.append((K, coords, chart))
+                    elif free and s.dimension < 0:
+                        engines.append(s.engine)
+                        continue
+                    elif not free:
+                        continue
+                    else:
+                        engines.append(s.engine)
+                        d = _exact_dimension(eqs, free, engine) if s.dimension > 0 else s.dimension
+                        if d < 0:
+                            continue
+                        for _ in range(2):
+                            sl = _rational_slice(rng, free, d)
+                            s2 = solve_system(eqs + sl, free, engine=engine, timeout=TIMEOUT)
+                            if s2.dimension == 0 and s2.real_points:
+                                for K, c in s2.real_points[:2]:
+                                    samples.append((K, _point_from(prob, K, c, subs, free), chart))
+                                break
+                found_dims.append(d)
+            if not found_dims:
+                continue
+            dim = max(found_dims) + len(others)  # each non-zero filter keeps its own scale
+            rep, rep_theta = None, None
+            if samples:
+                K, coords, _c = samples[0]
+                rep = _analyze(prob, K, coords)
+                rep_theta = _theta_sympy(prob, K, coords)
+            out.append(ConvolutionalCriticalFamily(
+                f"filter {z + 1} zero, the others solve the {prob.sizes[z]} correlation equations", (z + 1,), dim,
+                f0, kind, rep, rep_theta, (), None, "+".join(sorted(set(engines))) or "exact"))
+    return out
+
+
+def convolutional_critical_points(network, loss, engine="auto", seed=0):
+    """Every critical point of ``L = ℓ ∘ μ`` on a convolutional network, up to scaling (exact).
+
+    Parameters
+    ----------
+    network : ConvolutionalNetwork
+    loss : Loss
+        Exact data; acts on ``network.end_to_end(θ)`` (shape output length × input length).
+    engine : {"auto", "msolve", "singular", "macaulay2", "sympy"}
+        Polynomial-system engine (``"auto"``: msolve when importable, then Singular, M2, sympy).
+    seed : int
+        Seed of the random rational slices and representatives of families.
+
+    Returns
+    -------
+    ConvolutionalCriticalLocus
+        Isolated real critical points (all filters non-zero, one per scaling orbit, in the charts
+        of the module docstring), the w̄ = 0 families and any positive-dimensional components.
+
+    Raises
+    ------
+    InputTypeError, ShapeError, ExactInputRequiredError
+        For a wrong network, a loss of the wrong shape, or float data.
+
+    Examples
+    --------
+    The (2, 2) network (KMMT2022): its function space is the set of quadratics with real roots
+    (binary forms: a root may sit at infinity).  For the target ``1 + t²`` (no real root) every
+    critical point lies on the discriminant boundary, with a repeated filter: the global minima
+    ``w̄ = 1`` and ``w̄ = t²`` (double roots at ∞ and 0) and the saddles ``w̄ = (1 ± t)²/3``:
+
+    >>> from linnet_geometry import QuadraticLoss
+    >>> from linnet_geometry.families.convolutional import ConvolutionalNetwork
+    >>> locus = convolutional_critical_points(ConvolutionalNetwork((2, 2)), QuadraticLoss([[1, 0, 1]]),
+    ...                                       engine="sympy")
+    >>> for p in locus.points:
+    ...     print(p.theta, p.value, p.kind, p.role, p.on_boundary, p.repeated_filters)
+    ((1, 0), (1, 0)) 1 spurious global_min True ((1, 2),)
+    ((0, 1), (0, 1)) 1 spurious global_min True ((1, 2),)
+    ((1, 1), (1/3, 1/3)) 4/3 spurious strict_saddle True ((1, 2),)
+    ((1, -1), (1/3, -1/3)) 4/3 spurious strict_saddle True ((1, 2),)
+    >>> [(f.description, f.value, f.kind, f.role) for f in locus.families]
+    [('θ = 0', 2, 'spurious', 'strict_saddle')]
+    """
+    prob = _Problem(network, loss)
+    points, families, engines, comps = [], [], [], []
+    complex_count = 0
+    for k, chart in enumerate(_charts(prob.sizes)):
+        eqs, gens, subs, t = _chart_system(prob, chart)
+        sol = solve_system(eqs, gens, engine=engine, timeout=TIMEOUT)
+        engines.append(sol.engine)
+        if sol.dimension < 0:
+            continue
+        if sol.dimension > 0:
+            dim = _exact_dimension(eqs, gens, sol.engine) if sol.engine == "msolve" else sol.dimension
+            families.append(_family_from_chart(prob, chart, eqs, gens, subs, dim, engine, seed + k))
+            complex_count = None
+            continue
+        if complex_count is not None:
+            complex_count += sol.complex_count
+        for q, g in sol.components:
+            # L along the component, for the complex critical values
+            Kc = RealAlgebraicField(q, 0, 0) if q.degree() > 1 else RealAlgebraicField(q, -q[0], -q[0])
+            coords = [Kc(subs[v]) if v in subs else g[v] for v in prob.flat]
+            comps.append((q, prob.ev("L", prob.L)(Kc, coords, {})))
+        for K, c in sol.real_points:
+            coords = _point_from(prob, K, c, subs, gens)
+            rep = _analyze(prob, K, coords)
+            points.append(ConvolutionalCriticalPoint(_theta_sympy(prob, K, coords), tuple(chart), rep,
+                                                     K.minimal_polynomial(), sol.engine,
+                                                     tuple(K.to_float(x) for x in coords)))
+    families = _zero_families(prob, engine, seed) + families
+    points = _promote_minima(prob, points, families)
+    points.sort(key=lambda p: (p.value_float, p.chart))
+    return ConvolutionalCriticalLocus(network, loss, tuple(points), tuple(families),
+                                      complex_count, tuple(engines), len(_charts(prob.sizes)),
+                                      comps if complex_count is not None else None)
+
+
+def _promote_minima(prob, points, families):
+    """Local minima at the least real critical value are global when the minimum of L is attained."""
+    from dataclasses import replace
+
+    from ...critical.general import _is_coercive
+
+    vals = [p.value_float for p in points] + [f.value_float for f in families if f.value is not None]
+    if not vals:
+        return points
+    least = min(vals)
+    fs = prob.function_space
+    closed = bool(getattr(fs, "is_closed", False)) if fs is not None else False
+    attained = _is_coercive(prob.loss) and closed
+    out = []
+    for p in points:
+        if p.role == "local_min":
+            exact_least = all(sympy.N(p.value - q.value, 50) <= 0 for q in points) and all(
+                f.value is None or sympy.N(p.value - f.value, 50) <= 0 for f in families)
+            if exact_least and attained:
+                facts = p.report.certificate + ("least real critical value, ℓ coercive and M closed (the minimum "
+                                                "of L is attained at a critical point) ⇒ global minimum",)
+                p = replace(p, report=replace(p.report, role="global_min", certificate=facts))
+            elif not exact_least:
+                facts = p.report.certificate + (f"a lower critical value ({least:.6g}) exists ⇒ bad local minimum",)
+                p = replace(p, report=replace(p.report, certificate=facts))
+        out.append(p)
+    return out
