@@ -51,7 +51,7 @@ from typing import Callable
 import numpy as np
 import sympy
 
-from ..exceptions import InputTypeError, LinnetError, WidthsError
+from ...exceptions import InputTypeError, LinnetError, WidthsError
 
 __all__ = [
     "Statement",
@@ -606,7 +606,7 @@ def _rank_matrix(rng, rows, cols, k, exact=True):
     """A matrix of rank exactly ``k`` (product of random factors)."""
     if k == 0:
         return sympy.zeros(rows, cols) if exact else np.zeros((rows, cols))
-    from ..exact.matrix import rank
+    from ...exact.matrix import rank
 
     for _ in range(100):
         if exact:
@@ -739,7 +739,7 @@ def _constrained_gradient(rng, C, R):
 
 def _weighted_loss_with_gradient(rng, Wbar, G, unit=False):
     """``ℓ = Σ w_ij (W_ij − U_ij)²`` with ``∇ℓ(W̄) = G``: ``U = W̄ − G/(2w)``."""
-    from ..model.losses import QuadraticLoss, WeightedQuadraticLoss
+    from ...model.losses import QuadraticLoss, WeightedQuadraticLoss
 
     rows, cols = Wbar.shape
     if unit:
@@ -750,13 +750,13 @@ def _weighted_loss_with_gradient(rng, Wbar, G, unit=False):
 
 
 def _rank(M):
-    from ..exact.matrix import rank
+    from ...exact.matrix import rank
 
     return rank(M)
 
 
 def _net(widths):
-    from ..model.network import LinearNetwork
+    from ...model.network import LinearNetwork
 
     return LinearNetwork(widths)
 
@@ -844,7 +844,7 @@ def gen_variety_point(rng, exact=True, max_size=3):
 
 
 def check_variety(inst):
-    from ..model.variety import DeterminantalVariety
+    from ...model.variety import DeterminantalVariety
 
     m, n, r, W = inst["rows"], inst["cols"], inst["rank"], inst["W"]
     V = DeterminantalVariety(m, n, r)
@@ -881,7 +881,7 @@ def check_variety(inst):
 
 
 def gen_gradient(rng, exact=True, max_depth=3, max_width=2):
-    from ..model.losses import PolynomialLoss
+    from ...model.losses import PolynomialLoss
 
     widths = _architecture(rng, 1, max_depth, max_width, max_params=10)
     rows, cols = widths[-1], widths[0]
@@ -893,7 +893,7 @@ def gen_gradient(rng, exact=True, max_depth=3, max_width=2):
 
 
 def check_gradient(inst):
-    from ..critical import parameter_gradient
+    from ...critical import parameter_gradient
 
     net, loss, theta = _net(inst["widths"]), inst["loss"], inst["theta"]
     formula = parameter_gradient(net, loss, theta)
@@ -940,8 +940,8 @@ def gen_pure_test(rng, exact=True, max_depth=3, max_width=3):
 
 
 def check_pure_test(inst):
-    from ..critical import classify
-    from ..model.variety import DeterminantalVariety
+    from ...critical import classify
+    from ...model.variety import DeterminantalVariety
 
     net, loss, theta = _net(inst["widths"]), inst["loss"], inst["theta"]
     rep = classify(net, loss, theta)
@@ -983,7 +983,7 @@ def gen_reparam(rng, exact=True, max_depth=3, max_width=3):
 
 
 def check_reparam(inst):
-    from ..critical import classify
+    from ...critical import classify
 
     a = classify(_net(inst["widths"]), inst["loss"], inst["theta"])
     b = classify(_net(inst["other_widths"]), inst["loss"], inst["other_theta"])
@@ -999,7 +999,7 @@ def check_reparam(inst):
 # ---------------------------------------------------------------------------------------------------
 
 def gen_quadratic(rng, exact=True, max_depth=3, max_width=3, max_params=15, min_depth=2):
-    from ..model.losses import QuadraticLoss
+    from ...model.losses import QuadraticLoss
 
     widths = _architecture(rng, min_depth, max_depth, max_width, max_params=max_params)
     U = _generic_target(rng, widths[-1], widths[0], exact)
@@ -1007,7 +1007,7 @@ def gen_quadratic(rng, exact=True, max_depth=3, max_width=3, max_params=15, min_
 
 
 def _locus(inst):
-    from ..critical import critical_locus
+    from ...critical import critical_locus
 
     return critical_locus(_net(inst["widths"]), inst["loss"])
 
@@ -1017,7 +1017,7 @@ def _is_top(support, blocks_sizes=None):
 
 
 def check_pure_iff_rank(inst):
-    from ..critical import classify
+    from ...critical import classify
 
     net, loss = _net(inst["widths"]), inst["loss"]
     locus = _locus(inst)
@@ -1035,7 +1035,7 @@ def check_pure_iff_rank(inst):
 
 
 def gen_tiny_quadratic(rng, exact=True):
-    from ..model.losses import QuadraticLoss
+    from ...model.losses import QuadraticLoss
 
     widths = [(1, 1, 1), (2, 1, 1), (1, 1, 2), (2, 1, 2), (1, 2, 1), (1, 1, 1, 1), (2, 2, 1), (2, 1, 1, 1),
               (1, 2, 2), (1, 1, 2, 1)][_ri(rng, 0, 9)]
@@ -1044,7 +1044,7 @@ def gen_tiny_quadratic(rng, exact=True):
 
 
 def check_critical_values(inst):
-    from ..critical.brute_force import critical_value_polynomial
+    from ...critical.brute_force import critical_value_polynomial
 
     net, loss = _net(inst["widths"]), inst["loss"]
     t = sympy.Symbol("t")
@@ -1058,7 +1058,7 @@ def check_critical_values(inst):
 
 
 def check_morse_index(inst):
-    from ..critical import classify
+    from ...critical import classify
 
     net, loss = _net(inst["widths"]), inst["loss"]
     locus = _locus(inst)
@@ -1084,7 +1084,7 @@ def check_morse_index(inst):
 
 
 def check_local_minima_global(inst):
-    from ..critical import classify
+    from ...critical import classify
 
     net, loss = _net(inst["widths"]), inst["loss"]
     U = np.array(inst["U"].evalf(30).tolist(), dtype=float)
@@ -1109,7 +1109,7 @@ def check_local_minima_global(inst):
 
 
 def check_strict_saddles(inst):
-    from ..critical import classify
+    from ...critical import classify
 
     net, loss = _net(inst["widths"]), inst["loss"]
     for st in _locus(inst).strata:
@@ -1124,7 +1124,7 @@ def check_strict_saddles(inst):
 
 
 def gen_origin(rng, exact=True, max_width=3, deep=False):
-    from ..model.losses import QuadraticLoss
+    from ...model.losses import QuadraticLoss
 
     widths = _architecture(rng, 3 if deep else 2, 4 if deep else 2, max_width, max_params=14 if deep else 27)
     U = _nonzero_int_matrix(rng, widths[-1], widths[0], 4)
@@ -1132,7 +1132,7 @@ def gen_origin(rng, exact=True, max_width=3, deep=False):
 
 
 def check_origin_one_hidden(inst):
-    from ..critical import parameter_hessian
+    from ...critical import parameter_hessian
 
     net, U = _net(inst["widths"]), inst["U"]
     d1 = net.widths[1]
@@ -1150,7 +1150,7 @@ def check_origin_one_hidden(inst):
 
 
 def check_origin_deep(inst):
-    from ..critical import classify, parameter_hessian
+    from ...critical import classify, parameter_hessian
 
     net, loss = _net(inst["widths"]), inst["loss"]
     zero = tuple(sympy.zeros(a, b) for a, b in net.shapes)
@@ -1176,8 +1176,8 @@ def gen_fiber(rng, exact=True, max_depth=3, max_width=3):
 
 
 def check_fiber(inst):
-    from ..critical import fiber_dimension
-    from ..critical.brute_force import ideal_dimension
+    from ...critical import fiber_dimension
+    from ...critical.brute_force import ideal_dimension
 
     widths, theta, s = inst["widths"], inst["theta"], inst["s"]
     net = _net(widths)
@@ -1197,7 +1197,7 @@ def check_fiber(inst):
 
 
 def gen_data(rng, exact=True, max_depth=3, max_width=3):
-    from ..model.losses import QuadraticLoss
+    from ...model.losses import QuadraticLoss
 
     widths = _architecture(rng, 2, max_depth, max_width, max_params=18)
     d0, dh = widths[0], widths[-1]
@@ -1251,7 +1251,7 @@ def check_data(inst):
 
 
 def gen_degenerate(rng, exact=True, max_depth=3, max_width=3):
-    from ..model.losses import QuadraticLoss
+    from ...model.losses import QuadraticLoss
 
     widths = _architecture(rng, 2, max_depth, max_width, max_params=20)
     rows, cols = widths[-1], widths[0]
@@ -1276,7 +1276,7 @@ def _block_rotation(rng, n, indices):
 
 
 def check_degenerate(inst):
-    from ..critical import classify
+    from ...critical import classify
 
     net, loss, sig, U = _net(inst["widths"]), inst["loss"], inst["sigmas"], inst["U"]
     locus = _locus(inst)
@@ -1341,7 +1341,7 @@ def gen_spurious_descent(rng, exact=True, max_depth=3, max_width=3):
 
 
 def check_spurious_descent(inst):
-    from ..critical import classify
+    from ...critical import classify
 
     net, loss, theta = _net(inst["widths"]), inst["loss"], inst["theta"]
     rep = classify(net, loss, theta)
@@ -1365,9 +1365,9 @@ def check_spurious_descent(inst):
 # ---------------------------------------------------------------------------------------------------
 
 def gen_ed(rng, exact=True):
-    from ..model.losses import QuadraticLoss
+    from ...model.losses import QuadraticLoss
 
-    from ..critical import spectrum
+    from ...critical import spectrum
 
     m, n = [(2, 2), (2, 3), (3, 3), (1, 3)][_ri(rng, 0, 3)]
     for _ in range(100):
@@ -1400,9 +1400,9 @@ def _standard_monomial_count(polys, gens):
 
 
 def check_ed(inst):
-    from ..critical import critical_locus
-    from ..model.losses import QuadraticLoss
-    from ..model.variety import DeterminantalVariety
+    from ...critical import critical_locus
+    from ...model.losses import QuadraticLoss
+    from ...model.variety import DeterminantalVariety
 
     m, n, U = inst["rows"], inst["cols"], inst["U"]
     V = DeterminantalVariety(m, n, 1)
@@ -1427,7 +1427,7 @@ def gen_filling_convex(rng, exact=True, max_depth=3, max_width=3):
 
 
 def check_filling_convex(inst):
-    from ..critical import classify
+    from ...critical import classify
 
     net, loss, theta, G = _net(inst["widths"]), inst["loss"], inst["theta"], inst["G"]
     rep = classify(net, loss, theta)
@@ -1828,7 +1828,7 @@ _CONV_QUADRATICS = ((1, 0, 1), (4, 0, 1), (2, -2, 1), (2, 2, 1))   # 1+t², 4+t�
 
 
 def _conv_net(ks, ss=None):
-    from ..families.convolutional import ConvolutionalNetwork
+    from ...families.convolutional import ConvolutionalNetwork
     return ConvolutionalNetwork(ks, ss)
 
 
@@ -2126,7 +2126,7 @@ if _optional("linnet_geometry.families.convolutional"):
 # ---------------------------------------------------------------------------------------------------
 
 def _conv_target(rng, net):
-    from ..model.losses import QuadraticLoss
+    from ...model.losses import QuadraticLoss
 
     return QuadraticLoss([[sympy.Rational(_ri(rng, -9, 9), _ri(rng, 1, 3)) for _ in range(net.end_to_end_filter_size)]])
 
@@ -2147,7 +2147,7 @@ def gen_conv_strided_critical(rng, exact=True):
 
 
 def check_conv_strided_critical(inst):
-    from ..families.convolutional import convolutional_critical_points
+    from ...families.convolutional import convolutional_critical_points
 
     net = _conv_net(inst["filter_sizes"], inst["strides"])
     locus = convolutional_critical_points(net, inst["loss"], engine="sympy")
@@ -2167,7 +2167,7 @@ def gen_conv_stride_one_critical(rng, exact=True):
 
 
 def check_conv_stride_one_critical(inst):
-    from ..families.convolutional import convolutional_critical_points
+    from ...families.convolutional import convolutional_critical_points
 
     net = _conv_net(inst["filter_sizes"])
     locus = convolutional_critical_points(net, inst["loss"], engine="sympy")
