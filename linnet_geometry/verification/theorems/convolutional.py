@@ -9,6 +9,15 @@ Registered keys (in this order): ``conv_dimension`` (KMST2024), ``conv_filling``
 Each ``gen_*`` is a generator ``gen(rng, exact=True, **sizes) -> dict`` and each
 ``check_*`` a check ``check(instance) -> None | str`` comparing two independent
 routes (see :class:`~linnet_geometry.verification.theorems.registry.Statement`).
+
+Examples
+--------
+>>> import numpy as np
+>>> inst = gen_conv_dimension(np.random.default_rng(0))
+>>> sorted(k for k in inst if not k.startswith("_"))
+['extra_outputs', 'filter_sizes', 'size', 'strides', 'theta']
+>>> check_conv_dimension(inst) is None  # the two routes agree
+True
 """
 
 from __future__ import annotations
@@ -40,6 +49,10 @@ __all__ = [
     "check_conv_stride_one_critical",
 ]
 
+
+# ---------------------------------------------------------------------------------------------------
+# the model and its function space (KMMT2022, KMST2024)
+# ---------------------------------------------------------------------------------------------------
 
 _CONV_T = sympy.Symbol("t")
 #: real roots, complex-conjugate quadratics and roots at infinity used to build filters with known roots
@@ -78,6 +91,7 @@ def _conv_random_form(rng, degree, n_real=None):
 
 
 def gen_conv_dimension(rng, exact=True, max_depth=3, max_k=4, max_s=3):
+    """A random instance (a dict) of ``conv_dimension``."""
     ks, ss = _conv_architecture(rng, max_depth, max_k, max_s)
     net = ConvolutionalNetwork(ks, ss)
     theta = tuple(tuple(sympy.Integer(_ri(rng, -10**6, 10**6)) for _ in range(k)) for k in ks)
@@ -86,6 +100,9 @@ def gen_conv_dimension(rng, exact=True, max_depth=3, max_k=4, max_s=3):
 
 
 def check_conv_dimension(inst):
+    """Check ``conv_dimension`` (KMST2024, THEORY §1). Closed form vs exact Jacobian rank at random parameters;
+    Toeplitz matrix vs product of layer matrices; μ(θ) ∈ M by exact membership.
+    """
     ks, ss, theta = inst["filter_sizes"], inst["strides"], inst["theta"]
     net = ConvolutionalNetwork(ks, ss)
     M = net.function_space
@@ -113,6 +130,7 @@ def check_conv_dimension(inst):
 
 
 def gen_conv_filling(rng, exact=True, max_depth=4, max_k=4):
+    """A random instance (a dict) of ``conv_filling``."""
     L = _ri(rng, 1, max_depth)
     ks = tuple(_ri(rng, 1, max_k) for _ in range(L))
     D = sum(k - 1 for k in ks)
@@ -125,6 +143,9 @@ def gen_conv_filling(rng, exact=True, max_depth=4, max_k=4):
 
 
 def check_conv_filling(inst):
+    """Check ``conv_filling`` (KMMT2022, THEORY §1). Closed-form parity criterion and the construction's root count
+    vs exact contains() (square-free factorization + Sturm counting).
+    """
     ks = inst["filter_sizes"]
     net = ConvolutionalNetwork(ks)
     M = net.function_space
@@ -156,6 +177,7 @@ def _conv_binary_share_root(a, b):
 
 
 def gen_conv_parameterization(rng, exact=True, max_depth=4, max_k=4):
+    """A random instance (a dict) of ``conv_parameterization_critical``."""
     L = _ri(rng, 1, max_depth)
     ks = tuple(_ri(rng, 1, max_k) for _ in range(L))
     theta = []
@@ -168,6 +190,9 @@ def gen_conv_parameterization(rng, exact=True, max_depth=4, max_k=4):
 
 
 def check_conv_parameterization(inst):
+    """Check ``conv_parameterization_critical`` (KMMT2022, THEORY §1). Pairwise gcd criterion and closed-form rank
+    vs exact Jacobian rank.
+    """
     ks, theta = inst["filter_sizes"], inst["theta"]
     net = ConvolutionalNetwork(ks)
     rank = net.differential_rank(theta)
@@ -278,6 +303,7 @@ def _conv_level2_form(rng, degree):
 
 
 def gen_conv_stride_membership(rng, exact=True):
+    """A random instance (a dict) of ``conv_stride_membership``."""
     shapes = [((2, 2), (2, 1)), ((3, 2), (2, 1)), ((2, 3), (2, 1)), ((3, 3), (2, 1)), ((1, 3), (2, 1)),
               ((2, 2, 2), (1, 2, 1)), ((2, 2, 2), (2, 1, 1)), ((3, 2, 2), (1, 2, 1)), ((2, 1, 2), (2, 1, 1))]
     ks, ss = shapes[_ri(rng, 0, len(shapes) - 1)]
@@ -305,6 +331,9 @@ def gen_conv_stride_membership(rng, exact=True):
 
 
 def check_conv_stride_membership(inst):
+    """Check ``conv_stride_membership`` (derived, THEORY §1). Polyphase gcd + weighted real-root counts vs
+    enumeration of root sub-multisets closed under t ↦ −t and conjugation.
+    """
     ks, ss, p = inst["filter_sizes"], inst["strides"], inst["filter"]
     got = ConvolutionalNetwork(ks, ss).function_space.contains(p)
     brute = conv_membership_by_roots(ks, ss, p)
@@ -331,12 +360,16 @@ def _conv_jacobian_float_rank(net, theta_float, rel=1e-8):
 
 
 def gen_conv_strided_critical(rng, exact=True):
+    """A random instance (a dict) of ``conv_strided_critical_pure``."""
     ks = ((2, 2), (2, 3), (3, 2))[_ri(rng, 0, 2)]
     net = ConvolutionalNetwork(ks, (2, 1))
     return {"filter_sizes": ks, "strides": (2, 1), "loss": _conv_target(rng, net)}
 
 
 def check_conv_strided_critical(inst):
+    """Check ``conv_strided_critical_pure`` (KMST2024, THEORY §2). Exact rank of dμ over the number field of each
+    critical point vs numeric SVD rank of the Jacobian at the point.
+    """
     net = ConvolutionalNetwork(inst["filter_sizes"], inst["strides"])
     locus = convolutional_critical_points(net, inst["loss"], engine="sympy")
     dim = net.function_space.dim
@@ -349,12 +382,17 @@ def check_conv_strided_critical(inst):
 
 
 def gen_conv_stride_one_critical(rng, exact=True):
+    """A random instance (a dict) of ``conv_stride_one_spurious_repeated``."""
     ks = ((2, 2), (3, 2), (2, 3), (2, 1, 2))[_ri(rng, 0, 3)]
     net = ConvolutionalNetwork(ks)
     return {"filter_sizes": ks, "loss": _conv_target(rng, net)}
 
 
 def check_conv_stride_one_critical(inst):
+    """Check ``conv_stride_one_spurious_repeated`` (KMMT2022, THEORY §2). Exact gcds of the layer filters and of
+    w̄, w̄' over the number field vs ConvolutionalNetwork.is_critical_parameter (or numeric Jacobian rank) and
+    function_space.is_on_boundary.
+    """
     net = ConvolutionalNetwork(inst["filter_sizes"])
     locus = convolutional_critical_points(net, inst["loss"], engine="sympy")
     for p in locus.points:

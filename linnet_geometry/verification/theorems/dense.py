@@ -8,6 +8,15 @@ Registered keys (in this order): ``rank_formula``, ``maximal_rank_criterion``,
 Each ``gen_*`` is a generator ``gen(rng, exact=True, **sizes) -> dict`` and each
 ``check_*`` a check ``check(instance) -> None | str`` comparing two independent
 routes (see :class:`~linnet_geometry.verification.theorems.registry.Statement`).
+
+Examples
+--------
+>>> import numpy as np
+>>> inst = gen_theta(np.random.default_rng(0))
+>>> sorted(k for k in inst if not k.startswith("_"))
+['theta', 'widths']
+>>> check_rank_formula(inst) is None  # the two routes agree
+True
 """
 
 from __future__ import annotations
@@ -42,12 +51,22 @@ __all__ = [
 ]
 
 
+# ---------------------------------------------------------------------------------------------------
+# §1  linear networks and their functional space
+# ---------------------------------------------------------------------------------------------------
+
 def gen_theta(rng, exact=True, max_depth=3, max_width=3):
+    """A random instance (a dict) of ``rank_formula``, ``maximal_rank_criterion``. ``exact=False`` draws float
+    data.
+    """
     widths = _architecture(rng, 1, max_depth, max_width)
     return {"widths": widths, "theta": _random_theta(rng, widths, exact)}
 
 
 def check_rank_formula(inst):
+    """Check ``rank_formula`` (TKB2020, THEORY §1). Closed form from partial-product ranks vs rank of the explicit
+    Jacobian.
+    """
     net, theta = LinearNetwork(inst["widths"]), inst["theta"]
     closed = net.differential_rank(theta)
     J = net.differential(theta)
@@ -58,6 +77,9 @@ def check_rank_formula(inst):
 
 
 def check_maximal_rank(inst):
+    """Check ``maximal_rank_criterion`` (TKB2020, THEORY §1). Rank criterion on partial products vs Jacobian rank =
+    r(d_0+d_h−r).
+    """
     net, theta = LinearNetwork(inst["widths"]), inst["theta"]
     criterion = net.has_maximal_rank_differential(theta)
     explicit = rank(net.differential(theta)) == net.functional_space.dim
@@ -72,6 +94,8 @@ def check_maximal_rank(inst):
 
 
 def gen_generic_theta(rng, exact=True, max_depth=3, max_width=4):
+    """A random instance (a dict) of ``functional_space``, ``filling_criterion``. ``exact=False`` draws float data.
+    """
     widths = _architecture(rng, 1, max_depth, max_width)
     mats = tuple(_int_matrix(rng, a, b, 4) if exact else _float_matrix(rng, a, b)
                  for a, b in zip(widths[1:], widths[:-1]))
@@ -79,6 +103,9 @@ def gen_generic_theta(rng, exact=True, max_depth=3, max_width=4):
 
 
 def check_functional_space(inst):
+    """Check ``functional_space`` (TKB2020, THEORY §1). Rank of μ(θ) and generic Jacobian rank vs the dimension
+    formula of M_r.
+    """
     widths, theta = inst["widths"], inst["theta"]
     net = LinearNetwork(widths)
     r = min(widths)
@@ -96,6 +123,7 @@ def check_functional_space(inst):
 
 
 def check_filling(inst):
+    """Check ``filling_criterion`` (derived, THEORY §1). Is_filling vs hidden widths vs generic Jacobian rank."""
     widths, theta = inst["widths"], inst["theta"]
     net = LinearNetwork(widths)
     d0, dh = widths[0], widths[-1]
@@ -110,6 +138,7 @@ def check_filling(inst):
 
 
 def gen_variety_point(rng, exact=True, max_size=3):
+    """A random instance (a dict) of ``determinantal_variety``."""
     m, n = _ri(rng, 2, max_size), _ri(rng, 2, max_size)
     r = _ri(rng, 1, min(m, n) - 1) if min(m, n) > 1 else 1
     s = _ri(rng, 0, r)
@@ -117,6 +146,9 @@ def gen_variety_point(rng, exact=True, max_size=3):
 
 
 def check_variety(inst):
+    """Check ``determinantal_variety`` (TKB2020, THEORY §1). Tangent/normal bases vs kernel and rank of the
+    Jacobian of the (r+1)-minors.
+    """
     m, n, r, W = inst["rows"], inst["cols"], inst["rank"], inst["W"]
     V = DeterminantalVariety(m, n, r)
     s = rank(W)
@@ -152,6 +184,7 @@ def check_variety(inst):
 
 
 def gen_gradient(rng, exact=True, max_depth=3, max_width=2):
+    """A random instance (a dict) of ``gradient_formula``. ``exact=False`` draws float data."""
     widths = _architecture(rng, 1, max_depth, max_width, max_params=10)
     rows, cols = widths[-1], widths[0]
     X = sympy.Matrix(rows, cols, lambda i, j: sympy.Symbol(f"x{i}{j}"))
@@ -162,6 +195,9 @@ def gen_gradient(rng, exact=True, max_depth=3, max_width=2):
 
 
 def check_gradient(inst):
+    """Check ``gradient_formula`` (TKB2020, THEORY §1). Partial-product formula vs symbolic differentiation of
+    ℓ(W_h⋯W_1).
+    """
     net, loss, theta = LinearNetwork(inst["widths"]), inst["loss"], inst["theta"]
     formula = parameter_gradient(net, loss, theta)
     # independent route: differentiate ℓ(W_h ⋯ W_1) symbolically and substitute θ
@@ -178,7 +214,12 @@ def check_gradient(inst):
     return None
 
 
+# ---------------------------------------------------------------------------------------------------
+# §2  pure and spurious critical points
+# ---------------------------------------------------------------------------------------------------
+
 def gen_pure_test(rng, exact=True, max_depth=3, max_width=3):
+    """A random instance (a dict) of ``pure_spurious_test``."""
     widths = _architecture(rng, 2, max_depth, max_width, max_params=24)
     s = _ri(rng, 0, min(widths))
     inst = _critical_instance(rng, widths, s, rng.random() < 0.7)
@@ -188,6 +229,9 @@ def gen_pure_test(rng, exact=True, max_depth=3, max_width=3):
 
 
 def check_pure_test(inst):
+    """Check ``pure_spurious_test`` (TKB2020, THEORY §2). Classify's product test vs the definition (G ⟂ tangent
+    space of M_r, G = 0 at singular points).
+    """
     net, loss, theta = LinearNetwork(inst["widths"]), inst["loss"], inst["theta"]
     rep = classify(net, loss, theta)
     Wbar = net.end_to_end(theta)
@@ -211,6 +255,7 @@ def check_pure_test(inst):
 
 
 def gen_reparam(rng, exact=True, max_depth=3, max_width=3):
+    """A random instance (a dict) of ``purity_depends_on_image``."""
     widths = _architecture(rng, 2, max_depth, max_width, max_params=24)
     d0, dh, r = widths[0], widths[-1], min(widths)
     for _ in range(100):  # a second architecture with the same (d_0, d_h, r)
@@ -228,6 +273,9 @@ def gen_reparam(rng, exact=True, max_depth=3, max_width=3):
 
 
 def check_reparam(inst):
+    """Check ``purity_depends_on_image`` (TKB2020, THEORY §2). Classify on one architecture vs on another with the
+    same (d_0, d_h, r), through the same W̄.
+    """
     a = classify(LinearNetwork(inst["widths"]), inst["loss"], inst["theta"])
     b = classify(LinearNetwork(inst["other_widths"]), inst["loss"], inst["other_theta"])
     if not (a.is_critical and b.is_critical):

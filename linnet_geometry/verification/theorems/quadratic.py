@@ -10,6 +10,15 @@ TKB2020, EY1936, BH1989, AMG2024, K2016) and ``ed_degree``,
 Each ``gen_*`` is a generator ``gen(rng, exact=True, **sizes) -> dict`` and each
 ``check_*`` a check ``check(instance) -> None | str`` comparing two independent
 routes (see :class:`~linnet_geometry.verification.theorems.registry.Statement`).
+
+Examples
+--------
+>>> import numpy as np
+>>> inst = gen_quadratic(np.random.default_rng(0))
+>>> sorted(k for k in inst if not k.startswith("_"))
+['U', 'loss', 'widths']
+>>> check_morse_index(inst) is None  # the two routes agree
+True
 """
 
 from __future__ import annotations
@@ -57,7 +66,14 @@ __all__ = [
 ]
 
 
+# ---------------------------------------------------------------------------------------------------
+# §3  quadratic loss
+# ---------------------------------------------------------------------------------------------------
+
 def gen_quadratic(rng, exact=True, max_depth=3, max_width=3, max_params=15, min_depth=2):
+    """A random instance (a dict) of ``pure_iff_rank_r``, ``morse_index``, ``local_minima_global``,
+    ``strict_saddles``.
+    """
     widths = _architecture(rng, min_depth, max_depth, max_width, max_params=max_params)
     U = _generic_target(rng, widths[-1], widths[0], exact)
     return {"widths": widths, "U": U, "loss": QuadraticLoss(U)}
@@ -67,11 +83,14 @@ def _locus(inst):
     return critical_locus(LinearNetwork(inst["widths"]), inst["loss"])
 
 
-def _is_top(support, blocks_sizes=None):
+def _is_top(support):
     return tuple(support) == tuple(range(1, len(support) + 1))
 
 
 def check_pure_iff_rank(inst):
+    """Check ``pure_iff_rank_r`` (TKB2020, THEORY §3). Theory locus (|S| = r rule) vs classify of each stratum's
+    representative.
+    """
     net, loss = LinearNetwork(inst["widths"]), inst["loss"]
     locus = _locus(inst)
     r, rho = net.bottleneck, locus.spectrum.rank
@@ -88,6 +107,7 @@ def check_pure_iff_rank(inst):
 
 
 def gen_tiny_quadratic(rng, exact=True):
+    """A random instance (a dict) of ``critical_values``."""
     widths = [(1, 1, 1), (2, 1, 1), (1, 1, 2), (2, 1, 2), (1, 2, 1), (1, 1, 1, 1), (2, 2, 1), (2, 1, 1, 1),
               (1, 2, 2), (1, 1, 2, 1)][_ri(rng, 0, 9)]
     U = _nonzero_int_matrix(rng, widths[-1], widths[0], 4)
@@ -95,6 +115,9 @@ def gen_tiny_quadratic(rng, exact=True):
 
 
 def check_critical_values(inst):
+    """Check ``critical_values`` (TKB2020, THEORY §3). Eckart–Young values of the locus vs real roots of a Gröbner
+    eliminant of ∇L = 0.
+    """
     net, loss = LinearNetwork(inst["widths"]), inst["loss"]
     t = sympy.Symbol("t")
     p = sympy.Poly(critical_value_polynomial(net, loss, t), t)
@@ -107,6 +130,9 @@ def check_critical_values(inst):
 
 
 def check_morse_index(inst):
+    """Check ``morse_index`` (EY1936, THEORY §3). Index formula from singular values vs exact inertia of the
+    parameter Hessian.
+    """
     net, loss = LinearNetwork(inst["widths"]), inst["loss"]
     locus = _locus(inst)
     lam = sorted((float(x) for x in np.linalg.svd(to_float(inst["U"]), compute_uv=False) ** 2), reverse=True)
@@ -130,6 +156,9 @@ def check_morse_index(inst):
 
 
 def check_local_minima_global(inst):
+    """Check ``local_minima_global`` (BH1989, THEORY §3). Exact Hessian inertia at each stratum vs the Eckart–Young
+    minimum from a numpy SVD.
+    """
     net, loss = LinearNetwork(inst["widths"]), inst["loss"]
     U = to_float(inst["U"])
     sv = np.linalg.svd(U, compute_uv=False)
@@ -153,6 +182,7 @@ def check_local_minima_global(inst):
 
 
 def check_strict_saddles(inst):
+    """Check ``strict_saddles`` (AMG2024, THEORY §3). Combinatorial top-set test on S vs exact Hessian inertia."""
     net, loss = LinearNetwork(inst["widths"]), inst["loss"]
     for st in _locus(inst).strata:
         top = _is_top(st.support)
@@ -166,12 +196,16 @@ def check_strict_saddles(inst):
 
 
 def gen_origin(rng, exact=True, max_width=3, deep=False):
+    """A random instance (a dict) of ``origin_one_hidden_layer`` (``deep=True``: of ``origin_deep``)."""
     widths = _architecture(rng, 3 if deep else 2, 4 if deep else 2, max_width, max_params=14 if deep else 27)
     U = _nonzero_int_matrix(rng, widths[-1], widths[0], 4)
     return {"widths": widths, "U": U, "loss": QuadraticLoss(U)}
 
 
 def check_origin_one_hidden(inst):
+    """Check ``origin_one_hidden_layer`` (K2016, THEORY §3). Characteristic polynomial of the Kronecker-built
+    Hessian vs the one predicted from UUᵀ.
+    """
     net, U = LinearNetwork(inst["widths"]), inst["U"]
     d1 = net.widths[1]
     zero = tuple(sympy.zeros(a, b) for a, b in net.shapes)
@@ -187,7 +221,15 @@ def check_origin_one_hidden(inst):
     return None
 
 
+def gen_origin_deep(rng, exact=True, max_width=3):
+    """A random instance (a dict) of ``origin_deep``."""
+    return gen_origin(rng, exact, max_width, deep=True)
+
+
 def check_origin_deep(inst):
+    """Check ``origin_deep`` (AMG2024, THEORY §3). Block Hessian formula vs sympy.hessian of the expanded loss, and
+    classify's role.
+    """
     net, loss = LinearNetwork(inst["widths"]), inst["loss"]
     zero = tuple(sympy.zeros(a, b) for a, b in net.shapes)
     H = parameter_hessian(net, loss, zero)
@@ -205,6 +247,7 @@ def check_origin_deep(inst):
 
 
 def gen_fiber(rng, exact=True, max_depth=3, max_width=3):
+    """A random instance (a dict) of ``fiber_dimension``."""
     widths = _architecture(rng, 1, max_depth, max_width)
     theta = tuple(_int_matrix(rng, a, b, 4) for a, b in zip(widths[1:], widths[:-1]))
     s = _ri(rng, 0, min(widths))
@@ -212,6 +255,9 @@ def gen_fiber(rng, exact=True, max_depth=3, max_width=3):
 
 
 def check_fiber(inst):
+    """Check ``fiber_dimension`` (TKB2020, THEORY §3). Recursive closed form vs kernel of dμ at generic θ and a
+    Gröbner dimension of μ(θ) = M.
+    """
     widths, theta, s = inst["widths"], inst["theta"], inst["s"]
     net = LinearNetwork(widths)
     r = min(widths)
@@ -230,6 +276,7 @@ def check_fiber(inst):
 
 
 def gen_data(rng, exact=True, max_depth=3, max_width=3):
+    """A random instance (a dict) of ``data_reduction``. ``exact=False`` draws float data."""
     widths = _architecture(rng, 2, max_depth, max_width, max_params=18)
     d0, dh = widths[0], widths[-1]
     N = d0 + _ri(rng, 0, 2)
@@ -242,6 +289,9 @@ def gen_data(rng, exact=True, max_depth=3, max_width=3):
 
 
 def check_data(inst):
+    """Check ``data_reduction`` (BH1989, THEORY §3). Exact locus of the reduced loss vs direct numpy evaluation of
+    ‖μ(θ)X − Y‖² and its gradient.
+    """
     net = LinearNetwork(inst["widths"])
     X, Y = inst["X"], inst["Y"]
     Xf, Yf = to_float(X), to_float(Y)
@@ -272,6 +322,7 @@ def check_data(inst):
 
 
 def gen_degenerate(rng, exact=True, max_depth=3, max_width=3):
+    """A random instance (a dict) of ``degenerate_families``."""
     widths = _architecture(rng, 2, max_depth, max_width, max_params=20)
     rows, cols = widths[-1], widths[0]
     sig = _degenerate_sigmas(rng, min(rows, cols))
@@ -295,6 +346,9 @@ def _block_rotation(rng, n, indices):
 
 
 def check_degenerate(inst):
+    """Check ``degenerate_families`` (derived, THEORY §3). Reported family dimension vs rotating singular vectors
+    inside tie blocks and classifying.
+    """
     net, loss, sig, U = LinearNetwork(inst["widths"]), inst["loss"], inst["sigmas"], inst["U"]
     locus = _locus(inst)
     if not locus.is_degenerate:
@@ -338,6 +392,7 @@ def check_degenerate(inst):
 
 
 def gen_spurious_descent(rng, exact=True, max_depth=3, max_width=3):
+    """A random instance (a dict) of ``spurious_not_local_min``."""
     for _ in range(100):
         widths = _architecture(rng, 2, max_depth, max_width, max_params=24)
         if min(widths) >= 1:
@@ -358,6 +413,9 @@ def gen_spurious_descent(rng, exact=True, max_depth=3, max_width=3):
 
 
 def check_spurious_descent(inst):
+    """Check ``spurious_not_local_min`` (TKB2020, THEORY §3). Classify's kind/role vs an explicit exact descent
+    curve adding a rank-one term.
+    """
     net, loss, theta = LinearNetwork(inst["widths"]), inst["loss"], inst["theta"]
     rep = classify(net, loss, theta)
     if not rep.is_critical or rep.kind != "spurious":
@@ -380,6 +438,7 @@ def check_spurious_descent(inst):
 # ---------------------------------------------------------------------------------------------------
 
 def gen_ed(rng, exact=True):
+    """A random instance (a dict) of ``ed_degree``."""
 
     m, n = [(2, 2), (2, 3), (3, 3), (1, 3)][_ri(rng, 0, 3)]
     for _ in range(100):
@@ -412,6 +471,9 @@ def _standard_monomial_count(polys, gens):
 
 
 def check_ed(inst):
+    """Check ``ed_degree`` (DHOST2016, THEORY §4). Gröbner count of critical points in a chart vs ED degree and the
+    locus's function-space points.
+    """
     m, n, U = inst["rows"], inst["cols"], inst["U"]
     V = DeterminantalVariety(m, n, 1)
     locus = critical_locus(LinearNetwork((n, 1, m)), QuadraticLoss(U))
@@ -429,12 +491,16 @@ def check_ed(inst):
 
 
 def gen_filling_convex(rng, exact=True, max_depth=3, max_width=3):
+    """A random instance (a dict) of ``filling_convex_no_bad_minima``."""
     widths = _architecture(rng, 2, max_depth, max_width, filling=True, max_params=24)
     s = _ri(rng, 0, min(widths))
     return _critical_instance(rng, widths, s, rng.random() < 0.6)
 
 
 def check_filling_convex(inst):
+    """Check ``filling_convex_no_bad_minima`` (LvB2018, THEORY §4). Constructed ∇ℓ(W̄) (ground truth) vs classify's
+    kind, role and value.
+    """
     net, loss, theta, G = LinearNetwork(inst["widths"]), inst["loss"], inst["theta"], inst["G"]
     rep = classify(net, loss, theta)
     if not rep.is_critical:
@@ -448,10 +514,6 @@ def check_filling_convex(inst):
     if rep.role in ("local_min", "global_min") and rep.value != global_min:
         return f"bad local minimum at value {rep.value}"
     return None
-
-
-def gen_origin_deep(rng, exact=True, max_width=3):
-    return gen_origin(rng, exact, max_width, deep=True)
 
 
 def register_statements():

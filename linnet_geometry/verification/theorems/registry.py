@@ -449,6 +449,16 @@ def verify(name=None, trials=200, seed=0, exact=True, *, executor=None, max_work
         lowest failing trial (``trial``, ``reason``, ``instance``).  Its
         :meth:`~VerificationReport.outcomes` equal those of the serial run.
 
+    Raises
+    ------
+    UnknownStatementError
+        For a name that is not registered.
+    InputTypeError
+        For non-integer ``trials`` / ``seed`` (bools included), ``sizes`` that
+        is not a dict, or an ``executor`` without ``submit``.
+    InvalidArgumentError
+        For ``trials < 1`` or ``seed < 0`` (:func:`linnet_geometry.checks.check_int`).
+
     Examples
     --------
     >>> rep = verify(["rank_formula", "fiber_dimension"], trials=3, executor="serial")

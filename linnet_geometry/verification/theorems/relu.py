@@ -7,6 +7,15 @@ Registered keys (in this order): ``relu_region_jacobian``, ``relu_full_rank_glob
 Each ``gen_*`` is a generator ``gen(rng, exact=True, **sizes) -> dict`` and each
 ``check_*`` a check ``check(instance) -> None | str`` comparing two independent
 routes (see :class:`~linnet_geometry.verification.theorems.registry.Statement`).
+
+Examples
+--------
+>>> import numpy as np
+>>> inst = gen_relu_wide(np.random.default_rng(0))
+>>> sorted(k for k in inst if not k.startswith("_"))
+['X', 'd0', 'd1', 'n']
+>>> check_relu_wide(inst) is None  # the two routes agree
+True
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ def _relu_out(W, X, v):
 
 
 def gen_relu_region(rng, exact=True, max_n=5, max_d0=2, max_width=3):
+    """A random instance (a dict) of ``relu_region_jacobian``, ``relu_full_rank_global``."""
     n, d0, d1 = _ri(rng, 1, max_n), _ri(rng, 1, max_d0), _ri(rng, 1, max_width)
     X = relu.with_bias(_general_position(rng, d0, n))
     while True:  # W strictly inside a region: no zero pre-activation
@@ -52,6 +62,9 @@ def gen_relu_region(rng, exact=True, max_n=5, max_d0=2, max_width=3):
 
 
 def check_relu_jacobian(inst):
+    """Check ``relu_region_jacobian`` (KMTM2024, THEORY §6). Khatri–Rao formula vs exact difference quotients of F;
+    exact vs matroid vs numeric rank.
+    """
     X, W, v = inst["X"], inst["W"], inst["v"]
     A = relu.activation_pattern(W, X)
     W0 = relu.region_interior_point(A, X)
@@ -81,6 +94,9 @@ def check_relu_jacobian(inst):
 
 
 def check_relu_full_rank(inst):
+    """Check ``relu_full_rank_global`` (KMTM2024, THEORY §6). Region_critical_set (projection + LP) vs direct loss
+    and gradient at its witness point.
+    """
     X, W, v, y = inst["X"], inst["W"], inst["v"], inst["y"]
     A = relu.activation_pattern(W, X)
     cs = relu.region_critical_set(A, X, y, v)
@@ -120,12 +136,16 @@ def _general_position(rng, d0, n, bound=30):
 
 
 def gen_relu_counts(rng, exact=True, max_n=5, max_d0=2):
+    """A random instance (a dict) of ``relu_region_count``."""
     n, d0 = _ri(rng, 1, max_n), _ri(rng, 1, max_d0)
     X = _general_position(rng, d0, n)
     return {"n": n, "d0": d0, "d1": _ri(rng, 1, 3), "X": X}
 
 
 def check_relu_counts(inst):
+    """Check ``relu_region_count`` (KMTM2024, THEORY §6). Cover's formula vs ray enumeration vs LP feasibility of
+    all 2^n patterns.
+    """
     n, d0, d1, X = inst["n"], inst["d0"], inst["d1"], inst["X"]
     Xb = relu.with_bias(X)
     rows = relu.realizable_row_patterns(Xb)
@@ -139,6 +159,7 @@ def check_relu_counts(inst):
 
 
 def gen_relu_wide(rng, exact=True, max_n=3, max_width=3):
+    """A random instance (a dict) of ``relu_wide_full_rank_fraction``."""
     n = _ri(rng, 1, max_n)
     d0 = n + _ri(rng, 0, 1)
     return {"n": n, "d0": d0, "d1": _ri(rng, 1, max_width),
@@ -146,6 +167,9 @@ def gen_relu_wide(rng, exact=True, max_n=3, max_width=3):
 
 
 def check_relu_wide(inst):
+    """Check ``relu_wide_full_rank_fraction`` (KMTM2024, THEORY §6). Exact enumeration of patterns and ranks vs the
+    closed form.
+    """
 
     n, d1, X = inst["n"], inst["d1"], inst["X"]
     if rank(X) < n:

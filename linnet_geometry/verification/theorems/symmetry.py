@@ -6,6 +6,15 @@ Registered keys (in this order): ``sgj_T_closed_form``, ``sgj_G_closed_form``,
 Each ``gen_*`` is a generator ``gen(rng, exact=True, **sizes) -> dict`` and each
 ``check_*`` a check ``check(instance) -> None | str`` comparing two independent
 routes (see :class:`~linnet_geometry.verification.theorems.registry.Statement`).
+
+Examples
+--------
+>>> import numpy as np
+>>> inst = gen_sgj_G(np.random.default_rng(0))
+>>> sorted(k for k in inst if not k.startswith("_"))
+['incoming', 'm', 'outgoing', 'r']
+>>> check_sgj_G(inst) is None  # the two routes agree
+True
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ __all__ = [
 
 
 def gen_sgj_T(rng, exact=True, max_teacher=3, max_extra=2):
+    """A random instance (a dict) of ``sgj_T_closed_form``."""
     r = _ri(rng, 1, max_teacher)
     h = _ri(rng, 0, max_extra if r < 3 else 1)
     return {"r_star": r, "m": r + h, "input_dim": _ri(rng, 1, 3),
@@ -36,6 +46,9 @@ def gen_sgj_T(rng, exact=True, max_teacher=3, max_extra=2):
 
 
 def check_sgj_T(inst):
+    """Check ``sgj_T_closed_form`` (SGJ2021, THEORY §5). Stirling closed forms vs enumeration of set partitions,
+    and same_function on a sampled point.
+    """
     r, m, d, conv = inst["r_star"], inst["m"], inst["input_dim"], inst["convention"]
     teacher = sym.example_teacher(r, d)
     pieces = list(sym.global_minimum_subspaces(teacher, m, conv))
@@ -59,6 +72,7 @@ def check_sgj_T(inst):
 
 
 def gen_sgj_G(rng, exact=True, max_width=3, max_extra=2):
+    """A random instance (a dict) of ``sgj_G_closed_form``."""
     r = _ri(rng, 1, max_width)
     d = _ri(rng, 1, 2)
     while True:
@@ -70,6 +84,9 @@ def gen_sgj_G(rng, exact=True, max_width=3, max_extra=2):
 
 
 def check_sgj_G(inst):
+    """Check ``sgj_G_closed_form`` (SGJ2021, THEORY §5). Closed form vs enumeration of surjections, and
+    same_function on a sampled point.
+    """
     net = sym.TwoLayerNetwork(inst["incoming"], inst["outgoing"], "g")
     r, m = inst["r"], inst["m"]
     subs = list(sym.symmetry_induced_subspaces(net, m))
@@ -87,11 +104,15 @@ def check_sgj_G(inst):
 
 
 def gen_sgj_connect(rng, exact=True, max_teacher=3):
+    """A random instance (a dict) of ``sgj_one_neuron_connects``."""
     return {"r_star": _ri(rng, 1, max_teacher), "input_dim": _ri(rng, 1, 2),
             "convention": "group" if rng.random() < 0.5 else "single"}
 
 
 def check_sgj_connect(inst):
+    """Check ``sgj_one_neuron_connects`` (SGJ2021, THEORY §5). Intersection graph by exact linear algebra vs the
+    combinatorial rule, and its connectivity.
+    """
     r, d, conv = inst["r_star"], inst["input_dim"], inst["convention"]
     teacher = sym.example_teacher(r, d)
     g1 = sym.connectivity_graph(teacher, r + 1, conv, "linear_algebra", progress=False)
