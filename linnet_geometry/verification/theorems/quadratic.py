@@ -88,8 +88,8 @@ def _is_top(support):
 
 
 def check_pure_iff_rank(inst):
-    """Check ``pure_iff_rank_r`` (TKB2020, THEORY §3). Theory locus (|S| = r rule) vs classify of each stratum's
-    representative.
+    """Check ``pure_iff_rank_r`` (TKB2020, THEORY §3). Theory locus (``|S| = r`` rule) vs classify of each
+    stratum's representative.
     """
     net, loss = LinearNetwork(inst["widths"]), inst["loss"]
     locus = _locus(inst)
