@@ -1,4 +1,4 @@
-"""The theorem registry (issue 7): every statement passes, runs are reproducible, failures are reported."""
+"""The theorem registry: every statement passes, runs are reproducible, failures are reported."""
 
 import concurrent.futures
 import json
@@ -12,7 +12,7 @@ import pytest
 
 from linnet_geometry import LinearNetwork, LinnetError, theorems
 from linnet_geometry.cli import main
-from linnet_geometry.exceptions import InputTypeError, WidthsError
+from linnet_geometry.exceptions import InputTypeError, InvalidArgumentError
 from linnet_geometry.references import REFERENCES
 from linnet_geometry.verification.theorems import UnknownStatementError, verify
 
@@ -22,22 +22,39 @@ TRIALS = 4  # default run; the full 200-trial run is marked slow
 
 
 # -- registry contents ------------------------------------------------------------------------------
-def test_registry_has_at_least_15_statements_spanning_sections_1_to_5():
+def test_registry_has_at_least_15_statements_spanning_sections_1_to_6():
     assert len(NAMES) >= 15
     sections = {st.section for st in theorems.statements()}
-    assert {"§1", "§2", "§3", "§4"} <= sections
-    try:
-        import linnet_geometry.families.symmetry  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        assert "§5" in sections
-    try:
-        import linnet_geometry.families.relu  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        assert "§6" in sections
+    assert sections == {"§1", "§2", "§3", "§4", "§5", "§6"}
+
+
+#: the built-in statements in registration order (THEORY.md order): `names()`, `linnet verify --list`
+BUILTIN = ["rank_formula", "maximal_rank_criterion", "functional_space", "filling_criterion",
+           "determinantal_variety", "gradient_formula", "pure_spurious_test", "purity_depends_on_image",
+           "pure_iff_rank_r", "critical_values", "morse_index", "local_minima_global", "strict_saddles",
+           "origin_one_hidden_layer", "origin_deep", "fiber_dimension", "data_reduction", "degenerate_families",
+           "spurious_not_local_min", "ed_degree", "filling_convex_no_bad_minima", "sgj_T_closed_form",
+           "sgj_G_closed_form", "sgj_one_neuron_connects", "relu_region_jacobian", "relu_full_rank_global",
+           "relu_region_count", "relu_wide_full_rank_fraction", "conv_dimension", "conv_filling",
+           "conv_parameterization_critical", "conv_stride_membership", "conv_strided_critical_pure",
+           "conv_stride_one_spurious_repeated"]
+
+
+def test_builtin_statements_and_their_order():
+    assert NAMES == BUILTIN
+    # each statement's generator and check live in the topic module of its section
+    topic = {"§1": "dense", "§2": "dense", "§3": "quadratic", "§4": "quadratic", "§5": "symmetry", "§6": "relu"}
+    for st in theorems.statements():
+        module = "convolutional" if st.key.startswith("conv_") else topic[st.section]
+        assert st.generate.__module__ == st.check.__module__ == f"linnet_geometry.verification.theorems.{module}"
+
+
+def test_registry_imports_without_hypothesis():
+    code = ("import sys, linnet_geometry.verification.theorems as t; "
+            "print(len(t.names()), 'hypothesis' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == [str(len(BUILTIN)), "False"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -180,8 +197,11 @@ def test_typed_errors():
         verify("no_such_theorem", trials=1)
     assert isinstance(err.value, KeyError) and isinstance(err.value, LinnetError)
     assert "expected one of" in str(err.value) and "no_such_theorem" in str(err.value)
-    with pytest.raises(WidthsError):
+    with pytest.raises(InvalidArgumentError) as err:  # the library's integer validator (checks.check_int)
         verify("rank_formula", trials=0)
+    assert "trials is 0" in str(err.value) and "expected an integer ≥ 1" in str(err.value)
+    with pytest.raises(InvalidArgumentError):
+        verify("rank_formula", trials=2, seed=-1)
     with pytest.raises(InputTypeError):
         verify("rank_formula", trials=True)
     with pytest.raises(InputTypeError):

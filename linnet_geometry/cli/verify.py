@@ -10,9 +10,7 @@ statement, bad ``--trials``) exit 2 with one line, as for every subcommand.
 
 from __future__ import annotations
 
-import sys
-
-from ..exceptions import ParseError
+from ..numeric.progress import progress_bar
 from ._common import dump_json, int_at_least
 
 __all__ = ["register", "run"]
@@ -37,6 +35,7 @@ def register(subparsers):
 
 
 def run(args) -> int:
+    # imported here so that `linnet --help` and the other subcommands do not load every family of networks
     from ..verification import theorems
 
     if args.list:
@@ -54,19 +53,10 @@ def run(args) -> int:
     names = args.theorem
     chosen = [theorems.get(n) for n in names] if names else theorems.statements()  # unknown name: exit 2
     executor = "serial" if workers == 1 else None
-    bar = None
-    if not args.no_progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=trials * len(chosen), desc="verify", unit="trial", file=sys.stderr,
-                   disable=None, leave=False)
-    try:
+    # the bar (on stderr) shows on a terminal only, never with --no-progress
+    with progress_bar(trials * len(chosen), "verify", progress=False if args.no_progress else None) as bar:
         report = theorems.verify([st.key for st in chosen], trials=trials, seed=seed, exact=not args.numeric,
-                                 executor=executor, max_workers=workers,
-                                 progress=(lambda key, n: bar.update(n)) if bar is not None else None)
-    finally:
-        if bar is not None:
-            bar.close()
+                                 executor=executor, max_workers=workers, progress=lambda key, n: bar.update(n))
     if args.json:
         print(dump_json(report.to_dict()))
     else:

@@ -47,8 +47,17 @@ Examples
 
 from __future__ import annotations
 
+import numpy as np
 import sympy
+from hypothesis import assume
 from hypothesis import strategies as st
+
+from ..critical import classify
+from ..exact.matrix import rank as matrix_rank
+from ..exceptions import InvalidArgumentError, LinnetError
+from ..model.network import LinearNetwork
+from . import theorems
+from .theorems.instances import _critical_instance, _diag
 
 __all__ = [
     "architectures",
@@ -91,8 +100,6 @@ def architectures(draw, max_depth: int = 3, max_width: int = 3, filling=None):
         is_filling = min(widths) == min(widths[0], widths[-1])
         if filling is None or filling == is_filling:
             return widths
-    from hypothesis import assume
-
     assume(False)
 
 
@@ -120,13 +127,6 @@ def rational_orthogonal(draw, n: int):
     return Q * sympy.diag(*signs)
 
 
-def _diag(rows, cols, values):
-    D = sympy.zeros(rows, cols)
-    for k, v in enumerate(values):
-        D[k, k] = v
-    return D
-
-
 @st.composite
 def matrices_of_rank(draw, rows: int, cols: int, rank: int):
     """An exact ``rows × cols`` matrix of rank exactly ``rank`` (product of random integer factors).
@@ -146,8 +146,6 @@ def matrices_of_rank(draw, rows: int, cols: int, rank: int):
         M = A * B if rank else sympy.zeros(rows, cols)
         if M.rank() == rank:
             return M
-    from hypothesis import assume
-
     assume(False)
 
 
@@ -247,7 +245,7 @@ def rank_deficient_targets(draw, rows: int, cols: int, rank=None):
     m = min(rows, cols)
     k = draw(st.integers(0, m - 1)) if rank is None else rank
     if not 0 <= k < m:
-        raise ValueError(f"rank: expected 0 ≤ rank < min(rows, cols) = {m}; received {k}")
+        raise InvalidArgumentError(f"rank: expected 0 ≤ rank < min(rows, cols) = {m}; received {k}")
     return draw(matrices_of_rank(rows, cols, k))
 
 
@@ -271,19 +269,14 @@ def critical_points(draw, widths, rank=None, kind=None, weighted=True):
     >>> rep.is_critical, rep.kind
     (True, 'spurious')
     """
-    import numpy as np
-
-    from . import theorems as _th
-    from ..model.network import LinearNetwork
-
     widths = tuple(widths)
     r = min(widths)
     if rank is None:
         rank = draw(st.integers(0, r - 1 if kind == "spurious" else r))
     if not 0 <= rank <= r or (kind == "spurious" and rank == r):
-        raise ValueError(f"rank: expected 0 ≤ rank ≤ r = {r} (< r for spurious points); received {rank}")
+        raise InvalidArgumentError(f"rank: expected 0 ≤ rank ≤ r = {r} (< r for spurious points); received {rank}")
     if kind not in (None, "pure", "spurious"):
-        raise ValueError(f"kind: expected None, 'pure' or 'spurious'; received {kind!r}")
+        raise InvalidArgumentError(f"kind: expected None, 'pure' or 'spurious'; received {kind!r}")
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     if kind == "pure":
         nonzero = rank == r and draw(st.booleans())
@@ -291,7 +284,7 @@ def critical_points(draw, widths, rank=None, kind=None, weighted=True):
         nonzero = True
     else:
         nonzero = draw(st.booleans())
-    inst = _th._critical_instance(rng, widths, rank, nonzero, unit=not weighted)
+    inst = _critical_instance(rng, widths, rank, nonzero, unit=not weighted)
     return LinearNetwork(widths), inst["loss"], inst["theta"]
 
 
@@ -348,8 +341,6 @@ def assert_critical(network, loss, theta):
         ...
     AssertionError: θ is not critical: ‖∇L‖ = 2.82...
     """
-    from ..critical import classify
-
     rep = classify(network, loss, theta)
     assert rep.is_critical, f"θ is not critical: ‖∇L‖ = {rep.gradient_norm}"
     return rep
@@ -400,10 +391,8 @@ def assert_rank_formula(network, theta):
     >>> assert_rank_formula(LinearNetwork((2, 1, 2)), [[[0, 1]], [[0], [1]]])
     3
     """
-    from ..exact.matrix import rank
-
     closed = network.differential_rank(theta)
-    explicit = rank(network.differential(theta))
+    explicit = matrix_rank(network.differential(theta))
     assert closed == explicit, f"closed-form rank {closed} != Jacobian rank {explicit} for {network}"
     return closed
 
@@ -446,8 +435,6 @@ def assert_typed_error(expected_type, func, *args, **kwargs):
     >>> isinstance(err, ValueError)
     True
     """
-    from ..exceptions import LinnetError
-
     try:
         func(*args, **kwargs)
     except LinnetError as err:
@@ -468,15 +455,13 @@ def assert_statement(name, trials: int = 20, seed: int = 0, **kwargs):
     """Assert a statement of :mod:`linnet_geometry.verification.theorems` passes on ``trials`` seeded instances.
 
     The assertion message carries the first counterexample.  Returns the
-    :class:`~linnet_geometry.verification.theorems.StatementResult`.
+    :class:`~linnet_geometry.verification.theorems.registry.StatementResult`.
 
     Examples
     --------
     >>> assert_statement("rank_formula", trials=3, executor="serial").passes
     3
     """
-    from . import theorems
-
     report = theorems.verify(name, trials=trials, seed=seed, **kwargs)
     result = report[name]
     assert result.ok, (f"{name} ({result.section}, {result.reference}) failed {result.failures}/{result.trials} "
