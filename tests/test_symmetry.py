@@ -214,7 +214,7 @@ def test_affine_intersection_routes_agree(seed):
     rng = np.random.default_rng(seed)
     teacher = example_teacher(2, 1) if seed % 2 else TwoLayerNetwork([[1], [2]], [Fraction(1, 2), Fraction(1, 2)], "g")
     pieces = list(global_minimum_subspaces(teacher, 4))
-    from linnet_geometry.families.symmetry import _meet_combinatorial, _meet_sparse
+    from linnet_geometry.families.symmetry.connectivity import _meet_combinatorial, _meet_sparse
 
     for _ in range(10):
         P, Q = (pieces[int(i)] for i in rng.integers(len(pieces), size=2))
