@@ -48,48 +48,40 @@ def _meet_sparse(P, Q):
 
 
 def _meet_combinatorial(P, Q):
-    """Combinatorial intersection rule (proved in :func:`connectivity_graph`)."""
+    """Combinatorial intersection rule (proved in :func:`connectivity_graph`).
+
+    Both parts of the rule live on the join of the two partitions of the neurons
+    (networkx's ``UnionFind``): neurons linked by a common block of ``P`` or ``Q``
+    must share their incoming vector, and the classes of the join are exactly the
+    connected components of the bipartite graph blocks(P) -- neuron -- blocks(Q).
+    """
     t = P.teacher
     m, d, c = P.m, t.input_dim, t.output_dim
-    # incoming vectors: neurons linked by a common block of P or Q must share w
-    linked = UnionFind(range(m))
     blocksP = list(P.teacher_blocks) + list(P.zero_groups)
     blocksQ = list(Q.teacher_blocks) + list(Q.zero_groups)
+    join = UnionFind(range(m))
     for B in blocksP + blocksQ:
-        linked.union(*B)
+        if len(B) > 1:
+            join.union(*B)
+    roots = {join[j] for j in range(m)}
     Wrows, Arows, zero = _teacher_values(t)
+    # incoming vectors: the teacher vectors forced on one class must agree
     forced = {}
     for piece in (P, Q):
         for i, B in enumerate(piece.teacher_blocks):
-            root = linked[B[0]]
-            val = Wrows[i]
-            if forced.setdefault(root, val) != val:
+            if forced.setdefault(join[B[0]], Wrows[i]) != Wrows[i]:
                 return False, None
-    free_w = len({linked[j] for j in range(m)}) - len(forced)
-    # outgoing weights: bipartite graph blocks(P) -- neuron -- blocks(Q); per component sums must agree
-    nP = len(blocksP)
-    owner_P, owner_Q = {}, {}
-    for q, B in enumerate(blocksP):
-        for j in B:
-            owner_P[j] = q
-    for q, B in enumerate(blocksQ):
-        for j in B:
-            owner_Q[j] = nP + q
-    components = UnionFind(range(nP + len(blocksQ)))
-    for j in range(m):
-        components.union(owner_P[j], owner_Q[j])
-    target = {}
-    for q in range(len(P.teacher_blocks)):
-        root = components[q]
-        target[root] = tuple(x + y for x, y in zip(target.get(root, zero), Arows[q]))
-    for q in range(len(Q.teacher_blocks)):
-        root = components[nP + q]
-        target[root] = tuple(x - y for x, y in zip(target.get(root, zero), Arows[q]))
-    if any(any(x != 0 for x in v) for v in target.values()):
+    # outgoing weights: sum_{j in B} a_j = target of B is solvable iff every class balances
+    balance = {}
+    for piece, sign in ((P, 1), (Q, -1)):
+        for i, B in enumerate(piece.teacher_blocks):
+            root = join[B[0]]
+            balance[root] = tuple(x + sign * y for x, y in zip(balance.get(root, zero), Arows[i]))
+    if any(any(x != 0 for x in v) for v in balance.values()):
         return False, None
-    n_comp = sum(1 for _ in components.to_sets())
-    dim_a = c * (m - (nP + len(blocksQ)) + n_comp)
-    return True, d * free_w + dim_a
+    dim_w = d * (len(roots) - len(forced))
+    dim_a = c * (m - (len(blocksP) + len(blocksQ)) + len(roots))
+    return True, dim_w + dim_a
 
 
 def connectivity_graph(teacher, m, convention="group", method="linear_algebra", max_pieces=20000,
