@@ -229,6 +229,16 @@ def test_random_teacher_random_piece(teacher, h, convention, seed):
     assert _identity(net.function(symbolic_sigma=True), teacher.function(symbolic_sigma=True))
 
 
+def test_sample_accepts_every_seed_the_library_accepts():
+    # numpy entropy (a sequence of non-negative integers, a SeedSequence) as well as an int
+    teacher = example_teacher(2, 1)
+    piece = list(global_minimum_subspaces(teacher, 4))[-1]
+    for seed in ([3, 1], np.random.SeedSequence(7), 5):
+        first, again = piece.sample(seed=seed), piece.sample(seed=seed)
+        assert first.parameters() == again.parameters()
+        assert piece.contains(first) and same_function(first, teacher)
+
+
 # --------------------------------------------------------------------------- exact intersections
 
 @settings(max_examples=40)
