@@ -450,7 +450,7 @@ def test_typed_errors_name_expected_and_received():
         activation_pattern([[1, 1, 1]], X)
     with pytest.raises(InputTypeError, match="sampler is 'gauss'"):
         full_rank_fraction(4, 1, 2, 10, sampler="gauss")
-    with pytest.raises(InputTypeError, match="expected an integer >= 1"):
+    with pytest.raises(InputTypeError, match="n is 4.5 of type float; expected an integer ≥ 1"):
         full_rank_fraction(4.5, 1, 2, 10)
     with pytest.raises(ShapeError, match="samples is 0"):
         full_rank_fraction(4, 1, 2, 0)

@@ -60,9 +60,33 @@ CASES = [(r, m) for r in range(1, 5) for m in range(r, r + 4)]
 
 # --------------------------------------------------------------------------- closed forms
 
-@pytest.mark.parametrize("n", range(0, 12))
-def test_stirling_matches_sympy(n):
-    assert [stirling2(n, k) for k in range(n + 1)] == [int(sympy_stirling(n, k)) for k in range(n + 1)]
+def _stirling_by_alternating_sum(n, k):
+    """S(n, k) = (1/k!) sum_j (-1)^j C(k, j) (k - j)^n (inclusion-exclusion over surjections)."""
+    return sum((-1) ** j * math.comb(k, j) * (k - j) ** n for j in range(k + 1)) // math.factorial(k)
+
+
+@pytest.mark.parametrize("n", [*range(0, 12), 64, 65, 97])
+def test_stirling_matches_inclusion_exclusion(n):
+    # n <= 64: sympy's recurrence; n > 64: FLINT
+    assert [stirling2(n, k) for k in range(n + 1)] == [_stirling_by_alternating_sum(n, k) for k in range(n + 1)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 160))
+def test_stirling_row_polynomial_product_matches_sympy(n):
+    from linnet_geometry.families.symmetry.counts import _stirling_row
+
+    assert list(_stirling_row(n)) == [int(sympy_stirling(n, k)) for k in range(n + 1)]
+
+
+@pytest.mark.theorem("SGJ2021")
+@pytest.mark.parametrize("r,m", [(1, 1), (1, 6), (2, 7), (3, 10), (4, 40), (7, 90)])
+def test_T_group_by_teacher_neurons_and_bell_numbers(r, m):
+    # choose the j neurons of the teacher blocks, split them into r labelled blocks (r! S(j, r)),
+    # and the other m - j neurons into any number of zero-type groups (Bell number B(m - j))
+    alt = sum(math.comb(m, j) * math.factorial(r) * int(sympy_stirling(j, r)) * int(sympy.bell(m - j))
+              for j in range(r, m + 1))
+    assert T(r, m, "group") == alt
 
 
 @pytest.mark.theorem("SGJ2021")
@@ -205,6 +229,16 @@ def test_random_teacher_random_piece(teacher, h, convention, seed):
     assert _identity(net.function(symbolic_sigma=True), teacher.function(symbolic_sigma=True))
 
 
+def test_sample_accepts_every_seed_the_library_accepts():
+    # numpy entropy (a sequence of non-negative integers, a SeedSequence) as well as an int
+    teacher = example_teacher(2, 1)
+    piece = list(global_minimum_subspaces(teacher, 4))[-1]
+    for seed in ([3, 1], np.random.SeedSequence(7), 5):
+        first, again = piece.sample(seed=seed), piece.sample(seed=seed)
+        assert first.parameters() == again.parameters()
+        assert piece.contains(first) and same_function(first, teacher)
+
+
 # --------------------------------------------------------------------------- exact intersections
 
 @settings(max_examples=40)
@@ -214,7 +248,7 @@ def test_affine_intersection_routes_agree(seed):
     rng = np.random.default_rng(seed)
     teacher = example_teacher(2, 1) if seed % 2 else TwoLayerNetwork([[1], [2]], [Fraction(1, 2), Fraction(1, 2)], "g")
     pieces = list(global_minimum_subspaces(teacher, 4))
-    from linnet_geometry.families.symmetry import _meet_combinatorial, _meet_sparse
+    from linnet_geometry.families.symmetry.connectivity import _meet_combinatorial, _meet_sparse
 
     for _ in range(10):
         P, Q = (pieces[int(i)] for i in rng.integers(len(pieces), size=2))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..checks import format_count
+from ..exceptions import ProblemTooLargeError, WidthsError
 from ._common import check_output_path, dump_json, image_suffixes, int_at_least
 
 __all__ = ["register", "run"]
@@ -32,8 +33,7 @@ def register(subparsers):
 
 
 def run(args) -> int:
-    from ..families import symmetry as sym
-    from ..exceptions import ProblemTooLargeError, WidthsError
+    from ..families import symmetry as sym  # lazy: other subcommands do not import the family
 
     r, m, d = args.teacher_width, args.width, args.input_dim
     if d < 1:
