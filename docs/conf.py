@@ -69,12 +69,7 @@ exclude_patterns += [f"api/{name}.rst" for name in API_LEFT_OUT]
 
 
 #: names left out of the curated table on api.rst (still documented on their module's page)
-CURATED_SKIP = {
-    # issue 4: the first sentence of symmetry.TwoLayerNetwork's docstring has ". " inside a literal
-    # (``f(x) = sum_j a_j sigma(w_j . x)``); autosummary cuts the summary there and the unterminated
-    # literal is a warning under -W.
-    "TwoLayerNetwork",
-}
+CURATED_SKIP: set[str] = set()
 
 
 def _curated_api_entries():
