@@ -28,7 +28,8 @@ from linnet_geometry.exceptions import (
     ProblemTooLargeError,
     ShapeError,
 )
-from linnet_geometry.landscape import regularized
+from linnet_geometry.landscape.regularized import groebner as regularized_groebner
+from linnet_geometry.landscape.regularized import solve as regularized_solve
 from linnet_geometry.landscape.regularized import (
     RegularizedLoss,
     gradient_system,
@@ -238,7 +239,9 @@ def test_nonzero_count_agrees_with_the_rabinowitsch_ideal(widths):
     from sympy.polys.orderings import grevlex
     from sympy.polys.rings import ring
 
-    from linnet_geometry.landscape.regularized import DEFAULT_PRIME, _standard_monomials, _to_prime_field
+    from linnet_geometry.landscape.regularized import DEFAULT_PRIME
+    from linnet_geometry.landscape.regularized.groebner import _standard_monomials
+    from linnet_geometry.landscape.regularized.system import _to_prime_field
 
     net, loss = random_regularized_loss(widths, samples=1, seed=7)
     res = parameter_critical_points(net, loss, engine="groebner", real_points=False)
@@ -387,7 +390,8 @@ def _external_count(tool, net, loss):
     import subprocess
     import tempfile
 
-    from linnet_geometry.landscape.regularized import _msolve_text, _ring_system
+    from linnet_geometry.landscape.regularized.msolve_route import _msolve_text
+    from linnet_geometry.landscape.regularized.system import _ring_system
 
     R, F, _ = _ring_system(net, loss)
     text, names = _msolve_text(R, F, 0)
@@ -431,7 +435,7 @@ def test_interval_inertia_agrees_with_exact_inertia():
     import flint
 
     from linnet_geometry.exact.matrix import inertia
-    from linnet_geometry.landscape.regularized import _interval_inertia
+    from linnet_geometry.exact.balls import ball_inertia
 
     rng = np.random.default_rng(0)
     decided = 0
@@ -445,7 +449,7 @@ def test_interval_inertia_agrees_with_exact_inertia():
             S = A + A.T
         balls = [[flint.arb(flint.fmpq(int(x.p), int(x.q))) + flint.arb(0, 1e-30) for x in S.row(i)]
                  for i in range(n)]
-        got = _interval_inertia(balls)
+        got = ball_inertia(balls)
         exact = inertia(S)
         if exact[2] > 0:
             assert got is None  # a zero eigenvalue can never be excluded
@@ -522,9 +526,9 @@ def _forbid_work(monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("work started before the guard")
 
-    monkeypatch.setattr(regularized, "_ring_system", boom)
-    monkeypatch.setattr(regularized, "_groebner", boom)
-    monkeypatch.setattr(regularized, "_msolve_route", boom)
+    monkeypatch.setattr(regularized_solve, "_ring_system", boom)
+    monkeypatch.setattr(regularized_groebner, "_groebner", boom)
+    monkeypatch.setattr(regularized_solve, "_msolve_route", boom)
 
 
 def test_prime_none_without_msolve_is_refused_before_any_work(monkeypatch):
