@@ -122,6 +122,7 @@ from .system import (
     MAX_RATIONAL_GROEBNER_PARAMS,
     gradient_system,
 )
+from .system import MAX_MSOLVE_QUOTIENT, MAX_QUOTIENT_DIM  # noqa: F401  (public constants, not in __all__)
 
 __all__ = [
     "RegularizedLoss",
