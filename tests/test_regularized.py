@@ -459,6 +459,36 @@ def test_interval_inertia_agrees_with_exact_inertia():
     assert decided >= 20
 
 
+_small_rationals = st.fractions(min_value=-3, max_value=3, max_denominator=7)
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=_small_rationals, b=_small_rationals, c=_small_rationals, d=_small_rationals,
+       noise=st.floats(min_value=-1e-6, max_value=1e-6))
+def test_krawczyk_boxes_hold_a_true_root_and_never_a_double_one(a, b, c, d, noise):
+    # F = ((x − a)(x − b), y − c x − d): zeros (a, c a + d) and (b, c b + d), known exactly; the zero at a is
+    # double when a = b, and the Krawczyk test must then refuse (a simple zero is what it certifies)
+    from linnet_geometry.exact.balls import BallPolynomials, krawczyk_root
+
+    F = BallPolynomials([{(2, 0): 1, (1, 0): -(a + b), (0, 0): a * b}, {(0, 1): 1, (1, 0): -c, (0, 0): -d}])
+    start = [float(a) + noise, float(c * a + d) + noise]
+    root = krawczyk_root(F, start, [1e-12, 1e-9, 1e-6, 1e-4])
+    if a == b:
+        assert root is None
+        return
+    if root is None:  # not certified is always allowed; a float start this close must certify, though
+        pytest.fail(f"no certificate for the simple zero ({a}, {c * a + d}) from {start}")
+    zeros = [(a, c * a + d), (b, c * b + d)]
+    inside = [z for z in zeros if root.contains(z)]
+    assert inside == [(a, c * a + d)] or (len(inside) == 1 and abs(a - b) < 2 * Fraction(root.radius))
+    # the Jacobian enclosure holds the exact Jacobian at the zero (rationals as balls at a higher precision)
+    import flint
+
+    with flint.ctx.workprec(512):
+        for (i, j), exact in {(0, 0): a - b, (0, 1): Fraction(0), (1, 0): -c, (1, 1): Fraction(1)}.items():
+            assert root.jacobian[i, j].contains(flint.arb(flint.fmpq(exact.numerator, exact.denominator)))
+
+
 # -- bad local minima -----------------------------------------------------------------------------
 @pytest.mark.theorem("MCTH2022")
 @pytest.mark.parametrize("engine", ["msolve", "groebner"])
