@@ -37,7 +37,9 @@ ENGINES = ("default", "sympy", "Singular", "M2", "phc")
 
 
 def _system(widths, samples, seed):
-    from linnet_geometry.landscape.regularized import _msolve_text, _ring_system, random_regularized_loss
+    from linnet_geometry.landscape.regularized import random_regularized_loss
+    from linnet_geometry.landscape.regularized.msolve_route import _msolve_text
+    from linnet_geometry.landscape.regularized.system import _ring_system
 
     net, loss = random_regularized_loss(widths, samples=samples, seed=seed)
     R, F, _ = _ring_system(net, loss)

@@ -29,13 +29,12 @@ from linnet_geometry.exceptions import (
 )
 from linnet_geometry.landscape.flatness import (
     SerialExecutor,
-    _random_fiber_point,
-    _trace_and_grad,
-    _MeasurementForm,
     balance_residuals,
     hessian_vector_product,
     low_rank_ground_truth,
 )
+from linnet_geometry.landscape.flatness._common import _MeasurementForm
+from linnet_geometry.landscape.flatness.minimum import _random_fiber_point, _trace_and_grad
 
 WIDTHS = [(2, 2, 2), (2, 3, 1), (3, 1, 2), (1, 2, 2, 1), (2, 1, 2, 2), (2, 2, 1, 1, 2)]
 
@@ -135,7 +134,7 @@ def test_hessian_vector_products_and_lanczos_match_dense(widths):
 
 
 def test_large_network_uses_lanczos_without_dense_hessian(monkeypatch):
-    import linnet_geometry.landscape.flatness as flatness
+    import linnet_geometry.landscape.flatness.hessian as flatness_hessian
 
     def forbidden(*args, **kwargs):
         raise AssertionError("a dense Hessian was formed")
@@ -144,11 +143,11 @@ def test_large_network_uses_lanczos_without_dense_hessian(monkeypatch):
     rng = np.random.default_rng(0)
     theta = [rng.standard_normal(s) / np.sqrt(s[1]) for s in net.shapes]
     loss = QuadraticLoss(rng.standard_normal((30, 30)))
-    monkeypatch.setattr(flatness, "parameter_hessian", forbidden)
+    monkeypatch.setattr(flatness_hessian, "parameter_hessian", forbidden)
     s = sharpness(net, loss, theta)
     assert s.method == "lanczos"
     # λ_max ≤ trace, and the power iteration on the same operator agrees with Lanczos
-    hvp = flatness._make_hvp(net, loss, tuple(theta))
+    hvp = flatness_hessian._make_hvp(net, loss, tuple(theta))
     v = [rng.standard_normal(sh) for sh in net.shapes]
     for _ in range(300):
         w = hvp(v)
@@ -313,7 +312,7 @@ def test_survey_known_global_value_marks_unreached_minima_bad():
     # seed 1: starts 0..23; keep a survey that, by construction, only sees the bad minimum
     full = landscape_survey(net, loss, starts=24, seed=1, executor=SerialExecutor(), progress=False)
     bad_start = full.bad_local_minima[0].first_start
-    from linnet_geometry.landscape.flatness import _survey_one, _tabulate
+    from linnet_geometry.landscape.flatness.survey import _survey_one, _tabulate
 
     seeds = np.random.SeedSequence(1).spawn(24)
     only_bad = [_survey_one(net, loss, seeds[bad_start], 1.0, 5000, 1e-10, 1e-9)]
@@ -388,7 +387,7 @@ def test_typed_errors():
         flattest_global_minimum(net, loss, method="fastest")
     with pytest.raises(AssumptionError, match="data form"):
         flattest_global_minimum(LinearNetwork((2, 1, 1)), QuadraticLoss.from_data([[1, 0, 1], [0, 1, 1]], [[1, 2, 3]]))
-    with pytest.raises(InputTypeError, match="starts: expected a positive integer; received 0"):
+    with pytest.raises(InputTypeError, match="starts is 0; expected an integer ≥ 1"):
         landscape_survey(net, loss, starts=0)
     with pytest.raises(InputTypeError, match="executor"):
         landscape_survey(net, loss, starts=2, executor="processes")

@@ -28,7 +28,8 @@ from linnet_geometry.exceptions import (
     ProblemTooLargeError,
     ShapeError,
 )
-from linnet_geometry.landscape import regularized
+from linnet_geometry.landscape.regularized import groebner as regularized_groebner
+from linnet_geometry.landscape.regularized import solve as regularized_solve
 from linnet_geometry.landscape.regularized import (
     RegularizedLoss,
     gradient_system,
@@ -238,7 +239,9 @@ def test_nonzero_count_agrees_with_the_rabinowitsch_ideal(widths):
     from sympy.polys.orderings import grevlex
     from sympy.polys.rings import ring
 
-    from linnet_geometry.landscape.regularized import DEFAULT_PRIME, _standard_monomials, _to_prime_field
+    from linnet_geometry.landscape.regularized import DEFAULT_PRIME
+    from linnet_geometry.landscape.regularized.groebner import _standard_monomials
+    from linnet_geometry.landscape.regularized.system import _to_prime_field
 
     net, loss = random_regularized_loss(widths, samples=1, seed=7)
     res = parameter_critical_points(net, loss, engine="groebner", real_points=False)
@@ -387,7 +390,8 @@ def _external_count(tool, net, loss):
     import subprocess
     import tempfile
 
-    from linnet_geometry.landscape.regularized import _msolve_text, _ring_system
+    from linnet_geometry.landscape.regularized.msolve_route import _msolve_text
+    from linnet_geometry.landscape.regularized.system import _ring_system
 
     R, F, _ = _ring_system(net, loss)
     text, names = _msolve_text(R, F, 0)
@@ -431,7 +435,7 @@ def test_interval_inertia_agrees_with_exact_inertia():
     import flint
 
     from linnet_geometry.exact.matrix import inertia
-    from linnet_geometry.landscape.regularized import _interval_inertia
+    from linnet_geometry.exact.balls import ball_inertia
 
     rng = np.random.default_rng(0)
     decided = 0
@@ -445,7 +449,7 @@ def test_interval_inertia_agrees_with_exact_inertia():
             S = A + A.T
         balls = [[flint.arb(flint.fmpq(int(x.p), int(x.q))) + flint.arb(0, 1e-30) for x in S.row(i)]
                  for i in range(n)]
-        got = _interval_inertia(balls)
+        got = ball_inertia(balls)
         exact = inertia(S)
         if exact[2] > 0:
             assert got is None  # a zero eigenvalue can never be excluded
@@ -453,6 +457,36 @@ def test_interval_inertia_agrees_with_exact_inertia():
             assert got == exact
             decided += 1
     assert decided >= 20
+
+
+_small_rationals = st.fractions(min_value=-3, max_value=3, max_denominator=7)
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=_small_rationals, b=_small_rationals, c=_small_rationals, d=_small_rationals,
+       noise=st.floats(min_value=-1e-6, max_value=1e-6))
+def test_krawczyk_boxes_hold_a_true_root_and_never_a_double_one(a, b, c, d, noise):
+    # F = ((x − a)(x − b), y − c x − d): zeros (a, c a + d) and (b, c b + d), known exactly; the zero at a is
+    # double when a = b, and the Krawczyk test must then refuse (a simple zero is what it certifies)
+    from linnet_geometry.exact.balls import BallPolynomials, krawczyk_root
+
+    F = BallPolynomials([{(2, 0): 1, (1, 0): -(a + b), (0, 0): a * b}, {(0, 1): 1, (1, 0): -c, (0, 0): -d}])
+    start = [float(a) + noise, float(c * a + d) + noise]
+    root = krawczyk_root(F, start, [1e-12, 1e-9, 1e-6, 1e-4])
+    if a == b:
+        assert root is None
+        return
+    if root is None:  # not certified is always allowed; a float start this close must certify, though
+        pytest.fail(f"no certificate for the simple zero ({a}, {c * a + d}) from {start}")
+    zeros = [(a, c * a + d), (b, c * b + d)]
+    inside = [z for z in zeros if root.contains(z)]
+    assert inside == [(a, c * a + d)] or (len(inside) == 1 and abs(a - b) < 2 * Fraction(root.radius))
+    # the Jacobian enclosure holds the exact Jacobian at the zero (rationals as balls at a higher precision)
+    import flint
+
+    with flint.ctx.workprec(512):
+        for (i, j), exact in {(0, 0): a - b, (0, 1): Fraction(0), (1, 0): -c, (1, 1): Fraction(1)}.items():
+            assert root.jacobian[i, j].contains(flint.arb(flint.fmpq(exact.numerator, exact.denominator)))
 
 
 # -- bad local minima -----------------------------------------------------------------------------
@@ -522,9 +556,9 @@ def _forbid_work(monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("work started before the guard")
 
-    monkeypatch.setattr(regularized, "_ring_system", boom)
-    monkeypatch.setattr(regularized, "_groebner", boom)
-    monkeypatch.setattr(regularized, "_msolve_route", boom)
+    monkeypatch.setattr(regularized_solve, "_ring_system", boom)
+    monkeypatch.setattr(regularized_groebner, "_groebner", boom)
+    monkeypatch.setattr(regularized_solve, "_msolve_route", boom)
 
 
 def test_prime_none_without_msolve_is_refused_before_any_work(monkeypatch):
