@@ -14,7 +14,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from linnet_geometry import LinearNetwork, QuadraticLoss, classify, parameter_gradient, parameter_hessian
@@ -359,6 +359,7 @@ def test_msolve_prime_and_rational_paths_agree():
 @settings(max_examples=5, deadline=None)
 @given(widths=st.sampled_from([(1, 1, 1), (2, 1, 1), (1, 1, 2), (2, 1, 2), (1, 2, 1), (1, 1, 1, 1), (3, 1, 1)]),
        samples=st.integers(1, 2), seed=st.integers(0, 10**6))
+@example(widths=(2, 1, 2), samples=2, seed=165707)  # the first homotopy run loses a path: retried with a fresh γ
 def test_msolve_equals_groebner_on_random_instances(widths, samples, seed):
     _compare_engines(widths, samples, seed)
 

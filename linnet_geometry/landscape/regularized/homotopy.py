@@ -22,6 +22,7 @@ import numpy as np
 from sympy.polys.domains import QQ
 
 from ...backends import run_process
+from ...checks import check_int
 from ...exceptions import BackendNotFoundError, ProblemTooLargeError
 from .system import MAX_HOMOTOPY_PATHS, _check_square_system
 
@@ -199,12 +200,11 @@ def _finalize(system, X, solver, paths, diverged, failed, t0, reached=None):
             sols.append(x)
     sols = _dedupe(sols)
     arr = np.array(sols, dtype=complex).reshape(-1, system.n)
-    real = int(sum(1 for x in arr if np.max(np.abs(x.imag)) <= 1e-8 * (1 + np.linalg.norm(x))))
-    return HomotopyResult(solver, paths, arr, len(arr), real, singular, diverged, failed, time.perf_counter() - t0)
+    return HomotopyResult(solver, paths, arr, len(arr), _real_count(arr), singular, diverged, failed, time.perf_counter() - t0)
 
 
 def solve_homotopy(system_or_polys, n=None, *, seed: int = 0, max_paths: int = MAX_HOMOTOPY_PATHS,
-                   max_rounds: int = 3000) -> HomotopyResult:
+                   max_rounds: int = 3000, expected: int | None = None, retries: int = 2) -> HomotopyResult:
     """Total-degree homotopy continuation (gamma trick) in projective space, vectorised over all paths.
 
     ``H(z, t) = (1 − t) F^h(z) + γ t G^h(z)`` on ``z = (x_0, x) ∈ ℂ^{n+1}``
@@ -228,6 +228,14 @@ def solve_homotopy(system_or_polys, n=None, *, seed: int = 0, max_paths: int = M
         A square system.
     seed : int
         Seed of γ and of the chart.
+    expected, retries : int, optional
+        The number of distinct complex zeros when it is known exactly (e.g.
+        from msolve's parametrization).  While fewer were found — a path lost
+        near a singularity of the homotopy for this γ — the homotopy is run
+        again with a fresh γ and chart (seeds ``seed + 1, …``), at most
+        ``retries`` times, and the nonsingular endpoints of all runs are
+        merged; then ``paths`` counts every path tracked and ``singular``,
+        ``diverged``, ``failed`` are those of the last run.
 
     Examples
     --------
@@ -239,10 +247,31 @@ def solve_homotopy(system_or_polys, n=None, *, seed: int = 0, max_paths: int = M
     (9, 5)
     """
     t0 = time.perf_counter()
+    retries = check_int(retries, "retries", minimum=0)
+    if expected is not None:
+        expected = check_int(expected, "expected", minimum=0)
     if not isinstance(system_or_polys, _NumericSystem):
         _check_square_system(system_or_polys, "solve_homotopy")
     system = system_or_polys if isinstance(system_or_polys, _NumericSystem) else \
         _NumericSystem.from_ring(system_or_polys)
+    result = _track(system, seed, max_paths, max_rounds, t0)
+    for k in range(1, retries + 1):
+        if expected is None or result.count >= expected:
+            break
+        again = _track(system, seed + k, max_paths, max_rounds, t0)
+        merged = _dedupe(list(result.solutions) + list(again.solutions))
+        arr = np.array(merged, dtype=complex).reshape(-1, system.n)
+        result = HomotopyResult("homotopy", result.paths + again.paths, arr, len(arr), _real_count(arr),
+                                again.singular, again.diverged, again.failed, time.perf_counter() - t0)
+    return result
+
+
+def _real_count(arr):
+    return int(sum(1 for x in arr if np.max(np.abs(x.imag)) <= 1e-8 * (1 + np.linalg.norm(x))))
+
+
+def _track(system, seed, max_paths, max_rounds, t0):
+    """One total-degree homotopy run with the γ and chart drawn from ``seed``."""
     n = system.n
     degs = system.degrees
     paths = int(np.prod(degs))

@@ -124,7 +124,7 @@ def parameter_critical_points(network, loss, *, engine: str = "auto", prime="aut
     dim, distinct = out["dimension"], out["distinct"]
     hres = pres = None
     if homotopy:
-        hres = solve_homotopy(F, n, seed=seed)
+        hres = solve_homotopy(F, n, seed=seed, expected=distinct)
         seconds["homotopy"] = hres.seconds
         if engine == "msolve" and distinct is not None:
             facts.append(Fact(f"cross-check: the homotopy found {hres.count} distinct nonsingular points "
