@@ -18,6 +18,7 @@ import flint
 from sympy.polys.groebnertools import groebner as _groebner
 
 from ...critical.classify import Fact
+from ...exact.monomials import standard_monomials
 from ...exceptions import AssumptionError, ProblemTooLargeError
 from .system import MAX_QUOTIENT_DIM, _to_prime_field
 
@@ -38,29 +39,6 @@ def _krull_dimension(leading, n):
             break
         best = size
     return best
-
-
-def _standard_monomials(leading, n, limit):
-    """Monomials outside the leading-monomial ideal (zero-dimensional case), in increasing degree."""
-    def divisible(m):
-        return any(all(a >= b for a, b in zip(m, l)) for l in leading)
-
-    out, frontier, seen = [], [tuple([0] * n)], set()
-    while frontier:
-        nxt = []
-        for m in frontier:
-            if m in seen or divisible(m):
-                continue
-            seen.add(m)
-            out.append(m)
-            if len(out) > limit:
-                return None
-            for i in range(n):
-                mm = list(m)
-                mm[i] += 1
-                nxt.append(tuple(mm))
-        frontier = nxt
-    return out
 
 
 def _root_structure(P):
@@ -138,7 +116,7 @@ def _groebner_route(R, F, n, prime, seed, facts, seconds):
         facts.append(Fact(f"the critical set is not finite: its largest component has dimension {dim}; no count is "
                           "given" + (" (continuous symmetries survive)" if dim > 0 else "")))
         return out
-    basis = _standard_monomials(leading, n, MAX_QUOTIENT_DIM)
+    basis = standard_monomials(leading, n, MAX_QUOTIENT_DIM)
     if basis is None:
         raise ProblemTooLargeError(f"the quotient ring has more than {MAX_QUOTIENT_DIM} standard monomials; "
                                    f"expected at most {MAX_QUOTIENT_DIM}")

@@ -26,7 +26,8 @@ from ...backends.msolve import msolve_polynomial_line
 from ...critical.classify import Fact
 from ...exceptions import AssumptionError, ProblemTooLargeError
 from .certify import _msolve_real_points
-from .groebner import _compress, _groebner_route, _krull_dimension, _standard_monomials
+from ...exact.monomials import standard_monomials
+from .groebner import _compress, _groebner_route, _krull_dimension
 from .system import DEFAULT_PRIME, MAX_MSOLVE_QUOTIENT, MAX_RATIONAL_GROEBNER_PARAMS
 
 __all__ = []
@@ -136,7 +137,7 @@ def _msolve_route(network, loss, R, F, Lpoly, *, prime, real_points, timeout, se
                           "positive-dimensional components are not separated by this route: no count and no real "
                           "points are given"))
         return out
-    basis = _standard_monomials(leading, n, MAX_MSOLVE_QUOTIENT)
+    basis = standard_monomials(leading, n, MAX_MSOLVE_QUOTIENT)
     if basis is None:
         raise ProblemTooLargeError(f"the quotient ring has more than {MAX_MSOLVE_QUOTIENT} standard monomials; "
                                    f"expected at most {MAX_MSOLVE_QUOTIENT}")

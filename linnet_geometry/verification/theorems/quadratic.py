@@ -23,7 +23,6 @@ True
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
@@ -32,6 +31,7 @@ import sympy
 from ...critical import classify, critical_locus, fiber_dimension, parameter_hessian, spectrum
 from ...critical.brute_force import critical_value_polynomial, ideal_dimension
 from ...exact.matrix import rank, to_float
+from ...exact.monomials import is_zero_dimensional, standard_monomials
 from ...model.losses import QuadraticLoss
 from ...model.network import LinearNetwork, partial_products
 from ...model.variety import DeterminantalVariety
@@ -453,21 +453,14 @@ def gen_ed(rng, exact=True):
 
 
 def _standard_monomial_count(polys, gens):
+    """Number of complex zeros with multiplicity of a zero-dimensional system (``None`` if not zero-dimensional)."""
     G = sympy.groebner(polys, *gens, order="grevlex")
     if G.exprs == [1]:
         return 0
     lead = [max(sympy.Poly(g, *gens).monoms(), key=sympy.polys.orderings.grevlex) for g in G.exprs]
-    n = len(gens)
-    for k in range(n):  # zero-dimensional iff a pure power of each variable leads
-        if not any(all(e == 0 for i, e in enumerate(mon) if i != k) and mon[k] > 0 for mon in lead):
-            return None
-    bound = [min(mon[k] for mon in lead if mon[k] > 0 and all(e == 0 for i, e in enumerate(mon) if i != k))
-             for k in range(n)]
-    count = 0
-    for mon in itertools.product(*[range(b) for b in bound]):
-        if not any(all(a >= b for a, b in zip(mon, l)) for l in lead):
-            count += 1
-    return count
+    if not is_zero_dimensional(lead, len(gens)):
+        return None
+    return len(standard_monomials(lead, len(gens)))
 
 
 def check_ed(inst):
