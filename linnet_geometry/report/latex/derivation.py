@@ -1,5 +1,13 @@
 """Derivations as data: :func:`derive` builds the ordered steps, :meth:`Derivation.to_latex` renders them.
 
+:func:`derive` takes a problem ``(network, loss)`` and solves it (quadratic
+losses by theory); :func:`derive_result` (also ``derive(result)``) writes the
+derivation of a result already computed — a
+:class:`~linnet_geometry.critical.CriticalLocus`, the result of
+:func:`~linnet_geometry.function_space_critical_points` or of
+:func:`~linnet_geometry.parameter_critical_points` (the protocol of
+:mod:`linnet_geometry.critical.results`).
+
 A :class:`Derivation` is a frozen list of :class:`Step` values — statement,
 display formula, justification, citation keys, optionally a table — with no
 LaTeX layout in it; :mod:`.render` turns it into a standalone document.  Step
@@ -10,18 +18,22 @@ when rendered.  Exact numbers are printed by :func:`sympy.latex` (radicals,
 
 from __future__ import annotations
 
+import re
+import warnings
 from dataclasses import dataclass, field
 
 import sympy
 
 from ...checks import format_count
-
+from ...critical import critical_locus
+from ...critical.results import is_strata_result, result_points
 from ...exceptions import InputTypeError, ShapeError
 from ...model.losses import Loss, QuadraticLoss
 from ...model.network import LinearNetwork
 from ...references import REFERENCES
+from ..graph import MAX_GRAPH_NODES
 
-__all__ = ["Step", "Table", "Derivation", "derive", "MAX_STRATA"]
+__all__ = ["Step", "Table", "Derivation", "derive", "derive_result", "latex_value", "MAX_STRATA"]
 
 #: Strata rendered in full (table rows and classification steps) unless ``max_strata`` says otherwise.
 MAX_STRATA = 64
@@ -130,6 +142,8 @@ class Derivation:
     loss : Loss
     locus : CriticalLocus or None
         For quadratic losses, the locus whose values the document prints.
+    result : object or None
+        The critical-point result the derivation was written from (:func:`derive_result`).
 
     Examples
     --------
@@ -148,6 +162,7 @@ class Derivation:
     network: object = field(repr=False, compare=False, default=None)
     loss: object = field(repr=False, compare=False, default=None)
     locus: object = field(repr=False, compare=False, default=None)
+    result: object = field(repr=False, compare=False, default=None)
 
     @property
     def citations(self):
@@ -218,9 +233,19 @@ def _latex_count(n, max_digits: int = 30) -> str:
     return rf"\approx {mant}\cdot 10^{{{exp}}}"
 
 
-def _L(x) -> str:
-    """LaTeX of an internal exact value (never a user string: ``strict=True`` refuses text)."""
+def latex_value(x) -> str:
+    """LaTeX of an internal exact value (never a user string: ``strict=True`` refuses text).
+
+    Examples
+    --------
+    >>> latex_value(sympy.sqrt(2) / 2), latex_value(3)
+    ('\\\\frac{\\\\sqrt{2}}{2}', '3')
+    """
     return sympy.latex(sympy.sympify(x, strict=True))
+
+
+#: Earlier private name of :func:`latex_value`, kept for callers outside this module.
+_L = latex_value
 
 
 def _set(support) -> str:
@@ -583,7 +608,7 @@ def _step_general_loss(net, loss):
     return Step("Landscape", st, (), "The closed-form table of strata exists for the quadratic loss only.", cites)
 
 
-def derive(network, loss, max_strata: int = MAX_STRATA) -> Derivation:
+def derive(network, loss=None, max_strata: int = MAX_STRATA) -> Derivation:
     """Derive the critical locus of ``L = ℓ ∘ μ_d`` step by step, as data.
 
     Steps: the parameterization and ``μ_d``; the functional space (variety,
@@ -593,10 +618,14 @@ def derive(network, loss, max_strata: int = MAX_STRATA) -> Derivation:
     classification step per stratum (with its descent moves), and the
     conclusion; for other losses the landscape facts that apply (THEORY §4).
 
+    ``derive(result)`` — a critical-point result and no loss — is
+    :func:`derive_result`.
+
     Parameters
     ----------
-    network : LinearNetwork
+    network : LinearNetwork, or a critical-point result
     loss : Loss
+        Required with a network.
     max_strata : int
         Strata rendered in full (table rows and classification steps).
 
@@ -615,11 +644,16 @@ def derive(network, loss, max_strata: int = MAX_STRATA) -> Derivation:
     >>> d.to_latex().startswith("\\\\documentclass")
     True
     """
+    if loss is None and _is_result(network):
+        return derive_result(network, max_strata)
     if type(network).__name__ == "ConvolutionalNetwork":  # convolutional networks (KMMT2022, KMST2024)
+        # the family's report module moves into report/ (then a module-level import); until then it imports this
+        # module, so importing it at module level here would be circular
         from ...families.convolutional.report import derive_convolutional
         return derive_convolutional(network, loss, max_strata)
     if not isinstance(network, LinearNetwork):
-        raise InputTypeError(f"network must be a LinearNetwork; received {type(network).__name__}")
+        raise InputTypeError(f"network must be a LinearNetwork (or derive(result) with a critical-point result); "
+                             f"received {type(network).__name__}")
     if not isinstance(loss, Loss):
         raise InputTypeError(f"loss must be a Loss (QuadraticLoss, PolynomialLoss, ...); received "
                              f"{type(loss).__name__}")
@@ -627,35 +661,217 @@ def derive(network, loss, max_strata: int = MAX_STRATA) -> Derivation:
     if tuple(loss.shape) != want:
         raise ShapeError(f"the loss acts on matrices of shape {tuple(loss.shape)}; expected {want} (d_h x d_0) for "
                          f"widths {network.widths}")
-    if isinstance(max_strata, bool) or not isinstance(max_strata, int) or max_strata < 0:
-        raise InputTypeError(f"max_strata must be a non-negative int; received {max_strata!r}")
-    steps = [_step_parameterization(network), _step_functional_space(network), _step_loss(loss),
-             _step_gradient(network, loss), _step_critical_equations(network, loss)]
+    _check_max(max_strata, "max_strata")
     locus = None
     if isinstance(loss, QuadraticLoss):
-        import warnings
-
-        from ...critical import critical_locus
-        from ..graph import MAX_GRAPH_NODES
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             locus = critical_locus(network, loss)
-        G = locus.graph if locus.num_strata <= min(MAX_GRAPH_NODES, 4 * max(max_strata, 1)) else None
-        steps += [_step_spectrum(locus), _step_function_space(locus), _step_table(locus, max_strata)]
-        shown = min(max_strata, locus.num_strata)
-        steps.append(Step("Classification of the strata",
-                          f"Each stratum is classified below ({shown} of {locus.num_strata}), with the argument that "
-                          "decides its kind and role and the descent moves that leave it (the edges of the critical "
-                          "graph: a swap exchanges $i \\in S$ for $j \\notin S$ with $\\lambda_j > \\lambda_i$, a "
-                          "grow adds $j$ while $|S| < r$).", (), "", ("TKB2020",)))
-        for k, st in enumerate(locus.strata):
-            if k >= max_strata:
-                break
-            steps.append(_step_stratum(locus, st, G))
-        steps.append(_step_conclusion(locus))
+        return _derive_locus(locus, max_strata)
+    steps = _problem_steps(network, loss) + [_step_general_loss(network, loss)]
+    return Derivation(_title(network), tuple(steps), network=network, loss=loss, locus=locus)
+
+
+def _check_max(value, name):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InputTypeError(f"{name} must be a non-negative int; received {value!r}")
+
+
+def _title(network):
+    return f"Critical points of a linear network with widths ({','.join(map(str, network.widths))})"
+
+
+def _problem_steps(network, loss):
+    return [_step_parameterization(network), _step_functional_space(network), _step_loss(loss),
+            _step_gradient(network, loss), _step_critical_equations(network, loss)]
+
+
+def _derive_locus(locus, max_strata, result=None):
+    network, loss = locus.network, locus.loss
+    steps = _problem_steps(network, loss)
+    G = locus.graph if locus.num_strata <= min(MAX_GRAPH_NODES, 4 * max(max_strata, 1)) else None
+    steps += [_step_spectrum(locus), _step_function_space(locus), _step_table(locus, max_strata)]
+    shown = min(max_strata, locus.num_strata)
+    steps.append(Step("Classification of the strata",
+                      f"Each stratum is classified below ({shown} of {locus.num_strata}), with the argument that "
+                      "decides its kind and role and the descent moves that leave it (the edges of the critical "
+                      "graph: a swap exchanges $i \\in S$ for $j \\notin S$ with $\\lambda_j > \\lambda_i$, a "
+                      "grow adds $j$ while $|S| < r$).", (), "", ("TKB2020",)))
+    for k, st in enumerate(locus.strata):
+        if k >= max_strata:
+            break
+        steps.append(_step_stratum(locus, st, G))
+    steps.append(_step_conclusion(locus))
+    return Derivation(_title(network), tuple(steps), network=network, loss=loss, locus=locus, result=result)
+
+
+def _is_result(obj) -> bool:
+    return hasattr(obj, "to_dict") and (is_strata_result(obj) or hasattr(obj, "points")
+                                        or hasattr(obj, "real_points"))
+
+
+#: Display names of the solvers whose results :func:`derive_result` reads (by result class).
+_SOLVERS = {"CriticalLocus": "critical_locus", "GeneralCriticalLocus": "function_space_critical_points",
+            "ParameterCriticalPoints": "parameter_critical_points"}
+
+_KEY = re.compile(r"\b[A-Za-z]+[0-9]{4}\b")
+
+
+def _cited(lines):
+    """Keys of :data:`~linnet_geometry.references.REFERENCES` named in certificate lines, in order."""
+    return tuple(dict.fromkeys(k for line in lines for k in _KEY.findall(str(line)) if k in REFERENCES))
+
+
+def _value_text(rec):
+    if rec.is_exact:
+        text = latex_value(rec.value)
+        if len(text) <= SHORT_LATEX:
+            return f"${text}$"
+    if rec.value_interval is not None:
+        lo, hi = rec.value_interval
+        return f"$[{lo:.10g}, {hi:.10g}]$"
+    return f"$\\approx {rec.value_float:.10g}$"
+
+
+def derive_result(result, max_points: int = MAX_STRATA) -> Derivation:
+    """The derivation of a critical-point result already computed.
+
+    Accepts every result of the protocol of :mod:`linnet_geometry.critical.results`:
+
+    * a :class:`~linnet_geometry.critical.CriticalLocus` — the same document as
+      :func:`derive` of its network and loss, built from this locus;
+    * the result of :func:`~linnet_geometry.function_space_critical_points` or of
+      :func:`~linnet_geometry.parameter_critical_points` — the problem
+      (parameterization and functional space when a network is known, the loss),
+      the engine that answered and the counts of complex and real critical points,
+      a table of the real critical points (rank, value, kind, role), one step
+      per point with its certificate, and a conclusion (global minimum, bad local minima).
+
+    Parameters
+    ----------
+    result
+        A critical-point result.
+    max_points : int
+        Points (or strata) rendered in full.
+
+    Returns
+    -------
+    Derivation
+
+    Raises
+    ------
+    InputTypeError
+        ``result`` follows none of the result protocols.
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, WeightedQuadraticLoss, function_space_critical_points
+    >>> res = function_space_critical_points(WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]]),
+    ...                                      LinearNetwork((2, 1, 2)))
+    >>> d = derive_result(res)
+    >>> [s.title for s in d.steps if s.level == 1]  # doctest: +NORMALIZE_WHITESPACE
+    ['Parameterization', 'Functional space', 'Loss', 'Solver and counts', 'Table of real critical points',
+     'Certificates', 'Conclusion']
+    >>> len(next(s.table for s in d.steps if s.title == 'Table of real critical points').rows) == len(res.points)
+    True
+    """
+    _check_max(max_points, "max_points")
+    if not _is_result(result):
+        raise InputTypeError(f"derive_result expects a critical-point result (critical_locus, "
+                             f"function_space_critical_points or parameter_critical_points); received "
+                             f"{type(result).__name__}")
+    if is_strata_result(result) and hasattr(result, "num_strata"):
+        return _derive_locus(result, max_points, result=result)
+    solver = _SOLVERS.get(type(result).__name__, type(result).__name__)
+    network = getattr(result, "network", None)
+    if network is None and getattr(result, "widths", None):
+        network = LinearNetwork(tuple(result.widths))
+    loss = getattr(result, "loss", None)
+    steps = []
+    if network is not None:
+        steps += [_step_parameterization(network), _step_functional_space(network)]
+    elif getattr(result, "variety", None) is not None:
+        V = result.variety
+        steps.append(Step("Functional space", f"The critical points are computed on the determinantal variety of "
+                          f"${V.rows}\\times {V.cols}$ matrices of rank at most $r = {V.rank}$.",
+                          (rf"{V._latex()}, \qquad \dim = {V.dim}",), "", ("DHOST2016",)))
+    if isinstance(loss, Loss):
+        steps.append(_step_loss(loss))
+    elif loss is not None:
+        steps.append(Step("Loss", "The loss is a function of the parameters: " + str(loss) + ".", (),
+                          "It does not factor through the end-to-end matrix, so the pure/spurious dichotomy does not "
+                          "apply; roles come from the Hessian of $L$ in parameter space.", ("TKB2020",)))
+    steps.append(_step_counts(result, solver))
+    records = result_points(result)
+    steps.append(_step_points_table(records, max_points))
+    shown = records[:max_points]
+    steps.append(Step("Certificates", f"Each real critical point is listed below ({len(shown)} of {len(records)}) "
+                      "with the facts that decide its kind and role.", (), "", ()))
+    for rec in shown:
+        steps.append(_step_point(rec))
+    steps.append(_step_points_conclusion(result, records))
+    title = f"Critical points from {solver}" + ("" if network is None else
+                                                f", widths ({','.join(map(str, network.widths))})")
+    return Derivation(title, tuple(steps), network=network, loss=loss if isinstance(loss, Loss) else None,
+                      result=result)
+
+
+def _step_counts(result, solver):
+    engine = getattr(result, "engine", None)
+    cites = ["TKB2020", "DHOST2016"] + (["BES2021"] if engine and "msolve" in str(engine) else [])
+    strata = getattr(result, "strata", None)
+    if strata is not None and all(hasattr(s, "num_complex") for s in strata):
+        rows = tuple((f"${s.rank}$", str(s.dimension), str(s.num_complex), str(s.num_real),
+                      str(getattr(s, "engine", ""))) for s in strata)
+        table = Table(("rank $e$", "$\\dim M_e^{\\circ}$", "complex", "real", "engine"), rows, "ccccl")
+        statement = (f"{solver} solved the critical equations of $\\ell$ on each rank stratum "
+                     f"$M_e^{{\\circ}}$ exactly (engine: {engine}); counts of critical points per stratum:")
+        return Step("Solver and counts", statement, (), "Complex points are counted without multiplicity (distinct "
+                    "solutions of the chart systems); real points are isolated exactly.", tuple(cites), table)
+    parts = [f"{solver} answered with the engine {engine}."]
+    if getattr(result, "is_isolated", True) is False:
+        parts.append(f"The critical set is not isolated (dimension {getattr(result, 'dimension', '?')}).")
     else:
-        steps.append(_step_general_loss(network, loss))
-    ws = ",".join(map(str, network.widths))
-    title = f"Critical points of a linear network with widths ({ws})"
-    return Derivation(title, tuple(steps), network=network, loss=loss, locus=locus)
+        count, distinct = getattr(result, "count", None), getattr(result, "distinct_count", None)
+        if count is not None:
+            parts.append(f"Complex critical points: {count} with multiplicity, {distinct} distinct "
+                         f"(counted over {getattr(result, 'field', '?')}).")
+    complete = getattr(result, "real_complete", None)
+    if complete is not None:
+        parts.append("Every real critical point is found (certified)." if complete else
+                     "Completeness of the real critical points is not certified.")
+    return Step("Solver and counts", " ".join(parts), (), "", tuple(cites))
+
+
+def _step_points_table(records, max_points):
+    rows = tuple((f"$p_{{{r.index}}}$", "--" if r.rank is None else str(r.rank), _value_text(r),
+                  f"{r.value_float:.6g}", r.kind or "--", r.role.replace("_", " ")) for r in records[:max_points])
+    note = "" if len(records) <= max_points else f"First {max_points} of {len(records)} points."
+    return Step("Table of real critical points",
+                f"There are {len(records)} real critical points; their values, kinds and roles:", (),
+                "Kind: pure or spurious (TKB2020); '--' where the dichotomy does not apply (losses on parameters).",
+                ("TKB2020",), Table(("point", "rank", "value", "$\\approx$", "kind", "role"), rows, "ccpcll", note))
+
+
+def _step_point(rec):
+    value = _value_text(rec)
+    statement = (f"Point $p_{{{rec.index}}}$" + ("" if rec.rank is None else f" of rank {rec.rank}")
+                 + f" has value {value}, kind {rec.kind or '--'}, role {rec.role.replace('_', ' ')}.")
+    cert = [str(c).replace("$", "") for c in rec.certificate]
+    return Step(f"Point p{rec.index}", statement, (), "; ".join(cert) + ("." if cert else ""), _cited(cert), level=2)
+
+
+def _step_points_conclusion(result, records):
+    roles = {}
+    for r in records:
+        roles[r.role] = roles.get(r.role, 0) + 1
+    summary = ", ".join(f"{n} {role.replace('_', ' ')}" for role, n in sorted(roles.items()))
+    bad = getattr(result, "bad_local_minima", None)
+    n_bad = len(bad) if bad is not None else roles.get("bad_local_min", 0)
+    mins = [r for r in records if r.role == "global_min"]
+    formula = ()
+    if mins:
+        formula = (rf"\min L = {_value_text(mins[0]).strip('$')}",)
+    text = (f"{len(records)} real critical points: {summary or 'none'}. Bad local minima: {n_bad}."
+            + ("" if mins else " No global minimum is certified among them."))
+    return Step("Conclusion", text, formula, "", ("TKB2020",))
