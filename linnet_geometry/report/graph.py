@@ -60,7 +60,7 @@ KIND_COLORS = {"pure": "#1f77b4", "spurious": "#d62728"}
 ROLE_MARKERS = {"global_min": ("*", "star"), "strict_saddle": ("o", "ellipse"), "saddle": ("D", "diamond"),
                 "non_strict_saddle": ("D", "diamond"), "local_min": ("v", "invtriangle"),
                 "bad_local_min": ("v", "invtriangle"), "local_max": ("^", "triangle"),
-                "not_critical": ("x", "box"), "degenerate": ("s", "box"), "undetermined": ("s", "box")}
+                "not_critical": ("X", "box"), "degenerate": ("s", "box"), "undetermined": ("s", "box")}
 
 
 
@@ -115,8 +115,9 @@ def _plain(value):
         return str(value)
 
 
-def _node_id(support) -> str:
-    return support_label(support)
+def _node_id(node) -> str:
+    """``"{1,3}"`` for a stratum (keyed by its support), ``"3"`` for a critical point (keyed by its position)."""
+    return support_label(node) if isinstance(node, tuple) else str(node)
 
 
 def _json_value(value):
