@@ -60,7 +60,6 @@ from __future__ import annotations
 import itertools
 import math
 
-import networkx as nx
 import numpy as np
 
 from ..exceptions import InputTypeError, ProblemTooLargeError
@@ -235,6 +234,8 @@ def critical_graph(result, max_nodes: int = MAX_GRAPH_NODES):
     if n_strata > max_nodes:
         raise ProblemTooLargeError(f"the locus has {n_strata} strata; expected at most max_nodes={max_nodes} "
                                    "for a graph")
+    import networkx as nx  # heavy (about 0.3 s): imported when a graph is built, not with the locus
+
     net, sp = locus.network, locus.spectrum
     blocks = tuple(sp.blocks)
     sizes = [len(b) for b in blocks]
@@ -348,6 +349,8 @@ def points_graph(result, max_nodes: int = MAX_GRAPH_NODES):
     network = getattr(result, "network", None)
     widths = tuple(getattr(result, "widths", None) or getattr(network, "widths", None) or ()) or None
     loss = getattr(result, "loss", None)
+    import networkx as nx  # heavy (about 0.3 s): imported when a graph is built
+
     G = nx.DiGraph()
     G.graph.update(name=f"critical points of {type(result).__name__}" + ("" if widths is None else
                                                                           f", widths {widths}"),
