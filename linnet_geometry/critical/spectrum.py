@@ -27,9 +27,8 @@ from functools import cached_property
 import mpmath
 import numpy as np
 import sympy
-from sympy.polys.matrices import DomainMatrix
 
-from ..exact.matrix import DEFAULT_TOL, check_tol, is_exact_matrix, to_domain_matrix
+from ..exact.matrix import DEFAULT_TOL, check_tol, to_domain_matrix
 from ..exceptions import InputTypeError, NonFiniteError, ProblemTooLargeError, ShapeError
 
 __all__ = ["Spectrum", "spectrum", "DegenerateDataWarning", "HIGH_PRECISION_DIGITS", "MAX_EXACT_SPECTRUM",
