@@ -1,5 +1,9 @@
 """Derivations as data: :func:`derive` builds the ordered steps, :meth:`Derivation.to_latex` renders them.
 
+The data classes (:class:`Step`, :class:`Table`, :class:`Derivation`) live in
+:mod:`.data` and the steps of results made of points in :mod:`.points`; both
+are re-exported here.
+
 :func:`derive` takes a problem ``(network, loss)`` and solves it (quadratic
 losses by theory); :func:`derive_result` (also ``derive(result)``) writes the
 derivation of a result already computed — a
@@ -18,234 +22,23 @@ when rendered.  Exact numbers are printed by :func:`sympy.latex` (radicals,
 
 from __future__ import annotations
 
-import re
 import warnings
-from dataclasses import dataclass, field
 
 import sympy
 
-from ...checks import format_count
 from ...critical import critical_locus
 from ...critical.results import is_strata_result, result_points
 from ...exceptions import InputTypeError, ShapeError
 from ...model.losses import Loss, QuadraticLoss
 from ...model.network import LinearNetwork
-from ...references import REFERENCES
 from ..graph import MAX_GRAPH_NODES
+from .data import SHORT_LATEX, Derivation, Step, Table, _L, _latex_count, latex_value
+from .points import SOLVERS, points_steps
 
-__all__ = ["Step", "Table", "Derivation", "derive", "derive_result", "latex_value", "MAX_STRATA"]
+__all__ = ["Step", "Table", "Derivation", "derive", "derive_result", "latex_value", "MAX_STRATA", "SHORT_LATEX"]
 
 #: Strata rendered in full (table rows and classification steps) unless ``max_strata`` says otherwise.
 MAX_STRATA = 64
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of a step: headers, rows of cells (text with ``$...$`` math), column alignment.
-
-    Attributes
-    ----------
-    headers : tuple of str
-    rows : tuple of tuple of str
-    align : str
-        One LaTeX column spec letter per column (``l``, ``c``, ``r``; ``p`` widths are chosen by the renderer).
-    note : str
-
-    Examples
-    --------
-    >>> table = Table(("$S$", "value"), (("$1$", "1"), ("$2$", "4")), "cr")
-    >>> table.to_dict()["rows"]
-    [['$1$', '1'], ['$2$', '4']]
-
-    :func:`derive` attaches one to its table-of-strata step:
-
-    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
-    >>> d = derive(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
-    >>> table = next(st.table for st in d.steps if st.table is not None)
-    >>> table.headers[:3], len(table.rows)
-    (('$S$', 'rank', 'value $L$ (exact)'), 3)
-    """
-
-    headers: tuple
-    rows: tuple
-    align: str
-    note: str = ""
-
-    def to_dict(self):
-        return {"headers": list(self.headers), "rows": [list(r) for r in self.rows], "align": self.align,
-                "note": self.note}
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of a derivation.
-
-    Attributes
-    ----------
-    title : str
-        Short heading (plain text).
-    statement : str
-        What is stated (text, ``$...$`` for inline math).
-    formula : tuple of str
-        Display-math lines (LaTeX); aligned at ``&`` when any line has one.
-    justification : str
-        Why it holds (text, ``$...$`` math).
-    citations : tuple of str
-        Keys of :data:`~linnet_geometry.references.REFERENCES`.
-    table : Table or None
-    level : int
-        1 for a section, 2 for a subsection (the per-stratum steps).
-
-    Examples
-    --------
-    >>> step = Step("Loss", "The loss is $L(W) = |W - U|^2$.", "L(W) = |W - U|^2", citations=("EY1936",))
-    >>> step.formula  # a single line becomes a tuple
-    ('L(W) = |W - U|^2',)
-    >>> step.level, step.table is None
-    (1, True)
-    >>> Step("Loss", "text", citations=("XYZ1999",))  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-        ...
-    KeyError: "unknown citation keys ['XYZ1999']; expected keys of REFERENCES [...]"
-    """
-
-    title: str
-    statement: str
-    formula: tuple = ()
-    justification: str = ""
-    citations: tuple = ()
-    table: Table | None = None
-    level: int = 1
-
-    def __post_init__(self):
-        unknown = [k for k in self.citations if k not in REFERENCES]
-        if unknown:
-            raise KeyError(f"unknown citation keys {unknown}; expected keys of REFERENCES {sorted(REFERENCES)}")
-        if isinstance(self.formula, str):
-            object.__setattr__(self, "formula", (self.formula,))
-
-    def to_dict(self):
-        return {"title": self.title, "statement": self.statement, "formula": list(self.formula),
-                "justification": self.justification, "citations": list(self.citations),
-                "table": None if self.table is None else self.table.to_dict(), "level": self.level}
-
-
-@dataclass(frozen=True)
-class Derivation:
-    """A derivation of the critical locus of ``L = ℓ ∘ μ_d``: ordered :class:`Step` data.
-
-    Attributes
-    ----------
-    title : str
-    steps : tuple of Step
-    network : LinearNetwork
-    loss : Loss
-    locus : CriticalLocus or None
-        For quadratic losses, the locus whose values the document prints.
-    result : object or None
-        The critical-point result the derivation was written from (:func:`derive_result`).
-
-    Examples
-    --------
-    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
-    >>> d = derive(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
-    >>> len(d), d.citations[:3]
-    (13, ('TKB2020', 'DHOST2016', 'EY1936'))
-    >>> d.locus.global_minimum_value
-    1
-    >>> print(d.to_text().splitlines()[0])
-    Critical points of a linear network with widths (2,1,2)
-    """
-
-    title: str
-    steps: tuple
-    network: object = field(repr=False, compare=False, default=None)
-    loss: object = field(repr=False, compare=False, default=None)
-    locus: object = field(repr=False, compare=False, default=None)
-    result: object = field(repr=False, compare=False, default=None)
-
-    @property
-    def citations(self):
-        """Cited keys, in order of first citation."""
-        out = []
-        for st in self.steps:
-            for k in st.citations:
-                if k not in out:
-                    out.append(k)
-        return tuple(out)
-
-    def __len__(self):
-        return len(self.steps)
-
-    def __repr__(self):
-        return f"Derivation(title={self.title!r}, steps={len(self.steps)}, citations={self.citations})"
-
-    def to_dict(self):
-        """Plain-data form (JSON-ready)."""
-        return {"title": self.title, "steps": [s.to_dict() for s in self.steps], "citations": list(self.citations)}
-
-    def to_text(self) -> str:
-        """Plain-text rendering (math left as LaTeX source)."""
-        out = [self.title, "=" * len(self.title)]
-        for k, st in enumerate(self.steps, start=1):
-            out += ["", f"{k}. {st.title}", f"   {st.statement}"]
-            out += [f"     {line}" for line in st.formula]
-            if st.table is not None:
-                out.append("   " + " | ".join(st.table.headers))
-                out += ["   " + " | ".join(row) for row in st.table.rows]
-            if st.justification:
-                out.append(f"   Justification: {st.justification}")
-            if st.citations:
-                out.append(f"   [{', '.join(st.citations)}]")
-        return "\n".join(out)
-
-    def to_latex(self) -> str:
-        """A standalone LaTeX document (amsmath, amssymb, booktabs) of the derivation; pure ASCII."""
-        from .render import render_document
-
-        return render_document(self)
-
-    def write(self, path) -> str:
-        """Write :meth:`to_latex` to ``path``; return the path."""
-        with open(path, "w", encoding="ascii") as fh:
-            fh.write(self.to_latex())
-        return str(path)
-
-    def to_pdf(self, path, engine=None, **kwargs):
-        """Compile to the PDF ``path`` (see :func:`~linnet_geometry.report.latex.compile_latex`)."""
-        from .compile import compile_latex
-
-        return compile_latex(self.to_latex(), path, engine=engine, **kwargs)
-
-
-# -- helpers ---------------------------------------------------------------------------------------------
-
-def _latex_count(n, max_digits: int = 30) -> str:
-    """A count in LaTeX: exact up to ``max_digits`` digits, else ``\\approx m\\cdot 10^{e}`` (no huge int→str).
-
-    >>> print(_latex_count(12), _latex_count(3 ** 1000))
-    12 \\approx 1.3221\\cdot 10^{477}
-    """
-    text = format_count(n, max_digits)
-    if not text.startswith("≈"):
-        return text
-    mant, exp = text[2:].split(" ")[0].split("e+")
-    return rf"\approx {mant}\cdot 10^{{{exp}}}"
-
-
-def latex_value(x) -> str:
-    """LaTeX of an internal exact value (never a user string: ``strict=True`` refuses text).
-
-    Examples
-    --------
-    >>> latex_value(sympy.sqrt(2) / 2), latex_value(3)
-    ('\\\\frac{\\\\sqrt{2}}{2}', '3')
-    """
-    return sympy.latex(sympy.sympify(x, strict=True))
-
-
-#: Earlier private name of :func:`latex_value`, kept for callers outside this module.
-_L = latex_value
 
 
 def _set(support) -> str:
@@ -443,10 +236,6 @@ def _step_function_space(locus):
         "Eckart-Young: the critical points of the distance to U on a rank stratum are its singular-value "
         "truncations; the only local minimum uses the largest singular values.",
         ("EY1936", "DHOST2016"))
-
-
-#: Longest LaTeX of an exact number shown inline (table cells, moves); longer ones are named or split.
-SHORT_LATEX = 60
 
 
 def _split_latex(value):
@@ -710,29 +499,6 @@ def _is_result(obj) -> bool:
                                         or hasattr(obj, "real_points"))
 
 
-#: Display names of the solvers whose results :func:`derive_result` reads (by result class).
-_SOLVERS = {"CriticalLocus": "critical_locus", "GeneralCriticalLocus": "function_space_critical_points",
-            "ParameterCriticalPoints": "parameter_critical_points"}
-
-_KEY = re.compile(r"\b[A-Za-z]+[0-9]{4}\b")
-
-
-def _cited(lines):
-    """Keys of :data:`~linnet_geometry.references.REFERENCES` named in certificate lines, in order."""
-    return tuple(dict.fromkeys(k for line in lines for k in _KEY.findall(str(line)) if k in REFERENCES))
-
-
-def _value_text(rec):
-    if rec.is_exact:
-        text = latex_value(rec.value)
-        if len(text) <= SHORT_LATEX:
-            return f"${text}$"
-    if rec.value_interval is not None:
-        lo, hi = rec.value_interval
-        return f"$[{lo:.10g}, {hi:.10g}]$"
-    return f"$\\approx {rec.value_float:.10g}$"
-
-
 def derive_result(result, max_points: int = MAX_STRATA) -> Derivation:
     """The derivation of a critical-point result already computed.
 
@@ -782,7 +548,7 @@ def derive_result(result, max_points: int = MAX_STRATA) -> Derivation:
                              f"{type(result).__name__}")
     if is_strata_result(result) and hasattr(result, "num_strata"):
         return _derive_locus(result, max_points, result=result)
-    solver = _SOLVERS.get(type(result).__name__, type(result).__name__)
+    solver = SOLVERS.get(type(result).__name__, type(result).__name__)
     network = getattr(result, "network", None)
     if network is None and getattr(result, "widths", None):
         network = LinearNetwork(tuple(result.widths))
@@ -801,77 +567,8 @@ def derive_result(result, max_points: int = MAX_STRATA) -> Derivation:
         steps.append(Step("Loss", "The loss is a function of the parameters: " + str(loss) + ".", (),
                           "It does not factor through the end-to-end matrix, so the pure/spurious dichotomy does not "
                           "apply; roles come from the Hessian of $L$ in parameter space.", ("TKB2020",)))
-    steps.append(_step_counts(result, solver))
-    records = result_points(result)
-    steps.append(_step_points_table(records, max_points))
-    shown = records[:max_points]
-    steps.append(Step("Certificates", f"Each real critical point is listed below ({len(shown)} of {len(records)}) "
-                      "with the facts that decide its kind and role.", (), "", ()))
-    for rec in shown:
-        steps.append(_step_point(rec))
-    steps.append(_step_points_conclusion(result, records))
+    steps += points_steps(result, result_points(result), solver, max_points)
     title = f"Critical points from {solver}" + ("" if network is None else
                                                 f", widths ({','.join(map(str, network.widths))})")
     return Derivation(title, tuple(steps), network=network, loss=loss if isinstance(loss, Loss) else None,
                       result=result)
-
-
-def _step_counts(result, solver):
-    engine = getattr(result, "engine", None)
-    cites = ["TKB2020", "DHOST2016"] + (["BES2021"] if engine and "msolve" in str(engine) else [])
-    strata = getattr(result, "strata", None)
-    if strata is not None and all(hasattr(s, "num_complex") for s in strata):
-        rows = tuple((f"${s.rank}$", str(s.dimension), str(s.num_complex), str(s.num_real),
-                      str(getattr(s, "engine", ""))) for s in strata)
-        table = Table(("rank $e$", "$\\dim M_e^{\\circ}$", "complex", "real", "engine"), rows, "ccccl")
-        statement = (f"{solver} solved the critical equations of $\\ell$ on each rank stratum "
-                     f"$M_e^{{\\circ}}$ exactly (engine: {engine}); counts of critical points per stratum:")
-        return Step("Solver and counts", statement, (), "Complex points are counted without multiplicity (distinct "
-                    "solutions of the chart systems); real points are isolated exactly.", tuple(cites), table)
-    parts = [f"{solver} answered with the engine {engine}."]
-    if getattr(result, "is_isolated", True) is False:
-        parts.append(f"The critical set is not isolated (dimension {getattr(result, 'dimension', '?')}).")
-    else:
-        count, distinct = getattr(result, "count", None), getattr(result, "distinct_count", None)
-        if count is not None:
-            parts.append(f"Complex critical points: {count} with multiplicity, {distinct} distinct "
-                         f"(counted over {getattr(result, 'field', '?')}).")
-    complete = getattr(result, "real_complete", None)
-    if complete is not None:
-        parts.append("Every real critical point is found (certified)." if complete else
-                     "Completeness of the real critical points is not certified.")
-    return Step("Solver and counts", " ".join(parts), (), "", tuple(cites))
-
-
-def _step_points_table(records, max_points):
-    rows = tuple((f"$p_{{{r.index}}}$", "--" if r.rank is None else str(r.rank), _value_text(r),
-                  f"{r.value_float:.6g}", r.kind or "--", r.role.replace("_", " ")) for r in records[:max_points])
-    note = "" if len(records) <= max_points else f"First {max_points} of {len(records)} points."
-    return Step("Table of real critical points",
-                f"There are {len(records)} real critical points; their values, kinds and roles:", (),
-                "Kind: pure or spurious (TKB2020); '--' where the dichotomy does not apply (losses on parameters).",
-                ("TKB2020",), Table(("point", "rank", "value", "$\\approx$", "kind", "role"), rows, "ccpcll", note))
-
-
-def _step_point(rec):
-    value = _value_text(rec)
-    statement = (f"Point $p_{{{rec.index}}}$" + ("" if rec.rank is None else f" of rank {rec.rank}")
-                 + f" has value {value}, kind {rec.kind or '--'}, role {rec.role.replace('_', ' ')}.")
-    cert = [str(c).replace("$", "") for c in rec.certificate]
-    return Step(f"Point p{rec.index}", statement, (), "; ".join(cert) + ("." if cert else ""), _cited(cert), level=2)
-
-
-def _step_points_conclusion(result, records):
-    roles = {}
-    for r in records:
-        roles[r.role] = roles.get(r.role, 0) + 1
-    summary = ", ".join(f"{n} {role.replace('_', ' ')}" for role, n in sorted(roles.items()))
-    bad = getattr(result, "bad_local_minima", None)
-    n_bad = len(bad) if bad is not None else roles.get("bad_local_min", 0)
-    mins = [r for r in records if r.role == "global_min"]
-    formula = ()
-    if mins:
-        formula = (rf"\min L = {_value_text(mins[0]).strip('$')}",)
-    text = (f"{len(records)} real critical points: {summary or 'none'}. Bad local minima: {n_bad}."
-            + ("" if mins else " No global minimum is certified among them."))
-    return Step("Conclusion", text, formula, "", ("TKB2020",))
