@@ -427,3 +427,12 @@ def test_derive_result_errors():
         derive_result(critical_locus(LinearNetwork((1, 1, 1)), QuadraticLoss([[1]])), max_points=-1)
     with pytest.raises(InputTypeError, match="LinearNetwork"):
         derive("not a network", QuadraticLoss([[1]]))
+
+
+@pytest.mark.external
+def test_derivations_of_point_results_compile(engine, tmp_path):
+    res = function_space_critical_points(WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]]),
+                                         LinearNetwork((2, 1, 2)))
+    _pdf_ok(derive_result(res).to_pdf(tmp_path / "function_space.pdf", engine=engine))
+    res = parameter_critical_points(LinearNetwork((1, 1, 1)), RegularizedLoss(([[1]], [[2]]), [1, 1]))
+    _pdf_ok(derive_result(res).to_pdf(tmp_path / "weight_decay.pdf", engine=engine))
