@@ -1,4 +1,4 @@
-"""The graph of critical strata and descent moves (issue 3; THEORY §2–3).
+"""The graph of critical strata and descent moves (THEORY §2–3), and the graph of critical points of the other solvers.
 
 Contract tests run over many concrete cases (generic, degenerate, numeric,
 filling, non-filling, deep); the descent moves are checked against an
@@ -476,3 +476,88 @@ def test_max_nodes_must_be_an_int(max_nodes):
     locus = critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
     with pytest.raises(InputTypeError, match="max_nodes"):
         critical_graph(locus, max_nodes=max_nodes)
+
+
+# -- one result protocol: the graphs of function_space_critical_points and parameter_critical_points ------
+
+from linnet_geometry import (RegularizedLoss, WeightedQuadraticLoss, function_space_critical_points,  # noqa: E402
+                             parameter_critical_points)
+
+
+def _assert_nodes_are_the_points(G, points):
+    assert sorted(G) == list(range(len(points)))
+    assert G.graph["num_points"] == len(points)
+    for k, p in enumerate(points):
+        d = G.nodes[k]
+        assert d["role"] == p.role and d["value_float"] == pytest.approx(p.value_float if hasattr(p, "value_float")
+                                                                         else p.value, rel=1e-12)
+    assert G.graph["global_minimum"] == tuple(k for k, p in enumerate(points) if p.role == "global_min")
+
+
+def test_graph_of_function_space_points_weighted_rank_one():
+    # (2, 1, 2), generic weights: one bad local minimum (TKB2020)
+    net = LinearNetwork((2, 1, 2))
+    loss = WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]])
+    res = function_space_critical_points(loss, net)
+    G = critical_graph(res)
+    _assert_nodes_are_the_points(G, res.points)
+    assert G.graph["result"] == "GeneralCriticalLocus" and G.graph["widths"] == (2, 1, 2)
+    for k, p in enumerate(res.points):
+        d = G.nodes[k]
+        assert (d["kind"], d["rank"]) == (p.kind, p.rank)
+        # the node's value is ℓ at the image (a second route: the loss itself); exactly for rational points
+        if p.is_rational:
+            assert d["value"] == loss.value(p.image)
+        else:
+            assert abs(loss.value(p.image_float) - d["value_float"]) <= 1e-9 * max(1.0, abs(d["value_float"]))
+    roles = [G.nodes[k]["role"] for k in G]
+    assert roles.count("bad_local_min") == 1 and roles.count("global_min") == 1
+    # distinct critical values: no edge, and every pair decided
+    assert G.number_of_edges() == 0 and G.graph["undecided_value_pairs"] == 0
+
+
+@pytest.mark.theorem("TKB2020")
+def test_graph_of_function_space_points_joins_transposed_points():
+    # symmetric target and weights: W ↦ Wᵀ maps critical points to critical points of equal value
+    loss = WeightedQuadraticLoss([[2, 1], [1, -1]], [[1, 3], [3, 2]])
+    res = function_space_critical_points(loss, LinearNetwork((2, 1, 2)))
+    G = critical_graph(res)
+    _assert_nodes_are_the_points(G, res.points)
+    images = [p.image_float for p in res.points]
+    for a in range(len(images)):
+        for b in range(a + 1, len(images)):
+            if np.allclose(images[a].T, images[b], rtol=0, atol=1e-9):  # transposed points: equal values, proven
+                assert G.has_edge(a, b)
+            elif abs(res.points[a].value_float - res.points[b].value_float) > 1e-6:
+                assert not G.has_edge(a, b)
+    assert G.number_of_edges() >= 1
+    assert all(d["move"] == "same_value" and d["decrease"] == 0 for _, _, d in G.edges(data=True))
+    # the drawing and the exports accept the graph of points
+    assert '-> ' in to_dot(G) and "same value" in to_dot(G)
+    assert draw_critical_graph(G).axes[0].get_title().startswith("critical strata")
+    assert [n["id"] for n in node_link_data(G)["nodes"]] == [str(k) for k in range(len(res.points))]
+
+
+def test_graph_of_weight_decay_points():
+    # L(w1, w2) = ½(w2 w1 − 2)² + ½(w1² + w2²): minima w1 = w2 = ±1 (L = 3/2), saddle at 0 (L = 2)
+    net = LinearNetwork((1, 1, 1))
+    res = parameter_critical_points(net, RegularizedLoss(([[1]], [[2]]), [1, 1]))
+    points = res.real_points
+    G = critical_graph(res)
+    _assert_nodes_are_the_points(G, points)
+    assert sorted(G.nodes[k]["role"] for k in G) == ["global_min", "global_min", "strict_saddle"]
+    assert all(G.nodes[k]["kind"] is None for k in G)  # no pure/spurious for a loss of θ
+    values = sorted(G.nodes[k]["value_float"] for k in G)
+    assert values == pytest.approx([1.5, 1.5, 2.0], rel=1e-12)
+    assert [G.nodes[k]["rank"] for k in G if G.nodes[k]["role"] == "strict_saddle"] == [0]
+    # the two minima have equal values, which floats cannot prove: one undecided pair, no edge
+    assert G.number_of_edges() == 0 and G.graph["undecided_value_pairs"] == 1
+
+
+def test_graph_rejects_non_results_and_large_point_sets():
+    with pytest.raises(InputTypeError, match="expects a CriticalLocus"):
+        critical_graph("not a result")
+    res = function_space_critical_points(WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]]),
+                                         LinearNetwork((2, 1, 2)))
+    with pytest.raises(ProblemTooLargeError, match="critical points"):
+        critical_graph(res, max_nodes=2)

@@ -1,4 +1,4 @@
-"""LaTeX derivations (issue 3): data, rendering, real compilation, values, ``_latex`` of the library's objects."""
+"""LaTeX derivations: data, rendering, real compilation, values, ``_latex`` of the library's objects."""
 
 import dataclasses
 import json
@@ -366,3 +366,73 @@ def test_derive_large_locus_counts_strata_without_walking_them():
     total, pure = sum(math.comb(30, e) for e in range(11)), math.comb(30, 10)
     conclusion = d.steps[-1].statement
     assert f"{total} critical strata, {pure} pure and {total - pure} spurious" in conclusion
+
+
+# -- derive_result: one result protocol for the three critical-point solvers ------------------------------
+
+from linnet_geometry import (RegularizedLoss, WeightedQuadraticLoss, critical_locus,  # noqa: E402
+                             function_space_critical_points, parameter_critical_points)
+from linnet_geometry.report.latex import derive_result  # noqa: E402
+
+
+def _table(d, title):
+    return next(s.table for s in d.steps if s.title == title)
+
+
+def test_derive_result_of_a_locus_is_the_derivation_of_its_problem():
+    net, loss = LinearNetwork((3, 2, 3)), QuadraticLoss([[3, 0, 0], [0, 2, 0], [0, 0, 1]])
+    locus = critical_locus(net, loss)
+    d = derive_result(locus)
+    assert d.to_dict() == derive(net, loss).to_dict() == derive(locus).to_dict()
+    assert d.result is locus and d.locus is locus
+
+
+def test_derive_result_of_function_space_points():
+    loss = WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]])
+    res = function_space_critical_points(loss, LinearNetwork((2, 1, 2)))
+    d = derive_result(res)
+    assert derive(res).to_dict() == d.to_dict()
+    counts = _table(d, "Solver and counts")
+    assert [(int(r[0].strip("$")), int(r[2]), int(r[3])) for r in counts.rows] == \
+        [(s.rank, s.num_complex, s.num_real) for s in res.strata]
+    table = _table(d, "Table of real critical points")
+    assert [(r[1], r[4], r[5]) for r in table.rows] == \
+        [(str(p.rank), p.kind, p.role.replace("_", " ")) for p in res.points]
+    # one certificate step per point, citing the keys its certificate names
+    points = [s for s in d.steps if s.title.startswith("Point p")]
+    assert len(points) == len(res.points)
+    assert all(set(s.citations) <= set(REFERENCES) for s in points)
+    assert any("TKB2020" in s.citations for s in points)
+    conclusion = d.steps[-1]
+    assert "Bad local minima: 1." in conclusion.statement and conclusion.formula[0].startswith(r"\min L")
+    tex = d.to_latex()
+    assert tex.isascii() and r"\bibitem{TKB2020}" in tex
+
+
+def test_derive_result_of_weight_decay_points():
+    res = parameter_critical_points(LinearNetwork((1, 1, 1)), RegularizedLoss(([[1]], [[2]]), [1, 1]))
+    d = derive_result(res)
+    table = _table(d, "Table of real critical points")
+    assert sorted(r[5] for r in table.rows) == ["global min", "global min", "strict saddle"]
+    assert all(r[4] == "--" for r in table.rows)  # no pure/spurious for a loss of θ
+    assert "3 real critical points" in d.steps[-1].statement
+    assert d.title == "Critical points from parameter_critical_points, widths (1,1,1)"
+    assert d.to_latex().isascii()
+
+
+def test_derive_result_errors():
+    with pytest.raises(InputTypeError, match="critical-point result"):
+        derive_result(LinearNetwork((1, 1, 1)))
+    with pytest.raises(InputTypeError, match="max_points"):
+        derive_result(critical_locus(LinearNetwork((1, 1, 1)), QuadraticLoss([[1]])), max_points=-1)
+    with pytest.raises(InputTypeError, match="LinearNetwork"):
+        derive("not a network", QuadraticLoss([[1]]))
+
+
+@pytest.mark.external
+def test_derivations_of_point_results_compile(engine, tmp_path):
+    res = function_space_critical_points(WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]]),
+                                         LinearNetwork((2, 1, 2)))
+    _pdf_ok(derive_result(res).to_pdf(tmp_path / "function_space.pdf", engine=engine))
+    res = parameter_critical_points(LinearNetwork((1, 1, 1)), RegularizedLoss(([[1]], [[2]]), [1, 1]))
+    _pdf_ok(derive_result(res).to_pdf(tmp_path / "weight_decay.pdf", engine=engine))

@@ -12,8 +12,10 @@ import itertools
 
 import sympy
 
-from ..exceptions import InputTypeError, ProblemTooLargeError
+from ..exceptions import InputTypeError, ProblemTooLargeError, ShapeError
 from ..model.losses import QuadraticLoss
+from ..model.network import LinearNetwork
+from .spectrum import spectrum, support_block_counts
 
 __all__ = ["critical_value_polynomial", "stratum_dimension", "spurious_dimension", "ideal_dimension",
            "MAX_BRUTE_FORCE_PARAMS"]
@@ -96,17 +98,23 @@ def stratum_dimension(network, loss, support):
     >>> stratum_dimension(LinearNetwork((1, 1, 1)), QuadraticLoss([[1]]), ())
     0
     """
-    from .locus import _image, critical_locus
-
+    if not isinstance(network, LinearNetwork):
+        raise InputTypeError(f"network must be a LinearNetwork; received {type(network).__name__}")
+    if not isinstance(loss, QuadraticLoss):
+        raise InputTypeError(f"stratum_dimension needs a QuadraticLoss (its strata are the U_S); received "
+                             f"{type(loss).__name__}")
+    want = (network.widths[-1], network.widths[0])
+    if tuple(loss.shape) != want:
+        raise ShapeError(f"the target has shape {tuple(loss.shape)}; expected {want} (d_h × d_0) for widths "
+                         f"{network.widths}")
     expr, params = _symbolic_loss(network, loss)
-    locus = critical_locus(network, loss)
-    locus._choice_of(support)  # validates the support
-    sp = locus.spectrum
+    sp = spectrum(loss)
+    support_block_counts(sp, support, network.bottleneck, network.depth)  # validates the support
     if not all(sp.is_rational(i) for i in support):
         raise InputTypeError(f"stratum {tuple(support)} has an irrational image; choose a target with rational "
                              "squared singular values for the brute-force dimension")
     P = network.end_to_end()
-    eqs = [sympy.diff(expr, p) for p in params] + [a - b for a, b in zip(P, _image(sp, tuple(support)))]
+    eqs = [sympy.diff(expr, p) for p in params] + [a - b for a, b in zip(P, sp.truncation(tuple(support)))]
     return ideal_dimension(eqs, params)
 
 
@@ -125,8 +133,6 @@ def spurious_dimension(widths, s: int, j: int) -> int:
     >>> spurious_dimension((1, 1, 1, 1), 0, 1)
     1
     """
-    from ..model.network import LinearNetwork
-
     widths = tuple(widths)
     net = LinearNetwork(widths)
     U = sympy.zeros(widths[-1], widths[0])

@@ -49,14 +49,79 @@ import sympy
 from ..exact.matrix import (DEFAULT_TOL, UNIT_ROUNDOFF, certified_inertia, check_tol, gamma, inertia as _inertia,
                        is_exact_matrix, rank)
 from ..exceptions import InputTypeError, NonFiniteError
-from ..model.losses import MatrixSensingLoss, QuadraticLoss, WeightedQuadraticLoss
-from .derivatives import MAX_DENSE_HESSIAN, _assemble_float, _gradients, _prepare, parameter_hessian
+from ..model.losses import Loss, MatrixSensingLoss, ParameterLoss, QuadraticLoss, WeightedQuadraticLoss
+from ..model.network import LinearNetwork, partial_products
+from .derivatives import MAX_DENSE_HESSIAN, _assemble_float, layer_gradients, parameter_hessian, prepare_point
 
 #: Largest number of parameters for which an exact Hessian and its exact inertia are computed
 #: (FLINT characteristic polynomial; about 2 s at 288 parameters).
 MAX_EXACT_HESSIAN = 400
 
-__all__ = ["classify", "CriticalPointReport", "Fact"]
+__all__ = ["classify", "CriticalPointReport", "Fact", "register_classifier", "registered_classifier"]
+
+#: network type -> function ``(network, loss, theta, tol=...) -> CriticalPointReport`` (see :func:`register_classifier`)
+_CLASSIFIERS = {}
+
+
+def register_classifier(network_type, function):
+    """Let :func:`classify` hand the networks of ``network_type`` to ``function``.
+
+    A family of networks above the core (e.g. the linear convolutional
+    networks of KMMT2022) registers its own classification once, when its
+    package is imported; :func:`classify` then dispatches on the type of the
+    network (subclasses included) without the core importing the family.
+
+    Parameters
+    ----------
+    network_type : type
+        The network class.  :class:`~linnet_geometry.model.network.LinearNetwork`
+        is the core's own and cannot be registered.
+    function : callable
+        ``function(network, loss, theta, tol=tol)`` returning a
+        :class:`CriticalPointReport`.  Registering a type again replaces its function.
+
+    Raises
+    ------
+    InputTypeError
+        ``network_type`` is not a class, is ``LinearNetwork`` (or a subclass), or ``function`` is not callable.
+
+    Examples
+    --------
+    >>> class TinyNetwork:
+    ...     pass
+    >>> register_classifier(TinyNetwork, lambda network, loss, theta, tol: f"classified with tol={tol}")
+    >>> classify(TinyNetwork(), None, None)
+    'classified with tol=1e-09'
+    >>> registered_classifier(TinyNetwork()) is not None
+    True
+    >>> del _CLASSIFIERS[TinyNetwork]
+    """
+    if not isinstance(network_type, type):
+        raise InputTypeError(f"network_type: expected a class; received {network_type!r}")
+    if issubclass(network_type, LinearNetwork):
+        raise InputTypeError(f"network_type: {network_type.__name__} is a LinearNetwork, which classify handles "
+                             "itself; expected another network class")
+    if not callable(function):
+        raise InputTypeError(f"function: expected a callable (network, loss, theta, tol=...); received "
+                             f"{type(function).__name__}")
+    _CLASSIFIERS[network_type] = function
+
+
+def registered_classifier(network):
+    """The function registered (:func:`register_classifier`) for the type of ``network``, or ``None``.
+
+    The most specific registered class in the method resolution order of the network's type wins.
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork
+    >>> registered_classifier(LinearNetwork((1, 1, 1))) is None
+    True
+    """
+    for cls in type(network).__mro__:
+        if cls in _CLASSIFIERS:
+            return _CLASSIFIERS[cls]
+    return None
 
 
 @dataclass(frozen=True)
@@ -358,7 +423,9 @@ def classify(network, loss, theta, tol: float = DEFAULT_TOL) -> CriticalPointRep
     Raises
     ------
     InputTypeError
-        ``network`` is not a LinearNetwork, ``loss`` not a Loss, ``tol`` not a number.
+        ``network`` is not a LinearNetwork (nor of a type registered with
+        :func:`register_classifier`), ``loss`` not a :class:`~linnet_geometry.model.losses.Loss`
+        nor a :class:`~linnet_geometry.model.losses.ParameterLoss`, ``tol`` not a number.
     NonFiniteError
         ``L(θ)`` or the gradient overflows float64.
 
@@ -379,23 +446,25 @@ def classify(network, loss, theta, tol: float = DEFAULT_TOL) -> CriticalPointRep
     >>> rep.kind, rep.role, rep.hessian_inertia
     ('spurious', 'strict_saddle', (2, 2, 0))
     """
-    from ..model.losses import Loss
-    from ..model.network import LinearNetwork
-
-    if type(network).__name__ == "ConvolutionalNetwork":  # convolutional networks (KMMT2022, KMST2024)
+    family = registered_classifier(network)
+    if family is not None:  # a family of networks above the core (register_classifier)
+        return family(network, loss, theta, tol=tol)
+    if type(network).__name__ == "ConvolutionalNetwork":
+        # FALLBACK, to remove once families.convolutional calls register_classifier (then this import is dead):
+        # the only function-level import of the layer above left in the core.
         from ..families.convolutional.critical import classify_convolutional
         return classify_convolutional(network, loss, theta, tol=tol)
     if not isinstance(network, LinearNetwork):
         raise InputTypeError(f"network must be a LinearNetwork or ConvolutionalNetwork; "
                              f"received {type(network).__name__}")
     tol = check_tol(tol)
-    if getattr(loss, "acts_on_parameters", False):
-        # losses that are not functions of W̄ alone (e.g. weight decay) classify themselves
-        return loss.classify(network, theta, tol=tol)
-    if not isinstance(loss, Loss):
+    if not isinstance(loss, (Loss, ParameterLoss)):
         raise InputTypeError(f"loss must be a linnet_geometry Loss (QuadraticLoss, PolynomialLoss, ...); "
                              f"received {type(loss).__name__}")
-    mats, pp, Wbar, exact = _prepare(network, loss, theta)
+    if loss.acts_on_parameters:
+        # losses that are not functions of W̄ alone (e.g. weight decay) classify themselves
+        return loss.classify(network, theta, tol=tol)
+    mats, pp, Wbar, exact = prepare_point(network, loss, theta)
     if exact:
         return _classify_exact(network, loss, mats, pp, Wbar)
     return _classify_float(network, loss, mats, Wbar, tol)
@@ -404,11 +473,11 @@ def classify(network, loss, theta, tol: float = DEFAULT_TOL) -> CriticalPointRep
 def _classify_exact(network, loss, mats, pp, Wbar):
     r = network.bottleneck
     G = loss.gradient(Wbar)
-    grads = _gradients(pp, G, True)
+    grads = layer_gradients(pp, G, True)
     value = loss._value(Wbar)
     gnorm = float(np.sqrt(sum(_fro(g, True) ** 2 for g in grads)))
     rk_w = rank(Wbar)
-    drank = network._rank_formula(mats, pp, DEFAULT_TOL)
+    drank = network.differential_rank(mats)
     facts = []
     critical = all(_is_zero(g, True, 0) for g in grads)
     common = dict(value=value, end_to_end_rank=rk_w, differential_rank=drank, bottleneck=r,
@@ -457,13 +526,13 @@ def _classify_float(network, loss, mats, Wbar, tol):
     with np.errstate(over="ignore", invalid="ignore"):
         value = loss._value(Wbar)
     _finite_or_raise(value, "L(θ)")
-    pp0 = network._partial_products(mats)
-    grads0 = _gradients(pp0, np.asarray(loss.gradient(Wbar), dtype=float), False)
+    pp0 = partial_products(mats)
+    grads0 = layer_gradients(pp0, np.asarray(loss.gradient(Wbar), dtype=float), False)
     gnorm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads0)))
     _finite_or_raise(gnorm, "‖∇L(θ)‖")
     # decide at the balanced point Dθ (same μ, same criticality, congruent Hessian)
     bal = _balance(mats)
-    pp = network._partial_products(bal)
+    pp = partial_products(bal)
     Wb = bal[-1] @ pp[-1][1]
     dense = network.num_params <= MAX_DENSE_HESSIAN
     if dense:
@@ -476,9 +545,9 @@ def _classify_float(network, loss, mats, Wbar, tol):
         facts.append(Fact(note))
     G0 = np.asarray(loss.gradient(np.zeros(loss.shape)), dtype=float)
     S = max(float(np.linalg.norm(G)), float(np.linalg.norm(G0)) + _hessian_scale(loss, Hl, Wb) * float(np.linalg.norm(Wb)))
-    grads = _gradients(pp, G, False)
+    grads = layer_gradients(pp, G, False)
     rk_w = rank(Wb, tol)
-    drank = network._rank_formula(bal, pp, tol)
+    drank = network.differential_rank(bal, tol)
     common = dict(value=value, end_to_end_rank=rk_w, differential_rank=drank, bottleneck=r,
                   gradient_norm=gnorm, exact=False, tol=tol)
     ratios = []

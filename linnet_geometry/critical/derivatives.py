@@ -13,12 +13,21 @@ import numpy as np
 import sympy
 
 from ..exact.matrix import is_exact_matrix
-from ..exceptions import ProblemTooLargeError, ShapeError
+from ..exceptions import InputTypeError, ProblemTooLargeError, ShapeError
+from ..model.losses import Loss, ParameterLoss
+from ..model.network import partial_products
 
-__all__ = ["parameter_gradient", "parameter_hessian", "MAX_DENSE_HESSIAN"]
+__all__ = ["parameter_gradient", "parameter_hessian", "prepare_point", "layer_gradients", "MAX_DENSE_HESSIAN"]
 
 #: Largest number of parameters for which a dense Hessian is formed.
 MAX_DENSE_HESSIAN = 4000
+
+
+def _check_loss(loss):
+    """A :class:`Loss` or a :class:`ParameterLoss`; anything else is a typed error."""
+    if not isinstance(loss, (Loss, ParameterLoss)):
+        raise InputTypeError(f"loss must be a linnet_geometry Loss (QuadraticLoss, PolynomialLoss, ...) or a "
+                             f"ParameterLoss (RegularizedLoss); received {type(loss).__name__}")
 
 
 def _check(network, loss):
@@ -28,21 +37,66 @@ def _check(network, loss):
                          f"(d_h × d_0) for widths {network.widths}")
 
 
-def _prepare(network, loss, theta):
+def prepare_point(network, loss, theta):
+    """Validate θ against the network and the loss; return ``(mats, pp, W̄, exact)``.
+
+    ``mats`` are the layers ``(W_1, …, W_h)`` (sympy for exact θ and an exact
+    loss, float64 otherwise: an exact θ is rounded when the loss data are
+    floats), ``pp`` the partial products ``(W_{>i}, W_{<i})`` of
+    :func:`~linnet_geometry.model.network.partial_products`, ``W̄ = W_h ⋯ W_1``
+    and ``exact`` whether the layers are exact.
+
+    Raises
+    ------
+    ShapeError
+        The loss acts on matrices of another shape than ``d_h × d_0``, or θ
+        does not fit the widths.
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> mats, pp, Wbar, exact = prepare_point(LinearNetwork((1, 2, 1)), QuadraticLoss([[1]]), [[[1], [2]], [[3, 4]]])
+    >>> Wbar, exact
+    (Matrix([[11]]), True)
+    """
     _check(network, loss)
     mats = network.validate_theta(theta)
     if is_exact_matrix(mats[0]) and not loss.is_exact:
         mats = tuple(np.array(M.evalf(30).tolist(), dtype=float) for M in mats)
-    pp = network._partial_products(mats)
+    pp = partial_products(mats)
     exact = is_exact_matrix(mats[0])
     Wbar = mats[-1] * pp[-1][1] if exact else mats[-1] @ pp[-1][1]
     return mats, pp, Wbar, exact
 
 
-def _gradients(pp, G, exact):
+def layer_gradients(pp, G, exact):
+    """``(∇_{W_1} L, …, ∇_{W_h} L)`` with ``∇_{W_i} L = W_{>i}ᵀ G W_{<i}ᵀ`` (THEORY §1).
+
+    Parameters
+    ----------
+    pp : sequence of pairs ``(W_{>i}, W_{<i})``
+        The partial products (:func:`prepare_point`).
+    G : matrix
+        ``∇ℓ(W̄)`` (or the gradient of any function of ``W̄``).
+    exact : bool
+        sympy products when True, numpy otherwise.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from linnet_geometry.model.network import partial_products
+    >>> pp = partial_products((sympy.Matrix([[1]]), sympy.Matrix([[2]])))
+    >>> layer_gradients(pp, sympy.Matrix([[3]]), True)
+    (Matrix([[6]]), Matrix([[3]]))
+    """
     if exact:
         return tuple(L.T * G * R.T for L, R in pp)
     return tuple(L.T @ G @ R.T for L, R in pp)
+
+
+#: Earlier private names, kept for callers outside this package until they use the public ones.
+_prepare = prepare_point
+_gradients = layer_gradients
 
 
 def parameter_gradient(network, loss, theta):
@@ -54,10 +108,11 @@ def parameter_gradient(network, loss, theta):
     >>> parameter_gradient(LinearNetwork((1, 1, 1)), QuadraticLoss([[1]]), [[[1]], [[0]]])
     (Matrix([[0]]), Matrix([[-2]]))
     """
-    if getattr(loss, "acts_on_parameters", False):
+    _check_loss(loss)
+    if loss.acts_on_parameters:
         return loss.parameter_gradient(network, theta)
-    mats, pp, Wbar, exact = _prepare(network, loss, theta)
-    return _gradients(pp, loss.gradient(Wbar), exact)
+    mats, pp, Wbar, exact = prepare_point(network, loss, theta)
+    return layer_gradients(pp, loss.gradient(Wbar), exact)
 
 
 def _between(mats, i, j, exact):
@@ -87,9 +142,10 @@ def parameter_hessian(network, loss, theta):
         raise ProblemTooLargeError(
             f"a dense Hessian for widths {network.widths} has {network.num_params}^2 entries; expected at most "
             f"{MAX_DENSE_HESSIAN} parameters. Use closed-form criteria (classify does so when the Hessian is too big)")
-    if getattr(loss, "acts_on_parameters", False):
+    _check_loss(loss)
+    if loss.acts_on_parameters:
         return loss.parameter_hessian(network, theta)
-    mats, pp, Wbar, exact = _prepare(network, loss, theta)
+    mats, pp, Wbar, exact = prepare_point(network, loss, theta)
     G = loss.gradient(Wbar)
     Hl = loss.hessian(Wbar)
     if not exact:
@@ -130,7 +186,7 @@ def _assemble_float(network, mats, G, Hl):
     :func:`linnet_geometry.critical.classify.classify` turns into a rounding-error
     bound (Higham 2002, §3.5).
     """
-    pp = network._partial_products(mats)
+    pp = partial_products(mats)
     J = network.differential(mats)
     H = np.array(J.T @ Hl @ J, dtype=float)
     offsets = np.cumsum([0] + [a * b for a, b in network.shapes])

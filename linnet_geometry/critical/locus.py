@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import math
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,8 +32,10 @@ import sympy
 from ..exact.matrix import DEFAULT_TOL, check_tol
 from ..exceptions import InputTypeError, ProblemTooLargeError, ShapeError
 from ..model.losses import QuadraticLoss
+from ..model.network import LinearNetwork
 from .brute_force import MAX_BRUTE_FORCE_PARAMS, spurious_dimension
-from .spectrum import HIGH_PRECISION_DIGITS, spectrum
+from .graph import critical_graph
+from .spectrum import HIGH_PRECISION_DIGITS, _to_sympy_vec, spectrum, support_block_counts
 
 __all__ = ["critical_locus", "CriticalLocus", "CriticalStratum", "FunctionSpacePoint", "fiber_dimension",
            "MAX_LISTED_STRATA"]
@@ -59,8 +60,6 @@ def fiber_dimension(widths, s: int) -> int:
     >>> fiber_dimension((2, 1, 2), 1), fiber_dimension((1, 1, 1), 0), fiber_dimension((2, 2, 2), 0)
     (1, 1, 5)
     """
-    from ..model.network import LinearNetwork
-
     widths = LinearNetwork(widths).widths  # typed WidthsError for bad widths
     if isinstance(s, (bool, np.bool_)) or not isinstance(s, (int, np.integer)):
         raise InputTypeError(f"s: expected an integer rank 0 ≤ s ≤ {min(widths)}; received {s!r}")
@@ -253,26 +252,9 @@ class CriticalStratum(_SupportImage):
         return f"${self._latex()}$"
 
 
-def _to_sympy_vec(v):
-    if isinstance(v, sympy.MatrixBase):
-        return v
-    return sympy.Matrix([sympy.Float(x, HIGH_PRECISION_DIGITS) for x in v])
-
-
 def _image(sp, support):
-    U = sp._loss.target
-    if not support:
-        return sympy.zeros(*U.shape) if sp.exact else np.zeros(U.shape)
-    vecs, exact = sp.vectors(support)
-    if not sp.exact:
-        P = sum(np.outer(v, v) for v in vecs)
-        return P @ np.asarray(U, dtype=float)
-    vs = [_to_sympy_vec(v) for v in vecs]
-    if sp.side == "left":
-        P = sum((v * v.T / (v.T * v)[0] for v in vs), sympy.zeros(U.rows, U.rows))
-        return P * U
-    P = sum((v * v.T / (v.T * v)[0] for v in vs), sympy.zeros(U.cols, U.cols))
-    return U * P
+    """``U_S`` (earlier private name of :meth:`~linnet_geometry.critical.spectrum.Spectrum.truncation`)."""
+    return sp.truncation(support)
 
 
 def _representative(network, sp, support):
@@ -475,24 +457,7 @@ class CriticalLocus:
         return tuple(i for b, k in zip(self.spectrum.blocks, choice) for i in b[:k])
 
     def _choice_of(self, support):
-        sp = self.spectrum
-        if not isinstance(support, (tuple, list, set, frozenset)) or not all(
-                isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in support):
-            raise InputTypeError(f"support must be a collection of 1-based indices; received {support!r}")
-        S = sorted(int(i) for i in support)
-        if len(set(S)) != len(S):
-            raise InputTypeError(f"support has repeated indices: {support!r}")
-        choice = []
-        for b in sp.blocks:
-            chosen = [i for i in S if i in b]
-            choice.append(len(chosen))
-        if sum(choice) != len(S):
-            raise ShapeError(f"support {tuple(S)} must use indices of nonzero singular values 1..{sp.rank}")
-        if self.network.depth >= 2 and len(S) > self.network.bottleneck:
-            raise ShapeError(f"support {tuple(S)} has size {len(S)} > bottleneck r = {self.network.bottleneck}")
-        if self.network.depth == 1 and len(S) != sp.rank:
-            raise ShapeError(f"without hidden layers the only critical point is U itself (support 1..{sp.rank})")
-        return tuple(choice)
+        return support_block_counts(self.spectrum, support, self.network.bottleneck, self.network.depth)
 
     def stratum(self, support):
         """The stratum of a given support (canonical member of its family for degenerate data)."""
@@ -656,9 +621,7 @@ class CriticalLocus:
 
     @cached_property
     def graph(self):
-        """The critical-subspace graph (see :func:`linnet_geometry.report.graph.critical_graph`)."""
-        from ..report.graph import critical_graph
-
+        """The critical-subspace graph (see :func:`linnet_geometry.critical.graph.critical_graph`)."""
         return critical_graph(self)
 
     def __repr__(self):
@@ -740,8 +703,6 @@ def critical_locus(network, loss, numeric=None, tol: float = DEFAULT_TOL) -> Cri
     >>> [(st.support, st.value, st.kind, st.role) for st in locus.strata]
     [((), 5, 'spurious', 'strict_saddle'), ((1,), 1, 'pure', 'global_min'), ((2,), 4, 'pure', 'strict_saddle')]
     """
-    from ..model.network import LinearNetwork
-
     if not isinstance(network, LinearNetwork):
         raise InputTypeError(f"network must be a LinearNetwork; received {type(network).__name__}")
     if not isinstance(loss, QuadraticLoss):

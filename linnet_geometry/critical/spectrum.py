@@ -27,12 +27,12 @@ from functools import cached_property
 import mpmath
 import numpy as np
 import sympy
-from sympy.polys.matrices import DomainMatrix
 
-from ..exact.matrix import DEFAULT_TOL, check_tol, is_exact_matrix, to_domain_matrix
-from ..exceptions import NonFiniteError, ProblemTooLargeError
+from ..exact.matrix import DEFAULT_TOL, check_tol, to_domain_matrix
+from ..exceptions import InputTypeError, NonFiniteError, ProblemTooLargeError, ShapeError
 
-__all__ = ["Spectrum", "spectrum", "DegenerateDataWarning", "HIGH_PRECISION_DIGITS", "MAX_EXACT_SPECTRUM"]
+__all__ = ["Spectrum", "spectrum", "DegenerateDataWarning", "HIGH_PRECISION_DIGITS", "MAX_EXACT_SPECTRUM",
+           "support_block_counts"]
 
 #: Largest Gram matrix whose spectrum is computed exactly (about 20 s at this size; the cost grows like n^4).
 MAX_EXACT_SPECTRUM = 64
@@ -218,6 +218,83 @@ class Spectrum:
             return [self._exact_vectors[i] for i in support], True
         cols = self._numeric_vectors
         return [cols[i - 1] for i in support], False
+
+    def truncation(self, support):
+        """``U_S = Σ_{i∈S} σ_i u_i v_iᵀ``: the target projected on the singular directions in ``support`` (EY1936).
+
+        Computed as ``P Û`` (left side) or ``Û P`` (right side) with ``P`` the
+        orthogonal projector on the eigenvectors ``x_i``, ``i ∈ S``.  Exact
+        (rational) when every ``λ_i``, ``i ∈ S``, is rational; otherwise sympy
+        Floats with :data:`HIGH_PRECISION_DIGITS` digits; float64 for numeric data.
+
+        Examples
+        --------
+        >>> from linnet_geometry import LinearNetwork, QuadraticLoss, critical_locus
+        >>> sp = critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]])).spectrum
+        >>> sp.truncation((1,)), sp.truncation(())
+        (Matrix([
+        [2, 0],
+        [0, 0]]), Matrix([
+        [0, 0],
+        [0, 0]]))
+        """
+        U = self._loss.target
+        if not support:
+            return sympy.zeros(*U.shape) if self.exact else np.zeros(U.shape)
+        vecs, _ = self.vectors(support)
+        if not self.exact:
+            P = sum(np.outer(v, v) for v in vecs)
+            return P @ np.asarray(U, dtype=float)
+        vs = [_to_sympy_vec(v) for v in vecs]
+        if self.side == "left":
+            P = sum((v * v.T / (v.T * v)[0] for v in vs), sympy.zeros(U.rows, U.rows))
+            return P * U
+        P = sum((v * v.T / (v.T * v)[0] for v in vs), sympy.zeros(U.cols, U.cols))
+        return U * P
+
+
+def _to_sympy_vec(v):
+    """A sympy column: exact vectors unchanged, numeric ones at :data:`HIGH_PRECISION_DIGITS` digits."""
+    if isinstance(v, sympy.MatrixBase):
+        return v
+    return sympy.Matrix([sympy.Float(x, HIGH_PRECISION_DIGITS) for x in v])
+
+
+def support_block_counts(sp, support, bottleneck, depth):
+    """Validate a support ``S`` for a network of bottleneck ``r`` and depth ``h``; return ``k_a`` per tie block.
+
+    ``S`` is a collection of distinct 1-based indices of nonzero singular
+    values, ``|S| ≤ r`` when ``h ≥ 2``, and every nonzero index when ``h = 1``
+    (without hidden layers the only critical point is ``U``).
+
+    Raises
+    ------
+    InputTypeError
+        ``support`` is not a collection of ints, or repeats an index.
+    ShapeError
+        An index is not that of a nonzero singular value, or the size is not allowed.
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss, critical_locus
+    >>> sp = critical_locus(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]])).spectrum
+    >>> support_block_counts(sp, (2,), bottleneck=1, depth=2)
+    (0, 1)
+    """
+    if not isinstance(support, (tuple, list, set, frozenset)) or not all(
+            isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in support):
+        raise InputTypeError(f"support must be a collection of 1-based indices; received {support!r}")
+    S = sorted(int(i) for i in support)
+    if len(set(S)) != len(S):
+        raise InputTypeError(f"support has repeated indices: {support!r}")
+    choice = tuple(sum(1 for i in S if i in b) for b in sp.blocks)
+    if sum(choice) != len(S):
+        raise ShapeError(f"support {tuple(S)} must use indices of nonzero singular values 1..{sp.rank}")
+    if depth >= 2 and len(S) > bottleneck:
+        raise ShapeError(f"support {tuple(S)} has size {len(S)} > bottleneck r = {bottleneck}")
+    if depth == 1 and len(S) != sp.rank:
+        raise ShapeError(f"without hidden layers the only critical point is U itself (support 1..{sp.rank})")
+    return choice
 
 
 def _arb_to_rational(a):

@@ -94,6 +94,28 @@ def _describe(value) -> str:
 def convert_entry(x, name):
     """Return ``(entry, exact)`` for one matrix entry, or raise a typed error.
 
+    Parameters
+    ----------
+    x : int, Fraction, float, numpy scalar or sympy number
+        The entry.  Text is never parsed here (``InputTypeError``).
+    name : str
+        Name of the matrix in error messages.
+
+    Returns
+    -------
+    entry : sympy Rational/algebraic number, or float
+    exact : bool
+        ``True`` for an exact entry, ``False`` for a float (which selects the numeric path).
+
+    Raises
+    ------
+    InputTypeError
+        bools, strings, complex numbers, symbols.
+    NonFiniteError
+        ``nan`` or ``inf``.
+
+    Examples
+    --------
     >>> from fractions import Fraction
     >>> convert_entry(Fraction(1, 3), "target")
     (1/3, True)
@@ -253,7 +275,7 @@ def as_matrix(value, name: str = "matrix", shape=None, exact=None):
     return np.array([float(x) for x, _ in converted], dtype=np.float64).reshape(rows, cols)
 
 
-_convert_entry = convert_entry  # earlier private name, still used by some callers
+_convert_entry = convert_entry  # earlier private name, kept until callers outside exact/ use convert_entry
 
 
 def is_exact_matrix(M) -> bool:

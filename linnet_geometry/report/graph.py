@@ -1,41 +1,13 @@
-"""The graph of critical subspaces of a quadratic loss on a linear network (THEORY §2–3).
+"""Drawing and export of the graph of critical strata or points (THEORY §2–3).
 
-For ``ℓ(W) = ‖W − U‖²`` (or its data form) the critical strata of
-``L = ℓ ∘ μ_d`` are indexed by supports ``S ⊆ {1..ρ}``, ``|S| ≤ r`` (TKB2020,
-ZL2018, K2016, BH1989), with value ``c + Σ_{j∉S} λ_j`` where ``λ_j = σ_j²``.
-Two kinds of *descent moves* connect a stratum to a lower one:
-
-* **swap** ``(i, j)``: replace ``i ∈ S`` by ``j ∉ S`` with ``λ_j > λ_i``; the
-  value drops by ``λ_j − λ_i``.  For ``|S| = r`` these are the negative
-  directions of the function-space Morse index ``#{(i, j): i ∈ S, j ∉ S,
-  λ_j > λ_i}`` (EY1936; DHOST2016).
-* **grow** ``j``: add ``j ∉ S`` (``λ_j > 0``) when ``|S| < min(r, ρ)``; the
-  value drops by ``λ_j``.  This is the descent direction of a spurious
-  stratum (TKB2020): ``ℓ(U_S + t U_j) = ℓ(U_S) − (2t − t²) λ_j``.  At a
-  non-strict saddle (two or more hidden layers) it is a higher-order
-  direction: growing a rank-one path through every layer changes ``μ`` only
-  at order ``t^h`` (AMG2024).
-
-Degenerate targets (tie blocks of equal nonzero ``λ``, zero singular values)
-give families (products of Grassmannians); a node is a family, keyed by its
-canonical support (the first ``k_a`` indices of each tie block ``a``).  The
-moves between families are then
-
-* swap from block ``a`` to block ``b`` only when ``λ_b > λ_a`` *strictly*
-  (an exchange inside one block, or between equal values, stays inside the
-  family: it is a motion along the Grassmannian, not a descent), it needs
-  ``k_a ≥ 1`` and free capacity ``k_b < n_b`` in block ``b``; the edge carries
-  ``multiplicity = k_a (n_b − k_b)``, the number of index pairs ``(i, j)`` it
-  stands for, so the multiplicities of the swaps out of a rank-``r`` family
-  add up to its Morse–Bott index;
-* grow from block ``b`` when ``k_b < n_b`` and ``|S| < min(r, ρ)``
-  (multiplicity ``n_b − k_b``);
-* zero singular values are never chosen (``U_S`` only uses nonzero ones).
-
-Every move strictly lowers the value, so the graph is acyclic; every stratum
-except the global minimum has an outgoing move (a grow while ``|S| < min(r,
-ρ)``, else a swap because a non-top set has a pair ``λ_j > λ_i``), so the
-global minimum is the unique sink and is reached from every node.
+The graph itself is mathematics and is built in the core,
+:func:`linnet_geometry.critical.graph.critical_graph` (re-exported here, with
+the family of convolutional networks added): for a quadratic loss its nodes
+are the critical strata and its edges the descent moves (swap, grow) between
+them; for the results of ``function_space_critical_points`` and
+``parameter_critical_points`` its nodes are the critical points and its edges
+join points with proven equal values.  See that module for every node, edge
+and graph attribute.
 
 Exports: :func:`write_graphml`, :func:`node_link_data` /
 :func:`write_node_link_json`, :func:`to_dot` / :func:`write_dot`,
@@ -45,18 +17,19 @@ Exports: :func:`write_graphml`, :func:`node_link_data` /
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections import defaultdict
 
 import networkx as nx
-import numpy as np
 import sympy
 
+from ..critical.graph import MAX_GRAPH_NODES, points_graph, support_label
+from ..critical.graph import critical_graph as _core_critical_graph
 from ..exceptions import InputTypeError, ParseError, ProblemTooLargeError
 
 __all__ = [
     "critical_graph",
+    "points_graph",
     "draw_critical_graph",
     "node_link_data",
     "write_node_link_json",
@@ -69,9 +42,6 @@ __all__ = [
     "KIND_COLORS",
     "ROLE_MARKERS",
 ]
-
-#: Largest number of strata for which :func:`critical_graph` builds a graph.
-MAX_GRAPH_NODES = 20_000
 
 #: Colours of the drawing (and of the DOT export) by kind.
 #:
@@ -87,141 +57,20 @@ KIND_COLORS = {"pure": "#1f77b4", "spurious": "#d62728"}
 #: >>> marker, shape = ROLE_MARKERS["global_min"]
 #: >>> marker, shape
 #: ('*', 'star')
-ROLE_MARKERS = {"global_min": ("*", "star"), "strict_saddle": ("o", "ellipse"), "saddle": ("D", "diamond")}
+ROLE_MARKERS = {"global_min": ("*", "star"), "strict_saddle": ("o", "ellipse"), "saddle": ("D", "diamond"),
+                "non_strict_saddle": ("D", "diamond"), "local_min": ("v", "invtriangle"),
+                "bad_local_min": ("v", "invtriangle"), "local_max": ("^", "triangle"),
+                "not_critical": ("X", "box"), "degenerate": ("s", "box"), "undetermined": ("s", "box")}
 
 
-def support_label(support) -> str:
-    """``"{1,3}"`` for the support ``(1, 3)``; ``"{}"`` for the empty support.
 
-    Examples
-    --------
-    >>> support_label((1, 3)), support_label(())
-    ('{1,3}', '{}')
-    """
-    return "{" + ",".join(str(i) for i in support) + "}"
+def critical_graph(result, max_nodes: int = MAX_GRAPH_NODES):
+    """The graph of critical strata or points of any critical-point result.
 
-
-def _choice(blocks, support):
-    chosen = set(support)
-    return tuple(sum(1 for i in b if i in chosen) for b in blocks)
-
-
-def _support_of(blocks, choice):
-    return tuple(i for b, k in zip(blocks, choice) for i in b[:k])
-
-
-def critical_graph(locus, max_nodes: int = MAX_GRAPH_NODES):
-    """The directed graph of critical strata and descent moves (THEORY §3).
-
-    Parameters
-    ----------
-    locus : CriticalLocus
-        From :func:`~linnet_geometry.critical.critical_locus` (quadratic loss).
-    max_nodes : int
-        Refuse (:class:`~linnet_geometry.exceptions.ProblemTooLargeError`)
-        loci with more strata than this, before any work starts.
-
-    Returns
-    -------
-    G : networkx.DiGraph
-        One node per critical stratum (per family for degenerate data), keyed
-        by its support: the sorted tuple of 1-based indices of the chosen
-        singular values (for a family, the canonical member: the first
-        ``k_a`` indices of each tie block).  An edge ``S → S'`` for every
-        descent move.
-
-        Node attributes:
-
-        ``support`` : tuple of int
-            The key again.
-        ``label`` : str
-            ``"{1,3}"``; families get a trailing ``"*"``.
-        ``rank`` : int
-            ``|S| = rk U_S``.
-        ``value`` : sympy number (float for numeric data)
-            Exact critical value ``c + Σ_{j∉S} λ_j``.
-        ``value_float`` : float
-            ``float(value)``.
-        ``kind`` : str
-            ``"pure"`` or ``"spurious"`` (TKB2020).
-        ``role`` : str
-            ``"global_min"``, ``"strict_saddle"`` or ``"saddle"`` (strictness
-            depends on the point; see ``role_note``).
-        ``role_note`` : str
-            Why strictness depends on the point (empty when it does not).
-        ``function_space_index`` : int
-            ``#{(i, j): i ∈ S, j ∉ S, λ_j > λ_i}`` (Morse–Bott index for families).
-        ``dimension`` : int or None
-            Dimension of the stratum in parameter space (``None``: not
-            computed, two or more hidden layers and spurious).
-        ``family_dimension`` : int
-            ``Σ_a k_a (n_a − k_a)``; 0 for isolated function-space points.
-        ``is_family`` : bool
-            ``family_dimension > 0``.
-        ``block_counts`` : tuple of int
-            ``k_a``, the number of chosen indices in each tie block.
-
-        Edge attributes:
-
-        ``move`` : str
-            ``"swap"`` or ``"grow"``.
-        ``i`` : int or None
-            The index removed by a swap (the last chosen index of its block);
-            ``None`` for a grow.
-        ``j`` : int
-            The index added (the first unchosen index of its block).
-        ``decrease`` : sympy number (float for numeric data)
-            Exact loss decrease ``λ_j − λ_i`` (swap) or ``λ_j`` (grow); it
-            equals ``value(S) − value(S')``.
-        ``decrease_float`` : float
-            ``float(decrease)``.
-        ``multiplicity`` : int
-            Number of index pairs the move stands for: 1 for generic data,
-            ``k_a (n_b − k_b)`` for a swap and ``n_b − k_b`` for a grow between
-            families.
-
-        Graph attributes:
-
-        ``name`` : str
-            A readable name of the graph.
-        ``widths`` : tuple of int
-            ``(d_0, …, d_h)``.
-        ``depth``, ``bottleneck`` : int
-            ``h`` and ``r``.
-        ``is_filling`` : bool
-            Whether the architecture is filling.
-        ``squared_singular_values`` : tuple
-            Exact ``λ_1 ≥ … ≥ λ_m`` (floats for numeric data).
-        ``singular_values_float`` : tuple of float
-            ``σ_i``.
-        ``tie_blocks`` : tuple of tuple of int
-            Indices of equal nonzero ``λ``.
-        ``target_rank`` : int
-            ``ρ``.
-        ``is_degenerate`` : bool
-            Whether the target has repeated or zero singular values.
-        ``exact`` : bool
-            Whether values are exact (sympy) or floats.
-        ``loss`` : str
-            ``loss.describe()``.
-        ``global_minimum`` : tuple of int
-            Key of the unique sink.
-
-    Notes
-    -----
-    For degenerate targets a node is a family and the moves are those
-    between families described in the module docstring: a swap only towards
-    a block of strictly larger ``λ`` with free capacity, a grow from any
-    block with free capacity; exchanges inside a tie block move along the
-    family and are not edges.  Every edge lowers the value, the global
-    minimum is the only sink (TKB2020, EY1936).
-
-    Raises
-    ------
-    InputTypeError
-        If ``locus`` is not a :class:`~linnet_geometry.critical.CriticalLocus`.
-    ProblemTooLargeError
-        If the locus has more than ``max_nodes`` strata.
+    :func:`linnet_geometry.critical.graph.critical_graph` (every attribute is
+    documented there), and for a
+    :class:`~linnet_geometry.families.convolutional.ConvolutionalCriticalLocus`
+    the graph of its critical points and families (KMMT2022).
 
     Examples
     --------
@@ -237,72 +86,12 @@ def critical_graph(locus, max_nodes: int = MAX_GRAPH_NODES):
     >>> [n for n in G if G.out_degree(n) == 0] == [G.graph["global_minimum"]]
     True
     """
-    from ..critical.locus import CriticalLocus
-
-    if type(locus).__name__ == "ConvolutionalCriticalLocus":  # convolutional networks (KMMT2022)
+    if type(result).__name__ == "ConvolutionalCriticalLocus":  # convolutional networks (KMMT2022)
+        # the family's report module moves into report/ (then a module-level import); until then it imports this
+        # package's derivation module, so importing it at module level here would be circular
         from ..families.convolutional.report import convolutional_critical_graph
-        return convolutional_critical_graph(locus, max_nodes)
-    if not isinstance(locus, CriticalLocus):
-        raise InputTypeError(f"critical_graph expects a CriticalLocus (from critical_locus); "
-                             f"received {type(locus).__name__}")
-    if isinstance(max_nodes, (bool, np.bool_)) or not isinstance(max_nodes, (int, np.integer)):
-        raise InputTypeError(f"max_nodes: expected a positive int; received {max_nodes!r} of type "
-                             f"{type(max_nodes).__name__}")
-    n_strata = locus.num_strata
-    if n_strata > max_nodes:
-        raise ProblemTooLargeError(f"the locus has {n_strata} strata; expected at most max_nodes={max_nodes} "
-                                   "for a graph")
-    net, sp = locus.network, locus.spectrum
-    blocks = tuple(sp.blocks)
-    sizes = [len(b) for b in blocks]
-    lam = tuple(sp.eigenvalues)
-    lam_f = tuple(sp.floats)
-    top = 0 if net.depth == 1 else min(net.bottleneck, sp.rank)
-    G = nx.DiGraph()
-    G.graph.update(
-        name=f"critical graph of widths {net.widths}",
-        widths=tuple(net.widths), depth=net.depth, bottleneck=net.bottleneck, is_filling=net.is_filling,
-        squared_singular_values=lam, singular_values_float=tuple(math.sqrt(max(x, 0.0)) for x in lam_f),
-        tie_blocks=blocks, target_rank=sp.rank, is_degenerate=locus.is_degenerate, exact=sp.exact,
-        loss=locus.loss.describe(), global_minimum=tuple(locus.global_minimum.support))
-    for st in locus.strata:
-        G.add_node(st.support, support=st.support, label=support_label(st.support) + ("*" if st.is_family else ""),
-                   rank=st.rank, value=st.value, value_float=st.value_float, kind=st.kind, role=st.role,
-                   role_note=st.role_note, function_space_index=st.function_space_index, dimension=st.dimension,
-                   family_dimension=st.family_dimension, is_family=st.is_family,
-                   block_counts=_choice(blocks, st.support))
-    if net.depth == 1:
-        return G  # without hidden layers U itself is the only critical point
-    for S in list(G.nodes):
-        k = G.nodes[S]["block_counts"]
-        size = sum(k)
-        for b, (nb, kb) in enumerate(zip(sizes, k)):
-            if kb == nb:
-                continue  # no free index in block b
-            j = blocks[b][kb]
-            # swaps: i from a block a of strictly smaller λ (a > b), j from block b
-            for a in range(b + 1, len(blocks)):
-                if k[a] == 0:
-                    continue
-                i = blocks[a][k[a] - 1]
-                new = list(k)
-                new[a] -= 1
-                new[b] += 1
-                T = _support_of(blocks, new)
-                _add_edge(G, S, T, "swap", i, j, lam[j - 1] - lam[i - 1], lam_f[j - 1] - lam_f[i - 1],
-                          k[a] * (nb - kb))
-            if size < top:
-                new = list(k)
-                new[b] += 1
-                T = _support_of(blocks, new)
-                _add_edge(G, S, T, "grow", None, j, lam[j - 1], lam_f[j - 1], nb - kb)
-    return G
-
-
-def _add_edge(G, S, T, move, i, j, dec, dec_f, mult):
-    if T not in G:  # pragma: no cover - the locus enumerates every support
-        raise AssertionError(f"move {move} from {S} reaches {T}, which is not a stratum")
-    G.add_edge(S, T, move=move, i=i, j=j, decrease=dec, decrease_float=float(dec_f), multiplicity=mult)
+        return convolutional_critical_graph(result, max_nodes)
+    return _core_critical_graph(result, max_nodes)
 
 
 # -- export -------------------------------------------------------------------------------------------
@@ -326,8 +115,9 @@ def _plain(value):
         return str(value)
 
 
-def _node_id(support) -> str:
-    return support_label(support)
+def _node_id(node) -> str:
+    """``"{1,3}"`` for a stratum (keyed by its support), ``"3"`` for a critical point (keyed by its position)."""
+    return support_label(node) if isinstance(node, tuple) else str(node)
 
 
 def _json_value(value):
@@ -457,8 +247,9 @@ def to_dot(G) -> str:
         lines.append(f"  {_dot_quote(_node_id(n))} [label={_dot_quote(label)}, shape={shape}, "
                      f"fillcolor={_dot_quote(color)}, value_float={d['value_float']!r}];")
     for u, v, d in G.edges(data=True):
-        mv = f"swap {d['i']}->{d['j']}" if d["move"] == "swap" else f"grow +{d['j']}"
-        style = "solid" if d["move"] == "swap" else "dashed"
+        mv = {"swap": lambda: f"swap {d['i']}->{d['j']}", "grow": lambda: f"grow +{d['j']}"}.get(
+            d["move"], lambda: d["move"].replace("_", " "))()
+        style = {"swap": "solid", "grow": "dashed"}.get(d["move"], "dotted")
         lines.append(f"  {_dot_quote(_node_id(u))} -> {_dot_quote(_node_id(v))} "
                      f"[label={_dot_quote(mv + chr(10) + '-' + str(d['decrease']))}, style={style}];")
     lines.append("}")
@@ -543,7 +334,7 @@ def _layout(G):
     levels, layer = _layers(G)
     cells = defaultdict(list)
     for n in G:
-        cells[(layer[n], G.nodes[n]["rank"])].append(n)
+        cells[(layer[n], G.nodes[n]["rank"] or 0)].append(n)
     pos = {}
     for (lv, rk), nodes in cells.items():
         nodes.sort()
@@ -602,7 +393,7 @@ def draw_critical_graph(G, path=None, ax=None, title=None, max_nodes: int = 400,
         raise ProblemTooLargeError(f"the graph has {G.number_of_nodes()} nodes; expected at most max_nodes="
                                    f"{max_nodes} for a readable drawing")
     pos, levels = _layout(G)
-    ranks = sorted({d["rank"] for _, d in G.nodes(data=True)})
+    ranks = sorted({d["rank"] or 0 for _, d in G.nodes(data=True)})
     if ax is None:
         fig = Figure(figsize=(max(6.0, 1.8 * len(ranks) + 3.5), max(4.0, 0.55 * len(levels) + 2.0)))
         FigureCanvasAgg(fig)
@@ -615,7 +406,7 @@ def draw_critical_graph(G, path=None, ax=None, title=None, max_nodes: int = 400,
         rad = 0.12 if d["move"] == "grow" else min(0.6, 0.15 + 0.06 * abs(y1 - y0))
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
                     arrowprops=dict(arrowstyle="-|>", color="0.45", lw=1.0, shrinkA=9, shrinkB=9,
-                                    linestyle="-" if d["move"] == "swap" else "--",
+                                    linestyle={"swap": "-", "grow": "--"}.get(d["move"], ":"),
                                     connectionstyle=f"arc3,rad={rad}"))
     for n, d in G.nodes(data=True):
         x, y = pos[n]

@@ -1,6 +1,7 @@
 """LaTeX derivations of critical loci: data (:func:`derive`), rendering, compilation.
 
-* :mod:`.derivation` — :class:`Derivation` and :class:`Step` (frozen data) and :func:`derive`;
+* :mod:`.derivation` — :class:`Derivation` and :class:`Step` (frozen data), :func:`derive` of a
+  problem and :func:`derive_result` of a computed critical-point result;
 * :mod:`.render` — :meth:`Derivation.to_latex`: a standalone, pure-ASCII document
   (amsmath, amssymb, booktabs) with a bibliography built from
   :data:`~linnet_geometry.references.REFERENCES`;
@@ -25,8 +26,9 @@ True
 """
 
 from .compile import ENGINES, LatexCompileError, available_engines, compile_latex, find_engine
-from .derivation import MAX_STRATA, Derivation, Step, Table, derive
+from .derivation import MAX_STRATA, Derivation, Step, Table, derive, derive_result, latex_value
 from .escape import escape_text, render_text
 
-__all__ = ["derive", "Derivation", "Step", "Table", "MAX_STRATA", "compile_latex", "available_engines",
-           "find_engine", "ENGINES", "LatexCompileError", "escape_text", "render_text"]
+__all__ = ["derive", "derive_result", "Derivation", "Step", "Table", "MAX_STRATA", "compile_latex",
+           "available_engines", "find_engine", "ENGINES", "LatexCompileError", "escape_text", "render_text",
+           "latex_value"]

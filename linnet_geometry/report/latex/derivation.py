@@ -1,5 +1,17 @@
 """Derivations as data: :func:`derive` builds the ordered steps, :meth:`Derivation.to_latex` renders them.
 
+The data classes (:class:`Step`, :class:`Table`, :class:`Derivation`) live in
+:mod:`.data` and the steps of results made of points in :mod:`.points`; both
+are re-exported here.
+
+:func:`derive` takes a problem ``(network, loss)`` and solves it (quadratic
+losses by theory); :func:`derive_result` (also ``derive(result)``) writes the
+derivation of a result already computed — a
+:class:`~linnet_geometry.critical.CriticalLocus`, the result of
+:func:`~linnet_geometry.function_space_critical_points` or of
+:func:`~linnet_geometry.parameter_critical_points` (the protocol of
+:mod:`linnet_geometry.critical.results`).
+
 A :class:`Derivation` is a frozen list of :class:`Step` values — statement,
 display formula, justification, citation keys, optionally a table — with no
 LaTeX layout in it; :mod:`.render` turns it into a standalone document.  Step
@@ -10,217 +22,23 @@ when rendered.  Exact numbers are printed by :func:`sympy.latex` (radicals,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import warnings
 
 import sympy
 
-from ...checks import format_count
-
+from ...critical import critical_locus
+from ...critical.results import is_strata_result, result_points
 from ...exceptions import InputTypeError, ShapeError
 from ...model.losses import Loss, QuadraticLoss
 from ...model.network import LinearNetwork
-from ...references import REFERENCES
+from ..graph import MAX_GRAPH_NODES
+from .data import SHORT_LATEX, Derivation, Step, Table, _L, _latex_count, latex_value
+from .points import SOLVERS, points_steps
 
-__all__ = ["Step", "Table", "Derivation", "derive", "MAX_STRATA"]
+__all__ = ["Step", "Table", "Derivation", "derive", "derive_result", "latex_value", "MAX_STRATA", "SHORT_LATEX"]
 
 #: Strata rendered in full (table rows and classification steps) unless ``max_strata`` says otherwise.
 MAX_STRATA = 64
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of a step: headers, rows of cells (text with ``$...$`` math), column alignment.
-
-    Attributes
-    ----------
-    headers : tuple of str
-    rows : tuple of tuple of str
-    align : str
-        One LaTeX column spec letter per column (``l``, ``c``, ``r``; ``p`` widths are chosen by the renderer).
-    note : str
-
-    Examples
-    --------
-    >>> table = Table(("$S$", "value"), (("$1$", "1"), ("$2$", "4")), "cr")
-    >>> table.to_dict()["rows"]
-    [['$1$', '1'], ['$2$', '4']]
-
-    :func:`derive` attaches one to its table-of-strata step:
-
-    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
-    >>> d = derive(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
-    >>> table = next(st.table for st in d.steps if st.table is not None)
-    >>> table.headers[:3], len(table.rows)
-    (('$S$', 'rank', 'value $L$ (exact)'), 3)
-    """
-
-    headers: tuple
-    rows: tuple
-    align: str
-    note: str = ""
-
-    def to_dict(self):
-        return {"headers": list(self.headers), "rows": [list(r) for r in self.rows], "align": self.align,
-                "note": self.note}
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of a derivation.
-
-    Attributes
-    ----------
-    title : str
-        Short heading (plain text).
-    statement : str
-        What is stated (text, ``$...$`` for inline math).
-    formula : tuple of str
-        Display-math lines (LaTeX); aligned at ``&`` when any line has one.
-    justification : str
-        Why it holds (text, ``$...$`` math).
-    citations : tuple of str
-        Keys of :data:`~linnet_geometry.references.REFERENCES`.
-    table : Table or None
-    level : int
-        1 for a section, 2 for a subsection (the per-stratum steps).
-
-    Examples
-    --------
-    >>> step = Step("Loss", "The loss is $L(W) = |W - U|^2$.", "L(W) = |W - U|^2", citations=("EY1936",))
-    >>> step.formula  # a single line becomes a tuple
-    ('L(W) = |W - U|^2',)
-    >>> step.level, step.table is None
-    (1, True)
-    >>> Step("Loss", "text", citations=("XYZ1999",))  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-        ...
-    KeyError: "unknown citation keys ['XYZ1999']; expected keys of REFERENCES [...]"
-    """
-
-    title: str
-    statement: str
-    formula: tuple = ()
-    justification: str = ""
-    citations: tuple = ()
-    table: Table | None = None
-    level: int = 1
-
-    def __post_init__(self):
-        unknown = [k for k in self.citations if k not in REFERENCES]
-        if unknown:
-            raise KeyError(f"unknown citation keys {unknown}; expected keys of REFERENCES {sorted(REFERENCES)}")
-        if isinstance(self.formula, str):
-            object.__setattr__(self, "formula", (self.formula,))
-
-    def to_dict(self):
-        return {"title": self.title, "statement": self.statement, "formula": list(self.formula),
-                "justification": self.justification, "citations": list(self.citations),
-                "table": None if self.table is None else self.table.to_dict(), "level": self.level}
-
-
-@dataclass(frozen=True)
-class Derivation:
-    """A derivation of the critical locus of ``L = ℓ ∘ μ_d``: ordered :class:`Step` data.
-
-    Attributes
-    ----------
-    title : str
-    steps : tuple of Step
-    network : LinearNetwork
-    loss : Loss
-    locus : CriticalLocus or None
-        For quadratic losses, the locus whose values the document prints.
-
-    Examples
-    --------
-    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
-    >>> d = derive(LinearNetwork((2, 1, 2)), QuadraticLoss([[2, 0], [0, 1]]))
-    >>> len(d), d.citations[:3]
-    (13, ('TKB2020', 'DHOST2016', 'EY1936'))
-    >>> d.locus.global_minimum_value
-    1
-    >>> print(d.to_text().splitlines()[0])
-    Critical points of a linear network with widths (2,1,2)
-    """
-
-    title: str
-    steps: tuple
-    network: object = field(repr=False, compare=False, default=None)
-    loss: object = field(repr=False, compare=False, default=None)
-    locus: object = field(repr=False, compare=False, default=None)
-
-    @property
-    def citations(self):
-        """Cited keys, in order of first citation."""
-        out = []
-        for st in self.steps:
-            for k in st.citations:
-                if k not in out:
-                    out.append(k)
-        return tuple(out)
-
-    def __len__(self):
-        return len(self.steps)
-
-    def __repr__(self):
-        return f"Derivation(title={self.title!r}, steps={len(self.steps)}, citations={self.citations})"
-
-    def to_dict(self):
-        """Plain-data form (JSON-ready)."""
-        return {"title": self.title, "steps": [s.to_dict() for s in self.steps], "citations": list(self.citations)}
-
-    def to_text(self) -> str:
-        """Plain-text rendering (math left as LaTeX source)."""
-        out = [self.title, "=" * len(self.title)]
-        for k, st in enumerate(self.steps, start=1):
-            out += ["", f"{k}. {st.title}", f"   {st.statement}"]
-            out += [f"     {line}" for line in st.formula]
-            if st.table is not None:
-                out.append("   " + " | ".join(st.table.headers))
-                out += ["   " + " | ".join(row) for row in st.table.rows]
-            if st.justification:
-                out.append(f"   Justification: {st.justification}")
-            if st.citations:
-                out.append(f"   [{', '.join(st.citations)}]")
-        return "\n".join(out)
-
-    def to_latex(self) -> str:
-        """A standalone LaTeX document (amsmath, amssymb, booktabs) of the derivation; pure ASCII."""
-        from .render import render_document
-
-        return render_document(self)
-
-    def write(self, path) -> str:
-        """Write :meth:`to_latex` to ``path``; return the path."""
-        with open(path, "w", encoding="ascii") as fh:
-            fh.write(self.to_latex())
-        return str(path)
-
-    def to_pdf(self, path, engine=None, **kwargs):
-        """Compile to the PDF ``path`` (see :func:`~linnet_geometry.report.latex.compile_latex`)."""
-        from .compile import compile_latex
-
-        return compile_latex(self.to_latex(), path, engine=engine, **kwargs)
-
-
-# -- helpers ---------------------------------------------------------------------------------------------
-
-def _latex_count(n, max_digits: int = 30) -> str:
-    """A count in LaTeX: exact up to ``max_digits`` digits, else ``\\approx m\\cdot 10^{e}`` (no huge int→str).
-
-    >>> print(_latex_count(12), _latex_count(3 ** 1000))
-    12 \\approx 1.3221\\cdot 10^{477}
-    """
-    text = format_count(n, max_digits)
-    if not text.startswith("≈"):
-        return text
-    mant, exp = text[2:].split(" ")[0].split("e+")
-    return rf"\approx {mant}\cdot 10^{{{exp}}}"
-
-
-def _L(x) -> str:
-    """LaTeX of an internal exact value (never a user string: ``strict=True`` refuses text)."""
-    return sympy.latex(sympy.sympify(x, strict=True))
 
 
 def _set(support) -> str:
@@ -420,10 +238,6 @@ def _step_function_space(locus):
         ("EY1936", "DHOST2016"))
 
 
-#: Longest LaTeX of an exact number shown inline (table cells, moves); longer ones are named or split.
-SHORT_LATEX = 60
-
-
 def _split_latex(value):
     """LaTeX of an exact number, split into display lines at the terms of a long sum."""
     text = _L(value)
@@ -583,7 +397,7 @@ def _step_general_loss(net, loss):
     return Step("Landscape", st, (), "The closed-form table of strata exists for the quadratic loss only.", cites)
 
 
-def derive(network, loss, max_strata: int = MAX_STRATA) -> Derivation:
+def derive(network, loss=None, max_strata: int = MAX_STRATA) -> Derivation:
     """Derive the critical locus of ``L = ℓ ∘ μ_d`` step by step, as data.
 
     Steps: the parameterization and ``μ_d``; the functional space (variety,
@@ -593,10 +407,14 @@ def derive(network, loss, max_strata: int = MAX_STRATA) -> Derivation:
     classification step per stratum (with its descent moves), and the
     conclusion; for other losses the landscape facts that apply (THEORY §4).
 
+    ``derive(result)`` — a critical-point result and no loss — is
+    :func:`derive_result`.
+
     Parameters
     ----------
-    network : LinearNetwork
+    network : LinearNetwork, or a critical-point result
     loss : Loss
+        Required with a network.
     max_strata : int
         Strata rendered in full (table rows and classification steps).
 
@@ -615,11 +433,16 @@ def derive(network, loss, max_strata: int = MAX_STRATA) -> Derivation:
     >>> d.to_latex().startswith("\\\\documentclass")
     True
     """
+    if loss is None and _is_result(network):
+        return derive_result(network, max_strata)
     if type(network).__name__ == "ConvolutionalNetwork":  # convolutional networks (KMMT2022, KMST2024)
+        # the family's report module moves into report/ (then a module-level import); until then it imports this
+        # module, so importing it at module level here would be circular
         from ...families.convolutional.report import derive_convolutional
         return derive_convolutional(network, loss, max_strata)
     if not isinstance(network, LinearNetwork):
-        raise InputTypeError(f"network must be a LinearNetwork; received {type(network).__name__}")
+        raise InputTypeError(f"network must be a LinearNetwork (or derive(result) with a critical-point result); "
+                             f"received {type(network).__name__}")
     if not isinstance(loss, Loss):
         raise InputTypeError(f"loss must be a Loss (QuadraticLoss, PolynomialLoss, ...); received "
                              f"{type(loss).__name__}")
@@ -627,35 +450,125 @@ def derive(network, loss, max_strata: int = MAX_STRATA) -> Derivation:
     if tuple(loss.shape) != want:
         raise ShapeError(f"the loss acts on matrices of shape {tuple(loss.shape)}; expected {want} (d_h x d_0) for "
                          f"widths {network.widths}")
-    if isinstance(max_strata, bool) or not isinstance(max_strata, int) or max_strata < 0:
-        raise InputTypeError(f"max_strata must be a non-negative int; received {max_strata!r}")
-    steps = [_step_parameterization(network), _step_functional_space(network), _step_loss(loss),
-             _step_gradient(network, loss), _step_critical_equations(network, loss)]
+    _check_max(max_strata, "max_strata")
     locus = None
     if isinstance(loss, QuadraticLoss):
-        import warnings
-
-        from ...critical import critical_locus
-        from ..graph import MAX_GRAPH_NODES
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             locus = critical_locus(network, loss)
-        G = locus.graph if locus.num_strata <= min(MAX_GRAPH_NODES, 4 * max(max_strata, 1)) else None
-        steps += [_step_spectrum(locus), _step_function_space(locus), _step_table(locus, max_strata)]
-        shown = min(max_strata, locus.num_strata)
-        steps.append(Step("Classification of the strata",
-                          f"Each stratum is classified below ({shown} of {locus.num_strata}), with the argument that "
-                          "decides its kind and role and the descent moves that leave it (the edges of the critical "
-                          "graph: a swap exchanges $i \\in S$ for $j \\notin S$ with $\\lambda_j > \\lambda_i$, a "
-                          "grow adds $j$ while $|S| < r$).", (), "", ("TKB2020",)))
-        for k, st in enumerate(locus.strata):
-            if k >= max_strata:
-                break
-            steps.append(_step_stratum(locus, st, G))
-        steps.append(_step_conclusion(locus))
-    else:
-        steps.append(_step_general_loss(network, loss))
-    ws = ",".join(map(str, network.widths))
-    title = f"Critical points of a linear network with widths ({ws})"
-    return Derivation(title, tuple(steps), network=network, loss=loss, locus=locus)
+        return _derive_locus(locus, max_strata)
+    steps = _problem_steps(network, loss) + [_step_general_loss(network, loss)]
+    return Derivation(_title(network), tuple(steps), network=network, loss=loss, locus=locus)
+
+
+def _check_max(value, name):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InputTypeError(f"{name} must be a non-negative int; received {value!r}")
+
+
+def _title(network):
+    return f"Critical points of a linear network with widths ({','.join(map(str, network.widths))})"
+
+
+def _problem_steps(network, loss):
+    return [_step_parameterization(network), _step_functional_space(network), _step_loss(loss),
+            _step_gradient(network, loss), _step_critical_equations(network, loss)]
+
+
+def _derive_locus(locus, max_strata, result=None):
+    network, loss = locus.network, locus.loss
+    steps = _problem_steps(network, loss)
+    G = locus.graph if locus.num_strata <= min(MAX_GRAPH_NODES, 4 * max(max_strata, 1)) else None
+    steps += [_step_spectrum(locus), _step_function_space(locus), _step_table(locus, max_strata)]
+    shown = min(max_strata, locus.num_strata)
+    steps.append(Step("Classification of the strata",
+                      f"Each stratum is classified below ({shown} of {locus.num_strata}), with the argument that "
+                      "decides its kind and role and the descent moves that leave it (the edges of the critical "
+                      "graph: a swap exchanges $i \\in S$ for $j \\notin S$ with $\\lambda_j > \\lambda_i$, a "
+                      "grow adds $j$ while $|S| < r$).", (), "", ("TKB2020",)))
+    for k, st in enumerate(locus.strata):
+        if k >= max_strata:
+            break
+        steps.append(_step_stratum(locus, st, G))
+    steps.append(_step_conclusion(locus))
+    return Derivation(_title(network), tuple(steps), network=network, loss=loss, locus=locus, result=result)
+
+
+def _is_result(obj) -> bool:
+    return hasattr(obj, "to_dict") and (is_strata_result(obj) or hasattr(obj, "points")
+                                        or hasattr(obj, "real_points"))
+
+
+def derive_result(result, max_points: int = MAX_STRATA) -> Derivation:
+    """The derivation of a critical-point result already computed.
+
+    Accepts every result of the protocol of :mod:`linnet_geometry.critical.results`:
+
+    * a :class:`~linnet_geometry.critical.CriticalLocus` — the same document as
+      :func:`derive` of its network and loss, built from this locus;
+    * the result of :func:`~linnet_geometry.function_space_critical_points` or of
+      :func:`~linnet_geometry.parameter_critical_points` — the problem
+      (parameterization and functional space when a network is known, the loss),
+      the engine that answered and the counts of complex and real critical points,
+      a table of the real critical points (rank, value, kind, role), one step
+      per point with its certificate, and a conclusion (global minimum, bad local minima).
+
+    Parameters
+    ----------
+    result
+        A critical-point result.
+    max_points : int
+        Points (or strata) rendered in full.
+
+    Returns
+    -------
+    Derivation
+
+    Raises
+    ------
+    InputTypeError
+        ``result`` follows none of the result protocols.
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, WeightedQuadraticLoss, function_space_critical_points
+    >>> res = function_space_critical_points(WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]]),
+    ...                                      LinearNetwork((2, 1, 2)))
+    >>> d = derive_result(res)
+    >>> [s.title for s in d.steps if s.level == 1]  # doctest: +NORMALIZE_WHITESPACE
+    ['Parameterization', 'Functional space', 'Loss', 'Solver and counts', 'Table of real critical points',
+     'Certificates', 'Conclusion']
+    >>> len(next(s.table for s in d.steps if s.title == 'Table of real critical points').rows) == len(res.points)
+    True
+    """
+    _check_max(max_points, "max_points")
+    if not _is_result(result):
+        raise InputTypeError(f"derive_result expects a critical-point result (critical_locus, "
+                             f"function_space_critical_points or parameter_critical_points); received "
+                             f"{type(result).__name__}")
+    if is_strata_result(result) and hasattr(result, "num_strata"):
+        return _derive_locus(result, max_points, result=result)
+    solver = SOLVERS.get(type(result).__name__, type(result).__name__)
+    network = getattr(result, "network", None)
+    if network is None and getattr(result, "widths", None):
+        network = LinearNetwork(tuple(result.widths))
+    loss = getattr(result, "loss", None)
+    steps = []
+    if network is not None:
+        steps += [_step_parameterization(network), _step_functional_space(network)]
+    elif getattr(result, "variety", None) is not None:
+        V = result.variety
+        steps.append(Step("Functional space", f"The critical points are computed on the determinantal variety of "
+                          f"${V.rows}\\times {V.cols}$ matrices of rank at most $r = {V.rank}$.",
+                          (rf"{V._latex()}, \qquad \dim = {V.dim}",), "", ("DHOST2016",)))
+    if isinstance(loss, Loss):
+        steps.append(_step_loss(loss))
+    elif loss is not None:
+        steps.append(Step("Loss", "The loss is a function of the parameters: " + str(loss) + ".", (),
+                          "It does not factor through the end-to-end matrix, so the pure/spurious dichotomy does not "
+                          "apply; roles come from the Hessian of $L$ in parameter space.", ("TKB2020",)))
+    steps += points_steps(result, result_points(result), solver, max_points)
+    title = f"Critical points from {solver}" + ("" if network is None else
+                                                f", widths ({','.join(map(str, network.widths))})")
+    return Derivation(title, tuple(steps), network=network, loss=loss if isinstance(loss, Loss) else None,
+                      result=result)
