@@ -42,10 +42,11 @@ _EXPORTS = {}
 for _module, _names in {
     "model.network": ["LinearNetwork"],
     "model.variety": ["DeterminantalVariety"],
-    "model.losses": ["Loss", "QuadraticLoss", "PolynomialLoss", "WeightedQuadraticLoss", "MatrixSensingLoss"],
+    "model.losses": ["Loss", "ParameterLoss", "QuadraticLoss", "PolynomialLoss", "WeightedQuadraticLoss",
+                     "MatrixSensingLoss"],
     "critical": ["CriticalLocus", "CriticalPointReport", "CriticalStratum", "DegenerateDataWarning",
                  "FunctionSpacePoint", "classify", "critical_locus", "fiber_dimension", "parameter_gradient",
-                 "parameter_hessian"],
+                 "parameter_hessian", "register_classifier"],
     # critical points of general polynomial losses on the strata of M_r
     "critical.general": ["function_space_critical_points"],
     # symmetry-induced critical subspaces of two-layer networks (SGJ2021)
@@ -61,7 +62,7 @@ for _module, _names in {
     "families.convolutional": ["ConvolutionalNetwork", "ConvolutionalFunctionSpace"],
     # graph of critical strata and LaTeX derivations
     "report.graph": ["critical_graph", "draw_critical_graph"],
-    "report.latex": ["derive", "Derivation", "compile_latex"],
+    "report.latex": ["derive", "derive_result", "Derivation", "compile_latex"],
     # weight decay: isolated critical points of regularized linear networks
     "landscape.regularized": ["RegularizedLoss", "parameter_critical_points", "ParameterCriticalPoints",
                               "RealCriticalPoint", "HomotopyResult", "solve_homotopy", "solve_phc",

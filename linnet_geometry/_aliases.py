@@ -76,4 +76,4 @@ class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 def install() -> None:
     """Register the alias finder once (idempotent)."""
     if not any(isinstance(f, _AliasFinder) for f in sys.meta_path):
-        sys.meta_path.append(_AliasFinder())
+        sys.meta_path.insert(0, _AliasFinder())

@@ -1,4 +1,4 @@
-"""The private helpers of the critical-point core that the landscape layer builds on, imported in one place.
+"""The helpers of the critical-point core that the landscape layer builds on, imported in one place.
 
 ``parameter_gradient_parts(pp, G, exact)`` is ``(W_{>i}ᵀ G W_{<i}ᵀ)_i``, the
 chain rule of ``L = ℓ ∘ μ_d`` through the partial products ``pp`` (THEORY §1);
@@ -8,7 +8,7 @@ returns ``(mats, partial products, W̄, exact)``.  Both live in
 the landscape layer that names them.
 """
 
-from ..critical.derivatives import _gradients as parameter_gradient_parts
-from ..critical.derivatives import _prepare as prepare_point
+from ..critical.derivatives import layer_gradients as parameter_gradient_parts
+from ..critical.derivatives import prepare_point
 
 __all__ = ["parameter_gradient_parts", "prepare_point"]

@@ -7,7 +7,7 @@ import numpy as np
 from ...checks import check_int
 from ...exact.matrix import to_float
 from ...exceptions import InputTypeError, InvalidArgumentError, ShapeError
-from ...model.losses import Loss, MatrixSensingLoss, QuadraticLoss, WeightedQuadraticLoss
+from ...model.losses import Loss, MatrixSensingLoss, ParameterLoss, QuadraticLoss, WeightedQuadraticLoss
 from ...model.network import LinearNetwork
 
 __all__ = []
@@ -16,7 +16,7 @@ __all__ = []
 def _check_network_loss(network, loss, *, allow_parameter_losses=False):
     if not isinstance(network, LinearNetwork):
         raise InputTypeError(f"network: expected a LinearNetwork; received {type(network).__name__}")
-    if getattr(loss, "acts_on_parameters", False):
+    if isinstance(loss, ParameterLoss):
         if allow_parameter_losses:
             return
         raise InputTypeError(f"loss: expected a Loss on the end-to-end matrix; received {type(loss).__name__}, "

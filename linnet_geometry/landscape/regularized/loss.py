@@ -17,7 +17,7 @@ from ...critical.classify import CriticalPointReport, Fact
 from ...critical.derivatives import parameter_hessian as _core_hessian
 from ...exact.matrix import DEFAULT_TOL, as_matrix, inertia as _inertia, is_exact_matrix, rank, to_float
 from ...exceptions import AssumptionError, ExactInputRequiredError, InputTypeError, ShapeError
-from ...model.losses import Loss, QuadraticLoss
+from ...model.losses import Loss, ParameterLoss, QuadraticLoss
 from ...model.network import LinearNetwork, partial_products
 from .._core import parameter_gradient_parts
 
@@ -77,7 +77,7 @@ def _rational(x, name):
     return v
 
 
-class RegularizedLoss:
+class RegularizedLoss(ParameterLoss):
     """Least squares on ``W̄`` plus weight decay: ``L(θ) = ½‖W̄X − Y‖² + ½ Σ_i λ_i ∘ W_i²``.
 
     A loss *on parameters*: ``acts_on_parameters = True``, so
