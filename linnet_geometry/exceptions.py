@@ -157,7 +157,7 @@ class InputTypeError(LinnetError, TypeError):
     ...     derive("2-1-2", QuadraticLoss([[2, 0], [0, 1]]))
     ... except TypeError as err:
     ...     print(type(err).__name__, "-", err)
-    InputTypeError - network must be a LinearNetwork; received str
+    InputTypeError - network must be a LinearNetwork (or derive(result) with a critical-point result); received str
     """
 
 
