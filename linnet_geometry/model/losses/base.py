@@ -8,7 +8,7 @@ is a function of the parameters ``θ`` themselves (e.g. weight decay, which
 does not factor through ``W̄``); it provides its own derivatives and
 classification.
 
-Conventions (checked for every subclass by ``tests/test_loss_contract.py``):
+Conventions (checked for every subclass by ``tests/model/test_loss_contract.py``):
 
 * gradients are matrices of the shape of ``W``; Hessians are ``(rows·cols) ×
   (rows·cols)`` symmetric matrices in the row-major vectorisation of

@@ -473,7 +473,7 @@ def test_example_script_fast(tmp_path):
     import runpy
     import pathlib
 
-    script = pathlib.Path(__file__).resolve().parents[1] / "examples" / "relu_phase_transition.py"
+    script = pathlib.Path(__file__).resolve().parents[2] / "examples" / "relu_phase_transition.py"
     mod = runpy.run_path(str(script), run_name="relu_example")
     assert mod["main"](["--out", str(tmp_path), "--fast"]) == 0
     for d0 in (1, 2, 4):

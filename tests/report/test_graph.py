@@ -1,4 +1,4 @@
-"""The graph of critical strata and descent moves (THEORY §2–3), and the graph of critical points of the other solvers.
+"""The graph of critical strata and descent moves (THEORY §2–3).
 
 Contract tests run over many concrete cases (generic, degenerate, numeric,
 filling, non-filling, deep); the descent moves are checked against an
@@ -414,7 +414,7 @@ def test_example_script(tmp_path, capsys):
     import importlib.util
     import pathlib
 
-    path = pathlib.Path(__file__).resolve().parents[1] / "examples" / "critical_graph_example.py"
+    path = pathlib.Path(__file__).resolve().parents[2] / "examples" / "critical_graph_example.py"
     spec = importlib.util.spec_from_file_location("critical_graph_example", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -348,7 +348,7 @@ def test_example_script(engine, tmp_path, capsys):
     import importlib.util
     import pathlib
 
-    path = pathlib.Path(__file__).resolve().parents[1] / "examples" / "latex_derivation.py"
+    path = pathlib.Path(__file__).resolve().parents[2] / "examples" / "latex_derivation.py"
     spec = importlib.util.spec_from_file_location("latex_derivation", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

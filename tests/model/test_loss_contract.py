@@ -94,7 +94,7 @@ def test_every_loss_subclass_has_a_factory():
     names = {sub.__qualname__ for sub in SUBCLASSES}
     assert {"QuadraticLoss", "WeightedQuadraticLoss", "MatrixSensingLoss", "PolynomialLoss"} <= names
     missing = sorted(names - set(FACTORIES))
-    assert not missing, f"Loss subclasses without a factory in tests/test_loss_contract.py: {missing}"
+    assert not missing, f"Loss subclasses without a factory in tests/model/test_loss_contract.py: {missing}"
     # each factory builds instances of exactly its class
     for sub in SUBCLASSES:
         assert all(type(loss) is sub for _, loss in FACTORIES[sub.__qualname__](sub))

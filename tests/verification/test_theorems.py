@@ -16,7 +16,7 @@ from linnet_geometry.exceptions import InputTypeError, InvalidArgumentError
 from linnet_geometry.references import REFERENCES
 from linnet_geometry.verification.theorems import UnknownStatementError, verify
 
-SPECIFICATION = Path(__file__).resolve().parents[1] / "docs" / "specification.rst"  # THEORY, in the repo
+SPECIFICATION = Path(__file__).resolve().parents[2] / "docs" / "specification.rst"  # THEORY, in the repo
 NAMES = theorems.names()
 TRIALS = 4  # default run; the full 200-trial run is marked slow
 
