@@ -1,4 +1,4 @@
-"""Hardening (issue 7): bad, degenerate and huge input to every public entry point and to the CLI.
+"""Hardening: bad, degenerate and huge input to every public entry point and to the CLI.
 
 Every rejection must be a typed error — a subclass of both :class:`LinnetError` and the matching
 builtin — whose one-line message says what was expected and what was received; the CLI prints one
@@ -624,7 +624,7 @@ def test_data_form_stable_under_tiny_perturbations():
 
 
 # =========================================================================================================
-# general losses (issue 6): function_space_critical_points
+# general losses: function_space_critical_points
 # =========================================================================================================
 def _general():
     return pytest.importorskip("linnet_geometry.critical.general")
