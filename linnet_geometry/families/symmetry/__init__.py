@@ -25,7 +25,7 @@ teacher neuron ``pi(j)`` on neuron ``j < r*`` and gives the extra neurons
 ``w_j = 0, a_j = 0``.
 
 Modules by topic: :mod:`.activation` (sigma and SGJ2021's hypotheses on it),
-:mod:`.network` (networks, teachers), :mod:`.counts` (closed forms),
+:mod:`~linnet_geometry.families.symmetry.network` (networks, teachers), :mod:`.counts` (closed forms),
 :mod:`.subspaces` (exact affine subspaces), :mod:`.pieces` (the pieces, enumerated),
 :mod:`.connectivity` (intersection graphs), :mod:`.critical_points` (numeric path).
 

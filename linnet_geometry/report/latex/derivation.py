@@ -35,7 +35,7 @@ from ..graph import MAX_GRAPH_NODES
 from .data import SHORT_LATEX, Derivation, Step, Table, _L, _latex_count, latex_value
 from .points import SOLVERS, points_steps
 
-__all__ = ["Step", "Table", "Derivation", "derive", "derive_result", "latex_value", "MAX_STRATA", "SHORT_LATEX"]
+__all__ = ["derive", "derive_result", "MAX_STRATA"]  # Step, Table, Derivation, latex_value: documented in .data
 
 #: Strata rendered in full (table rows and classification steps) unless ``max_strata`` says otherwise.
 MAX_STRATA = 64
