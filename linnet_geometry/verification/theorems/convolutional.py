@@ -6,16 +6,9 @@ Registered keys (in this order): ``conv_dimension`` (KMST2024), ``conv_filling``
 ``conv_stride_one_spurious_repeated`` (KMMT2022) (THEORY §2); they check
 :mod:`linnet_geometry.families.convolutional`.
 
-Generators ``gen_*`` and checks ``check_*`` follow the contract of :func:`~linnet_geometry.verification.theorems.registry.register`.
-
-Examples
---------
->>> import numpy as np
->>> inst = gen_conv_dimension(np.random.default_rng(0))
->>> sorted(k for k in inst if not k.startswith("_"))
-['extra_outputs', 'filter_sizes', 'size', 'strides', 'theta']
->>> check_conv_dimension(inst) is None  # the two routes agree
-True
+Generators ``gen_*`` and checks ``check_*`` follow the contract of
+:func:`~linnet_geometry.verification.theorems.registry.register`; the package's Examples draw and check
+an instance of each topic module.
 """
 
 from __future__ import annotations

@@ -7,16 +7,9 @@ Registered keys (in this order): ``pure_iff_rank_r``, ``critical_values``,
 TKB2020, EY1936, BH1989, AMG2024, K2016) and ``ed_degree``,
 ``filling_convex_no_bad_minima`` (§4: DHOST2016, LvB2018).
 
-Generators ``gen_*`` and checks ``check_*`` follow the contract of :func:`~linnet_geometry.verification.theorems.registry.register`.
-
-Examples
---------
->>> import numpy as np
->>> inst = gen_quadratic(np.random.default_rng(0))
->>> sorted(k for k in inst if not k.startswith("_"))
-['U', 'loss', 'widths']
->>> check_morse_index(inst) is None  # the two routes agree
-True
+Generators ``gen_*`` and checks ``check_*`` follow the contract of
+:func:`~linnet_geometry.verification.theorems.registry.register`; the package's Examples draw and check
+an instance of each topic module.
 """
 
 from __future__ import annotations
