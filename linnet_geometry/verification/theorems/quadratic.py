@@ -84,6 +84,9 @@ def _is_top(support):
                  r"\text{pure},\ |S| < r \Rightarrow \text{spurious}",
            generate=gen_quadratic, routes="theory locus (|S| = r rule) vs classify of each stratum's representative")
 def check_pure_iff_rank(inst):
+    """Check ``pure_iff_rank_r`` (TKB2020, THEORY §3). Theory locus (``|S| = r`` rule) vs classify of each
+    stratum's representative.
+    """
     net, loss = _network_loss(inst)
     locus = _locus(inst)
     r, rho = net.bottleneck, locus.spectrum.rank
