@@ -12,8 +12,8 @@ from ..checks import json_safe
 from ..exact.matrix import as_matrix, parse_matrix
 from ..exceptions import ParseError, ProblemTooLargeError
 
-__all__ = ["parse_widths", "read_matrix", "parse_range", "dump_json", "int_at_least", "check_output_path",
-           "image_suffixes", "MAX_RANGE_LENGTH", "MAX_MATRIX_FILE_BYTES"]
+__all__ = ["parse_widths", "parse_ints", "read_matrix", "parse_range", "dump_json", "int_at_least",
+           "check_output_path", "image_suffixes", "MAX_RANGE_LENGTH", "MAX_MATRIX_FILE_BYTES"]
 
 #: Most values a range argument (``--n 10:60:10``) may expand to.
 MAX_RANGE_LENGTH = 10_000
@@ -25,18 +25,22 @@ class _ArgumentParseError(ParseError, argparse.ArgumentTypeError):
     """A :class:`ParseError` that argparse prints verbatim when raised by a ``type=`` converter."""
 
 
+def parse_ints(text: str, name: str, example: str = "3,2,3"):
+    """Parse comma-separated integers (``"3,2,3"`` into ``(3, 2, 3)``) for the option ``name``.
+
+    Validation of the values is the caller's (LinearNetwork's, ConvolutionalNetwork's).
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ParseError(f"{name}: expected comma-separated integers like '{example}', received {text!r}")
+    try:
+        return tuple(int(part.strip()) for part in text.split(","))
+    except ValueError:
+        raise ParseError(f"{name}: expected comma-separated integers like '{example}', received {text!r}") from None
+
+
 def parse_widths(text: str):
     """Parse ``"3,2,3"`` into ``(3, 2, 3)``; validation of the values is LinearNetwork's."""
-    if not isinstance(text, str) or not text.strip():
-        raise ParseError(f"--widths: expected comma-separated integers like '3,2,3', received {text!r}")
-    out = []
-    for part in text.split(","):
-        part = part.strip()
-        try:
-            out.append(int(part))
-        except ValueError:
-            raise ParseError(f"--widths: expected comma-separated integers like '3,2,3', received {text!r}") from None
-    return tuple(out)
+    return parse_ints(text, "--widths")
 
 
 def read_matrix(text: str, name: str, exact=None):

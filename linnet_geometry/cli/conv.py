@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from ..exceptions import ParseError
-from ._common import dump_json, read_matrix
+from ._common import dump_json, parse_ints, read_matrix
 
 __all__ = ["register", "run"]
 
 
 def _ints(text, name):
-    if not isinstance(text, str) or not text.strip():
-        raise ParseError(f"{name}: expected comma-separated integers like '2,2', received {text!r}")
-    try:
-        return tuple(int(p.strip()) for p in text.split(","))
-    except ValueError:
-        raise ParseError(f"{name}: expected comma-separated integers like '2,2', received {text!r}") from None
+    return parse_ints(text, name, example="2,2")
 
 
 def register(sub):

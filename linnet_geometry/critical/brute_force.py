@@ -12,9 +12,10 @@ import itertools
 
 import sympy
 
-from ..exceptions import InputTypeError, ProblemTooLargeError, ShapeError
+from ..exceptions import InputTypeError, ProblemTooLargeError
 from ..model.losses import QuadraticLoss
 from ..model.network import LinearNetwork
+from .derivatives import _check as _check_shape
 from .spectrum import spectrum, support_block_counts
 
 __all__ = ["critical_value_polynomial", "stratum_dimension", "spurious_dimension", "ideal_dimension",
@@ -103,10 +104,7 @@ def stratum_dimension(network, loss, support):
     if not isinstance(loss, QuadraticLoss):
         raise InputTypeError(f"stratum_dimension needs a QuadraticLoss (its strata are the U_S); received "
                              f"{type(loss).__name__}")
-    want = (network.widths[-1], network.widths[0])
-    if tuple(loss.shape) != want:
-        raise ShapeError(f"the target has shape {tuple(loss.shape)}; expected {want} (d_h × d_0) for widths "
-                         f"{network.widths}")
+    _check_shape(network, loss)
     expr, params = _symbolic_loss(network, loss)
     sp = spectrum(loss)
     support_block_counts(sp, support, network.bottleneck, network.depth)  # validates the support

@@ -78,13 +78,24 @@ def test_one_hidden_layer_origin_hessian_is_pm_two_sigma():
 
 
 # -- properties on random exact instances ------------------------------------------------------
+def _draw_problem(data):
+    """An architecture (depth and widths ≤ 3) and a generic target U of shape d_h × d_0."""
+    widths = data.draw(architectures(max_depth=3, max_width=3))
+    return widths, data.draw(generic_targets(widths[-1], widths[0]))
+
+
+def _draw_target(data, sizes, targets):
+    """Sizes m, n drawn from ``sizes`` and a target U of shape m × n drawn from ``targets(m, n)``."""
+    m, n = data.draw(sizes), data.draw(sizes)
+    return m, n, data.draw(targets(m, n))
+
+
 @pytest.mark.theorem("TKB2020")
 @pytest.mark.theorem("EY1936")
 @settings(max_examples=25)
 @given(st.data())
 def test_locus_statements_random(data):
-    widths = data.draw(architectures(max_depth=3, max_width=3))
-    U = data.draw(generic_targets(widths[-1], widths[0]))
+    widths, U = _draw_problem(data)
     locus = critical_locus(LinearNetwork(widths), QuadraticLoss(U))
     assert not locus.is_degenerate
     assert_locus_consistent(locus)
@@ -94,9 +105,8 @@ def test_locus_statements_random(data):
 @settings(max_examples=20)
 @given(st.data())
 def test_pure_hessian_nullity_is_fiber_dimension_and_index(data):
-    widths = data.draw(architectures(max_depth=3, max_width=3))
+    widths, U = _draw_problem(data)
     net = LinearNetwork(widths)
-    U = data.draw(generic_targets(widths[-1], widths[0]))
     locus = critical_locus(net, QuadraticLoss(U))
     fiber = net.num_params - net.functional_space.dim
     for stratum in locus.strata:
@@ -112,9 +122,7 @@ def test_pure_hessian_nullity_is_fiber_dimension_and_index(data):
 @settings(max_examples=20)
 @given(st.data())
 def test_function_space_index_formula(data):
-    m = data.draw(st.integers(1, 4))
-    n = data.draw(st.integers(1, 4))
-    U = data.draw(generic_targets(m, n))
+    m, n, U = _draw_target(data, st.integers(1, 4), generic_targets)
     locus = critical_locus(LinearNetwork((n, min(m, n), m)), QuadraticLoss(U))
     lam = locus.spectrum.eigenvalues
     for p in locus.function_space_points:
@@ -210,9 +218,7 @@ def test_numeric_stable_under_tiny_perturbation():
 @settings(max_examples=25)
 @given(st.data())
 def test_degenerate_never_reported_generic(data):
-    m = data.draw(st.integers(2, 3))
-    n = data.draw(st.integers(2, 3))
-    U = data.draw(degenerate_targets(m, n))
+    m, n, U = _draw_target(data, st.integers(2, 3), degenerate_targets)
     locus = critical_locus(LinearNetwork((n, 2, m)), QuadraticLoss(U))
     assert locus.is_degenerate
     lam = locus.spectrum.eigenvalues

@@ -36,13 +36,17 @@ def test_shape_mismatch_messages():
         net.end_to_end([sympy.zeros(3, 2)])
 
 
+def _draw_point(data):
+    """A network (depth and widths ≤ 3) and an exact point θ on it."""
+    widths = data.draw(architectures(max_depth=3, max_width=3))
+    return LinearNetwork(widths), data.draw(exact_thetas(widths))
+
+
 @pytest.mark.theorem("TKB2020")
 @settings(max_examples=40)
 @given(st.data())
 def test_rank_formula_equals_explicit_jacobian(data):
-    widths = data.draw(architectures(max_depth=3, max_width=3))
-    net = LinearNetwork(widths)
-    theta = data.draw(exact_thetas(widths))
+    net, theta = _draw_point(data)
     J = net.differential(theta)
     assert net.differential_rank(theta) == J.rank()
     # the symbolic Jacobian evaluated at θ is the same matrix
@@ -57,9 +61,7 @@ def test_rank_formula_equals_explicit_jacobian(data):
 @settings(max_examples=40)
 @given(st.data())
 def test_maximal_rank_criterion(data):
-    widths = data.draw(architectures(max_depth=3, max_width=3))
-    net = LinearNetwork(widths)
-    theta = data.draw(exact_thetas(widths))
+    net, theta = _draw_point(data)
     full = net.differential_rank(theta) == net.functional_space.dim
     assert net.has_maximal_rank_differential(theta) == full
     # consequence: dμ can drop rank only where rk W̄ < r

@@ -41,6 +41,18 @@ def _krull_dimension(leading, n):
     return best
 
 
+def _quotient_basis(leading, n, limit):
+    """Standard monomials of a zero-dimensional leading-monomial ideal (a basis of the quotient ring).
+
+    Raises :class:`ProblemTooLargeError` when there are more than ``limit``.
+    """
+    basis = standard_monomials(leading, n, limit)
+    if basis is None:
+        raise ProblemTooLargeError(f"the quotient ring has more than {limit} standard monomials; "
+                                   f"expected at most {limit}")
+    return basis
+
+
 def _root_structure(P):
     """``(distinct, multiplicities)`` of the roots of the ``nmod_poly`` ``P`` over the algebraic closure of ``GF(p)``.
 
@@ -116,10 +128,7 @@ def _groebner_route(R, F, n, prime, seed, facts, seconds):
         facts.append(Fact(f"the critical set is not finite: its largest component has dimension {dim}; no count is "
                           "given" + (" (continuous symmetries survive)" if dim > 0 else "")))
         return out
-    basis = standard_monomials(leading, n, MAX_QUOTIENT_DIM)
-    if basis is None:
-        raise ProblemTooLargeError(f"the quotient ring has more than {MAX_QUOTIENT_DIM} standard monomials; "
-                                   f"expected at most {MAX_QUOTIENT_DIM}")
+    basis = _quotient_basis(leading, n, MAX_QUOTIENT_DIM)
     count = len(basis)
     facts.append(Fact(f"zero-dimensional: {count} standard monomials = number of complex critical points "
                       "counted with multiplicity"))

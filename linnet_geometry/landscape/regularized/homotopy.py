@@ -239,12 +239,16 @@ def solve_homotopy(system_or_polys, n=None, *, seed: int = 0, max_paths: int = M
 
     Examples
     --------
-    >>> from linnet_geometry import LinearNetwork
-    >>> from linnet_geometry.landscape.regularized import RegularizedLoss, gradient_system
-    >>> R, F = gradient_system(LinearNetwork((1, 1, 1)), RegularizedLoss(([[1]], [[2]]), [1, 3]))
-    >>> res = solve_homotopy(F)
-    >>> res.paths, res.count
-    (9, 5)
+    ``x² = 1, xy = 2``: Bézout's bound 2·2 = 4 paths, two of them go to infinity
+    (the gradient systems of :class:`HomotopyResult` are solved the same way).
+
+    >>> import sympy
+    >>> _, x, y = sympy.ring("x, y", sympy.QQ)
+    >>> res = solve_homotopy([x**2 - 1, x*y - 2])
+    >>> res.paths, res.count, res.real_count, res.diverged
+    (4, 2, 2, 2)
+    >>> sorted(tuple(round(float(v.real), 6) for v in z) for z in res.solutions)
+    [(-1.0, -2.0), (1.0, 2.0)]
     """
     t0 = time.perf_counter()
     retries = check_int(retries, "retries", minimum=0)

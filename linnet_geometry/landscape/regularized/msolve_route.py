@@ -24,10 +24,9 @@ import sympy
 from ...backends import BackendFailedError, find_msolve, msolve_solve, run_process
 from ...backends.msolve import msolve_polynomial_line
 from ...critical.classify import Fact
-from ...exceptions import AssumptionError, ProblemTooLargeError
+from ...exceptions import AssumptionError
 from .certify import _msolve_real_points
-from ...exact.monomials import standard_monomials
-from .groebner import _compress, _groebner_route, _krull_dimension
+from .groebner import _compress, _groebner_route, _krull_dimension, _quotient_basis
 from .system import DEFAULT_PRIME, MAX_MSOLVE_QUOTIENT, MAX_RATIONAL_GROEBNER_PARAMS
 
 __all__ = []
@@ -137,10 +136,7 @@ def _msolve_route(network, loss, R, F, Lpoly, *, prime, real_points, timeout, se
                           "positive-dimensional components are not separated by this route: no count and no real "
                           "points are given"))
         return out
-    basis = standard_monomials(leading, n, MAX_MSOLVE_QUOTIENT)
-    if basis is None:
-        raise ProblemTooLargeError(f"the quotient ring has more than {MAX_MSOLVE_QUOTIENT} standard monomials; "
-                                   f"expected at most {MAX_MSOLVE_QUOTIENT}")
+    basis = _quotient_basis(leading, n, MAX_MSOLVE_QUOTIENT)
     count = len(basis)
     facts.append(Fact(f"zero-dimensional: {count} standard monomials of msolve's leading ideal over GF({p_lead}) = "
                       "number of complex critical points counted with multiplicity"

@@ -6,18 +6,9 @@ Registered keys (in this order): ``conv_dimension`` (KMST2024), ``conv_filling``
 ``conv_stride_one_spurious_repeated`` (KMMT2022) (THEORY §2); they check
 :mod:`linnet_geometry.families.convolutional`.
 
-Each ``gen_*`` is a generator ``gen(rng, exact=True, **sizes) -> dict`` and each
-``check_*`` a check ``check(instance) -> None | str`` comparing two independent
-routes (see :class:`~linnet_geometry.verification.theorems.registry.Statement`).
-
-Examples
---------
->>> import numpy as np
->>> inst = gen_conv_dimension(np.random.default_rng(0))
->>> sorted(k for k in inst if not k.startswith("_"))
-['extra_outputs', 'filter_sizes', 'size', 'strides', 'theta']
->>> check_conv_dimension(inst) is None  # the two routes agree
-True
+Generators ``gen_*`` and checks ``check_*`` follow the contract of
+:func:`~linnet_geometry.verification.theorems.registry.register`; the package's Examples draw and check
+an instance of each topic module.
 """
 
 from __future__ import annotations
@@ -31,7 +22,7 @@ from ...exceptions import InvalidArgumentError
 from ...families.convolutional import ConvolutionalNetwork, convolutional_critical_points
 from ...model.losses import QuadraticLoss
 from .instances import _ri
-from .registry import register
+from .registry import statement
 
 __all__ = [
     "gen_conv_dimension",
@@ -99,10 +90,12 @@ def gen_conv_dimension(rng, exact=True, max_depth=3, max_k=4, max_s=3):
             "size": net.end_to_end_filter_size}
 
 
+@statement("conv_dimension", section="§1", title="Dimension of the LCN function space", reference="KMST2024",
+           latex=r"\dim \mathcal M_{k,s} = \sum_{l=1}^{L} k_l - L + 1,\ \bar w(t) = \prod_l w_l(t^{S_{l-1}})",
+           generate=gen_conv_dimension,
+           routes="closed form vs exact Jacobian rank at random parameters; Toeplitz matrix vs product of layer "
+                  "matrices; μ(θ) ∈ M by exact membership")
 def check_conv_dimension(inst):
-    """Check ``conv_dimension`` (KMST2024, THEORY §1). Closed form vs exact Jacobian rank at random parameters;
-    Toeplitz matrix vs product of layer matrices; μ(θ) ∈ M by exact membership.
-    """
     ks, ss, theta = inst["filter_sizes"], inst["strides"], inst["theta"]
     net = ConvolutionalNetwork(ks, ss)
     M = net.function_space
@@ -142,10 +135,14 @@ def gen_conv_filling(rng, exact=True, max_depth=4, max_k=4):
     return {"filter_sizes": ks, "form": anyform, "form_real_roots": r_any, "witness": witness, "theta": theta}
 
 
+@statement("conv_filling", section="§1", title="Stride one: filling iff at most one filter size is even",
+           reference="KMMT2022",
+           latex=r"s = 1:\ \mathcal M_k = \mathbb R^{\bar k} \iff \#\{l : k_l \text{ even}\} \le 1;\ "
+                 r"p \in \mathcal M_k \iff p = 0 \vee r_{\mathbb R}(p) \ge \#\{l: k_l \text{ even}\}",
+           generate=gen_conv_filling,
+           routes="closed-form parity criterion and the construction's root count vs exact contains() "
+                  "(square-free factorization + Sturm counting)")
 def check_conv_filling(inst):
-    """Check ``conv_filling`` (KMMT2022, THEORY §1). Closed-form parity criterion and the construction's root count
-    vs exact contains() (square-free factorization + Sturm counting).
-    """
     ks = inst["filter_sizes"]
     net = ConvolutionalNetwork(ks)
     M = net.function_space
@@ -189,10 +186,14 @@ def gen_conv_parameterization(rng, exact=True, max_depth=4, max_k=4):
     return {"filter_sizes": ks, "theta": tuple(theta)}
 
 
+@statement("conv_parameterization_critical", section="§1",
+           title="Stride one: dμ drops rank iff a filter is zero or two filters share a root", reference="KMMT2022",
+           latex=r"\operatorname{rank} d\mu(\theta) < \textstyle\sum k_l - L + 1 \iff \exists\, w_l = 0 \vee "
+                 r"\exists\, i \ne j:\ \gcd(\pi(w_i), \pi(w_j)) \ne 1;\ \operatorname{rank} = \bar k - "
+                 r"\deg\gcd_l(P/p_l)",
+           generate=gen_conv_parameterization,
+           routes="pairwise gcd criterion and closed-form rank vs exact Jacobian rank")
 def check_conv_parameterization(inst):
-    """Check ``conv_parameterization_critical`` (KMMT2022, THEORY §1). Pairwise gcd criterion and closed-form rank
-    vs exact Jacobian rank.
-    """
     ks, theta = inst["filter_sizes"], inst["theta"]
     net = ConvolutionalNetwork(ks)
     rank = net.differential_rank(theta)
@@ -330,10 +331,13 @@ def gen_conv_stride_membership(rng, exact=True):
     return {"filter_sizes": ks, "strides": ss, "filter": tuple(coeffs)}
 
 
+@statement("conv_stride_membership", section="§1", title="Membership with one stride level 2", reference="derived",
+           latex=r"p = A(t)\,B(t^2) \in \mathcal M_{k,s} \iff \exists\, B \mid \gcd_r p_r:\ r_{\mathbb R}(B) \ge o_B,\ "
+                 r"r_{\mathbb R}(p / B(t^2)) \ge o_A",
+           generate=gen_conv_stride_membership,
+           routes="polyphase gcd + weighted real-root counts vs enumeration of root sub-multisets closed under "
+                  "t ↦ −t and conjugation")
 def check_conv_stride_membership(inst):
-    """Check ``conv_stride_membership`` (derived, THEORY §1). Polyphase gcd + weighted real-root counts vs
-    enumeration of root sub-multisets closed under t ↦ −t and conjugation.
-    """
     ks, ss, p = inst["filter_sizes"], inst["strides"], inst["filter"]
     got = ConvolutionalNetwork(ks, ss).function_space.contains(p)
     brute = conv_membership_by_roots(ks, ss, p)
@@ -366,10 +370,15 @@ def gen_conv_strided_critical(rng, exact=True):
     return {"filter_sizes": ks, "strides": (2, 1), "loss": _conv_target(rng, net)}
 
 
+@statement("conv_strided_critical_pure", section="§2",
+           title="All strides > 1, generic data: non-zero critical points are smooth interior (pure)",
+           reference="KMST2024",
+           latex=r"s_1, \dots, s_{L-1} > 1,\ \text{generic data}:\ \nabla L(\theta) = 0,\ \mu(\theta) \ne 0 "
+                 r"\Rightarrow \operatorname{rk} d\mu(\theta) = \dim\mathcal M,\ \theta \text{ pure}",
+           generate=gen_conv_strided_critical,
+           routes="exact rank of dμ over the number field of each critical point vs numeric SVD rank of the "
+                  "Jacobian at the point")
 def check_conv_strided_critical(inst):
-    """Check ``conv_strided_critical_pure`` (KMST2024, THEORY §2). Exact rank of dμ over the number field of each
-    critical point vs numeric SVD rank of the Jacobian at the point.
-    """
     net = ConvolutionalNetwork(inst["filter_sizes"], inst["strides"])
     locus = convolutional_critical_points(net, inst["loss"], engine="sympy")
     dim = net.function_space.dim
@@ -388,11 +397,17 @@ def gen_conv_stride_one_critical(rng, exact=True):
     return {"filter_sizes": ks, "loss": _conv_target(rng, net)}
 
 
+@statement("conv_stride_one_spurious_repeated", section="§2",
+           title="Stride one: spurious and boundary critical points have repeated roots / shared filters",
+           reference="KMMT2022",
+           latex=r"s = 1:\ \theta \text{ spurious},\ \mu(\theta) \ne 0 \Rightarrow \exists\, i \ne j:\ "
+                 r"\gcd(\pi(w_i), \pi(w_j)) \ne 1,\ \operatorname{disc}\pi(\bar w) = 0;\ "
+                 r"\bar w \in \partial\mathcal M \Rightarrow \operatorname{disc}\pi(\bar w) = 0",
+           generate=gen_conv_stride_one_critical,
+           routes="exact gcds of the layer filters and of w̄, w̄' over the number field vs "
+                  "ConvolutionalNetwork.is_critical_parameter (or numeric Jacobian rank) and "
+                  "function_space.is_on_boundary")
 def check_conv_stride_one_critical(inst):
-    """Check ``conv_stride_one_spurious_repeated`` (KMMT2022, THEORY §2). Exact gcds of the layer filters and of
-    w̄, w̄' over the number field vs ConvolutionalNetwork.is_critical_parameter (or numeric Jacobian rank) and
-    function_space.is_on_boundary.
-    """
     net = ConvolutionalNetwork(inst["filter_sizes"])
     locus = convolutional_critical_points(net, inst["loss"], engine="sympy")
     for p in locus.points:
@@ -407,51 +422,3 @@ def check_conv_stride_one_critical(inst):
         if p.on_boundary and not p.repeated_root:
             return f"boundary critical point θ = {p.theta} whose w̄ = {p.end_to_end_filter} has no repeated root"
     return None
-
-
-def register_statements():
-    """Register the statements on convolutional networks (called once, at import of the package)."""
-    R = register
-    R("conv_dimension", section="§1", title="Dimension of the LCN function space", reference="KMST2024",
-      latex=r"\dim \mathcal M_{k,s} = \sum_{l=1}^{L} k_l - L + 1,\ \bar w(t) = \prod_l w_l(t^{S_{l-1}})",
-      generate=gen_conv_dimension, check=check_conv_dimension,
-      routes="closed form vs exact Jacobian rank at random parameters; Toeplitz matrix vs product of layer "
-             "matrices; μ(θ) ∈ M by exact membership")
-    R("conv_filling", section="§1", title="Stride one: filling iff at most one filter size is even",
-      reference="KMMT2022",
-      latex=r"s = 1:\ \mathcal M_k = \mathbb R^{\bar k} \iff \#\{l : k_l \text{ even}\} \le 1;\ "
-            r"p \in \mathcal M_k \iff p = 0 \vee r_{\mathbb R}(p) \ge \#\{l: k_l \text{ even}\}",
-      generate=gen_conv_filling, check=check_conv_filling,
-      routes="closed-form parity criterion and the construction's root count vs exact contains() "
-             "(square-free factorization + Sturm counting)")
-    R("conv_parameterization_critical", section="§1",
-      title="Stride one: dμ drops rank iff a filter is zero or two filters share a root", reference="KMMT2022",
-      latex=r"\operatorname{rank} d\mu(\theta) < \textstyle\sum k_l - L + 1 \iff \exists\, w_l = 0 \vee "
-            r"\exists\, i \ne j:\ \gcd(\pi(w_i), \pi(w_j)) \ne 1;\ \operatorname{rank} = \bar k - "
-            r"\deg\gcd_l(P/p_l)",
-      generate=gen_conv_parameterization, check=check_conv_parameterization,
-      routes="pairwise gcd criterion and closed-form rank vs exact Jacobian rank")
-    R("conv_stride_membership", section="§1", title="Membership with one stride level 2", reference="derived",
-      latex=r"p = A(t)\,B(t^2) \in \mathcal M_{k,s} \iff \exists\, B \mid \gcd_r p_r:\ r_{\mathbb R}(B) \ge o_B,\ "
-            r"r_{\mathbb R}(p / B(t^2)) \ge o_A",
-      generate=gen_conv_stride_membership, check=check_conv_stride_membership,
-      routes="polyphase gcd + weighted real-root counts vs enumeration of root sub-multisets closed under "
-             "t ↦ −t and conjugation")
-    R("conv_strided_critical_pure", section="§2",
-      title="All strides > 1, generic data: non-zero critical points are smooth interior (pure)",
-      reference="KMST2024",
-      latex=r"s_1, \dots, s_{L-1} > 1,\ \text{generic data}:\ \nabla L(\theta) = 0,\ \mu(\theta) \ne 0 "
-            r"\Rightarrow \operatorname{rk} d\mu(\theta) = \dim\mathcal M,\ \theta \text{ pure}",
-      generate=gen_conv_strided_critical, check=check_conv_strided_critical,
-      routes="exact rank of dμ over the number field of each critical point vs numeric SVD rank of the "
-             "Jacobian at the point")
-    R("conv_stride_one_spurious_repeated", section="§2",
-      title="Stride one: spurious and boundary critical points have repeated roots / shared filters",
-      reference="KMMT2022",
-      latex=r"s = 1:\ \theta \text{ spurious},\ \mu(\theta) \ne 0 \Rightarrow \exists\, i \ne j:\ "
-            r"\gcd(\pi(w_i), \pi(w_j)) \ne 1,\ \operatorname{disc}\pi(\bar w) = 0;\ "
-            r"\bar w \in \partial\mathcal M \Rightarrow \operatorname{disc}\pi(\bar w) = 0",
-      generate=gen_conv_stride_one_critical, check=check_conv_stride_one_critical,
-      routes="exact gcds of the layer filters and of w̄, w̄' over the number field vs "
-             "ConvolutionalNetwork.is_critical_parameter (or numeric Jacobian rank) and "
-             "function_space.is_on_boundary")

@@ -5,18 +5,9 @@ Registered keys (in this order): ``rank_formula``, ``maximal_rank_criterion``,
 ``gradient_formula`` (§1, TKB2020) and ``pure_spurious_test``,
 ``purity_depends_on_image`` (§2, TKB2020).
 
-Each ``gen_*`` is a generator ``gen(rng, exact=True, **sizes) -> dict`` and each
-``check_*`` a check ``check(instance) -> None | str`` comparing two independent
-routes (see :class:`~linnet_geometry.verification.theorems.registry.Statement`).
-
-Examples
---------
->>> import numpy as np
->>> inst = gen_theta(np.random.default_rng(0))
->>> sorted(k for k in inst if not k.startswith("_"))
-['theta', 'widths']
->>> check_rank_formula(inst) is None  # the two routes agree
-True
+Generators ``gen_*`` and checks ``check_*`` follow the contract of
+:func:`~linnet_geometry.verification.theorems.registry.register`; the package's Examples draw and check
+an instance of each topic module.
 """
 
 from __future__ import annotations
@@ -24,14 +15,14 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from ...critical import classify, parameter_gradient
+from ...critical import parameter_gradient
 from ...exact.matrix import rank
 from ...model.losses import PolynomialLoss
 from ...model.network import LinearNetwork
 from ...model.variety import DeterminantalVariety
-from .instances import (_architecture, _critical_instance, _factor, _float_matrix, _int_matrix, _mixers,
-                        _random_theta, _rank_matrix, _rat, _ri)
-from .registry import register
+from .instances import (_architecture, _classified, _critical_instance, _factor, _float_matrix, _int_matrix,
+                        _mixers, _random_theta, _rank_matrix, _rat, _ri)
+from .registry import statement
 
 __all__ = [
     "gen_theta",
@@ -63,10 +54,12 @@ def gen_theta(rng, exact=True, max_depth=3, max_width=3):
     return {"widths": widths, "theta": _random_theta(rng, widths, exact)}
 
 
+@statement("rank_formula", section="§1", title="Rank of dμ in closed form", reference="TKB2020",
+           latex=r"\operatorname{rank} d\mu(\theta) = \sum_{j=1}^{h} \operatorname{rk}(W_{>j})\,"
+                 r"(\operatorname{rk}(W_{<j}) - \operatorname{rk}(W_{<j+1})),\ \operatorname{rk}(W_{<h+1}) := 0",
+           generate=gen_theta, numeric=True,
+           routes="closed form from partial-product ranks vs rank of the explicit Jacobian")
 def check_rank_formula(inst):
-    """Check ``rank_formula`` (TKB2020, THEORY §1). Closed form from partial-product ranks vs rank of the explicit
-    Jacobian.
-    """
     net, theta = LinearNetwork(inst["widths"]), inst["theta"]
     closed = net.differential_rank(theta)
     J = net.differential(theta)
@@ -76,10 +69,12 @@ def check_rank_formula(inst):
     return None
 
 
+@statement("maximal_rank_criterion", section="§1", title="Maximal-rank criterion for dμ", reference="TKB2020",
+           latex=r"\text{non-filling: } \operatorname{rk} d\mu = \dim\mathcal M_r \iff \operatorname{rk}\bar W = r;\ "
+                 r"\text{filling: } \iff \forall i:\ \operatorname{rk} W_{>i} = d_h \vee \operatorname{rk} W_{\le i} = d_0",
+           generate=gen_theta, numeric=True,
+           routes="rank criterion on partial products vs Jacobian rank = r(d_0+d_h−r)")
 def check_maximal_rank(inst):
-    """Check ``maximal_rank_criterion`` (TKB2020, THEORY §1). Rank criterion on partial products vs Jacobian rank =
-    r(d_0+d_h−r).
-    """
     net, theta = LinearNetwork(inst["widths"]), inst["theta"]
     criterion = net.has_maximal_rank_differential(theta)
     explicit = rank(net.differential(theta)) == net.functional_space.dim
@@ -102,10 +97,11 @@ def gen_generic_theta(rng, exact=True, max_depth=3, max_width=4):
     return {"widths": widths, "theta": mats}
 
 
+@statement("functional_space", section="§1", title="Functional space M_d = M_r", reference="TKB2020",
+           latex=r"\mu_d(\mathbb R^{d_\theta}) = \mathcal M_r,\ \dim \mathcal M_r = r(d_0 + d_h - r)",
+           generate=gen_generic_theta, numeric=True,
+           routes="rank of μ(θ) and generic Jacobian rank vs the dimension formula of M_r")
 def check_functional_space(inst):
-    """Check ``functional_space`` (TKB2020, THEORY §1). Rank of μ(θ) and generic Jacobian rank vs the dimension
-    formula of M_r.
-    """
     widths, theta = inst["widths"], inst["theta"]
     net = LinearNetwork(widths)
     r = min(widths)
@@ -122,8 +118,11 @@ def check_functional_space(inst):
     return None
 
 
+@statement("filling_criterion", section="§1", title="Filling iff every hidden width ≥ min(d_0, d_h)",
+           reference="derived",
+           latex=r"r = \min(d_0, d_h) \iff d_i \ge \min(d_0, d_h)\ \forall\, 0<i<h \iff \operatorname{rk} d\mu_{\rm gen} = d_0 d_h",
+           generate=gen_generic_theta, numeric=True, routes="is_filling vs hidden widths vs generic Jacobian rank")
 def check_filling(inst):
-    """Check ``filling_criterion`` (derived, THEORY §1). Is_filling vs hidden widths vs generic Jacobian rank."""
     widths, theta = inst["widths"], inst["theta"]
     net = LinearNetwork(widths)
     d0, dh = widths[0], widths[-1]
@@ -145,10 +144,13 @@ def gen_variety_point(rng, exact=True, max_size=3):
     return {"rows": m, "cols": n, "rank": r, "W": _rank_matrix(rng, m, n, s)}
 
 
+@statement("determinantal_variety", section="§1", title="M_r: dimension, ideal, singular locus, tangent/normal spaces",
+           reference="TKB2020",
+           latex=r"T_W\mathcal M_r = \{A : (I-P_c)A(I-P_r) = 0\},\ \dim N_W = (m-r)(n-r),\ "
+                 r"\operatorname{Sing}\mathcal M_r = \mathcal M_{r-1}",
+           generate=gen_variety_point,
+           routes="tangent/normal bases vs kernel and rank of the Jacobian of the (r+1)-minors")
 def check_variety(inst):
-    """Check ``determinantal_variety`` (TKB2020, THEORY §1). Tangent/normal bases vs kernel and rank of the
-    Jacobian of the (r+1)-minors.
-    """
     m, n, r, W = inst["rows"], inst["cols"], inst["rank"], inst["W"]
     V = DeterminantalVariety(m, n, r)
     s = rank(W)
@@ -194,10 +196,10 @@ def gen_gradient(rng, exact=True, max_depth=3, max_width=2):
     return {"widths": widths, "loss": PolynomialLoss(expr, X), "theta": theta}
 
 
+@statement("gradient_formula", section="§1", title="Gradient of L = ℓ ∘ μ", reference="TKB2020",
+           latex=r"\nabla_{W_i} L = W_{>i}^\top\, \nabla\ell(\bar W)\, W_{<i}^\top", generate=gen_gradient,
+           numeric=True, routes="partial-product formula vs symbolic differentiation of ℓ(W_h⋯W_1)")
 def check_gradient(inst):
-    """Check ``gradient_formula`` (TKB2020, THEORY §1). Partial-product formula vs symbolic differentiation of
-    ℓ(W_h⋯W_1).
-    """
     net, loss, theta = LinearNetwork(inst["widths"]), inst["loss"], inst["theta"]
     formula = parameter_gradient(net, loss, theta)
     # independent route: differentiate ℓ(W_h ⋯ W_1) symbolically and substitute θ
@@ -228,12 +230,13 @@ def gen_pure_test(rng, exact=True, max_depth=3, max_width=3):
     return inst
 
 
+@statement("pure_spurious_test", section="§2", title="Computable test for pure/spurious", reference="TKB2020",
+           latex=r"\operatorname{rk}\bar W = r:\ \text{pure} \iff \bar W^\top G = 0 = G\bar W^\top;\quad "
+                 r"\operatorname{rk}\bar W < r:\ \text{pure} \iff G = 0",
+           generate=gen_pure_test,
+           routes="classify's product test vs the definition (G ⟂ tangent space of M_r, G = 0 at singular points)")
 def check_pure_test(inst):
-    """Check ``pure_spurious_test`` (TKB2020, THEORY §2). Classify's product test vs the definition (G ⟂ tangent
-    space of M_r, G = 0 at singular points).
-    """
-    net, loss, theta = LinearNetwork(inst["widths"]), inst["loss"], inst["theta"]
-    rep = classify(net, loss, theta)
+    net, loss, theta, rep = _classified(inst)
     Wbar = net.end_to_end(theta)
     G = loss.gradient(Wbar)
     grads_zero = all(all(x == 0 for x in (L.T * G * Rt.T)) for L, Rt in net.partial_products(theta))
@@ -272,57 +275,16 @@ def gen_reparam(rng, exact=True, max_depth=3, max_width=3):
     return inst
 
 
+@statement("purity_depends_on_image", section="§2", title="Pure points depend only on M_r", reference="TKB2020",
+           latex=r"\theta \in \operatorname{Crit}(L) \text{ pure} \iff \bar W \in \operatorname{Crit}(\ell|_{\mathcal M_r})"
+                 r"\ \text{(independent of the architecture with the same } d_0, d_h, r)",
+           generate=gen_reparam,
+           routes="classify on one architecture vs on another with the same (d_0, d_h, r), through the same W̄")
 def check_reparam(inst):
-    """Check ``purity_depends_on_image`` (TKB2020, THEORY §2). Classify on one architecture vs on another with the
-    same (d_0, d_h, r), through the same W̄.
-    """
-    a = classify(LinearNetwork(inst["widths"]), inst["loss"], inst["theta"])
-    b = classify(LinearNetwork(inst["other_widths"]), inst["loss"], inst["other_theta"])
+    a = _classified(inst)[3]
+    b = _classified(inst, "other_widths", "other_theta")[3]
     if not (a.is_critical and b.is_critical):
         return f"constructed points are not both critical: {a.is_critical}, {b.is_critical}"
     if a.kind != b.kind:
         return f"same W̄ and M_r but kinds differ: {a.kind} on {inst['widths']} vs {b.kind} on {inst['other_widths']}"
     return None
-
-
-def register_statements():
-    """Register the statements of THEORY §1–2 (called once, at import of the package)."""
-    R = register
-    R("rank_formula", section="§1", title="Rank of dμ in closed form", reference="TKB2020",
-      latex=r"\operatorname{rank} d\mu(\theta) = \sum_{j=1}^{h} \operatorname{rk}(W_{>j})\,"
-            r"(\operatorname{rk}(W_{<j}) - \operatorname{rk}(W_{<j+1})),\ \operatorname{rk}(W_{<h+1}) := 0",
-      generate=gen_theta, check=check_rank_formula, numeric=True,
-      routes="closed form from partial-product ranks vs rank of the explicit Jacobian")
-    R("maximal_rank_criterion", section="§1", title="Maximal-rank criterion for dμ", reference="TKB2020",
-      latex=r"\text{non-filling: } \operatorname{rk} d\mu = \dim\mathcal M_r \iff \operatorname{rk}\bar W = r;\ "
-            r"\text{filling: } \iff \forall i:\ \operatorname{rk} W_{>i} = d_h \vee \operatorname{rk} W_{\le i} = d_0",
-      generate=gen_theta, check=check_maximal_rank, numeric=True,
-      routes="rank criterion on partial products vs Jacobian rank = r(d_0+d_h−r)")
-    R("functional_space", section="§1", title="Functional space M_d = M_r", reference="TKB2020",
-      latex=r"\mu_d(\mathbb R^{d_\theta}) = \mathcal M_r,\ \dim \mathcal M_r = r(d_0 + d_h - r)",
-      generate=gen_generic_theta, check=check_functional_space, numeric=True,
-      routes="rank of μ(θ) and generic Jacobian rank vs the dimension formula of M_r")
-    R("filling_criterion", section="§1", title="Filling iff every hidden width ≥ min(d_0, d_h)", reference="derived",
-      latex=r"r = \min(d_0, d_h) \iff d_i \ge \min(d_0, d_h)\ \forall\, 0<i<h \iff \operatorname{rk} d\mu_{\rm gen} = d_0 d_h",
-      generate=gen_generic_theta, check=check_filling, numeric=True,
-      routes="is_filling vs hidden widths vs generic Jacobian rank")
-    R("determinantal_variety", section="§1", title="M_r: dimension, ideal, singular locus, tangent/normal spaces",
-      reference="TKB2020",
-      latex=r"T_W\mathcal M_r = \{A : (I-P_c)A(I-P_r) = 0\},\ \dim N_W = (m-r)(n-r),\ "
-            r"\operatorname{Sing}\mathcal M_r = \mathcal M_{r-1}",
-      generate=gen_variety_point, check=check_variety,
-      routes="tangent/normal bases vs kernel and rank of the Jacobian of the (r+1)-minors")
-    R("gradient_formula", section="§1", title="Gradient of L = ℓ ∘ μ", reference="TKB2020",
-      latex=r"\nabla_{W_i} L = W_{>i}^\top\, \nabla\ell(\bar W)\, W_{<i}^\top",
-      generate=gen_gradient, check=check_gradient, numeric=True,
-      routes="partial-product formula vs symbolic differentiation of ℓ(W_h⋯W_1)")
-    R("pure_spurious_test", section="§2", title="Computable test for pure/spurious", reference="TKB2020",
-      latex=r"\operatorname{rk}\bar W = r:\ \text{pure} \iff \bar W^\top G = 0 = G\bar W^\top;\quad "
-            r"\operatorname{rk}\bar W < r:\ \text{pure} \iff G = 0",
-      generate=gen_pure_test, check=check_pure_test,
-      routes="classify's product test vs the definition (G ⟂ tangent space of M_r, G = 0 at singular points)")
-    R("purity_depends_on_image", section="§2", title="Pure points depend only on M_r", reference="TKB2020",
-      latex=r"\theta \in \operatorname{Crit}(L) \text{ pure} \iff \bar W \in \operatorname{Crit}(\ell|_{\mathcal M_r})"
-            r"\ \text{(independent of the architecture with the same } d_0, d_h, r)",
-      generate=gen_reparam, check=check_reparam,
-      routes="classify on one architecture vs on another with the same (d_0, d_h, r), through the same W̄")

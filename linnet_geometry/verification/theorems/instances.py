@@ -20,9 +20,22 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from ...critical import classify
 from ...exact.matrix import rank
 from ...exceptions import WidthsError
 from ...model.losses import QuadraticLoss, WeightedQuadraticLoss
+from ...model.network import LinearNetwork
+
+
+def _network_loss(inst):
+    """The network of ``inst["widths"]`` and the loss ``inst["loss"]`` of an instance."""
+    return LinearNetwork(inst["widths"]), inst["loss"]
+
+
+def _classified(inst, widths="widths", theta="theta"):
+    """``(network, loss, θ, classify(network, loss, θ))`` for the point ``inst[theta]`` on ``inst[widths]``."""
+    net, loss, point = LinearNetwork(inst[widths]), inst["loss"], inst[theta]
+    return net, loss, point, classify(net, loss, point)
 
 
 def _ri(rng, lo, hi):

@@ -7,18 +7,9 @@ Registered keys (in this order): ``pure_iff_rank_r``, ``critical_values``,
 TKB2020, EY1936, BH1989, AMG2024, K2016) and ``ed_degree``,
 ``filling_convex_no_bad_minima`` (§4: DHOST2016, LvB2018).
 
-Each ``gen_*`` is a generator ``gen(rng, exact=True, **sizes) -> dict`` and each
-``check_*`` a check ``check(instance) -> None | str`` comparing two independent
-routes (see :class:`~linnet_geometry.verification.theorems.registry.Statement`).
-
-Examples
---------
->>> import numpy as np
->>> inst = gen_quadratic(np.random.default_rng(0))
->>> sorted(k for k in inst if not k.startswith("_"))
-['U', 'loss', 'widths']
->>> check_morse_index(inst) is None  # the two routes agree
-True
+Generators ``gen_*`` and checks ``check_*`` follow the contract of
+:func:`~linnet_geometry.verification.theorems.registry.register`; the package's Examples draw and check
+an instance of each topic module.
 """
 
 from __future__ import annotations
@@ -35,9 +26,10 @@ from ...exact.monomials import is_zero_dimensional, standard_monomials
 from ...model.losses import QuadraticLoss
 from ...model.network import LinearNetwork, partial_products
 from ...model.variety import DeterminantalVariety
-from .instances import (_architecture, _critical_instance, _degenerate_sigmas, _diag, _factor, _float_matrix,
-                        _generic_target, _int_matrix, _nonzero_int_matrix, _orthogonal, _rank_matrix, _ri)
-from .registry import register
+from .instances import (_architecture, _classified, _critical_instance, _degenerate_sigmas, _diag, _factor,
+                        _float_matrix, _generic_target, _int_matrix, _network_loss, _nonzero_int_matrix, _orthogonal,
+                        _rank_matrix, _ri)
+from .registry import statement
 
 __all__ = [
     "gen_quadratic",
@@ -80,18 +72,22 @@ def gen_quadratic(rng, exact=True, max_depth=3, max_width=3, max_params=15, min_
 
 
 def _locus(inst):
-    return critical_locus(LinearNetwork(inst["widths"]), inst["loss"])
+    return critical_locus(*_network_loss(inst))
 
 
 def _is_top(support):
     return tuple(support) == tuple(range(1, len(support) + 1))
 
 
+@statement("pure_iff_rank_r", section="§3", title="Quadratic loss: W̄ = U_S; pure ⇔ |S| = r", reference="TKB2020",
+           latex=r"\theta \in \operatorname{Crit}(L) \Rightarrow \bar W = U_S,\ |S| \le r;\ |S| = r \Rightarrow "
+                 r"\text{pure},\ |S| < r \Rightarrow \text{spurious}",
+           generate=gen_quadratic, routes="theory locus (|S| = r rule) vs classify of each stratum's representative")
 def check_pure_iff_rank(inst):
     """Check ``pure_iff_rank_r`` (TKB2020, THEORY §3). Theory locus (``|S| = r`` rule) vs classify of each
     stratum's representative.
     """
-    net, loss = LinearNetwork(inst["widths"]), inst["loss"]
+    net, loss = _network_loss(inst)
     locus = _locus(inst)
     r, rho = net.bottleneck, locus.spectrum.rank
     for st in locus.strata:
@@ -114,11 +110,12 @@ def gen_tiny_quadratic(rng, exact=True):
     return {"widths": widths, "U": U, "loss": QuadraticLoss(U)}
 
 
+@statement("critical_values", section="§3", title="Critical values of the quadratic loss", reference="TKB2020",
+           latex=r"\{L(\theta) : \nabla L(\theta) = 0\} = \{\textstyle\sum_{j\notin S}\sigma_j^2 : |S| \le r\}",
+           generate=gen_tiny_quadratic,
+           routes="Eckart–Young values of the locus vs real roots of a Gröbner eliminant of ∇L = 0")
 def check_critical_values(inst):
-    """Check ``critical_values`` (TKB2020, THEORY §3). Eckart–Young values of the locus vs real roots of a Gröbner
-    eliminant of ∇L = 0.
-    """
-    net, loss = LinearNetwork(inst["widths"]), inst["loss"]
+    net, loss = _network_loss(inst)
     t = sympy.Symbol("t")
     p = sympy.Poly(critical_value_polynomial(net, loss, t), t)
     roots = sorted({float(sympy.N(x, 30)) for x in sympy.real_roots(p)})
@@ -129,11 +126,13 @@ def check_critical_values(inst):
     return None
 
 
+@statement("morse_index", section="§3", title="Morse index and Hessian nullity of pure points", reference="EY1936",
+           latex=r"\operatorname{ind}(U_S) = \#\{(i,j): i \in S, j\notin S, \sigma_j > \sigma_i\},\ "
+                 r"\dim\ker\nabla^2 L = d_\theta - r(d_0 + d_h - r)",
+           generate=gen_quadratic,
+           routes="index formula from singular values vs exact inertia of the parameter Hessian")
 def check_morse_index(inst):
-    """Check ``morse_index`` (EY1936, THEORY §3). Index formula from singular values vs exact inertia of the
-    parameter Hessian.
-    """
-    net, loss = LinearNetwork(inst["widths"]), inst["loss"]
+    net, loss = _network_loss(inst)
     locus = _locus(inst)
     lam = sorted((float(x) for x in np.linalg.svd(to_float(inst["U"]), compute_uv=False) ** 2), reverse=True)
     r = net.bottleneck
@@ -155,11 +154,12 @@ def check_morse_index(inst):
     return None
 
 
+@statement("local_minima_global", section="§3", title="Every local minimum is global (quadratic loss)",
+           reference="BH1989", latex=r"\theta \text{ local min of } L \Rightarrow L(\theta) = \sum_{j>r}\sigma_j^2",
+           generate=gen_quadratic,
+           routes="exact Hessian inertia at each stratum vs the Eckart–Young minimum from a numpy SVD")
 def check_local_minima_global(inst):
-    """Check ``local_minima_global`` (BH1989, THEORY §3). Exact Hessian inertia at each stratum vs the Eckart–Young
-    minimum from a numpy SVD.
-    """
-    net, loss = LinearNetwork(inst["widths"]), inst["loss"]
+    net, loss = _network_loss(inst)
     U = to_float(inst["U"])
     sv = np.linalg.svd(U, compute_uv=False)
     ey = float(np.sum(sv[net.bottleneck:] ** 2))  # Eckart–Young: min over rank ≤ r
@@ -181,9 +181,12 @@ def check_local_minima_global(inst):
     return None
 
 
+@statement("strict_saddles", section="§3", title="Strict saddles: one hidden layer, or S not a top set",
+           reference="AMG2024",
+           latex=r"h = 2 \text{ or } S \ne \{1..|S|\} \Rightarrow \lambda_{\min}(\nabla^2 L(\theta)) < 0",
+           generate=gen_quadratic, routes="combinatorial top-set test on S vs exact Hessian inertia")
 def check_strict_saddles(inst):
-    """Check ``strict_saddles`` (AMG2024, THEORY §3). Combinatorial top-set test on S vs exact Hessian inertia."""
-    net, loss = LinearNetwork(inst["widths"]), inst["loss"]
+    net, loss = _network_loss(inst)
     for st in _locus(inst).strata:
         top = _is_top(st.support)
         if top and not (net.depth == 2 and st.role != "global_min"):
@@ -202,10 +205,12 @@ def gen_origin(rng, exact=True, max_width=3, deep=False):
     return {"widths": widths, "U": U, "loss": QuadraticLoss(U)}
 
 
+@statement("origin_one_hidden_layer", section="§3", title="Hessian at θ = 0, one hidden layer: ±2σ_k",
+           reference="K2016",
+           latex=r"\chi_{\nabla^2 L(0)}(x) = x^{d_\theta - 2 d_1 m} \prod_{k=1}^{m} (x^2 - 4\sigma_k^2)^{d_1}",
+           generate=gen_origin,
+           routes="characteristic polynomial of the Kronecker-built Hessian vs the one predicted from UUᵀ")
 def check_origin_one_hidden(inst):
-    """Check ``origin_one_hidden_layer`` (K2016, THEORY §3). Characteristic polynomial of the Kronecker-built
-    Hessian vs the one predicted from UUᵀ.
-    """
     net, U = LinearNetwork(inst["widths"]), inst["U"]
     d1 = net.widths[1]
     zero = tuple(sympy.zeros(a, b) for a, b in net.shapes)
@@ -226,11 +231,12 @@ def gen_origin_deep(rng, exact=True, max_width=3):
     return gen_origin(rng, exact, max_width, deep=True)
 
 
+@statement("origin_deep", section="§3", title="Hessian at θ = 0 vanishes for ≥ 2 hidden layers", reference="AMG2024",
+           latex=r"h \ge 3 \Rightarrow \nabla^2 L(0) = 0:\ \theta = 0 \text{ is a non-strict saddle}",
+           generate=gen_origin_deep,
+           routes="block Hessian formula vs sympy.hessian of the expanded loss, and classify's role")
 def check_origin_deep(inst):
-    """Check ``origin_deep`` (AMG2024, THEORY §3). Block Hessian formula vs sympy.hessian of the expanded loss, and
-    classify's role.
-    """
-    net, loss = LinearNetwork(inst["widths"]), inst["loss"]
+    net, loss = _network_loss(inst)
     zero = tuple(sympy.zeros(a, b) for a, b in net.shapes)
     H = parameter_hessian(net, loss, zero)
     if any(x != 0 for x in H):
@@ -254,10 +260,11 @@ def gen_fiber(rng, exact=True, max_depth=3, max_width=3):
     return {"widths": widths, "theta": theta, "s": s, "M": _rank_matrix(rng, widths[-1], widths[0], s)}
 
 
+@statement("fiber_dimension", section="§3", title="Fiber dimension / Hessian nullity", reference="TKB2020",
+           latex=r"\dim \mu_d^{-1}(\bar W) = d_\theta - r(d_0 + d_h - r) \text{ at } \operatorname{rk}\bar W = r",
+           generate=gen_fiber,
+           routes="recursive closed form vs kernel of dμ at generic θ and a Gröbner dimension of μ(θ) = M")
 def check_fiber(inst):
-    """Check ``fiber_dimension`` (TKB2020, THEORY §3). Recursive closed form vs kernel of dμ at generic θ and a
-    Gröbner dimension of μ(θ) = M.
-    """
     widths, theta, s = inst["widths"], inst["theta"], inst["s"]
     net = LinearNetwork(widths)
     r = min(widths)
@@ -288,10 +295,12 @@ def gen_data(rng, exact=True, max_depth=3, max_width=3):
     return {"widths": widths, "X": X, "Y": Y, "loss": QuadraticLoss.from_data(X, Y)}
 
 
+@statement("data_reduction", section="§3", title="Data form ‖WX − Y‖² reduces to a squared distance",
+           reference="BH1989",
+           latex=r"\|WX - Y\|_F^2 = \|W A - \hat U A\|_F^2 + c,\ A = (XX^\top)^{1/2},\ \hat U = YX^\top(XX^\top)^{-1}",
+           generate=gen_data, numeric=True,
+           routes="exact locus of the reduced loss vs direct numpy evaluation of ‖μ(θ)X − Y‖² and its gradient")
 def check_data(inst):
-    """Check ``data_reduction`` (BH1989, THEORY §3). Exact locus of the reduced loss vs direct numpy evaluation of
-    ‖μ(θ)X − Y‖² and its gradient.
-    """
     net = LinearNetwork(inst["widths"])
     X, Y = inst["X"], inst["Y"]
     Xf, Yf = to_float(X), to_float(Y)
@@ -345,11 +354,12 @@ def _block_rotation(rng, n, indices):
     return R
 
 
+@statement("degenerate_families", section="§3", title="Degenerate targets give families", reference="derived",
+           latex=r"\text{repeated/zero } \sigma:\ \dim\{U_S\} = \textstyle\sum_a k_a (n_a - k_a)",
+           generate=gen_degenerate,
+           routes="reported family dimension vs rotating singular vectors inside tie blocks and classifying")
 def check_degenerate(inst):
-    """Check ``degenerate_families`` (derived, THEORY §3). Reported family dimension vs rotating singular vectors
-    inside tie blocks and classifying.
-    """
-    net, loss, sig, U = LinearNetwork(inst["widths"]), inst["loss"], inst["sigmas"], inst["U"]
+    (net, loss), sig, U = _network_loss(inst), inst["sigmas"], inst["U"]
     locus = _locus(inst)
     if not locus.is_degenerate:
         return f"singular values {sig} (repeated or zero) but the locus is reported generic"
@@ -412,12 +422,13 @@ def gen_spurious_descent(rng, exact=True, max_depth=3, max_width=3):
     return inst
 
 
+@statement("spurious_not_local_min", section="§3", title="Spurious points are never local minima", reference="TKB2020",
+           latex=r"\operatorname{rk}\bar W < r,\ \nabla\ell(\bar W) \ne 0 \Rightarrow \exists\,\theta(\tau)\to\theta:\ "
+                 r"L(\theta(\tau)) < L(\theta)",
+           generate=gen_spurious_descent,
+           routes="classify's kind/role vs an explicit exact descent curve adding a rank-one term")
 def check_spurious_descent(inst):
-    """Check ``spurious_not_local_min`` (TKB2020, THEORY §3). Classify's kind/role vs an explicit exact descent
-    curve adding a rank-one term.
-    """
-    net, loss, theta = LinearNetwork(inst["widths"]), inst["loss"], inst["theta"]
-    rep = classify(net, loss, theta)
+    net, loss, theta, rep = _classified(inst)
     if not rep.is_critical or rep.kind != "spurious":
         return f"constructed point (rk W̄ < r, ∇ℓ ≠ 0) classified critical={rep.is_critical}, kind={rep.kind}"
     if rep.role in ("local_min", "global_min"):
@@ -463,10 +474,11 @@ def _standard_monomial_count(polys, gens):
     return len(standard_monomials(lead, len(gens)))
 
 
+@statement("ed_degree", section="§4", title="Number of critical points on M_r is the ED degree", reference="DHOST2016",
+           latex=r"\#\operatorname{Crit}(\|\cdot - U\|^2|_{\mathcal M_r^{\rm reg}}) = \binom{\min(m,n)}{r}",
+           generate=gen_ed,
+           routes="Gröbner count of critical points in a chart vs ED degree and the locus's function-space points")
 def check_ed(inst):
-    """Check ``ed_degree`` (DHOST2016, THEORY §4). Gröbner count of critical points in a chart vs ED degree and the
-    locus's function-space points.
-    """
     m, n, U = inst["rows"], inst["cols"], inst["U"]
     V = DeterminantalVariety(m, n, 1)
     locus = critical_locus(LinearNetwork((n, 1, m)), QuadraticLoss(U))
@@ -490,12 +502,14 @@ def gen_filling_convex(rng, exact=True, max_depth=3, max_width=3):
     return _critical_instance(rng, widths, s, rng.random() < 0.6)
 
 
+@statement("filling_convex_no_bad_minima", section="§4", title="Filling + convex ⇒ pure = global, no bad minima",
+           reference="LvB2018",
+           latex=r"\text{filling},\ \ell \text{ convex}:\ \theta \text{ pure} \iff L(\theta) = \min L;\ "
+                 r"\text{no non-global local minima}",
+           generate=gen_filling_convex, routes="constructed ∇ℓ(W̄) (ground truth) vs classify's kind, role and value")
 def check_filling_convex(inst):
-    """Check ``filling_convex_no_bad_minima`` (LvB2018, THEORY §4). Constructed ∇ℓ(W̄) (ground truth) vs classify's
-    kind, role and value.
-    """
-    net, loss, theta, G = LinearNetwork(inst["widths"]), inst["loss"], inst["theta"], inst["G"]
-    rep = classify(net, loss, theta)
+    net, loss, theta, rep = _classified(inst)
+    G = inst["G"]
     if not rep.is_critical:
         return "constructed point is not critical"
     truth_pure = all(x == 0 for x in G)  # filling: M_r is everything, so pure ⇔ ∇ℓ(W̄) = 0
@@ -507,66 +521,3 @@ def check_filling_convex(inst):
     if rep.role in ("local_min", "global_min") and rep.value != global_min:
         return f"bad local minimum at value {rep.value}"
     return None
-
-
-def register_statements():
-    """Register the statements of THEORY §3–4 (called once, at import of the package)."""
-    R = register
-    R("pure_iff_rank_r", section="§3", title="Quadratic loss: W̄ = U_S; pure ⇔ |S| = r", reference="TKB2020",
-      latex=r"\theta \in \operatorname{Crit}(L) \Rightarrow \bar W = U_S,\ |S| \le r;\ |S| = r \Rightarrow "
-            r"\text{pure},\ |S| < r \Rightarrow \text{spurious}",
-      generate=gen_quadratic, check=check_pure_iff_rank,
-      routes="theory locus (|S| = r rule) vs classify of each stratum's representative")
-    R("critical_values", section="§3", title="Critical values of the quadratic loss", reference="TKB2020",
-      latex=r"\{L(\theta) : \nabla L(\theta) = 0\} = \{\textstyle\sum_{j\notin S}\sigma_j^2 : |S| \le r\}",
-      generate=gen_tiny_quadratic, check=check_critical_values,
-      routes="Eckart–Young values of the locus vs real roots of a Gröbner eliminant of ∇L = 0")
-    R("morse_index", section="§3", title="Morse index and Hessian nullity of pure points", reference="EY1936",
-      latex=r"\operatorname{ind}(U_S) = \#\{(i,j): i \in S, j\notin S, \sigma_j > \sigma_i\},\ "
-            r"\dim\ker\nabla^2 L = d_\theta - r(d_0 + d_h - r)",
-      generate=gen_quadratic, check=check_morse_index,
-      routes="index formula from singular values vs exact inertia of the parameter Hessian")
-    R("local_minima_global", section="§3", title="Every local minimum is global (quadratic loss)",
-      reference="BH1989", latex=r"\theta \text{ local min of } L \Rightarrow L(\theta) = \sum_{j>r}\sigma_j^2",
-      generate=gen_quadratic, check=check_local_minima_global,
-      routes="exact Hessian inertia at each stratum vs the Eckart–Young minimum from a numpy SVD")
-    R("strict_saddles", section="§3", title="Strict saddles: one hidden layer, or S not a top set",
-      reference="AMG2024",
-      latex=r"h = 2 \text{ or } S \ne \{1..|S|\} \Rightarrow \lambda_{\min}(\nabla^2 L(\theta)) < 0",
-      generate=gen_quadratic, check=check_strict_saddles,
-      routes="combinatorial top-set test on S vs exact Hessian inertia")
-    R("origin_one_hidden_layer", section="§3", title="Hessian at θ = 0, one hidden layer: ±2σ_k", reference="K2016",
-      latex=r"\chi_{\nabla^2 L(0)}(x) = x^{d_\theta - 2 d_1 m} \prod_{k=1}^{m} (x^2 - 4\sigma_k^2)^{d_1}",
-      generate=gen_origin, check=check_origin_one_hidden,
-      routes="characteristic polynomial of the Kronecker-built Hessian vs the one predicted from UUᵀ")
-    R("origin_deep", section="§3", title="Hessian at θ = 0 vanishes for ≥ 2 hidden layers", reference="AMG2024",
-      latex=r"h \ge 3 \Rightarrow \nabla^2 L(0) = 0:\ \theta = 0 \text{ is a non-strict saddle}",
-      generate=gen_origin_deep, check=check_origin_deep,
-      routes="block Hessian formula vs sympy.hessian of the expanded loss, and classify's role")
-    R("fiber_dimension", section="§3", title="Fiber dimension / Hessian nullity", reference="TKB2020",
-      latex=r"\dim \mu_d^{-1}(\bar W) = d_\theta - r(d_0 + d_h - r) \text{ at } \operatorname{rk}\bar W = r",
-      generate=gen_fiber, check=check_fiber,
-      routes="recursive closed form vs kernel of dμ at generic θ and a Gröbner dimension of μ(θ) = M")
-    R("data_reduction", section="§3", title="Data form ‖WX − Y‖² reduces to a squared distance", reference="BH1989",
-      latex=r"\|WX - Y\|_F^2 = \|W A - \hat U A\|_F^2 + c,\ A = (XX^\top)^{1/2},\ \hat U = YX^\top(XX^\top)^{-1}",
-      generate=gen_data, check=check_data, numeric=True,
-      routes="exact locus of the reduced loss vs direct numpy evaluation of ‖μ(θ)X − Y‖² and its gradient")
-    R("degenerate_families", section="§3", title="Degenerate targets give families", reference="derived",
-      latex=r"\text{repeated/zero } \sigma:\ \dim\{U_S\} = \textstyle\sum_a k_a (n_a - k_a)",
-      generate=gen_degenerate, check=check_degenerate,
-      routes="reported family dimension vs rotating singular vectors inside tie blocks and classifying")
-    R("spurious_not_local_min", section="§3", title="Spurious points are never local minima", reference="TKB2020",
-      latex=r"\operatorname{rk}\bar W < r,\ \nabla\ell(\bar W) \ne 0 \Rightarrow \exists\,\theta(\tau)\to\theta:\ "
-            r"L(\theta(\tau)) < L(\theta)",
-      generate=gen_spurious_descent, check=check_spurious_descent,
-      routes="classify's kind/role vs an explicit exact descent curve adding a rank-one term")
-    R("ed_degree", section="§4", title="Number of critical points on M_r is the ED degree", reference="DHOST2016",
-      latex=r"\#\operatorname{Crit}(\|\cdot - U\|^2|_{\mathcal M_r^{\rm reg}}) = \binom{\min(m,n)}{r}",
-      generate=gen_ed, check=check_ed,
-      routes="Gröbner count of critical points in a chart vs ED degree and the locus's function-space points")
-    R("filling_convex_no_bad_minima", section="§4", title="Filling + convex ⇒ pure = global, no bad minima",
-      reference="LvB2018",
-      latex=r"\text{filling},\ \ell \text{ convex}:\ \theta \text{ pure} \iff L(\theta) = \min L;\ "
-            r"\text{no non-global local minima}",
-      generate=gen_filling_convex, check=check_filling_convex,
-      routes="constructed ∇ℓ(W̄) (ground truth) vs classify's kind, role and value")

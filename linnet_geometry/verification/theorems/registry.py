@@ -164,6 +164,58 @@ def register(key, *, section, title, reference, latex, generate, check, routes="
     return st
 
 
+_PENDING: dict = {}
+
+
+def statement(key, *, section, title, reference, latex, generate, routes="", sizes=None, numeric=False):
+    """Decorator: declare the function below as the check of a built-in statement.
+
+    The keywords are those of :func:`register` (``check`` is the decorated
+    function, returned unchanged but for a docstring made from the key, the
+    paper key, the section and ``routes`` when it has none).  The statement is
+    only recorded here; :func:`register_module` registers the statements of a topic module in the
+    order of their checks, so the package decides the order of the topics
+    (THEORY.md order) independently of the order in which they are imported.
+
+    Examples
+    --------
+    >>> @statement("doc_square", section="test", title="squares are non-negative", reference="none",
+    ...            latex=r"n^2 \\ge 0", generate=lambda rng, exact=True: {"n": int(rng.integers(-9, 10))},
+    ...            routes="the square vs zero")
+    ... def check_square(inst):
+    ...     return None if inst["n"] ** 2 >= 0 else f"n = {inst['n']}"
+    >>> check_square.__doc__
+    'Check ``doc_square`` (none, THEORY test). The square vs zero.'
+    >>> [st.key for st in register_module(check_square.__module__)]
+    ['doc_square']
+    >>> verify("doc_square", trials=3, executor="serial").ok
+    True
+    >>> unregister("doc_square")
+    """
+    def record(check):
+        if check.__doc__ is None and routes:
+            check.__doc__ = f"Check ``{key}`` ({reference}, THEORY {section}). {routes[0].upper()}{routes[1:]}."
+        _PENDING.setdefault(check.__module__, []).append(
+            dict(key=key, section=section, title=title, reference=reference, latex=latex, generate=generate,
+                 check=check, routes=routes, sizes=sizes, numeric=numeric))
+        return check
+    return record
+
+
+def register_module(module_name) -> list:
+    """Register the statements declared with :func:`statement` in ``module_name``, in declaration order.
+
+    Returns the registered :class:`Statement` objects; a second call for the
+    same module registers nothing (the declarations are consumed).
+
+    Examples
+    --------
+    >>> register_module("linnet_geometry.verification.theorems.dense")  # done at import of the package
+    []
+    """
+    return [register(**spec) for spec in _PENDING.pop(module_name, ())]
+
+
 def unregister(key) -> None:
     """Remove a statement (no error if absent).
 

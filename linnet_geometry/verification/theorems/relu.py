@@ -4,18 +4,9 @@ Registered keys (in this order): ``relu_region_jacobian``, ``relu_full_rank_glob
 ``relu_region_count``, ``relu_wide_full_rank_fraction``; they check
 :mod:`linnet_geometry.families.relu`.
 
-Each ``gen_*`` is a generator ``gen(rng, exact=True, **sizes) -> dict`` and each
-``check_*`` a check ``check(instance) -> None | str`` comparing two independent
-routes (see :class:`~linnet_geometry.verification.theorems.registry.Statement`).
-
-Examples
---------
->>> import numpy as np
->>> inst = gen_relu_wide(np.random.default_rng(0))
->>> sorted(k for k in inst if not k.startswith("_"))
-['X', 'd0', 'd1', 'n']
->>> check_relu_wide(inst) is None  # the two routes agree
-True
+Generators ``gen_*`` and checks ``check_*`` follow the contract of
+:func:`~linnet_geometry.verification.theorems.registry.register`; the package's Examples draw and check
+an instance of each topic module.
 """
 
 from __future__ import annotations
@@ -28,7 +19,7 @@ import sympy
 from ...exact.matrix import rank, to_float
 from ...families import relu
 from .instances import _ri
-from .registry import register
+from .registry import statement
 
 __all__ = [
     "gen_relu_region",
@@ -61,10 +52,13 @@ def gen_relu_region(rng, exact=True, max_n=5, max_d0=2, max_width=3):
     return {"X": X, "W": W, "v": v, "y": y}
 
 
+@statement("relu_region_jacobian", section="§6", title="Khatri–Rao Jacobian of an activation region and its rank",
+           reference="KMTM2024",
+           latex=r"J = (\operatorname{diag}(v) A) * X,\ \operatorname{rank} J = \min_T (n - |T| + d_0 \operatorname{rk} A_T)"
+                 r"\ \text{(generic } X)",
+           generate=gen_relu_region,
+           routes="Khatri–Rao formula vs exact difference quotients of F; exact vs matroid vs numeric rank")
 def check_relu_jacobian(inst):
-    """Check ``relu_region_jacobian`` (KMTM2024, THEORY §6). Khatri–Rao formula vs exact difference quotients of F;
-    exact vs matroid vs numeric rank.
-    """
     X, W, v = inst["X"], inst["W"], inst["v"]
     A = relu.activation_pattern(W, X)
     W0 = relu.region_interior_point(A, X)
@@ -93,10 +87,12 @@ def check_relu_jacobian(inst):
     return None
 
 
+@statement("relu_full_rank_global", section="§6", title="Full-rank region ⇒ critical points are global minima",
+           reference="KMTM2024",
+           latex=r"\operatorname{rank} J = n \Rightarrow \text{every critical point in the region has } L = 0",
+           generate=gen_relu_region,
+           routes="region_critical_set (projection + LP) vs direct loss and gradient at its witness point")
 def check_relu_full_rank(inst):
-    """Check ``relu_full_rank_global`` (KMTM2024, THEORY §6). Region_critical_set (projection + LP) vs direct loss
-    and gradient at its witness point.
-    """
     X, W, v, y = inst["X"], inst["W"], inst["v"], inst["y"]
     A = relu.activation_pattern(W, X)
     cs = relu.region_critical_set(A, X, y, v)
@@ -142,10 +138,10 @@ def gen_relu_counts(rng, exact=True, max_n=5, max_d0=2):
     return {"n": n, "d0": d0, "d1": _ri(rng, 1, 3), "X": X}
 
 
+@statement("relu_region_count", section="§6", title="Number of activation regions (Cover)", reference="KMTM2024",
+           latex=r"\#\{\text{regions}\} = C(n, d_0 + 1)^{d_1},\ C(n, d) = 2\sum_{k<d}\binom{n-1}{k}",
+           generate=gen_relu_counts, routes="Cover's formula vs ray enumeration vs LP feasibility of all 2^n patterns")
 def check_relu_counts(inst):
-    """Check ``relu_region_count`` (KMTM2024, THEORY §6). Cover's formula vs ray enumeration vs LP feasibility of
-    all 2^n patterns.
-    """
     n, d0, d1, X = inst["n"], inst["d0"], inst["d1"], inst["X"]
     Xb = relu.with_bias(X)
     rows = relu.realizable_row_patterns(Xb)
@@ -166,10 +162,10 @@ def gen_relu_wide(rng, exact=True, max_n=3, max_width=3):
             "X": sympy.Matrix(d0, n, lambda i, j: _ri(rng, -10**3, 10**3))}
 
 
+@statement("relu_wide_full_rank_fraction", section="§6", title="d_0 ≥ n: full-rank fraction (1 − 2^{−d_1})^n",
+           reference="KMTM2024", latex=r"d_0 \ge n:\ \Pr[\operatorname{rank} J = n] = (1 - 2^{-d_1})^n",
+           generate=gen_relu_wide, routes="exact enumeration of patterns and ranks vs the closed form")
 def check_relu_wide(inst):
-    """Check ``relu_wide_full_rank_fraction`` (KMTM2024, THEORY §6). Exact enumeration of patterns and ranks vs the
-    closed form.
-    """
 
     n, d1, X = inst["n"], inst["d1"], inst["X"]
     if rank(X) < n:
@@ -179,28 +175,3 @@ def check_relu_wide(inst):
     if count.fraction != closed:
         return f"enumerated full-rank fraction {count.fraction} != (1 − 2^-d1)^n = {closed}"
     return None
-
-
-def register_statements():
-    """Register the statements of THEORY §6 (called once, at import of the package)."""
-    R = register
-    R("relu_region_jacobian", section="§6", title="Khatri–Rao Jacobian of an activation region and its rank",
-      reference="KMTM2024",
-      latex=r"J = (\operatorname{diag}(v) A) * X,\ \operatorname{rank} J = \min_T (n - |T| + d_0 \operatorname{rk} A_T)"
-            r"\ \text{(generic } X)",
-      generate=gen_relu_region, check=check_relu_jacobian,
-      routes="Khatri–Rao formula vs exact difference quotients of F; exact vs matroid vs numeric rank")
-    R("relu_full_rank_global", section="§6", title="Full-rank region ⇒ critical points are global minima",
-      reference="KMTM2024",
-      latex=r"\operatorname{rank} J = n \Rightarrow \text{every critical point in the region has } L = 0",
-      generate=gen_relu_region, check=check_relu_full_rank,
-      routes="region_critical_set (projection + LP) vs direct loss and gradient at its witness point")
-    R("relu_region_count", section="§6", title="Number of activation regions (Cover)", reference="KMTM2024",
-      latex=r"\#\{\text{regions}\} = C(n, d_0 + 1)^{d_1},\ C(n, d) = 2\sum_{k<d}\binom{n-1}{k}",
-      generate=gen_relu_counts, check=check_relu_counts,
-      routes="Cover's formula vs ray enumeration vs LP feasibility of all 2^n patterns")
-    R("relu_wide_full_rank_fraction", section="§6", title="d_0 ≥ n: full-rank fraction (1 − 2^{−d_1})^n",
-      reference="KMTM2024", latex=r"d_0 \ge n:\ \Pr[\operatorname{rank} J = n] = (1 - 2^{-d_1})^n",
-      generate=gen_relu_wide, check=check_relu_wide,
-      routes="exact enumeration of patterns and ranks vs the closed form")
-

@@ -3,18 +3,9 @@
 Registered keys (in this order): ``sgj_T_closed_form``, ``sgj_G_closed_form``,
 ``sgj_one_neuron_connects``; they check :mod:`linnet_geometry.families.symmetry`.
 
-Each ``gen_*`` is a generator ``gen(rng, exact=True, **sizes) -> dict`` and each
-``check_*`` a check ``check(instance) -> None | str`` comparing two independent
-routes (see :class:`~linnet_geometry.verification.theorems.registry.Statement`).
-
-Examples
---------
->>> import numpy as np
->>> inst = gen_sgj_G(np.random.default_rng(0))
->>> sorted(k for k in inst if not k.startswith("_"))
-['incoming', 'm', 'outgoing', 'r']
->>> check_sgj_G(inst) is None  # the two routes agree
-True
+Generators ``gen_*`` and checks ``check_*`` follow the contract of
+:func:`~linnet_geometry.verification.theorems.registry.register`; the package's Examples draw and check
+an instance of each topic module.
 """
 
 from __future__ import annotations
@@ -25,7 +16,7 @@ import numpy as np
 
 from ...families import symmetry as sym
 from .instances import _ri
-from .registry import register
+from .registry import statement
 
 __all__ = [
     "gen_sgj_T",
@@ -45,10 +36,11 @@ def gen_sgj_T(rng, exact=True, max_teacher=3, max_extra=2):
             "convention": "group" if rng.random() < 0.5 else "single", "_seed": _ri(rng, 0, 10**6)}
 
 
+@statement("sgj_T_closed_form", section="§5", title="T(r*, m): zero-loss pieces", reference="SGJ2021",
+           latex=r"T(r^*, m) = \sum_{k=r^*}^{m} S(m,k)\frac{k!}{(k-r^*)!},\ T_{\rm single} = r^*!\,S(m+1, r^*+1)",
+           generate=gen_sgj_T,
+           routes="Stirling closed forms vs enumeration of set partitions, and same_function on a sampled point")
 def check_sgj_T(inst):
-    """Check ``sgj_T_closed_form`` (SGJ2021, THEORY §5). Stirling closed forms vs enumeration of set partitions,
-    and same_function on a sampled point.
-    """
     r, m, d, conv = inst["r_star"], inst["m"], inst["input_dim"], inst["convention"]
     teacher = sym.example_teacher(r, d)
     pieces = list(sym.global_minimum_subspaces(teacher, m, conv))
@@ -83,10 +75,10 @@ def gen_sgj_G(rng, exact=True, max_width=3, max_extra=2):
     return {"r": r, "m": r + _ri(rng, 0, max_extra), "incoming": W, "outgoing": a, "_seed": _ri(rng, 0, 10**6)}
 
 
+@statement("sgj_G_closed_form", section="§5", title="G(r, m): split subspaces", reference="SGJ2021",
+           latex=r"G(r, m) = r!\,S(m, r) \text{ affine subspaces of dimension } m - r", generate=gen_sgj_G,
+           routes="closed form vs enumeration of surjections, and same_function on a sampled point")
 def check_sgj_G(inst):
-    """Check ``sgj_G_closed_form`` (SGJ2021, THEORY §5). Closed form vs enumeration of surjections, and
-    same_function on a sampled point.
-    """
     net = sym.TwoLayerNetwork(inst["incoming"], inst["outgoing"], "g")
     r, m = inst["r"], inst["m"]
     subs = list(sym.symmetry_induced_subspaces(net, m))
@@ -109,10 +101,12 @@ def gen_sgj_connect(rng, exact=True, max_teacher=3):
             "convention": "group" if rng.random() < 0.5 else "single"}
 
 
+@statement("sgj_one_neuron_connects", section="§5", title="One extra neuron connects the r*! minima",
+           reference="SGJ2021",
+           latex=r"m = r^*+1:\ \text{the } r^*! \text{ permuted minima lie in one connected component}",
+           generate=gen_sgj_connect,
+           routes="intersection graph by exact linear algebra vs the combinatorial rule, and its connectivity")
 def check_sgj_connect(inst):
-    """Check ``sgj_one_neuron_connects`` (SGJ2021, THEORY §5). Intersection graph by exact linear algebra vs the
-    combinatorial rule, and its connectivity.
-    """
     r, d, conv = inst["r_star"], inst["input_dim"], inst["convention"]
     teacher = sym.example_teacher(r, d)
     g1 = sym.connectivity_graph(teacher, r + 1, conv, "linear_algebra", progress=False)
@@ -125,21 +119,3 @@ def check_sgj_connect(inst):
     if not summary.permutations_connected or summary.permutations_found != math.factorial(r):
         return f"the {math.factorial(r)} permuted minima are not all connected at m = r*+1: {summary}"
     return None
-
-
-def register_statements():
-    """Register the statements of THEORY §5 (called once, at import of the package)."""
-    R = register
-    R("sgj_T_closed_form", section="§5", title="T(r*, m): zero-loss pieces", reference="SGJ2021",
-      latex=r"T(r^*, m) = \sum_{k=r^*}^{m} S(m,k)\frac{k!}{(k-r^*)!},\ T_{\rm single} = r^*!\,S(m+1, r^*+1)",
-      generate=gen_sgj_T, check=check_sgj_T,
-      routes="Stirling closed forms vs enumeration of set partitions, and same_function on a sampled point")
-    R("sgj_G_closed_form", section="§5", title="G(r, m): split subspaces", reference="SGJ2021",
-      latex=r"G(r, m) = r!\,S(m, r) \text{ affine subspaces of dimension } m - r",
-      generate=gen_sgj_G, check=check_sgj_G,
-      routes="closed form vs enumeration of surjections, and same_function on a sampled point")
-    R("sgj_one_neuron_connects", section="§5", title="One extra neuron connects the r*! minima",
-      reference="SGJ2021",
-      latex=r"m = r^*+1:\ \text{the } r^*! \text{ permuted minima lie in one connected component}",
-      generate=gen_sgj_connect, check=check_sgj_connect,
-      routes="intersection graph by exact linear algebra vs the combinatorial rule, and its connectivity")
