@@ -13,8 +13,8 @@ import numpy as np
 import sympy
 
 from ..exact.matrix import is_exact_matrix
-from ..exceptions import InputTypeError, ProblemTooLargeError, ShapeError
-from ..model.losses import Loss, ParameterLoss
+from ..exceptions import InputTypeError, ProblemTooLargeError
+from ..model.losses import Loss, ParameterLoss, check_loss_shape
 from ..model.network import partial_products
 
 __all__ = ["parameter_gradient", "parameter_hessian", "prepare_point", "layer_gradients", "MAX_DENSE_HESSIAN"]
@@ -31,10 +31,7 @@ def _check_loss(loss):
 
 
 def _check(network, loss):
-    want = (network.widths[-1], network.widths[0])
-    if tuple(loss.shape) != want:
-        raise ShapeError(f"the loss acts on matrices of shape {tuple(loss.shape)}; expected {want} "
-                         f"(d_h × d_0) for widths {network.widths}")
+    check_loss_shape(loss, network)
 
 
 def prepare_point(network, loss, theta):

@@ -31,7 +31,7 @@ import sympy
 
 from ..exact.matrix import DEFAULT_TOL, check_tol
 from ..exceptions import InputTypeError, ProblemTooLargeError, ShapeError
-from ..model.losses import QuadraticLoss
+from ..model.losses import QuadraticLoss, check_loss_shape
 from ..model.network import LinearNetwork
 from .brute_force import MAX_BRUTE_FORCE_PARAMS, spurious_dimension
 from .graph import critical_graph
@@ -713,10 +713,7 @@ def critical_locus(network, loss, numeric=None, tol: float = DEFAULT_TOL) -> Cri
     tol = check_tol(tol)
     if numeric is not None and not isinstance(numeric, (bool, np.bool_)):
         raise InputTypeError(f"numeric: expected None, True or False; received {numeric!r}")
-    want = (network.widths[-1], network.widths[0])
-    if tuple(loss.shape) != want:
-        raise ShapeError(f"the target has shape {tuple(loss.shape)}; expected {want} (d_h × d_0) for widths "
-                         f"{network.widths}")
+    check_loss_shape(loss, network)
     if numeric and loss.is_exact:
         T = np.array(loss.target.evalf(30).tolist(), dtype=float)
         cov = None if loss.covariance is None else np.array(loss.covariance.evalf(30).tolist(), dtype=float)

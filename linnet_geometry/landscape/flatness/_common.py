@@ -6,8 +6,9 @@ import numpy as np
 
 from ...checks import check_int
 from ...exact.matrix import to_float
-from ...exceptions import InputTypeError, InvalidArgumentError, ShapeError
-from ...model.losses import Loss, MatrixSensingLoss, ParameterLoss, QuadraticLoss, WeightedQuadraticLoss
+from ...exceptions import InputTypeError, InvalidArgumentError
+from ...model.losses import (Loss, MatrixSensingLoss, ParameterLoss, QuadraticLoss, WeightedQuadraticLoss,
+                             check_loss_shape)
 from ...model.network import LinearNetwork
 
 __all__ = []
@@ -23,10 +24,7 @@ def _check_network_loss(network, loss, *, allow_parameter_losses=False):
                              "a loss on parameters")
     if not isinstance(loss, Loss):
         raise InputTypeError(f"loss: expected a linnet_geometry Loss; received {type(loss).__name__}")
-    want = (network.widths[-1], network.widths[0])
-    if tuple(loss.shape) != want:
-        raise ShapeError(f"the loss acts on matrices of shape {tuple(loss.shape)}; expected {want} "
-                         f"(d_h × d_0) for widths {network.widths}")
+    check_loss_shape(loss, network)
 
 
 def _float_mats(mats):

@@ -14,11 +14,11 @@ output; float input gives float64 arrays.
 * :mod:`.parsing` — :func:`parse_polynomial`, a whitelist parser that evaluates nothing.
 """
 
-from .base import MAX_EXACT_HESSIAN_SIDE, MAX_FLOAT_HESSIAN_SIDE, Loss, ParameterLoss, _check_data
+from .base import MAX_EXACT_HESSIAN_SIDE, MAX_FLOAT_HESSIAN_SIDE, Loss, ParameterLoss, _check_data, check_loss_shape
 from .parsing import MAX_EXPONENT, MAX_EXPR_LENGTH, _check_polynomial, parse_polynomial
 from .polynomial import PolynomialLoss
 from .quadratic import MatrixSensingLoss, QuadraticLoss, WeightedQuadraticLoss, _str_rows
 
 __all__ = ["Loss", "QuadraticLoss", "PolynomialLoss", "WeightedQuadraticLoss", "MatrixSensingLoss",
            "parse_polynomial", "MAX_EXPR_LENGTH", "MAX_EXPONENT", "MAX_EXACT_HESSIAN_SIDE", "MAX_FLOAT_HESSIAN_SIDE",
-           "ParameterLoss"]
+           "ParameterLoss", "check_loss_shape"]

@@ -26,7 +26,7 @@ from ...checks import check_exact_entries
 from ...exact.matrix import as_matrix, is_exact_matrix, to_float
 from ...exceptions import ProblemTooLargeError, ShapeError
 
-__all__ = ["Loss", "ParameterLoss", "MAX_EXACT_HESSIAN_SIDE", "MAX_FLOAT_HESSIAN_SIDE"]
+__all__ = ["Loss", "ParameterLoss", "check_loss_shape", "MAX_EXACT_HESSIAN_SIDE", "MAX_FLOAT_HESSIAN_SIDE"]
 
 #: Largest side ``rows·cols`` of a dense exact Hessian :meth:`Loss.hessian` builds (sympy entries).
 MAX_EXACT_HESSIAN_SIDE = 2_000
@@ -231,3 +231,23 @@ class ParameterLoss(abc.ABC):
                     any(m in B.__dict__ and callable(B.__dict__[m]) for B in C.__mro__) for m in _PARAMETER_LOSS_METHODS):
                 return True
         return NotImplemented
+
+
+def check_loss_shape(loss, network) -> None:
+    """Raise :class:`~linnet_geometry.exceptions.ShapeError` unless ``loss`` acts on ``d_h × d_0`` matrices.
+
+    ``network`` is a :class:`~linnet_geometry.model.network.LinearNetwork` (widths ``d_0, …, d_h``).
+
+    Examples
+    --------
+    >>> from linnet_geometry import LinearNetwork, QuadraticLoss
+    >>> check_loss_shape(QuadraticLoss([[1, 0]]), LinearNetwork((2, 1, 1)))
+    >>> check_loss_shape(QuadraticLoss([[1, 0]]), LinearNetwork((1, 1, 2)))
+    Traceback (most recent call last):
+    ...
+    linnet_geometry.exceptions.ShapeError: the loss acts on matrices of shape (1, 2); expected (2, 1) (d_h × d_0) for widths (1, 1, 2)
+    """
+    want = (network.widths[-1], network.widths[0])
+    if tuple(loss.shape) != want:
+        raise ShapeError(f"the loss acts on matrices of shape {tuple(loss.shape)}; expected {want} "
+                         f"(d_h × d_0) for widths {network.widths}")

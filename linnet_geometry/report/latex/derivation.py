@@ -28,8 +28,8 @@ import sympy
 
 from ...critical import critical_locus
 from ...critical.results import is_strata_result, result_points
-from ...exceptions import InputTypeError, ShapeError
-from ...model.losses import Loss, QuadraticLoss
+from ...exceptions import InputTypeError
+from ...model.losses import Loss, QuadraticLoss, check_loss_shape
 from ...model.network import LinearNetwork
 from ..graph import MAX_GRAPH_NODES
 from .data import SHORT_LATEX, Derivation, Step, Table, _L, _latex_count, latex_value
@@ -446,10 +446,7 @@ def derive(network, loss=None, max_strata: int = MAX_STRATA) -> Derivation:
     if not isinstance(loss, Loss):
         raise InputTypeError(f"loss must be a Loss (QuadraticLoss, PolynomialLoss, ...); received "
                              f"{type(loss).__name__}")
-    want = (network.widths[-1], network.widths[0])
-    if tuple(loss.shape) != want:
-        raise ShapeError(f"the loss acts on matrices of shape {tuple(loss.shape)}; expected {want} (d_h x d_0) for "
-                         f"widths {network.widths}")
+    check_loss_shape(loss, network)
     _check_max(max_strata, "max_strata")
     locus = None
     if isinstance(loss, QuadraticLoss):
