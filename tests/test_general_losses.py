@@ -196,13 +196,16 @@ def test_generic_weighted_count_is_seed_independent(shape):
 
 @pytest.mark.theorem("DHOST2016")
 def test_generic_weighted_count_3x3():
-    # the default (embedded) engine: projection, about a second per instance
+    # the embedded engine (projection, about a second per instance) and the default (msolve when found)
     counts = set()
     for seed in (11, 12):
         loss = _random_weighted(3, 3, random.Random(seed), size=99)
-        res = function_space_critical_points(loss, DeterminantalVariety(3, 3, 1))
+        res = function_space_critical_points(loss, DeterminantalVariety(3, 3, 1), backend="sympy")
         assert res.backend == "sympy" and res.strata[1].method == "projection"
         counts.add(res.counts[1])
+        default = function_space_critical_points(loss, DeterminantalVariety(3, 3, 1))
+        assert default.strata[1].engine == ("msolve" if msolve_available() else "projection")
+        assert _signature(default) == _signature(res)
     assert counts == {WEIGHTED_RANK1_COUNTS[(3, 3)]}
 
 
@@ -282,7 +285,7 @@ def test_projection_equals_groebner_non_square(shape, kind, seed, backend):
 def test_projection_equals_external_groebner_3x3(rank, kind, seed):
     loss = _random_quadratic(kind, 3, 3, random.Random(seed), 9)
     V = DeterminantalVariety(3, 3, rank)
-    a = function_space_critical_points(loss, V)
+    a = function_space_critical_points(loss, V, backend="sympy")
     b = function_space_critical_points(loss, V, method="groebner", backend=HAS_EXTERNAL[0])
     assert a.strata[rank].method == "projection"
     assert _signature(a) == _signature(b)
@@ -314,7 +317,8 @@ def test_projection_refuses_what_it_cannot_decide():
     comps = function_space_critical_points(QuadraticLoss([[1, 0], [0, 1]]), V).strata[1].components
     assert [(c.dimension, c.has_real_points, c.role) for c in comps] == [(1, True, "local_min")]
     # a rank-2 stratum of 2x3 matrices has no free entry to eliminate into: Gröbner, with the reason recorded
-    res = function_space_critical_points(_random_weighted(2, 3, random.Random(2)), DeterminantalVariety(2, 3, 2))
+    res = function_space_critical_points(_random_weighted(2, 3, random.Random(2)), DeterminantalVariety(2, 3, 2),
+                                         backend="sympy")
     assert res.strata[1].method == "projection" and res.strata[2].method == "groebner"
     assert "0 free entries" in res.strata[2].method_note
 
@@ -506,19 +510,20 @@ def test_msolve_equals_external_groebner_3x3(rank, seed):
 
 @needs_msolve
 @pytest.mark.theorem("DHOST2016")
-def test_weighted_rank2_3x3_auto_uses_projection_then_msolve():
-    """Generic weights: rank-1 stratum by projection, rank-2 stratum by msolve; the rank-2 count (39) equals the
+def test_weighted_rank2_3x3_default_uses_msolve():
+    """Generic weights: every stratum by msolve (the default when found); the rank-2 count (39) equals the
     rank-1 count by duality of generic weighted ED degrees of 3×3 determinantal varieties (DHOST2016)."""
     loss = _random_weighted(3, 3, random.Random(0), 9)
     res = function_space_critical_points(loss, DeterminantalVariety(3, 3, 2))
-    assert res.engine == "projection+msolve"
-    assert [s.engine for s in res.strata] == ["closed form", "projection", "msolve"]
+    assert res.engine == "msolve"
+    assert [s.engine for s in res.strata] == ["closed form", "msolve", "msolve"]
     assert res.counts == {0: 1, 1: 39, 2: 39}
     top = res.strata[2]
     assert all("ball arithmetic" in p.certificate[0] or "exact" in p.certificate[0] for p in top.points)
     assert sum(p.role == "global_min" for p in res.points) == 1
-    # the same rank-1 stratum by msolve instead of projection
-    r1 = function_space_critical_points(loss, DeterminantalVariety(3, 3, 1), method="groebner", backend="msolve")
+    # the same rank-1 stratum by projection instead of msolve
+    r1 = function_space_critical_points(loss, DeterminantalVariety(3, 3, 1), method="projection")
+    assert r1.strata[1].engine == "projection"
     assert _signature(r1)[2] == _signature(function_space_critical_points(loss, DeterminantalVariety(3, 3, 1)))[2]
 
 

@@ -86,13 +86,14 @@ Backends
 ``"msolve"`` (BES2021; the executable found by
 :func:`linnet_geometry.backends.find_msolve`) returns a rational
 parametrization ``x_i = -num_i(t)/(cf_i·den(t))`` over the roots of a
-squarefree eliminant ``w`` (multi-modular, exact over ℚ), turned into the shape
-form ``x_i = g_i(t) mod w``; the count is ``deg w`` — the *distinct* points:
+squarefree eliminant ``w`` (multi-modular, exact over ℚ), kept as these rational
+functions (``den`` is checked coprime to ``w``; forming ``den⁻¹ mod w`` would cost
+minutes at degree 284); the count is ``deg w`` — the *distinct* points:
 msolve parametrizes the radical, so multiplicities are not counted (the other
 engines also count distinct points, on the radical); the number of real roots
 of ``w`` (isolated by FLINT) is checked against msolve's certified real boxes.
 On this route every decision at a real point is proved: ``∇ℓ(W) = 0`` exactly
-(reduction modulo ``w`` and a gcd test), the Hessian inertia by ball
+(the entries homogenised by powers of ``den``, reduced modulo ``w``, and a gcd test), the Hessian inertia by ball
 arithmetic (python-flint arb) on the characteristic polynomial with
 Descartes' rule, with an exact fallback (Faddeev–LeVerrier over ``ℚ[z]/(w)``)
 for coefficients whose balls keep containing 0; each point's certificate
@@ -101,8 +102,8 @@ says which.  ``"sympy"`` (embedded, no install), ``"singular"``
 Gröbner basis, which is unique, so their downstream results are identical;
 they run in their own process group with a per-system ``timeout``
 (:class:`~linnet_geometry.exceptions.BackendTimeoutError`, the group killed).
-``"auto"`` uses projection where it applies, then msolve when found, else
-sympy when the system is small enough for it (:data:`SYMPY_BEZOUT_LIMIT`) and
+``"auto"`` uses msolve when found (for every stratum: faster than projection), else
+projection where it applies, then sympy when the system is small enough for it (:data:`SYMPY_BEZOUT_LIMIT`) and
 otherwise the first external executable on ``PATH``.  Each stratum says which
 engine answered (:attr:`StratumSolution.engine`).
 """
@@ -302,9 +303,10 @@ class _RealRoot:
         self.p = p
         self.a = sympy.Rational(a)
         self.b = sympy.Rational(b)
+        self._fp = None
         if self.a == self.b:
             return
-        ends = [x for x in (self.a, self.b) if p.eval(x) == 0]
+        ends = [x for x in (self.a, self.b) if self._eval(x) == 0]
         if not ends:
             return
         if p.count_roots(self.a, self.b) == 1:   # the endpoint is the root itself
@@ -312,16 +314,25 @@ class _RealRoot:
             return
         # the root is inside; an endpoint is a neighbouring root (sympy's intervals may share endpoints with
         # exact rational roots): shrink by counting roots until both endpoints are non-roots
-        while p.eval(self.a) == 0 or p.eval(self.b) == 0:
+        while self._eval(self.a) == 0 or self._eval(self.b) == 0:
             mid = (self.a + self.b) / 2
-            if p.eval(mid) == 0:   # the only root in the open interval
+            if self._eval(mid) == 0:   # the only root in the open interval
                 self.a = self.b = mid
                 return
-            inside_left = p.count_roots(self.a, mid) - (1 if p.eval(self.a) == 0 else 0)
+            inside_left = p.count_roots(self.a, mid) - (1 if self._eval(self.a) == 0 else 0)
             if inside_left:
                 self.b = mid
             else:
                 self.a = mid
+
+    def _eval(self, x):
+        """``p(x)`` at a rational x, exactly (FLINT: sympy's dense evaluation is slow at high degree)."""
+        import flint
+
+        if self._fp is None:
+            self._fp = flint.fmpq_poly([_fmpq_of(c) for c in reversed(self.p.all_coeffs())])
+        v = self._fp(_fmpq_of(x))
+        return sympy.Rational(int(v.p), int(v.q))
 
     @property
     def is_rational(self):
@@ -329,10 +340,10 @@ class _RealRoot:
 
     def _bisect(self):
         mid = (self.a + self.b) / 2
-        pm = self.p.eval(mid)
+        pm = self._eval(mid)
         if pm == 0:
             self.a = self.b = mid
-        elif self.p.eval(self.a) * pm < 0:
+        elif self._eval(self.a) * pm < 0:
             self.b = mid
         else:
             self.a = mid
@@ -451,8 +462,130 @@ def _charts(m, n, e, order):
     raise InputTypeError(f"chart_order: expected 'lex', 'reversed' or an integer seed; received {order!r}")
 
 
+class _ChartSystem(dict):
+    """A chart system: FLINT multivariate polynomials (``"_flint"``), sympy forms built on first access.
+
+    The solving and the certified classification work on python-flint ``fmpq_mpoly`` (exact, fast); the
+    sympy expressions (``"equations"``, ``"objective"``, ``"W"``, ``"A"``, ``"B"``) are what the other
+    engines, the exact images of the points and the non-generic decomposition read, converted when asked.
+    """
+
+    def __missing__(self, key):
+        fl = dict.get(self, "_flint")
+        if fl is None or key not in ("equations", "objective", "W", "A", "B"):
+            raise KeyError(key)
+        gens = self["variables"]
+        if key == "equations":
+            self[key] = [_mpoly_to_sympy(q, gens) for q in fl["equations"]]
+        elif key == "objective":
+            self[key] = _mpoly_to_sympy(fl["objective"], gens)
+        else:
+            m, n = fl["shape"]
+            e = fl["rank"]
+            if key == "W":
+                self[key] = (self["A"] * self["B"]).applyfunc(sympy.expand)
+            elif key == "B":
+                self[key] = sympy.Matrix(e, n, list(gens[len(gens) - 1 - e * n:-1]))
+            else:
+                A = sympy.zeros(m, e)
+                it = iter(gens)
+                for i in range(m):
+                    for k in range(e):
+                        A[i, k] = (1 if fl["I"][k] == i else 0) if i in fl["I"] else next(it)
+                self[key] = A
+        return dict.__getitem__(self, key)
+
+
+def _mpoly_to_sympy(q, gens):
+    """A FLINT ``fmpq_mpoly`` in the variables ``gens`` (same order) as an expanded sympy expression."""
+    terms = q.to_dict()
+    if not terms:
+        return sympy.Integer(0)
+    return sympy.Poly.from_dict({m: sympy.Rational(int(c.p), int(c.q)) for m, c in terms.items()}, *gens,
+                                domain="QQ").as_expr()
+
+
+def _mpoly_terms(q):
+    """``[(exponents, fmpq)]`` of a FLINT multivariate polynomial (the form ``_eval_arb``/``_eval_mod`` read)."""
+    return list(q.to_dict().items())
+
+
+def _loss_terms(loss, m, n):
+    """ℓ as ``[(exponents over the m·n entries, row-major), fmpq]`` (cached on the loss object's id)."""
+    import flint
+
+    key = (id(loss), m, n)
+    hit = _LOSS_TERMS.get(key)
+    if hit is not None and hit[0] is loss:
+        return hit[1]
+    Ws = sympy.symbols(f"w0:{m * n}")
+    P = sympy.Poly(_loss_polynomial(loss, sympy.Matrix(m, n, Ws)), *Ws, domain="QQ")
+    terms = [(mon, flint.fmpq(int(c.p), int(c.q))) for mon, c in P.terms()]
+    if len(_LOSS_TERMS) > 32:
+        _LOSS_TERMS.clear()
+    _LOSS_TERMS[key] = (loss, terms)
+    return terms
+
+
+_LOSS_TERMS = {}
+
+
+def _compose(terms, entries, one):
+    """``Σ c·∏ entries_k^e_k`` with FLINT multivariate polynomials ``entries`` (powers cached)."""
+    acc = one * 0
+    pw = {}
+    for mon, c in terms:
+        t = one * c
+        for k, d in enumerate(mon):
+            if d:
+                if (k, d) not in pw:
+                    pw[(k, d)] = entries[k] ** d
+                t = t * pw[(k, d)]
+        acc = acc + t
+    return acc
+
+
+def _mpoly_det(M):
+    """Determinant of a small square matrix of FLINT polynomials (Laplace expansion along the first row)."""
+    k = len(M)
+    if k == 1:
+        return M[0][0]
+    if k == 2:
+        return M[0][0] * M[1][1] - M[0][1] * M[1][0]
+    out = None
+    for j in range(k):
+        minor = [row[:j] + row[j + 1:] for row in M[1:]]
+        term = M[0][j] * _mpoly_det(minor)
+        out = term if out is None else (out + term if j % 2 == 0 else out - term)
+    return out
+
+
+def _loss_gradient_terms(loss, m, n):
+    """``∂ℓ/∂w_k`` for every entry k (row-major), each as terms over the m·n entries."""
+    import flint
+
+    key = ("grad", id(loss), m, n)
+    hit = _LOSS_TERMS.get(key)
+    if hit is not None and hit[0] is loss:
+        return hit[1]
+    terms = _loss_terms(loss, m, n)
+    out = []
+    for k in range(m * n):
+        g = {}
+        for mon, c in terms:
+            if mon[k]:
+                dm = mon[:k] + (mon[k] - 1,) + mon[k + 1:]
+                g[dm] = g.get(dm, flint.fmpq(0)) + c * mon[k]
+        out.append([(mm, c) for mm, c in g.items() if c != 0])
+    _LOSS_TERMS[key] = (loss, out)
+    return out
+
+
 def critical_system(loss, shape, e, chart, previous=()):
     """The polynomial system of chart ``(I, J)`` of the rank-e stratum (see the module docstring).
+
+    Built with python-flint multivariate polynomials (``fmpq_mpoly``, exact); the sympy forms are
+    produced when first read.
 
     Returns
     -------
@@ -469,30 +602,64 @@ def critical_system(loss, shape, e, chart, previous=()):
     [a1_0, b0_0, b0_1, t]
     >>> len(s["equations"])
     4
+    >>> s["equations"][0]
+    6*a1_0*b0_0**2 + 8*a1_0*b0_1**2 - 8*b0_1
     """
+    import flint
+
     m, n = shape
     I, J = chart
-    A = sympy.zeros(m, e)
-    avars = []
     rest = [i for i in range(m) if i not in I]
-    for k, i in enumerate(I):
-        A[i, k] = 1
-    for i in rest:
-        for k in range(e):
-            v = sympy.Symbol(f"a{i}_{k}")
-            A[i, k] = v
-            avars.append(v)
+    avars = [sympy.Symbol(f"a{i}_{k}") for i in rest for k in range(e)]
     bvars = [sympy.Symbol(f"b{k}_{j}") for k in range(e) for j in range(n)]
-    B = sympy.Matrix(e, n, bvars)
     t = sympy.Symbol("t")
-    W = (A * B).applyfunc(sympy.expand)
-    obj = _loss_polynomial(loss, W)
     variables = avars + bvars
-    eqs = [sympy.expand(sympy.diff(obj, v)) for v in variables]
-    eqs.append(sympy.expand(t * B[:, list(J)].det() - 1))
+    gens = variables + [t]
+    ctx = flint.fmpq_mpoly_ctx.get(tuple(str(g) for g in gens), "degrevlex")
+    G = ctx.gens()
+    one = ctx.from_dict({(0,) * len(gens): 1})
+    zero = one * 0
+    A = [[zero] * e for _ in range(m)]
+    pos = 0
+    for i in range(m):
+        for k in range(e):
+            if i in I:
+                A[i][k] = one if I.index(i) == k else zero
+            else:
+                A[i][k] = G[pos]
+                pos += 1
+    B = [[G[len(avars) + k * n + j] for j in range(n)] for k in range(e)]
+    W = [[sum((A[i][k] * B[k][j] for k in range(e)), zero) for j in range(n)] for i in range(m)]
+    obj = _compose(_loss_terms(loss, m, n), [x for row in W for x in row], one)
+    eqs = [obj.derivative(k) for k in range(len(variables))]
+    eqs.append(G[-1] * _mpoly_det([[B[k][j] for j in J] for k in range(e)]) - 1)
     for I2, J2 in previous:
-        eqs.append(sympy.expand(W[list(I2), list(J2)].det()))
-    return {"equations": eqs, "variables": variables + [t], "A": A, "B": B, "W": W, "objective": obj}
+        eqs.append(_mpoly_det([[W[i][j] for j in J2] for i in I2]))
+    sys_ = _ChartSystem(variables=gens)
+    sys_["_flint"] = {"ctx": ctx, "equations": eqs, "objective": obj, "W": [x for row in W for x in row],
+                      "shape": (m, n), "rank": e, "I": tuple(I), "one": one}
+    return sys_
+
+
+def _flint_form(system, loss):
+    """The FLINT data of a chart system (built from its sympy forms when it was made by hand)."""
+    import flint
+
+    fl = system.get("_flint")
+    if fl is not None:
+        return fl
+    gens = list(system["variables"])
+    ctx = flint.fmpq_mpoly_ctx.get(tuple(f"x{k}" for k in range(len(gens))), "degrevlex")
+
+    def conv(expr):
+        P = sympy.Poly(expr, *gens, domain="QQ")
+        return ctx.from_dict({mon: flint.fmpq(int(c.p), int(c.q)) for mon, c in P.terms()} or {})
+
+    one = ctx.from_dict({(0,) * len(gens): 1})
+    fl = {"ctx": ctx, "objective": conv(system["objective"]), "W": [conv(x) for x in system["W"]], "one": one,
+          "equations": [conv(q) for q in system["equations"]]}
+    system["_flint"] = fl
+    return fl
 
 
 def _bezout(eqs, gens):
@@ -506,6 +673,9 @@ def _bezout(eqs, gens):
 def _first_chart_bezout(systems):
     """Bézout number of the critical equations of a stratum's first chart (the size check before solving)."""
     first = systems[0]
+    fl = first.get("_flint")
+    if fl is not None:
+        return math.prod(max(q.total_degree(), 1) for q in fl["equations"][:len(first["variables"])])
     return _bezout(first["equations"][:len(first["variables"])], first["variables"])
 
 
@@ -517,38 +687,39 @@ def _linear_form(nvars, attempt):
 def _solve_chart_msolve(system, timeout):
     """msolve [BES2021]: ``(count, p, coords)`` as :func:`_solve_chart`, from msolve's rational parametrization.
 
-    msolve returns ``x_i = -num_i(t)/(cf_i·den(t))`` on the roots of its squarefree eliminant ``w``; with
-    ``den`` invertible modulo ``w`` this is the shape form ``x_i = g_i(t) mod w`` used downstream.  The count
-    is ``deg w`` (the distinct points: msolve parametrizes the radical), and the number of real roots of ``w``
-    is checked against msolve's certified real isolating boxes.
+    msolve returns ``x_i = -num_i(t)/(cf_i·den(t))`` on the roots of its squarefree eliminant ``w``.  These
+    rational functions are kept as they are (:class:`_MsolveCoords`): ``den`` is coprime to ``w`` (checked
+    exactly), so every coordinate is a quotient of two integer polynomials with a nonzero denominator at each
+    root — evaluated in ball arithmetic, and homogenised for the exact zero tests.  The shape form
+    ``x_i = g_i(t) mod w`` would need ``den⁻¹ mod w``, whose coefficients are about ``deg w`` times longer
+    than msolve's (4×4 rank 1: degree 284, 5,600-bit coefficients — minutes of extended gcd); it is never
+    formed.  The count is ``deg w`` (the distinct points: msolve parametrizes the radical), and the number of
+    real roots of ``w`` is checked against msolve's certified real isolating boxes.
     """
     import flint
 
     from ..backends import msolve_solve
     from ..exceptions import BackendFailedError
 
-    eqs, gens = system["equations"], system["variables"]
+    gens = system["variables"]
+    fl = system.get("_flint")
+    eqs = fl["equations"] if fl is not None else system["equations"]
     res = msolve_solve(list(eqs), list(gens), field=0, real=True, timeout=timeout)
     if res.dimension < 0:
         return 0, None, None
     if res.dimension > 0:
         raise _PositiveDimensional(system.get("chart"))
-    W = flint.fmpq_poly([int(c) for c in res._sqfree.coeffs()])
-    den = flint.fmpq_poly([int(c) for c in res.denominator]) % W
-    g, inv, _ = den.xgcd(W)
-    if g.degree() != 0:
+    Wz = res._sqfree
+    den = flint.fmpz_poly([int(c) for c in res.denominator])
+    if Wz.gcd(den).degree() != 0:
         raise BackendFailedError("msolve: the denominator of the parametrization vanishes at a root of the "
                                  "eliminant; expected an invertible denominator")
-    inv = inv / g[0]
+    coords = _MsolveCoords(Wz, den, {v: (flint.fmpz_poly([int(c) for c in num]), int(cf))
+                                     for v, num, cf in zip(gens, res.numerators, res.cfs)})
     z = sympy.Symbol("z_sep")
-    coords = _ParamCoords()
-    coords.flint_w = W
-    for v, num, cf in zip(gens, res.numerators, res.cfs):
-        q = (-(flint.fmpq_poly([int(c) for c in num]) * inv) / int(cf)) % W
-        coords.flint[v] = q
-    pz = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(W.coeffs())], z, domain="QQ").monic()
+    pz = sympy.Poly([int(c) for c in reversed(Wz.coeffs())], z, domain="QQ").monic()
     # real roots of w: ball arithmetic (arb) isolates them, real ones with exactly zero imaginary part (FLINT)
-    coords.real_intervals = _arb_real_intervals(res._sqfree)
+    coords.real_intervals = _arb_real_intervals(Wz)
     nreal = len(coords.real_intervals)
     if nreal != len(res.real_points):
         raise BackendFailedError(f"msolve printed {len(res.real_points)} real isolating boxes but its eliminant "
@@ -565,9 +736,21 @@ class _ParamCoords(dict):
         self.flint_w = None
         self.real_intervals = []
 
+    #: True when :meth:`balls` narrow with the root's interval at every root (no removable 0/0 in the formulas).
+    regular = False
+
     def exact_form(self):
         """``{v: g_v}`` as FLINT polynomials modulo ``flint_w``."""
         return self.flint
+
+    def exact_scaled(self):
+        """``({v: h_v}, d)`` with ``x_v(α) = h_v(α)/d(α)`` and ``d(α) ≠ 0`` at every root (FLINT, modulo ``flint_w``).
+
+        Here ``d = 1``; msolve's coordinates (:class:`_MsolveCoords`) keep their common denominator.
+        """
+        import flint
+
+        return self.exact_form(), flint.fmpq_poly([1])
 
     def balls(self, lo, hi, variables):
         """Balls containing the coordinates at the root of ``flint_w`` in ``[lo, hi]`` (current arb precision)."""
@@ -607,6 +790,108 @@ def _fmpq_of(q):
 
     q = sympy.Rational(q)
     return flint.fmpq(int(q.p), int(q.q))
+
+
+class _MsolveCoords(_ParamCoords):
+    """msolve's rational parametrization ``x_v = -num_v(t)/(cf_v·den(t))`` at the roots of the squarefree ``w``.
+
+    ``den`` is coprime to ``w`` (checked by the caller), so the formulas are regular at every root: balls
+    narrow with the root's interval (:attr:`regular`), exact values are quotients, and the exact zero tests
+    use the homogenised form :meth:`exact_scaled` (no inverse of ``den`` modulo ``w``).
+    """
+
+    regular = True
+
+    def __init__(self, w, den, params):
+        import flint
+
+        super().__init__()
+        self.flint_w = flint.fmpq_poly(w)
+        self._den = den                       # fmpz_poly
+        self._params = params                 # {v: (num_v: fmpz_poly, cf_v: int)}
+        self._scaled = None
+
+    def balls(self, lo, hi, variables):
+        import flint
+
+        mid, rad = (lo + hi) / 2, (hi - lo) / 2
+        z = flint.arb(_fmpq_of(mid), flint.arb(_fmpq_of(rad)))
+        d = flint.arb_poly(self._den)(z)
+        out = []
+        for v in variables:
+            if v not in self._params:
+                out.append(flint.arb(0))
+                continue
+            num, cf = self._params[v]
+            out.append(-flint.arb_poly(num)(z) / (cf * d))
+        return out
+
+    def exact_scaled(self):
+        if self._scaled is None:
+            import flint
+
+            L = 1
+            for _, cf in self._params.values():
+                L = L * abs(cf) // math.gcd(L, abs(cf))
+            W = self.flint_w
+            h = {v: (flint.fmpq_poly(num) * (-(L // cf))) % W for v, (num, cf) in self._params.items()}
+            self._scaled = (h, (flint.fmpq_poly(self._den) * L) % W)
+        return self._scaled
+
+    def exact_form(self):
+        """``{v: g_v mod w}`` — needs ``den⁻¹ mod w`` (an extended gcd, slow at high degree); built on first use
+        only (the classification uses :meth:`exact_scaled` instead)."""
+        if not self.flint:
+            import flint
+
+            W = self.flint_w
+            g, inv, _ = (flint.fmpq_poly(self._den) % W).xgcd(W)
+            inv = inv / g[0]
+            for v, (num, cf) in self._params.items():
+                self.flint[v] = (-(flint.fmpq_poly(num) * inv) / cf) % W
+        return self.flint
+
+    def exact_values(self, root):
+        """``{v: x_v(α)}`` exactly: Rationals at a rational α, else quotients of polynomials in a ``CRootOf``."""
+        if root.is_rational:
+            a = _fmpq_of(root.a)
+            d = flint_fmpq_poly_eval(self._den, a)
+            out = {}
+            for v, (num, cf) in self._params.items():
+                x = -flint_fmpq_poly_eval(num, a) / (cf * d)
+                out[v] = sympy.Rational(int(x.p), int(x.q))
+            return out
+        alpha = root.exact()
+        z = sympy.Dummy("z")
+
+        def at(poly):
+            return sympy.Poly([int(c) for c in reversed(poly.coeffs())] or [0], z).as_expr().subs(z, alpha)
+
+        d = at(self._den)
+        return {v: -at(num) / (cf * d) for v, (num, cf) in self._params.items()}
+
+    def numeric_values(self, root, digits):
+        """``{v: x_v(α)}`` as mpmath numbers, correct to about ``digits`` digits (ball arithmetic)."""
+        prec = int(digits * 3.33) + 64
+        while True:
+            with _arb_precision(prec):
+                root.refine(sympy.Rational(1, 2 ** (prec + 8)))
+                lo, hi = (root.a, root.a) if root.is_rational else (root.a, root.b)
+                keys = list(self._params)
+                xs = self.balls(lo, hi, keys)
+                if all(x.is_finite() and x.rad() <= abs(x.mid()) * 2.0 ** (-3.33 * digits) + 2.0 ** (-3.33 * digits)
+                       for x in xs) or prec > 2 ** 16:
+                    with mpmath.workdps(digits + 20):
+                        return {v: mpmath.mpf(_arb_fraction(x.mid()).p) / int(_arb_fraction(x.mid()).q)
+                                for v, x in zip(keys, xs)}
+            prec *= 2
+
+
+def flint_fmpq_poly_eval(poly, a):
+    """``poly(a)`` exactly, ``poly`` an fmpz_poly or fmpq_poly and ``a`` an fmpq."""
+    import flint
+
+    return flint.fmpq_poly(poly)(a)
 
 
 def _poly_balls(polys, lo, hi, variables):
@@ -945,7 +1230,7 @@ class StratumSolution:
     --------
     >>> from linnet_geometry import DeterminantalVariety, WeightedQuadraticLoss, function_space_critical_points
     >>> loss = WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]])
-    >>> s = function_space_critical_points(loss, DeterminantalVariety(2, 2, 1)).strata[1]
+    >>> s = function_space_critical_points(loss, DeterminantalVariety(2, 2, 1), backend="sympy").strata[1]
     >>> s.rank, s.dimension, s.num_complex, s.num_real, s.method
     (1, 3, 6, 4, 'projection')
     >>> [k for _, k in s.chart_counts]     # every point lies in the first chart here
@@ -1110,9 +1395,11 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
         ``W = A B`` (ℓ quadratic in W, at most two free coordinates left: e.g. every
         rank-1 stratum of 2×n and 3×n matrices; see ``linnet_geometry.critical._projection``) and needs no
         Gröbner basis beyond small certificates; ``"groebner"`` hands the chart systems
-        to ``backend``.  ``"auto"`` uses projection where it applies and the backend is
-        the embedded one (``"auto"``/``"sympy"``), Gröbner bases otherwise — also when
-        projection meets non-generic data it cannot decide.  Both give the same points.
+        to ``backend``.  ``"auto"`` hands every stratum to msolve when it is found and
+        ``backend`` is ``"auto"`` or ``"msolve"`` (faster than projection on every stratum);
+        otherwise it uses projection where it applies and the backend is the embedded one
+        (``"auto"``/``"sympy"``), Gröbner bases elsewhere — also when projection meets
+        non-generic data it cannot decide.  Both give the same points.
 
     Returns
     -------
@@ -1157,7 +1444,11 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
     # build every system first so that size errors come before any solving
     plans = []
     worst = 1
-    try_projection = method == "projection" or (method == "auto" and backend in ("auto", "sympy"))
+    from ..backends import msolve_available
+
+    # msolve, when found, is faster than projection on every stratum (benchmarks/bench_general_losses.py)
+    try_projection = method == "projection" or (method == "auto" and (
+        backend == "sympy" or (backend == "auto" and not msolve_available())))
     for e in range(1, r + 1):
         charts = _charts(m, n, e, chart_order)
         systems = []
@@ -1299,12 +1590,17 @@ def _terms(expr, variables):
     return [(m, sympy.Rational(c)) for m, c in P.terms()]
 
 
-def _eval_mod(terms, fl, W):
-    """Σ c·∏ g_v^e modulo W exactly (FLINT fmpq_poly), ``fl`` the coordinates in the variable order."""
+def _eval_mod(terms, fl, W, den=None, degree=0, cache=None):
+    """Σ c·∏ g_v^e modulo W exactly (FLINT fmpq_poly), ``fl`` the coordinates in the variable order.
+
+    With ``den`` (coordinates ``x_v = fl_v/den``, ``den(α) ≠ 0``) the homogenised value
+    ``den^degree · Σ c·∏ x_v^e = Σ c·∏ fl_v^e · den^(degree − |e|)`` is returned (``degree`` ≥ every term's
+    total degree): it vanishes at α iff the polynomial does, and has the same sign when ``degree`` is even.
+    """
     import flint
 
     acc = flint.fmpq_poly([0])
-    pw = {}
+    pw = {} if cache is None else cache
     for mon, c in terms:
         t = flint.fmpq_poly([flint.fmpq(int(c.p), int(c.q))])
         for j, k in enumerate(mon):
@@ -1313,8 +1609,31 @@ def _eval_mod(terms, fl, W):
                 if key not in pw:
                     pw[key] = (fl[j] ** k) % W
                 t = (t * pw[key]) % W
+        if den is not None and degree - sum(mon):
+            key = ("den", degree - sum(mon))
+            if key not in pw:
+                pw[key] = (den ** (degree - sum(mon))) % W
+            t = (t * pw[key]) % W
         acc += t
     return acc % W
+
+
+def _terms_degree(terms):
+    return max((sum(m) for m, _ in terms), default=0)
+
+
+def _eval_exact(terms, vals):
+    """``Σ c·∏ vals^e`` exactly (python-flint fmpq), as a sympy Rational."""
+    import flint
+
+    acc = flint.fmpq(0)
+    for mon, c in terms:
+        t = flint.fmpq(c)
+        for j, d in enumerate(mon):
+            if d:
+                t *= vals[j] ** d
+        acc += t
+    return sympy.Rational(int(acc.p), int(acc.q))
 
 
 def _eval_arb(terms, xs):
@@ -1360,18 +1679,17 @@ def _real_points_certified(e, system, p, coords, loss):
 
     variables = list(system["variables"][:-1])
     allv = list(system["variables"])
-    obj = system["objective"]
     m, n = loss.shape
     W = coords.flint_w
-    Hsym = sympy.hessian(obj, variables)
+    fl = _flint_form(system, loss)
     k = len(variables)
-    Ws = sympy.Matrix(m, n, sympy.symbols(f"w0:{m * n}"))
-    lw = _loss_polynomial(loss, Ws)
-    Gsym = [sympy.expand(sympy.diff(lw, s_).xreplace(dict(zip(list(Ws), list(system["W"]))))) for s_ in Ws]
-    Hterms = [[_terms(Hsym[i, j], allv) for j in range(k)] for i in range(k)]
-    Gterms = [_terms(g, allv) for g in Gsym]
-    Vterms = _terms(obj, allv)
-    Wterms = [_terms(x, allv) for x in system["W"]]
+    obj = fl["objective"]
+    grads = [obj.derivative(i) for i in range(k)]
+    Hterms = [[_mpoly_terms(grads[i].derivative(j)) for j in range(k)] for i in range(k)]
+    Gpolys = [_compose(g, fl["W"], fl["one"]) for g in _loss_gradient_terms(loss, m, n)]
+    Gterms = [_mpoly_terms(g) for g in Gpolys]
+    Vterms = _mpoly_terms(obj)
+    Wterms = [_mpoly_terms(x) for x in fl["W"]]
     Gmod = []
 
     def gradient_vanishes(root):
@@ -1381,8 +1699,10 @@ def _real_points_certified(e, system, p, coords, loss):
             if any(not _eval_arb(t, xs).contains(0) for t in Gterms):
                 return False
         if not Gmod:
-            fl = [coords.exact_form()[v] for v in allv]
-            Gmod.extend(_eval_mod(t, fl, W) for t in Gterms)
+            h, den = coords.exact_scaled()
+            fl_ = [h.get(v, flint.fmpq_poly([0])) for v in allv]
+            cache = {}
+            Gmod.extend(_eval_mod(t, fl_, W, den, _terms_degree(t), cache) for t in Gterms)
         return all(q == 0 or _sign_at_root(q, W, root.a, root.b) == 0 for q in Gmod)
 
     out = []
@@ -1392,10 +1712,11 @@ def _real_points_certified(e, system, p, coords, loss):
             from .._matrix import inertia as _exact_inertia
 
             sub = coords.exact_values(root)
-            inert = _exact_inertia(Hsym.xreplace(sub))
-            gzero = all(sympy.expand(g.xreplace(sub)) == 0 for g in Gsym)
-            vfloat = float(obj.xreplace(sub))
-            Wf = np.array(system["W"].xreplace(sub).tolist(), dtype=float)
+            vals = [_fmpq_of(sub.get(v, 0)) for v in allv]
+            inert = _exact_inertia(sympy.Matrix(k, k, lambda i, j: _eval_exact(Hterms[i][j], vals)))
+            gzero = all(_eval_exact(t, vals) == 0 for t in Gterms)
+            vfloat = float(_eval_exact(Vterms, vals))
+            Wf = np.array([float(_eval_exact(t, vals)) for t in Wterms], dtype=float).reshape(m, n)
             cert = "exact (rational point)"
         else:
             gzero = gradient_vanishes(root)
@@ -1421,7 +1742,7 @@ def _arb_inertia(root, coords, allv, Hterms, Vterms, Wterms, k, shape, W):
                 lo = hi = root.a
             else:
                 lo, hi = root.a, root.b
-            if prec < 1024:
+            if prec < 1024 or coords.regular:
                 xs = coords.balls(lo, hi, allv)
             else:  # the route's formulas do not narrow (0/0 at α): the polynomials modulo w do
                 xs = _poly_balls(coords.exact_form(), lo, hi, allv)
@@ -1449,8 +1770,7 @@ def _arb_inertia(root, coords, allv, Hterms, Vterms, Wterms, k, shape, W):
                 how = f"ball arithmetic (python-flint arb, {prec} bits) proves every characteristic-polynomial sign"
                 break
             if prec >= 2048:
-                fl = [coords.exact_form()[v] for v in allv]
-                signs = _exact_charpoly_signs(root, fl, Hterms, k, W, signs, undecided)
+                signs = _exact_charpoly_signs(root, coords, allv, Hterms, k, W, signs, undecided)
                 how = ("ball arithmetic (python-flint arb) and, for coefficients whose balls contain 0, exact "
                        "Faddeev–LeVerrier over Q[z]/(w) with a gcd zero test")
                 break
@@ -1468,11 +1788,21 @@ def _arb_inertia(root, coords, allv, Hterms, Vterms, Wterms, k, shape, W):
     return (pos, neg, zero), how, vfloat, Wf
 
 
-def _exact_charpoly_signs(root, fl, Hterms, k, W, signs, undecided):
-    """Exact zero test for the undecided characteristic-polynomial coefficients (Faddeev–LeVerrier mod w)."""
+def _exact_charpoly_signs(root, coords, allv, Hterms, k, W, signs, undecided):
+    """Exact zero test for the undecided characteristic-polynomial coefficients (Faddeev–LeVerrier mod w).
+
+    With coordinates ``x_v = h_v/d`` (:meth:`_ParamCoords.exact_scaled`) the matrix is
+    ``H' = d^(2q)·H`` (``2q`` ≥ the degree of every entry): a positive multiple of the Hessian at α, whose
+    characteristic-polynomial coefficients ``c'_i = d(α)^(2q(k−i)) c_i`` have the signs of the ``c_i``.
+    """
     import flint
 
-    H = [[_eval_mod(Hterms[i][j], fl, W) for j in range(k)] for i in range(k)]
+    h, den = coords.exact_scaled()
+    fl = [h.get(v, flint.fmpq_poly([0])) for v in allv]
+    deg = max((_terms_degree(Hterms[i][j]) for i in range(k) for j in range(k)), default=0)
+    deg += deg % 2
+    cache = {}
+    H = [[_eval_mod(Hterms[i][j], fl, W, den, deg, cache) for j in range(k)] for i in range(k)]
     # Faddeev–LeVerrier: M_1 = I, c_{k-1} = -tr(H), M_{j+1} = H M_j + c_{k-j} I, c_{k-j-1} = -tr(H M_{j+1})/(j+1)
     one = flint.fmpq_poly([1])
     zero_p = flint.fmpq_poly([0])
