@@ -543,3 +543,41 @@ def test_msolve_timeout_is_typed():
     with pytest.raises(BackendTimeoutError, match="msolve"):
         function_space_critical_points(loss, DeterminantalVariety(3, 3, 2), backend="msolve", method="groebner",
                                        timeout=0.001)
+
+
+# ----------------------------------------------------------------------------- exact comparison of critical values
+def test_critical_value_comparison_is_exact():
+    """Equal algebraic numbers from different eliminants are proved equal; numbers 1e-30 apart are separated
+    (a relative float tolerance would call them equal)."""
+    import flint
+
+    from linnet_geometry.critical.general import _compare_values, _CriticalValue
+
+    z = sympy.Symbol("z")
+    sqrt2 = _CriticalValue.of_polynomial(sympy.Poly(z**2 - 2, z), 1, 2, flint.fmpq_poly([0, 1]))
+    half_sqrt8 = _CriticalValue.of_polynomial(sympy.Poly(z**2 - 8, z), 2, 3, flint.fmpq_poly([0, flint.fmpq(1, 2)]))
+    assert _compare_values(sqrt2, half_sqrt8) == 0 and sqrt2.equals(half_sqrt8) is True
+    # a rational within 1e-30 below √2, and √2 + 1e-25 on a cubic eliminant's root (α³ = 2α: α = √2)
+    near = _CriticalValue(rational=sympy.Rational(int(sympy.sqrt(2) * 10**30), 10**30))
+    assert _compare_values(near, sqrt2) == -1 and _compare_values(sqrt2, near) == 1
+    assert near.equals(sqrt2) is False
+    shifted = _CriticalValue.of_polynomial(sympy.Poly(z**3 - 2 * z, z), 1, 2,
+                                           flint.fmpq_poly([flint.fmpq(1, 10**25), 1]))
+    assert _compare_values(shifted, sqrt2) == 1 and shifted.equals(sqrt2) is False
+    # -√2 on the same eliminant is a different root: not equal
+    minus = _CriticalValue.of_polynomial(sympy.Poly(z**2 - 2, z), -2, -1, flint.fmpq_poly([0, 1]))
+    assert _compare_values(minus, sqrt2) == -1 and minus.equals(sqrt2) is False
+
+
+@pytest.mark.parametrize("target,weights", [([[-9, 3], [3, 4]], [[20, 1], [1, 15]]),
+                                            ([[3, 9], [9, -8]], [[16, 8], [8, 13]])])
+def test_transposed_global_minima_have_equal_values_exactly(target, weights):
+    """Symmetric target and weights: W ↦ Wᵀ maps critical points to critical points with the same value.  The two
+    minima (irrational, or one rational and one irrational) are both global: their equality is proved exactly."""
+    res = function_space_critical_points(WeightedQuadraticLoss(target, weights), DeterminantalVariety(2, 2, 1))
+    mins = [p for p in res.points if p.role in ("global_min", "bad_local_min", "local_min")]
+    assert [p.role for p in mins] == ["global_min", "global_min"]
+    a, b = mins
+    assert np.allclose(a.image_float, b.image_float.T) and not np.allclose(a.image_float, b.image_float)
+    assert all("exact comparison" in p.certificate[-1] for p in mins)
+    assert not any(p.is_rational for p in mins) or sympy.simplify(a.value - b.value) == 0

@@ -41,8 +41,11 @@ later decision (Hessian inertia, ``∇ℓ = 0``) is exact.  At an irrational poi
 the isolating interval is refined to width ``< 10^-45`` and the decisions are
 made with 50-digit arithmetic, an eigenvalue ``|λ| ≤ 10^-25·max(1, max|λ|)``
 counting as zero: this is the stated tolerance of the numeric edge, and each
-point's certificate says which path decided it.  Two critical values count
-as equal (for the global-minimum flag) when they agree to 1e-9 relatively.
+point's certificate says which path decided it.  Critical values are compared
+exactly for the global-minimum flag: arb balls refined until disjoint, and, when
+they keep overlapping, an exact equality test of the two algebraic numbers
+(annihilating polynomials by resultants, their common roots matched by isolating
+balls); a comparison beyond reach leaves the role ``"local_min"`` (undetermined).
 
 Classification
 --------------
@@ -1081,7 +1084,8 @@ class RealCriticalPoint:
         (``e < r``, ``∇ℓ ≠ 0``: only images of spurious critical points of L), THEORY §2.
     role : str
         On ``M_r``: ``"global_min"``, ``"bad_local_min"``, ``"local_min"`` (global status
-        undetermined: ℓ not proven coercive), ``"saddle"``, ``"degenerate"``, or ``"not_critical"``
+        undetermined: ℓ not proven coercive, or its value not separated from another critical value
+        nor proved equal to it — the certificate says which), ``"saddle"``, ``"degenerate"``, or ``"not_critical"``
         (spurious image: never a local minimum of ``ℓ|M_r``).
     chart : tuple
         ``(I, J)`` of the chart the point was found in.
@@ -1480,7 +1484,8 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
     zp = sympy.Poly(sympy.Symbol("z_sep"), sympy.Symbol("z_sep"), domain="QQ")
     G0 = loss.gradient(sympy.zeros(m, n))
     raw.append((0, ((), ()), _RealRoot(zp, 0, 0), _ShapeCoords(), zero_sys, (0, 0, 0), all(x == 0 for x in G0),
-                float(zero_sys["objective"]), np.zeros((m, n)), "exact"))
+                float(zero_sys["objective"]), np.zeros((m, n)), "exact",
+                _CriticalValue(rational=sympy.Rational(zero_sys["objective"]))))
     strata_info.append((0, 0, 1, ((((), ()), 1),), "closed form", None, "closed form", ()))
     for e, charts, systems, projected, note in plans:
         solutions = None
@@ -1513,9 +1518,9 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
                             None if how == "projection" else note, engine, tuple(components)))
 
     values = [x[7] for x in raw]
-    gmin = min(values) if values and coercive else None
+    gmin = min(values) if values and coercive else None   # reported only; decisions compare exact values
     points_by_rank = {}
-    for (e, chart, root, coords, system, inert, gzero, vfloat, Wf, how) in raw:
+    for idx, (e, chart, root, coords, system, inert, gzero, vfloat, Wf, how, value) in enumerate(raw):
         cert = []
         if e == 0:
             srole = "local_min"
@@ -1551,14 +1556,23 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
         elif gmin is None:
             role = "local_min"
             cert.append("ℓ not proven coercive: whether this minimum is global is undetermined")
-        elif _same_value(vfloat, gmin):
-            role = "global_min"
-            cert.append("strict local minimum with the least real critical value over all strata, ℓ coercive ⇒ "
-                        "global minimum of ℓ|M_r")
         else:
-            role = "bad_local_min"
-            cert.append(f"strict local minimum with value {vfloat:.10g} > least critical value {gmin:.10g} ⇒ bad "
-                        "(non-global) local minimum, pure by construction [TKB2020]")
+            lower, undecided = _least_value_check(idx, raw)
+            if lower is not None:
+                role = "bad_local_min"
+                cert.append(f"strict local minimum with value {vfloat:.10g} > the critical value {raw[lower][7]:.10g} "
+                            f"of another real critical point ({lower_how(raw[lower])}) ⇒ bad (non-global) local "
+                            "minimum, pure by construction [TKB2020]")
+            elif undecided:
+                role = "local_min"
+                cert.append(f"whether this minimum is global is undetermined: its value is not separated from "
+                            f"{undecided} other critical value(s) by ball arithmetic at {_MAX_VALUE_PREC} bits and "
+                            "their exact equality is beyond the exact test's degree limit")
+            else:
+                role = "global_min"
+                cert.append("strict local minimum whose value is ≤ every real critical value over all strata (exact "
+                            "comparison: disjoint arb balls, or equality of algebraic numbers proved), ℓ coercive ⇒ "
+                            "global minimum of ℓ|M_r")
         pt = RealCriticalPoint(rank=e, image_float=Wf, value_float=vfloat, is_rational=root.is_rational,
                                stratum_inertia=inert, stratum_role=srole, gradient_is_zero=gzero, kind=kind,
                                role=role, chart=chart, certificate=tuple(cert), _root=root, _coords=coords,
@@ -1576,8 +1590,190 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
                                 engine="+".join(engines) or "closed form")
 
 
-def _same_value(a, b):
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+def lower_how(item):
+    return "rank %d, chart %s" % (item[0], item[1])
+
+
+#: Largest working precision (bits) at which two critical values are compared by ball arithmetic before the
+#: exact equality test of :meth:`_CriticalValue.equals`.
+_MAX_VALUE_PREC = 4096
+#: Largest eliminant degree for which the annihilating polynomial of a critical value (a resultant) is formed.
+MAX_EXACT_VALUE_DEGREE = 120
+
+
+def _least_value_check(idx, raw):
+    """``(j, undecided)``: j the index of a real critical point with a value proved < that of point ``idx`` (None
+    if there is none), and the number of points whose comparison could not be decided."""
+    mine = raw[idx][10]
+    undecided = 0
+    order = sorted(range(len(raw)), key=lambda j: raw[j][7])   # likely smaller first; the decision is exact
+    for j in order:
+        if j == idx:
+            continue
+        c = _compare_values(raw[j][10], mine)
+        if c is None:
+            undecided += 1
+        elif c < 0:
+            return j, undecided
+    return None, undecided
+
+
+def _compare_values(u, v, max_prec=None):
+    """Sign of ``u − v`` for two real algebraic critical values, exactly, or None when undecided.
+
+    Disjoint arb balls decide ``<`` / ``>`` (precision doubled from 64 bits up to ``max_prec``); balls that
+    keep overlapping go to the exact equality test :meth:`_CriticalValue.equals`.  Never a float tolerance.
+    """
+    if u.rational is not None and v.rational is not None:
+        d = u.rational - v.rational
+        return 0 if d == 0 else (1 if d > 0 else -1)
+    max_prec = max_prec or _MAX_VALUE_PREC
+    prec = 64
+    while True:
+        a, b = u.ball(prec), v.ball(prec)
+        if a < b:
+            return -1
+        if a > b:
+            return 1
+        if prec >= max_prec:
+            break
+        prec *= 2
+    eq = u.equals(v)
+    if eq:
+        return 0
+    if eq is False:   # proved different: more precision separates them
+        return _compare_values(u, v, max_prec * 4) if max_prec < 2 ** 16 else None
+    return None
+
+
+class _CriticalValue:
+    """A real algebraic number ``V(α)`` (a critical value): α a real root of an eliminant, V a polynomial in the
+    point's coordinates; or a rational.  Balls at any precision, and an exact equality test.
+
+    Examples
+    --------
+    √2 from two different eliminants is recognised equal; a rational within 10⁻³⁰ of it is not:
+
+    >>> import flint, sympy
+    >>> z = sympy.Symbol("z")
+    >>> r2 = _CriticalValue.of_polynomial(sympy.Poly(z**2 - 2, z), 1, 2, flint.fmpq_poly([0, 1]))
+    >>> r8 = _CriticalValue.of_polynomial(sympy.Poly(z**2 - 8, z), 2, 3, flint.fmpq_poly([0, flint.fmpq(1, 2)]))
+    >>> _compare_values(r2, r8), r2.equals(r8)
+    (0, True)
+    >>> q = _CriticalValue(rational=sympy.Rational(int(sympy.sqrt(2) * 10**30), 10**30))
+    >>> _compare_values(q, r2), q.equals(r2)
+    (-1, False)
+    """
+
+    def __init__(self, rational=None, root=None, coords=None, variables=None, terms=None):
+        self.rational = None if rational is None else sympy.Rational(rational)
+        self.root, self.coords, self.variables, self.terms = root, coords, variables, terms
+        self._annihilator = None
+
+    @classmethod
+    def of_polynomial(cls, p, a, b, q):
+        """``q(α)``, α the root of the squarefree ``p`` (sympy Poly over ℚ) in ``[a, b]``, q an fmpq_poly."""
+        import flint
+
+        root = _RealRoot(p, a, b)
+        coords = _ParamCoords()
+        coords.flint_w = flint.fmpq_poly([_fmpq_of(c) for c in reversed(p.all_coeffs())])
+        zsym = sympy.Symbol("z_value")
+        coords.flint[zsym] = flint.fmpq_poly([0, 1])
+        terms = [((k,), flint.fmpq(c)) for k, c in enumerate(q.coeffs()) if c != 0]
+        return cls(root=root, coords=coords, variables=[zsym], terms=terms)
+
+    def ball(self, prec):
+        """A ball containing the value (python-flint arb, ``prec`` bits)."""
+        import flint
+
+        if self.rational is not None:
+            with _arb_precision(max(prec, 64)):
+                return flint.arb(_fmpq_of(self.rational))
+        with _arb_precision(prec):
+            root = self.root
+            root.refine(sympy.Rational(1, 2 ** (prec + 8)))
+            lo, hi = (root.a, root.a) if root.is_rational else (root.a, root.b)
+            if prec < 1024 or self.coords.regular:
+                xs = self.coords.balls(lo, hi, self.variables)
+            else:
+                xs = _poly_balls(self.coords.exact_form(), lo, hi, self.variables)
+            return _eval_arb(self.terms, xs)
+
+    def annihilator(self):
+        """A squarefree ``R ∈ ℤ[y]`` with ``R(value) = 0`` (``Res_z(w(z), y·d(z)^k − V_k(z))``), or None when the
+        eliminant's degree exceeds :data:`MAX_EXACT_VALUE_DEGREE`."""
+        import flint
+
+        if self._annihilator is not None:
+            return self._annihilator
+        if self.rational is not None:
+            q = self.rational
+            self._annihilator = flint.fmpz_poly([-int(q.p), int(q.q)])
+            return self._annihilator
+        W = self.coords.flint_w
+        if W.degree() > MAX_EXACT_VALUE_DEGREE:
+            return None
+        h, den = self.coords.exact_scaled()
+        fl = [h.get(v, flint.fmpq_poly([0])) for v in self.variables]
+        k = _terms_degree(self.terms)
+        num = _eval_mod(self.terms, fl, W, den, k)          # value = num(α) / den(α)^k
+        dk = (den ** k) % W if k else flint.fmpq_poly([1])
+        ctx = flint.fmpq_mpoly_ctx.get(("z", "y"), "lex")
+
+        def lift(poly, ydeg):
+            return ctx.from_dict({(i, ydeg): c for i, c in enumerate(poly.coeffs()) if c != 0} or {})
+
+        R = lift(W, 0).resultant(lift(dk, 1) - lift(num, 0), "z")
+        coeffs = [flint.fmpq(0)] * (W.degree() + 1)
+        for (i, j), c in R.to_dict().items():
+            coeffs[j] = c
+        Ry = flint.fmpq_poly(coeffs)
+        Ry = Ry / Ry.gcd(Ry.derivative())
+        den_ = Ry.denom() if hasattr(Ry, "denom") else 1
+        self._annihilator = flint.fmpz_poly([int(c * den_) for c in Ry.coeffs()])
+        return self._annihilator
+
+    def equals(self, other):
+        """``True``/``False`` when the values are proved equal/different exactly; None when out of reach.
+
+        With ``R_u``, ``R_v`` the annihilators and ``H = gcd(R_u, R_v)``: the values are equal iff they are the
+        same root of H.  At increasing precision the roots of ``R_u`` (isolating balls, FLINT) are matched to
+        u's ball; if no root of H meets u's root ball, u is not a root of H (unequal); if a root ball of H meets
+        exactly one root ball of ``R_u`` — u's — its root is u; it meets exactly one root ball of ``R_v``, and u = v
+        iff that ball is v's.
+        """
+        import flint
+
+        Ru, Rv = self.annihilator(), other.annihilator()
+        if Ru is None or Rv is None:
+            return None
+        H = Ru.gcd(Rv)
+        if H.degree() <= 0:
+            return False
+        prec = 128
+        while prec <= 2 ** 14:
+            with _arb_precision(prec):
+                bu, bv = flint.acb(self.ball(prec)), flint.acb(other.ball(prec))
+                ru = [c for c, _ in Ru.complex_roots()]
+                rv = [c for c, _ in Rv.complex_roots()]
+                rh = [c for c, _ in H.complex_roots()]
+                mu = [c for c in ru if c.overlaps(bu)]
+                mv = [c for c in rv if c.overlaps(bv)]
+                if len(mu) == 1 and len(mv) == 1:
+                    hu = [g for g in rh if g.overlaps(mu[0])]
+                    if not hu:
+                        return False
+                    hv = [g for g in rh if g.overlaps(mv[0])]
+                    if not hv:
+                        return False
+                    for g in hu:
+                        # g meets only u's root ball of R_u: its root (a root of H, so of R_v) is u; it lies in
+                        # exactly one root ball of R_v, v's or another one
+                        if sum(1 for c in ru if c.overlaps(g)) == 1 and sum(1 for c in rv if c.overlaps(g)) == 1:
+                            return bool(g.overlaps(mv[0]))
+            prec *= 2
+        return None
 
 
 def _solve_chart_with(system, backend, timeout):
@@ -1718,11 +1914,13 @@ def _real_points_certified(e, system, p, coords, loss):
             vfloat = float(_eval_exact(Vterms, vals))
             Wf = np.array([float(_eval_exact(t, vals)) for t in Wterms], dtype=float).reshape(m, n)
             cert = "exact (rational point)"
+            value = _CriticalValue(rational=_eval_exact(Vterms, vals))
         else:
             gzero = gradient_vanishes(root)
             inert, cert, vfloat, Wf = _arb_inertia(root, coords, allv, Hterms, Vterms, Wterms, k, (m, n), W)
+            value = _CriticalValue(root=root, coords=coords, variables=allv, terms=Vterms)
         out.append((e, system["chart"], root, getattr(coords, "_source", coords), system, inert, gzero, vfloat, Wf,
-                    cert))
+                    cert, value))
     return out
 
 
