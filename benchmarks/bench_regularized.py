@@ -30,6 +30,10 @@ import sys
 import tempfile
 import time
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:   # the checkout this script belongs to, not another installed copy
+    sys.path.insert(0, ROOT)
+
 CASES = [((2, 1, 2), 1), ((2, 2, 2), 1), ((2, 2, 2), 2), ((3, 2, 3), 1), ((3, 3, 3), 1), ((2, 2, 2, 2), 1)]
 QUICK = [((2, 1, 2), 1), ((2, 2, 2), 1), ((3, 2, 3), 1)]
 TARGETS = {((3, 2, 3), 1): 10, ((2, 2, 2), 2): 30, ((3, 3, 3), 1): 120}
