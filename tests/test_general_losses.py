@@ -173,7 +173,9 @@ def test_external_backend_gives_identical_results(backend):
 
 
 def test_missing_backend_raises(monkeypatch):
-    monkeypatch.setattr(general.shutil, "which", lambda name: None)
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(BackendNotFoundError, match="Singular"):
         function_space_critical_points(WeightedQuadraticLoss([[1, 2], [3, 4]], [[1, 1], [1, 2]]),
                                        DeterminantalVariety(2, 2, 1), backend="singular")
