@@ -59,6 +59,11 @@ def timed(*a, **k):
         spent[0] += time.perf_counter() - t
         spent[1] += 1
 backends.msolve_solve = timed
+try:   # the msolve route imports msolve_solve at module level
+    from linnet_geometry.critical.general import _msolve_route
+    _msolve_route.msolve_solve = timed
+except ImportError:
+    pass
 t0 = time.perf_counter()
 try:
     res = general.function_space_critical_points(loss, DeterminantalVariety(m, n, r), backend=backend, method=method,
