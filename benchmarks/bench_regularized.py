@@ -30,6 +30,10 @@ import sys
 import tempfile
 import time
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:   # the checkout this script belongs to, not another installed copy
+    sys.path.insert(0, ROOT)
+
 CASES = [((2, 1, 2), 1), ((2, 2, 2), 1), ((2, 2, 2), 2), ((3, 2, 3), 1), ((3, 3, 3), 1), ((2, 2, 2, 2), 1)]
 QUICK = [((2, 1, 2), 1), ((2, 2, 2), 1), ((3, 2, 3), 1)]
 TARGETS = {((3, 2, 3), 1): 10, ((2, 2, 2), 2): 30, ((3, 3, 3), 1): 120}
@@ -100,7 +104,17 @@ def run_cell(engine, widths, samples, seed, limit):
     try:
         out, err = proc.communicate(timeout=limit + 30)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, 9)
+        # SIGTERM first: the cell exits through Python, so run_process kills the solvers it started in their
+        # own process groups (SIGKILL alone would orphan them); then SIGKILL what is left of the cell's group
+        proc.send_signal(15)
+        try:
+            proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(proc.pid, 9)
+        except ProcessLookupError:
+            pass
         proc.communicate()
         return {"timeout": True}
     wall = time.perf_counter() - t0
@@ -140,6 +154,9 @@ def main(argv=None):
     ap.add_argument("--cell", nargs=5, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.cell:
+        import signal
+
+        signal.signal(signal.SIGTERM, lambda *a: sys.exit(3))   # exit through Python: solvers' groups are killed
         engine, widths, samples, seed, limit = args.cell
         out = cell(engine, tuple(int(w) for w in widths.split(",")), int(samples), int(seed), float(limit))
         print(json.dumps(out, default=str))

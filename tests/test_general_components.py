@@ -11,7 +11,7 @@ from scipy.optimize import minimize
 from linnet_geometry import (DeterminantalVariety, LinearNetwork, QuadraticLoss, WeightedQuadraticLoss, critical_locus,
                              function_space_critical_points)
 from linnet_geometry.backends import msolve_available
-from linnet_geometry.critical import _components
+from linnet_geometry.critical.general import _components
 from linnet_geometry.critical.general import _charts, _to_text, critical_system
 from linnet_geometry.exceptions import DegenerateDataError, ProblemTooLargeError
 
@@ -150,9 +150,7 @@ def test_components_agree_with_singular_minimal_associated_primes():
 
 # ----------------------------------------------------------------------------- refusals
 def test_without_msolve_positive_dimensional_chart_is_refused(monkeypatch):
-    import linnet_geometry.backends as backends
-
-    monkeypatch.setattr(backends, "msolve_available", lambda: False)
+    monkeypatch.setattr(_components, "msolve_available", lambda: False)
     loss = QuadraticLoss([[1, 0], [0, 1]])
     s = critical_system(loss, (2, 2), 1, ((0,), (0,)))
     s["chart"] = ((0,), (0,))

@@ -173,7 +173,9 @@ def test_external_backend_gives_identical_results(backend):
 
 
 def test_missing_backend_raises(monkeypatch):
-    monkeypatch.setattr(general.shutil, "which", lambda name: None)
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(BackendNotFoundError, match="Singular"):
         function_space_critical_points(WeightedQuadraticLoss([[1, 2], [3, 4]], [[1, 1], [1, 2]]),
                                        DeterminantalVariety(2, 2, 1), backend="singular")
@@ -196,13 +198,16 @@ def test_generic_weighted_count_is_seed_independent(shape):
 
 @pytest.mark.theorem("DHOST2016")
 def test_generic_weighted_count_3x3():
-    # the default (embedded) engine: projection, about a second per instance
+    # the embedded engine (projection, about a second per instance) and the default (msolve when found)
     counts = set()
     for seed in (11, 12):
         loss = _random_weighted(3, 3, random.Random(seed), size=99)
-        res = function_space_critical_points(loss, DeterminantalVariety(3, 3, 1))
+        res = function_space_critical_points(loss, DeterminantalVariety(3, 3, 1), backend="sympy")
         assert res.backend == "sympy" and res.strata[1].method == "projection"
         counts.add(res.counts[1])
+        default = function_space_critical_points(loss, DeterminantalVariety(3, 3, 1))
+        assert default.strata[1].engine == ("msolve" if msolve_available() else "projection")
+        assert _signature(default) == _signature(res)
     assert counts == {WEIGHTED_RANK1_COUNTS[(3, 3)]}
 
 
@@ -282,7 +287,7 @@ def test_projection_equals_groebner_non_square(shape, kind, seed, backend):
 def test_projection_equals_external_groebner_3x3(rank, kind, seed):
     loss = _random_quadratic(kind, 3, 3, random.Random(seed), 9)
     V = DeterminantalVariety(3, 3, rank)
-    a = function_space_critical_points(loss, V)
+    a = function_space_critical_points(loss, V, backend="sympy")
     b = function_space_critical_points(loss, V, method="groebner", backend=HAS_EXTERNAL[0])
     assert a.strata[rank].method == "projection"
     assert _signature(a) == _signature(b)
@@ -314,7 +319,8 @@ def test_projection_refuses_what_it_cannot_decide():
     comps = function_space_critical_points(QuadraticLoss([[1, 0], [0, 1]]), V).strata[1].components
     assert [(c.dimension, c.has_real_points, c.role) for c in comps] == [(1, True, "local_min")]
     # a rank-2 stratum of 2x3 matrices has no free entry to eliminate into: Gröbner, with the reason recorded
-    res = function_space_critical_points(_random_weighted(2, 3, random.Random(2)), DeterminantalVariety(2, 3, 2))
+    res = function_space_critical_points(_random_weighted(2, 3, random.Random(2)), DeterminantalVariety(2, 3, 2),
+                                         backend="sympy")
     assert res.strata[1].method == "projection" and res.strata[2].method == "groebner"
     assert "0 free entries" in res.strata[2].method_note
 
@@ -506,19 +512,20 @@ def test_msolve_equals_external_groebner_3x3(rank, seed):
 
 @needs_msolve
 @pytest.mark.theorem("DHOST2016")
-def test_weighted_rank2_3x3_auto_uses_projection_then_msolve():
-    """Generic weights: rank-1 stratum by projection, rank-2 stratum by msolve; the rank-2 count (39) equals the
+def test_weighted_rank2_3x3_default_uses_msolve():
+    """Generic weights: every stratum by msolve (the default when found); the rank-2 count (39) equals the
     rank-1 count by duality of generic weighted ED degrees of 3×3 determinantal varieties (DHOST2016)."""
     loss = _random_weighted(3, 3, random.Random(0), 9)
     res = function_space_critical_points(loss, DeterminantalVariety(3, 3, 2))
-    assert res.engine == "projection+msolve"
-    assert [s.engine for s in res.strata] == ["closed form", "projection", "msolve"]
+    assert res.engine == "msolve"
+    assert [s.engine for s in res.strata] == ["closed form", "msolve", "msolve"]
     assert res.counts == {0: 1, 1: 39, 2: 39}
     top = res.strata[2]
     assert all("ball arithmetic" in p.certificate[0] or "exact" in p.certificate[0] for p in top.points)
     assert sum(p.role == "global_min" for p in res.points) == 1
-    # the same rank-1 stratum by msolve instead of projection
-    r1 = function_space_critical_points(loss, DeterminantalVariety(3, 3, 1), method="groebner", backend="msolve")
+    # the same rank-1 stratum by projection instead of msolve
+    r1 = function_space_critical_points(loss, DeterminantalVariety(3, 3, 1), method="projection")
+    assert r1.strata[1].engine == "projection"
     assert _signature(r1)[2] == _signature(function_space_critical_points(loss, DeterminantalVariety(3, 3, 1)))[2]
 
 
@@ -538,3 +545,41 @@ def test_msolve_timeout_is_typed():
     with pytest.raises(BackendTimeoutError, match="msolve"):
         function_space_critical_points(loss, DeterminantalVariety(3, 3, 2), backend="msolve", method="groebner",
                                        timeout=0.001)
+
+
+# ----------------------------------------------------------------------------- exact comparison of critical values
+def test_critical_value_comparison_is_exact():
+    """Equal algebraic numbers from different eliminants are proved equal; numbers 1e-30 apart are separated
+    (a relative float tolerance would call them equal)."""
+    import flint
+
+    from linnet_geometry.critical.general import _compare_values, _CriticalValue
+
+    z = sympy.Symbol("z")
+    sqrt2 = _CriticalValue.of_polynomial(sympy.Poly(z**2 - 2, z), 1, 2, flint.fmpq_poly([0, 1]))
+    half_sqrt8 = _CriticalValue.of_polynomial(sympy.Poly(z**2 - 8, z), 2, 3, flint.fmpq_poly([0, flint.fmpq(1, 2)]))
+    assert _compare_values(sqrt2, half_sqrt8) == 0 and sqrt2.equals(half_sqrt8) is True
+    # a rational within 1e-30 below √2, and √2 + 1e-25 on a cubic eliminant's root (α³ = 2α: α = √2)
+    near = _CriticalValue(rational=sympy.Rational(int(sympy.sqrt(2) * 10**30), 10**30))
+    assert _compare_values(near, sqrt2) == -1 and _compare_values(sqrt2, near) == 1
+    assert near.equals(sqrt2) is False
+    shifted = _CriticalValue.of_polynomial(sympy.Poly(z**3 - 2 * z, z), 1, 2,
+                                           flint.fmpq_poly([flint.fmpq(1, 10**25), 1]))
+    assert _compare_values(shifted, sqrt2) == 1 and shifted.equals(sqrt2) is False
+    # -√2 on the same eliminant is a different root: not equal
+    minus = _CriticalValue.of_polynomial(sympy.Poly(z**2 - 2, z), -2, -1, flint.fmpq_poly([0, 1]))
+    assert _compare_values(minus, sqrt2) == -1 and minus.equals(sqrt2) is False
+
+
+@pytest.mark.parametrize("target,weights", [([[-9, 3], [3, 4]], [[20, 1], [1, 15]]),
+                                            ([[3, 9], [9, -8]], [[16, 8], [8, 13]])])
+def test_transposed_global_minima_have_equal_values_exactly(target, weights):
+    """Symmetric target and weights: W ↦ Wᵀ maps critical points to critical points with the same value.  The two
+    minima (irrational, or one rational and one irrational) are both global: their equality is proved exactly."""
+    res = function_space_critical_points(WeightedQuadraticLoss(target, weights), DeterminantalVariety(2, 2, 1))
+    mins = [p for p in res.points if p.role in ("global_min", "bad_local_min", "local_min")]
+    assert [p.role for p in mins] == ["global_min", "global_min"]
+    a, b = mins
+    assert np.allclose(a.image_float, b.image_float.T) and not np.allclose(a.image_float, b.image_float)
+    assert all("exact comparison" in p.certificate[-1] for p in mins)
+    assert not any(p.is_rational for p in mins) or sympy.simplify(a.value - b.value) == 0

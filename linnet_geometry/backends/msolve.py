@@ -515,6 +515,15 @@ def _input_text(polys, gens, field):
     names = [f"x{j}" for j in range(len(gens))]
     lines = []
     for i, f in enumerate(polys):
+        if type(f).__name__ in ("fmpq_mpoly", "fmpz_mpoly"):   # python-flint: exact, written without sympy
+            ctx = f.context()
+            if ctx.nvars() != len(gens) or tuple(ctx.names()) != tuple(str(g) for g in gens):
+                raise InputTypeError(f"polys[{i}]: expected a FLINT polynomial in the variables {tuple(gens)}, in "
+                                     f"this order; received one in {ctx.names()}")
+            line = msolve_polynomial_line(f.to_dict(), names, field, f"polys[{i}]")
+            if line:
+                lines.append(line)
+            continue
         try:
             if isinstance(f, sp.Poly):
                 f = f.as_expr()
@@ -541,8 +550,10 @@ def msolve_solve(polys, gens, *, field=0, real=True, timeout=600.0, threads=1, p
 
     Parameters
     ----------
-    polys : sequence of sympy expressions or Polys
-        Polynomials with rational coefficients in ``gens`` (zero polynomials are dropped).
+    polys : sequence of sympy expressions or Polys, or python-flint ``fmpq_mpoly``/``fmpz_mpoly``
+        Polynomials with rational coefficients in ``gens`` (zero polynomials are dropped).  FLINT
+        polynomials must live in a context whose generators are named as ``gens``, in the same order;
+        they are written to msolve's input directly (no sympy conversion).
     gens : sequence of sympy.Symbol
         The variables (order kept in the result).
     field : int

@@ -58,6 +58,8 @@ import math
 import flint
 import sympy
 
+from ..model.losses import PolynomialLoss, QuadraticLoss
+
 __all__ = ["ProjectionNotApplicable", "ProjectedCoordinates", "solve_stratum", "applicability"]
 
 #: Largest number k of free coordinates of the normalised factor handled by projection (k = 1: univariate,
@@ -69,6 +71,17 @@ MAX_FREE = 2
 #: needed only when the resultant certificate fails (common zeros of det M_b and the Cramer numerators); blocks
 #: of size 1 (entrywise weighted losses) always get it: there the common zeros are isolated and it is quick.
 CERTIFICATE_BEZOUT_LIMIT = 200
+
+
+def _loss_polynomial(loss, W):
+    """``ℓ(W)`` for a matrix W of polynomials, as an expanded sympy expression with rational coefficients."""
+    if isinstance(loss, PolynomialLoss):
+        expr = loss.expr.xreplace(dict(zip(list(loss.symbols), list(W))))
+    elif isinstance(loss, QuadraticLoss):
+        expr = loss._value(W) if loss.data is not None else sum((x - u) ** 2 for x, u in zip(W, loss.target))
+    else:
+        expr = loss._value(W)
+    return sympy.expand(expr)
 
 
 class ProjectionNotApplicable(Exception):
@@ -162,8 +175,6 @@ def applicability(loss, shape, e):
     side is ``"A"`` (normalise A at rows I) or ``"B"`` (normalise B at columns J); k the number of
     free entries of the normalised factor.
     """
-    from .general import _loss_polynomial
-
     m, n = shape
     Ws = sympy.Matrix(m, n, sympy.symbols(f"w0:{m * n}"))
     deg = sympy.Poly(_loss_polynomial(loss, Ws), *list(Ws)).total_degree()
@@ -181,8 +192,6 @@ class _Reduced:
     """The reduced system ``F(u) = 0`` of one normalisation (key I for side A, J for side B)."""
 
     def __init__(self, loss, shape, e, side, key):
-        from .general import _loss_polynomial
-
         m, n = shape
         if side == "A":
             free_pos = [(i, k) for i in range(m) if i not in key for k in range(e)]
