@@ -166,18 +166,26 @@ class RealAlgebraicField:
                 if self.lo == self.hi:
                     v = x(self.lo)
                     return (v > 0) - (v < 0)
-            prec = min(prec * 2, 4096)
+            prec *= 2
 
     def to_float(self, x) -> float:
         """``x(α)`` as a float (accurate to double precision)."""
         x = x % self.q
-        if self.lo == self.hi:
-            return float(sympy.Rational(int(x(self.lo).p), int(x(self.lo).q)))
+        if x.is_zero():
+            return 0.0
+        prec = 128
         while True:
-            b = self._ball(x, 128)
-            if b.rad() < abs(b.mid()) * 1e-17 + 1e-300 or (x.is_zero()):
+            if self.lo == self.hi:
+                return float(sympy.Rational(int(x(self.lo).p), int(x(self.lo).q)))
+            b = self._ball(x, prec)
+            if b.rad() < abs(b.mid()) * 1e-17:
                 return float(b.mid())
-            self._refine()
+            # x(α) ≠ 0 (q irreducible, x ≢ 0): a narrower interval *and* a higher working precision
+            # shrink the ball below any relative size (a fixed precision would leave a rounding floor
+            # that cancellation in the sum can keep above |x(α)|·1e-17 for ever)
+            for _ in range(16):
+                self._refine()
+            prec *= 2
 
     def alpha_sympy(self):
         """α as a sympy number (Rational or CRootOf)."""
