@@ -22,7 +22,7 @@ from fractions import Fraction
 import flint
 import sympy
 
-__all__ = ["RealAlgebraicField", "to_fmpq_poly", "real_root_counts"]
+__all__ = ["RealAlgebraicField", "to_fmpq_poly", "real_root_counts", "isolated_roots", "real_isolated_roots"]
 
 
 def to_fmpq_poly(poly) -> flint.fmpq_poly:
@@ -146,6 +146,14 @@ class RealAlgebraicField:
         finally:
             flint.ctx.prec = old
 
+    def ball(self, x, prec):
+        """A ball (``flint.arb``) containing ``x(α)``, with α's interval narrowed to about ``2^−prec``."""
+        if self.lo != self.hi:
+            width = flint.fmpq(1, 2 ** prec) * (1 + abs(self.lo) + abs(self.hi))
+            while self.lo != self.hi and self.hi - self.lo > width:
+                self._refine()
+        return self._ball(x, prec)
+
     def sign(self, x) -> int:
         """Exact sign of ``x(α)`` (−1, 0, 1)."""
         x = x % self.q
@@ -196,12 +204,9 @@ class RealAlgebraicField:
             elif self.degree == 2:  # radicals: the root of q in the isolating interval
                 c0, c1, _ = [sympy.Rational(int(c.p), int(c.q)) for c in self.q.coeffs()]
                 disc = c1**2 - 4 * c0
-                lo = sympy.Rational(int(self.lo.p), int(self.lo.q))
-                hi = sympy.Rational(int(self.hi.p), int(self.hi.q))
-                for root in ((-c1 - sympy.sqrt(disc)) / 2, (-c1 + sympy.sqrt(disc)) / 2):
-                    if lo <= root <= hi:
-                        self._sympy_alpha = sympy.nsimplify(root) if root.is_Rational else root
-                        break
+                # α is the larger root iff α > −c1/2 (the mean of the two roots): an exact sign in K
+                larger = self.sign(self.gen() + flint.fmpq_poly([self.q[1] / 2])) > 0
+                self._sympy_alpha = (-c1 + (1 if larger else -1) * sympy.sqrt(disc)) / 2
             else:
                 z = sympy.Symbol("z")
                 qq = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(list(self.q.coeffs()))], z)
@@ -222,7 +227,9 @@ class RealAlgebraicField:
                 return sympy.Rational(int(x(r).p), int(x(r).q))
             return cs[0]
         a = self.alpha_sympy()
-        return sympy.expand(sum(c * a**i for i, c in enumerate(cs)))
+        if self.degree == 2:  # a radical: expand to the normal form p + q·√d
+            return sympy.expand(sum(c * a**i for i, c in enumerate(cs)))
+        return sympy.Add(*(c * a**i for i, c in enumerate(cs)))  # Σ c_i CRootOf^i, already expanded
 
     def interval(self):
         """The current isolating interval ``(lo, hi)`` as sympy Rationals."""
@@ -290,6 +297,71 @@ def _sturm_count(K, f):
     return variations(at_neg) - variations(at_pos)
 
 
+def isolated_roots(K, coeffs, max_prec=1024):
+    """Certified isolating balls of the complex roots of ``Σ c_i t^i`` (``c_i`` in K), or ``None``.
+
+    The coefficients are enclosed in balls (α's interval narrowed, working precision
+    raised up to ``max_prec``) and Arb's root finder validates its output on that ball
+    polynomial: when it succeeds, the returned ``deg`` balls are pairwise disjoint and
+    each contains exactly one root of *every* polynomial with coefficients in the
+    balls, the exact one included.  So a list certifies that the polynomial is
+    squarefree; ``None`` means "not certified" (it may have a repeated root), and the
+    caller decides exactly instead.  Zero top coefficients are removed exactly first.
+
+    Examples
+    --------
+    >>> K = RealAlgebraicField([-2, 0, 1], 1, 2)          # α = √2
+    >>> a = K.gen()
+    >>> len(isolated_roots(K, [K(-1), K(0), a]))          # √2 t² − 1
+    2
+    >>> isolated_roots(K, [K(2), K.reduce(-2 * a), K(1)]) is None    # (t − √2)²
+    True
+    """
+    p = _ktrim(K, list(coeffs))
+    if len(p) <= 1:
+        return []
+    prec = 64
+    while prec <= max_prec:
+        old = flint.ctx.prec
+        flint.ctx.prec = prec
+        try:
+            poly = flint.acb_poly([flint.acb(K.ball(x, prec)) for x in p])
+            roots = None if 0 in poly[len(p) - 1] else poly.roots(maxprec=4 * prec)
+        except ValueError:  # Arb could not validate: insufficient precision or a repeated root
+            roots = None
+        finally:
+            flint.ctx.prec = old
+        if roots is not None and len(roots) == len(p) - 1:
+            return list(roots)
+        prec *= 2
+    return None
+
+
+def real_isolated_roots(roots):
+    """How many of the certified root balls of a *real* polynomial hold real roots (``None``: undecided).
+
+    A ball whose imaginary part excludes 0 holds a non-real root.  A ball B meeting the
+    real axis holds a real root when the mirror image of B meets no other ball: the
+    conjugate of its root is a root, lies in the mirror image of B and in some ball,
+    hence in B, which holds exactly one root.
+
+    Examples
+    --------
+    >>> K = RealAlgebraicField([0, 1], 0, 0)               # ℚ
+    >>> real_isolated_roots(isolated_roots(K, [K(-1), K(0), K(0), K(1)]))   # t³ − 1
+    1
+    """
+    count = 0
+    for i, z in enumerate(roots):
+        if 0 not in z.imag:
+            continue
+        mirror = z.conjugate()
+        if any(j != i and mirror.overlaps(w) for j, w in enumerate(roots)):
+            return None
+        count += 1
+    return count
+
+
 def real_root_counts(K, coeffs, degree):
     """``(r, r_odd)`` for the binary form ``π(c) = Σ c_i x^{D−i} y^i`` with coefficients in K (non-zero).
 
@@ -312,6 +384,11 @@ def real_root_counts(K, coeffs, degree):
         raise ValueError("real_root_counts: expected a non-zero polynomial")
     inf = degree - (len(p) - 1)
     r, r_odd = inf, (1 if inf % 2 else 0)
+    # fast certified path: a squarefree polynomial (isolated roots) whose real roots are decided
+    roots = isolated_roots(K, p)
+    n_real = None if roots is None else real_isolated_roots(roots)
+    if n_real is not None:
+        return r + n_real, r_odd + n_real
     # Yun's square-free decomposition: p = Π a_i^i
     dp = _kderiv(K, p)
     g = _kgcd(K, p, dp) if dp else p
