@@ -76,7 +76,7 @@ import sympy
 
 from ..exceptions import ExactInputRequiredError, InputTypeError, ShapeError
 from ..losses import Loss
-from ._algebra import RealAlgebraicField, isolated_roots, real_root_counts
+from ._algebra import RealAlgebraicField, isolated_roots, real_root_counts, squarefree_parts
 from ._linalg import (ball_inertia, ball_rank_lower_bound, gcd_degree, inertia_from_pivots, rank,
                       symmetric_pivots)
 from ._solve import solve_system
@@ -618,7 +618,10 @@ def _analyze(prob, K, coords):
         elif wbar_zero:
             on_boundary = True
         else:
-            r, r_odd = real_root_counts(K, wbar, prob.kbar - 1)
+            if "sqf" not in inv:  # Yun's decomposition is Galois-invariant: once per component
+                top = max(n for n, x in enumerate(wbar) if not K.is_zero(x))
+                inv["sqf"] = squarefree_parts(K, wbar) if inv["rep_root"] else [(list(wbar[:top + 1]), 1)]
+            r, r_odd = real_root_counts(K, wbar, prob.kbar - 1, inv["sqf"])
             on_boundary = r_odd < fs.odd_degree_count <= r
     elif fs is not None and hasattr(fs, "is_on_boundary"):
         try:
