@@ -78,6 +78,7 @@ class RealAlgebraicField:
         if self.q.degree() == 1:
             root = -self.q[0]
             self.lo = self.hi = root
+        self._lo0 = self.lo  # the given isolating interval's end (stays small; refinements do not)
         self._sympy_alpha = None
 
     # -- construction
@@ -223,7 +224,7 @@ class RealAlgebraicField:
             else:
                 z = sympy.Symbol("z")
                 qq = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(list(self.q.coeffs()))], z)
-                lo = sympy.Rational(int(self.lo.p), int(self.lo.q))
+                lo = sympy.Rational(int(self._lo0.p), int(self._lo0.q))
                 k = qq.count_roots(None, lo)  # real roots below the isolating interval (CRootOf: reals first)
                 self._sympy_alpha = sympy.CRootOf(qq.as_expr(), k)
         return self._sympy_alpha

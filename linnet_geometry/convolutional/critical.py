@@ -242,10 +242,12 @@ class ConvolutionalPointReport:
     hessian_inertia: tuple | None
     certificate: tuple = ()
     exact: bool = True
+    value_approx: float | None = field(default=None, repr=False, compare=False)
 
     @property
     def value_float(self) -> float:
-        return float(sympy.N(self.value, 30))
+        """The value as a float (from the certified ball of the point's number field when available)."""
+        return self.value_approx if self.value_approx is not None else float(sympy.N(self.value, 30))
 
     @property
     def is_regular(self) -> bool:
@@ -632,7 +634,8 @@ def _analyze(prob, K, coords):
               inv["shared"], zero_layers)
     if not inv["critical"]:
         facts.append("∇L(θ) ≠ 0 exactly")
-        return ConvolutionalPointReport(False, None, None, *common, None, tuple(facts))
+        return ConvolutionalPointReport(False, None, None, *common, None, tuple(facts),
+                                        value_approx=K.to_float(inv["value"]))
     facts.append("∇L(θ) = 0 exactly")
     if not wbar_zero and drank == prob.dim_M:
         kind = "pure"
@@ -646,7 +649,8 @@ def _analyze(prob, K, coords):
     inert, how = _hessian_inertia(prob, K, inv)
     facts.append(how)
     role = _role(prob, K, coords, layers, inert, kind, G_zero, wbar_zero, zero_layers, facts)
-    return ConvolutionalPointReport(True, kind, role, *common, inert, tuple(facts))
+    return ConvolutionalPointReport(True, kind, role, *common, inert, tuple(facts),
+                                    value_approx=K.to_float(inv["value"]))
 
 
 def _role(prob, K, coords, layers, inert, kind, G_zero, wbar_zero, zero_layers, facts):
