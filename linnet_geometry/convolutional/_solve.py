@@ -35,7 +35,7 @@ import sympy
 from ..exceptions import InputTypeError
 from ._algebra import RealAlgebraicField, to_fmpq_poly
 
-__all__ = ["SystemSolution", "solve_system", "ENGINES", "available_engines"]
+__all__ = ["SystemSolution", "solve_system", "ENGINES", "available_engines", "integral"]
 
 #: Engines accepted by ``engine=``.
 ENGINES = ("auto", "msolve", "singular", "macaulay2", "sympy")
@@ -91,6 +91,19 @@ class SystemSolution:
     complex_count: int | None
     components: tuple = field(default=(), repr=False)
     real_points: tuple = field(default=(), repr=False)
+
+
+def integral(poly, gens):
+    """``poly`` times the lcm of its coefficient denominators (same zero set, integer coefficients).
+
+    Text handed to Singular must not contain ``x^2/3``: Singular reads it as ``x^(2/3)``.
+
+    >>> x, y = sympy.symbols("x y")
+    >>> integral(x**2 / 6 + y / 4 - 1, [x, y])
+    2*x**2 + 3*y - 12
+    """
+    P = sympy.Poly(sympy.expand(poly), *gens, domain="QQ")
+    return P.clear_denoms(convert=True)[1].as_expr()
 
 
 def _real_points(components):
@@ -338,7 +351,7 @@ def solve_system(polys, gens, engine="auto", timeout=3600.0) -> SystemSolution:
     if engine not in ENGINES:
         raise InputTypeError(f"engine: expected one of {ENGINES}; received {engine!r}")
     gens = list(gens)
-    polys = [sympy.expand(p) for p in polys if sympy.expand(p) != 0]
+    polys = [integral(p, gens) for p in polys if sympy.expand(p) != 0]
     order = available_engines() if engine == "auto" else (engine,)
     for name in order:
         if name == "msolve":

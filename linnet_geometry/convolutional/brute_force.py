@@ -23,6 +23,7 @@ import shutil
 import sympy
 
 from ..exceptions import BackendNotFoundError, InputTypeError
+from ._solve import integral
 
 __all__ = ["gradient_ideal", "critical_values_polynomial", "BRUTE_FORCE_BACKENDS", "available_backends",
            "default_backend"]
@@ -161,6 +162,7 @@ def critical_values_polynomial(network, loss, backend="sympy", timeout=3600.0):
     if backend not in BRUTE_FORCE_BACKENDS:
         raise InputTypeError(f"backend: expected one of {BRUTE_FORCE_BACKENDS + ('auto',)}; received {backend!r}")
     polys, gens, v = gradient_ideal(network, loss)
+    polys = [integral(p, gens) for p in polys]  # same ideal; no "x^2/3" (Singular reads x^(2/3))
     if backend == "sympy":
         G = sympy.groebner(polys, *gens, order="lex")
         elim = [g for g in G.exprs if not (g.free_symbols - {v})]
