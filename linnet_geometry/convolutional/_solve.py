@@ -268,8 +268,6 @@ def _solve_sympy_rur(polys, gens):
             system = list(polys) + [sympy.expand(sq.as_expr().subs(zs, zlin))]
             continue
         # z is not cyclic on the quotient: the minimal polynomial from the Krylov rank, then radicalize
-        r = K.rank()
-        Kr = DomainMatrix([[_q(vecs[k][i]) for k in range(r)] for i in range(D)], (D, r), QQ)
         # minimal polynomial: first k with NF(z^k) dependent on the previous
         sol = None
         for k in range(1, D + 1):

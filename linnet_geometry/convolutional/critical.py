@@ -67,7 +67,6 @@ anything else is *undetermined*.
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass, field
 
 import flint
