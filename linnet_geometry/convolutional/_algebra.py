@@ -224,10 +224,26 @@ class RealAlgebraicField:
             else:
                 z = sympy.Symbol("z")
                 qq = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(list(self.q.coeffs()))], z)
-                lo = sympy.Rational(int(self._lo0.p), int(self._lo0.q))
-                k = qq.count_roots(None, lo)  # real roots below the isolating interval (CRootOf: reals first)
+                k = self._real_roots_below(self._lo0)  # CRootOf numbers the real roots first, increasing
+                if k is None:
+                    k = qq.count_roots(None, sympy.Rational(int(self._lo0.p), int(self._lo0.q)))
                 self._sympy_alpha = sympy.CRootOf(qq.as_expr(), k)
         return self._sympy_alpha
+
+    def _real_roots_below(self, c):
+        """Number of real roots of q below the rational c (FLINT's certified complex root isolation;
+        real roots come back with an exactly zero imaginary part), or ``None`` when a ball meets c."""
+        Z = flint.fmpz_poly([int(a * self.q.denom()) for a in self.q.coeffs()])
+        count = 0
+        cb = flint.arb(c)
+        for root, _m in Z.complex_roots():
+            if not (root.imag == 0):
+                continue
+            if root.real < cb:
+                count += 1
+            elif not root.real > cb:
+                return None
+        return count
 
     def to_sympy(self, x):
         """``x(α)`` as an exact sympy number."""
