@@ -24,6 +24,7 @@ import os
 import queue
 import shutil
 import signal
+import sys
 import time
 
 import numpy as np
@@ -54,7 +55,10 @@ def make_loss(net, kind, seed):
 
 
 def _cell(what, ks, ss, kind, seed, timeout, out):
-    os.setsid()  # own process group: the parent can stop this cell and the solvers it started
+    os.setsid()  # own process group: the parent can stop this cell
+    # the solvers run in process groups of their own: SIGTERM at the cell limit exits through Python,
+    # so that run_process stops the solver's group on the way out
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(3))
     net = ConvolutionalNetwork(ks, ss)
     loss = make_loss(net, kind, seed)
     t = time.perf_counter()
@@ -93,11 +97,14 @@ def run_cell(what, ks, ss, kind, seed, timeout):
                 timed_out = True
                 break
     if res is None:
-        try:
-            os.killpg(p.pid, signal.SIGKILL)  # the cell's own process group only
-        except ProcessLookupError:
-            p.kill()
-        p.join()
+        p.terminate()  # SIGTERM: the cell stops its solver's process group and exits
+        p.join(10)
+        if p.is_alive():
+            try:
+                os.killpg(p.pid, signal.SIGKILL)  # the cell's own process group only
+            except ProcessLookupError:
+                p.kill()
+            p.join()
         return {"error": f"timeout (> {timeout:.0f} s)" if timed_out else f"failed (exit {p.exitcode})"}
     p.join()
     return res
