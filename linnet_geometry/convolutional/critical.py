@@ -518,7 +518,8 @@ def _invariants(prob, K, coords):
     J = [[prob.ev(("J", n, i), prob.dmu[n][i])(K, coords, cache) for i in range(prob.n)]
          for n in range(prob.kbar)]
     # rk dμ ≤ dim M always; a certified lower bound reaching dim M decides it without exact elimination
-    out["drank"] = prob.dim_M if ball_rank_lower_bound(K, J) >= prob.dim_M else rank(K, J)
+    full = any(ball_rank_lower_bound(K, J, prec) >= prob.dim_M for prec in (128, 512, 2048))
+    out["drank"] = prob.dim_M if full else rank(K, J)
     layers, pos = [], 0
     for k in prob.sizes:
         layers.append(coords[pos:pos + k])
@@ -589,7 +590,11 @@ def _hessian_inertia(prob, K, inv):
     # at a critical point with every filter non-zero, the L − 1 scaling directions
     # (0, …, w_l, …, −w_L) are independent and in the kernel of the Hessian (L is torus-invariant)
     floor = prob.depth - 1 if not inv["zero_layers"] else 0
-    fast = ball_inertia(K, inv["H"], floor)
+    fast = None
+    for prec in (128, 512, 2048):
+        fast = ball_inertia(K, inv["H"], floor, prec)
+        if fast is not None:
+            break
     if fast is not None:
         return fast, (f"Hessian inertia (+, −, 0) = {fast} (exact: {prob.n - floor} pivots of a symmetric "
                       f"elimination certified non-zero in ball arithmetic, and the {floor} scaling directions "
