@@ -1,18 +1,30 @@
 """Benchmark: every critical point of a loss on a linear convolutional network (KMMT2022, KMST2024).
 
-For k = (3, 3, 3) stride 1 and k = (3, 3) strides (2, 1), with random rational targets, the full
-critical-point list by the default engine (charts modulo scaling) next to the brute-force route
-(elimination of the raw parameter-space gradient ideal ⟨∇L, v − L⟩ to ℚ[v]) in Singular and
-Macaulay2, when on PATH.  Columns: seconds, number of complex / real critical points (mod scaling),
-and whether the brute-force critical-value polynomial equals the one of the charts.
+For k = (3, 3, 3) stride 1 and k = (3, 3) strides (2, 1), with seeded random rational data, the
+full critical-point list by the library's route (charts modulo scaling, each chart solved by
+msolve — the default engine — or by Singular / Macaulay2), side by side with the brute-force
+route: elimination of the raw parameter-space gradient ideal ``⟨∇L, v − L⟩`` down to ``ℚ[v]`` by
+msolve, Singular and Macaulay2 (the same ideal for all three).  Every cell runs in its own
+process group with a time limit, so the run is bounded; a cell past its limit is killed and
+reported as a timeout.
 
-    python benchmarks/bench_convolutional.py [--timeout 900] [--cases 333,33s]
+Columns: seconds; complex critical points with non-zero filters modulo scaling (chart routes) or
+the degree of the critical-value polynomial (elimination routes); real isolated critical points
+and families (chart routes); and whether the complex critical values equal those of the default
+route (exact polynomial equality).
+
+    python benchmarks/bench_convolutional.py [--timeout 900] [--cases 33s,333] [--loss target|data]
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing as mp
+import os
+import queue
 import shutil
+import signal
+import sys
 import time
 
 import numpy as np
@@ -20,51 +32,125 @@ import sympy
 
 from linnet_geometry import QuadraticLoss
 from linnet_geometry.families.convolutional import ConvolutionalNetwork, convolutional_critical_points
+from linnet_geometry.families.convolutional._solve import available_engines
 from linnet_geometry.families.convolutional.brute_force import critical_values_polynomial
 
-CASES = {"33s": ((3, 3), (2, 1)), "333": ((3, 3, 3), (1, 1, 1))}
+CASES = {"33s": ((3, 3), (2, 1)), "333": ((3, 3, 3), (1, 1, 1)), "22": ((2, 2), (1, 1)), "32s": ((3, 2), (2, 1))}
+
+
+def make_loss(net, kind, seed):
+    """Seeded random rational data: a target filter u (ℓ = ‖w̄ − u‖²) or a data set (ℓ = ‖T(w̄) X − Y‖²)."""
+    rng = np.random.default_rng(seed)
+
+    def q():
+        return sympy.Rational(int(rng.integers(-9, 10)), int(rng.integers(1, 4)))
+
+    n = net.end_to_end_filter_size
+    if kind == "target":
+        return QuadraticLoss([[q() for _ in range(n)]])
+    m = n + 1
+    X = [[q() for _ in range(m)] for _ in range(net.input_length)]
+    Y = [[q() for _ in range(m)] for _ in range(net.output_length)]
+    return QuadraticLoss.from_data(X, Y)
+
+
+def _cell(what, ks, ss, kind, seed, timeout, out):
+    os.setsid()  # own process group: the parent can stop this cell
+    # the solvers run in process groups of their own: SIGTERM at the cell limit exits through Python,
+    # so that run_process stops the solver's group on the way out
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(3))
+    net = ConvolutionalNetwork(ks, ss)
+    loss = make_loss(net, kind, seed)
+    t = time.perf_counter()
+    if what.startswith("charts:"):
+        locus = convolutional_critical_points(net, loss, engine=what.split(":")[1])
+        dt = time.perf_counter() - t
+        try:
+            P = [str(c) for c in locus.complex_critical_values_polynomial().all_coeffs()]
+        except ValueError:
+            P = None
+        out.put({"seconds": dt, "count": locus.complex_count, "real": len(locus.points),
+                 "families": len(locus.families), "poly": P, "engine": locus.engine,
+                 "points": [(p.value_float, p.kind, p.role, p.differential_rank, p.on_boundary, p.shared_roots)
+                            for p in locus.points]})
+    else:
+        B = critical_values_polynomial(net, loss, backend=what.split(":")[1], timeout=timeout)
+        out.put({"seconds": time.perf_counter() - t, "degree": B.degree(),
+                 "poly": [str(c) for c in B.all_coeffs()]})
+
+
+def run_cell(what, ks, ss, kind, seed, timeout):
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=_cell, args=(what, ks, ss, kind, seed, timeout, q))
+    p.start()
+    deadline = time.monotonic() + timeout
+    res, timed_out = None, False
+    while True:
+        try:
+            res = q.get(timeout=0.5)
+            break
+        except queue.Empty:
+            if not p.is_alive():
+                break
+            if time.monotonic() >= deadline:
+                timed_out = True
+                break
+    if res is None:
+        p.terminate()  # SIGTERM: the cell stops its solver's process group and exits
+        p.join(10)
+        if p.is_alive():
+            try:
+                os.killpg(p.pid, signal.SIGKILL)  # the cell's own process group only
+            except ProcessLookupError:
+                p.kill()
+            p.join()
+        return {"error": f"timeout (> {timeout:.0f} s)" if timed_out else f"failed (exit {p.exitcode})"}
+    p.join()
+    return res
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser()
-    p.add_argument("--timeout", type=float, default=900.0)
-    p.add_argument("--cases", default="33s,333")
-    p.add_argument("--seed", type=int, default=0)
-    a = p.parse_args(argv)
-    rows = []
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--timeout", type=float, default=900.0, help="seconds per cell")
+    ap.add_argument("--cases", default="33s,333")
+    ap.add_argument("--loss", choices=("target", "data"), default="data")
+    ap.add_argument("--seed", type=int, default=0)
+    a = ap.parse_args(argv)
+    engines = available_engines()
+    routes = ["charts:auto"] + [f"charts:{e}" for e in ("singular", "macaulay2") if e in engines]
+    routes += [f"elim:{e}" for e in ("msolve", "singular", "macaulay2") if e in engines]
+    rows, details = [], []
     for name in a.cases.split(","):
         ks, ss = CASES[name]
-        net = ConvolutionalNetwork(ks, ss)
-        rng = np.random.default_rng(a.seed)
-        u = [[sympy.Rational(int(rng.integers(-9, 10)), int(rng.integers(1, 4)))
-              for _ in range(net.end_to_end_filter_size)]]
-        loss = QuadraticLoss(u)
-        t = time.perf_counter()
-        locus = convolutional_critical_points(net, loss)
-        t_main = time.perf_counter() - t
-        try:
-            P = locus.complex_critical_values_polynomial()
-        except ValueError:
-            P = None
-        rows.append((f"k={ks} s={ss}", f"default ({locus.engine})", f"{t_main:.2f}", str(locus.complex_count),
-                     str(len(locus.points)), str(len(locus.families)), "--"))
-        from linnet_geometry.families.convolutional.brute_force import available_backends
-        for backend, exe in (("msolve", "msolve"), ("singular", "Singular"), ("macaulay2", "M2")):
-            if backend not in available_backends():
-                rows.append((f"k={ks} s={ss}", f"brute {backend}", "not on PATH", "", "", "", ""))
+        arch = f"k={ks} s={ss}"
+        ref = None
+        for what in routes:
+            r = run_cell(what, ks, ss, a.loss, a.seed, a.timeout)
+            label = {"charts:auto": f"default: charts ({r.get('engine', 'msolve')})",
+                     "charts:singular": "charts (Singular)", "charts:macaulay2": "charts (Macaulay2)",
+                     "elim:msolve": "brute: elimination (msolve)", "elim:singular": "brute: elimination (Singular)",
+                     "elim:macaulay2": "brute: elimination (Macaulay2)"}[what]
+            if "error" in r:
+                rows.append((arch, label, r["error"], "", "", "", ""))
                 continue
-            t = time.perf_counter()
-            try:
-                B = critical_values_polynomial(net, loss, backend=backend, timeout=a.timeout)
-                dt = f"{time.perf_counter() - t:.2f}"
-                same = "--" if P is None else str(B.as_expr() == P.as_expr())
-                rows.append((f"k={ks} s={ss}", f"brute {backend}", dt, f"{B.degree()} values", "", "", same))
-            except Exception as err:  # noqa: BLE001 - a timeout is a result of the benchmark
-                rows.append((f"k={ks} s={ss}", f"brute {backend}", f"failed ({type(err).__name__})", "", "", "", ""))
-        print(f"target u = {[str(x) for x in u[0]]}")
-        for pt in locus.points:
-            print(f"  {pt.value_float:>12.6g}  {pt.kind:<9} {pt.role:<16} rk dmu {pt.differential_rank}  "
-                  f"boundary {pt.on_boundary}  shared roots {pt.shared_roots}")
+            if what == "charts:auto":
+                ref = r["poly"]
+                details.append((arch, r["points"]))
+            same = "--" if what == "charts:auto" else ("?" if ref is None or r["poly"] is None
+                                                       else str(r["poly"] == ref))
+            if what.startswith("charts:"):
+                rows.append((arch, label, f"{r['seconds']:.1f}", f"{r['count']} points", str(r["real"]),
+                             str(r["families"]), same))
+            else:
+                rows.append((arch, label, f"{r['seconds']:.1f}", f"{r['degree']} values", "", "", same))
+    print(f"loss: {a.loss} (seed {a.seed}); time limit per cell {a.timeout:.0f} s; engines here: {', '.join(engines)}"
+          f"; Singular {'on' if shutil.which('Singular') else 'not on'} PATH, M2 "
+          f"{'on' if shutil.which('M2') else 'not on'} PATH")
+    for arch, pts in details:
+        print(f"\n{arch}: real critical points with non-zero filters (default route), by value")
+        for v, kind, role, rk, bd, sh in sorted(pts):
+            print(f"  {v:>14.8g}  {kind:<9} {role:<16} rk dmu {rk}  boundary {bd}  shared roots {sh}")
     head = ("architecture", "route", "seconds", "complex", "real pts", "families", "same values")
     widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
     print()

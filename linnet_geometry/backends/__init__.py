@@ -17,8 +17,8 @@ Examples
 
 from ._parse import parse_solver_polynomial
 from ._process import find_executable, run_process
-from .msolve import MsolveResult, find_msolve, msolve_available, msolve_solve, parse_msolve_output
+from .msolve import MsolveResult, find_msolve, msolve_available, msolve_input_text, msolve_solve, parse_msolve_output
 from ..exceptions import BackendFailedError, BackendNotFoundError, BackendTimeoutError
 
 __all__ = ["find_executable", "run_process", "find_msolve", "msolve_available", "msolve_solve", "MsolveResult",
-           "parse_msolve_output", "parse_solver_polynomial", "BackendFailedError", "BackendNotFoundError", "BackendTimeoutError"]
+           "parse_msolve_output", "parse_solver_polynomial", "msolve_input_text", "BackendFailedError", "BackendNotFoundError", "BackendTimeoutError"]

@@ -511,7 +511,8 @@ def msolve_polynomial_line(terms, names, field, what="a polynomial"):
     return "".join(out).lstrip("+")
 
 
-def _input_text(polys, gens, field):
+def msolve_input_text(polys, gens, field):
+    """msolve's input file for ``polys`` in ``gens`` over ``field`` (0 for ℚ, or a prime): variables ``x0, x1, …``."""
     names = [f"x{j}" for j in range(len(gens))]
     lines = []
     for i, f in enumerate(polys):
@@ -727,3 +728,6 @@ def _result_from_output(content, gens, names, field, real, precision):
     return MsolveResult(gens=gens, dimension=0, degree=int(deg), field=field, eliminant=tuple(w), linear_form=lin,
                         denominator=tuple(dn), numerators=numerators, real_points=boxes, cfs=cfs_c,
                         header_degree=int(hdeg), msolve_order=tuple(mvars), precision=precision)
+
+
+_input_text = msolve_input_text  # earlier private name, used inside the package

@@ -75,7 +75,7 @@ MAX_FREE = 2
 CERTIFICATE_BEZOUT_LIMIT = 200
 
 
-def _loss_polynomial(loss, W):
+def loss_polynomial(loss, W):
     """``ℓ(W)`` for a matrix W of polynomials, as an expanded sympy expression with rational coefficients."""
     if isinstance(loss, PolynomialLoss):
         expr = loss.expr.xreplace(dict(zip(list(loss.symbols), list(W))))
@@ -452,3 +452,6 @@ def solve_stratum(loss, shape, e, charts, chart_variables):
         coords = ProjectedCoordinates(items[0][1], charts[ci], chart_variables[ci])
         out.append((P.degree(), _to_sympy_poly(P, z).monic(), coords))
     return out
+
+
+_loss_polynomial = loss_polynomial  # earlier private name, used inside the package

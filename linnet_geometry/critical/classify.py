@@ -449,13 +449,9 @@ def classify(network, loss, theta, tol: float = DEFAULT_TOL) -> CriticalPointRep
     family = registered_classifier(network)
     if family is not None:  # a family of networks above the core (register_classifier)
         return family(network, loss, theta, tol=tol)
-    if type(network).__name__ == "ConvolutionalNetwork":
-        # FALLBACK, to remove once families.convolutional calls register_classifier (then this import is dead):
-        # the only function-level import of the layer above left in the core.
-        from ..families.convolutional.critical import classify_convolutional
-        return classify_convolutional(network, loss, theta, tol=tol)
     if not isinstance(network, LinearNetwork):
-        raise InputTypeError(f"network must be a LinearNetwork or ConvolutionalNetwork; "
+        raise InputTypeError(f"network must be a LinearNetwork or a registered network family (ConvolutionalNetwork, "
+                             f"...); "
                              f"received {type(network).__name__}")
     tol = check_tol(tol)
     if not isinstance(loss, (Loss, ParameterLoss)):

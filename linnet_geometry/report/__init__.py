@@ -36,3 +36,5 @@ Examples
 
 The layers below never import this package.
 """
+
+from . import convolutional  # noqa: E402,F401  (registers the convolutional branches of critical_graph and derive)

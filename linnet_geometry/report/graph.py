@@ -41,6 +41,7 @@ __all__ = [
     "MAX_GRAPH_NODES",
     "KIND_COLORS",
     "ROLE_MARKERS",
+    "register_graph",
 ]
 
 #: Colours of the drawing (and of the DOT export) by kind.
@@ -82,12 +83,26 @@ def critical_graph(result, max_nodes: int = MAX_GRAPH_NODES):
     >>> nx.utils.graphs_equal(critical_graph(locus), core.critical_graph(locus))
     True
     """
-    if type(result).__name__ == "ConvolutionalCriticalLocus":  # convolutional networks (KMMT2022)
-        # the family's report module moves into report/ (then a module-level import); until then it imports this
-        # package's derivation module, so importing it at module level here would be circular
-        from ..families.convolutional.report import convolutional_critical_graph
-        return convolutional_critical_graph(result, max_nodes)
+    for result_type, build in _FAMILY_GRAPHS.items():
+        if isinstance(result, result_type):  # a network family's result (register_graph)
+            return build(result, max_nodes)
     return _core_critical_graph(result, max_nodes)
+
+
+#: result type of a network family -> ``function(result, max_nodes) -> networkx.DiGraph`` (:func:`register_graph`)
+_FAMILY_GRAPHS = {}
+
+
+def register_graph(result_type, function):
+    """Let :func:`critical_graph` hand results of ``result_type`` to ``function(result, max_nodes)``.
+
+    Used by :mod:`linnet_geometry.report.convolutional` for convolutional critical loci (KMMT2022).
+
+    >>> from linnet_geometry.families.convolutional import ConvolutionalCriticalLocus
+    >>> ConvolutionalCriticalLocus in _FAMILY_GRAPHS
+    True
+    """
+    _FAMILY_GRAPHS[result_type] = function
 
 
 # -- export -------------------------------------------------------------------------------------------

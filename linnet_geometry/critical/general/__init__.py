@@ -126,16 +126,17 @@ from __future__ import annotations
 from ...exceptions import (AssumptionError, BackendNotFoundError, DegenerateDataError,  # noqa: F401
                            ExactInputRequiredError, InputTypeError, ProblemTooLargeError, ShapeError)
 from ...model.losses import Loss, MatrixSensingLoss, PolynomialLoss, QuadraticLoss, WeightedQuadraticLoss  # noqa: F401
-from .._projection import _loss_polynomial  # noqa: F401
+from .._projection import _loss_polynomial, loss_polynomial  # noqa: F401
 from ._engines import (  # noqa: F401
     BACKENDS, METHODS, _EXECUTABLES, SYMPY_BEZOUT_LIMIT, MAX_BEZOUT, MSOLVE_BEZOUT_LIMIT, MAX_CHARTS,
     MAX_CHART_VARIABLES, available_backends, _check_backend, _choose_backend, _names, _to_text, _parse, _run,
-    _lex_basis, _dimension, _normalize, _linear_form, _shape_form)
+    _lex_basis, _dimension, _normalize, _linear_form, _shape_form, engine_text, parse_engine_output,
+    run_engine_script, lex_basis, separating_form, shape_form)
 from ._roots import (  # noqa: F401
     _DIGITS, _RealRoot, _ShapeCoords, _ParamCoords, _fmpq_of, _MsolveCoords, flint_fmpq_poly_eval, _poly_balls,
     _as_param_coords, _arb_fraction, _arb_real_intervals, _arb_precision)
 from ._systems import (  # noqa: F401
-    _validate, _is_coercive, _charts, _ChartSystem, _mpoly_to_sympy, _mpoly_terms, _loss_terms, _LOSS_TERMS,
+    _validate, _is_coercive, is_coercive, _charts, _ChartSystem, _mpoly_to_sympy, _mpoly_terms, _loss_terms, _LOSS_TERMS,
     _compose, _mpoly_det, _loss_gradient_terms, critical_system, _flint_form, _bezout, _first_chart_bezout)
 from ._classify import (  # noqa: F401
     _lower_how, _MAX_VALUE_PREC, MAX_EXACT_VALUE_DEGREE, _least_value_check, _compare_values, _CriticalValue,
@@ -155,6 +156,7 @@ from . import _components  # noqa: F401
 RealCriticalPoint = FunctionSpaceRealPoint
 
 __all__ = ["function_space_critical_points", "GeneralCriticalLocus", "StratumSolution", "FunctionSpaceRealPoint",
-           "RealCriticalPoint",
+           "RealCriticalPoint", "loss_polynomial", "is_coercive", "lex_basis", "shape_form", "separating_form",
+           "engine_text", "parse_engine_output", "run_engine_script",
            "available_backends", "critical_system", "BACKENDS", "METHODS", "SYMPY_BEZOUT_LIMIT", "MAX_BEZOUT",
            "MAX_CHARTS", "MAX_CHART_VARIABLES", "MSOLVE_BEZOUT_LIMIT"]

@@ -100,17 +100,20 @@ def _names(gens):
     return {f"x{k}": g for k, g in enumerate(gens)}
 
 
-def _to_text(expr, gens):
+def engine_text(expr, gens):
+    """``expr`` as text for Singular / Macaulay2, in the variables ``x0, x1, …`` standing for ``gens``."""
     rename = {g: sympy.Symbol(f"x{k}") for k, g in enumerate(gens)}
     return str(sympy.expand(expr.xreplace(rename))).replace("**", "^")
 
 
-def _parse(lines, gens):
+def parse_engine_output(lines, gens):
+    """Polynomials in ``gens`` from an engine's output lines (grammar-checked, never evaluated)."""
     loc = _names(gens)
     return [parse_solver_polynomial(line, loc) for line in lines if line.strip()]
 
 
-def _run(cmd, script, suffix, timeout):
+def run_engine_script(cmd, script, suffix, timeout):
+    """Run ``script`` (written to a temporary file with ``suffix``) with ``cmd`` in its own process group."""
     with tempfile.NamedTemporaryFile("w", suffix=suffix, delete=False) as fh:
         fh.write(script)
         path = fh.name
@@ -125,7 +128,7 @@ def _run(cmd, script, suffix, timeout):
     return res.stdout
 
 
-def _lex_basis(polys, gens, backend, timeout=3600):
+def lex_basis(polys, gens, backend, timeout=3600):
     """``(dim, basis)``: Krull dimension of ``⟨polys⟩`` (−1 for the unit ideal) and, when 0, its
     reduced lex Gröbner basis (monic, ``gens[-1]`` smallest) as sympy expressions."""
     if backend == "sympy":
@@ -184,12 +187,13 @@ def _normalize(exprs, gens):
     return [p.as_expr() for p in polys]
 
 
-def _linear_form(nvars, attempt):
+def separating_form(nvars, attempt):
+    """Integer coefficients of the ``attempt``-th (seeded) random linear form in ``nvars`` variables."""
     rng = np.random.default_rng(1000 + attempt)
     return [int(c) for c in rng.integers(1, 10 + 20 * attempt, size=nvars)]
 
 
-def _shape_form(basis, allgens):
+def shape_form(basis, allgens):
     """``({v: g_v(z)}, p)`` when the reduced lex basis is ``{v − g_v(z)} ∪ {p(z)}``, else ``(None, p)``.
 
     Normalised (v monic, p monic), so every backend gives identical output.
@@ -211,3 +215,21 @@ def _shape_form(basis, allgens):
             return None, p
         out[v] = sympy.Poly(-rest / c, z, domain="QQ")
     return out, p
+
+
+_to_text = engine_text  # earlier private name, used inside the package
+
+
+_parse = parse_engine_output  # earlier private name, used inside the package
+
+
+_run = run_engine_script  # earlier private name, used inside the package
+
+
+_lex_basis = lex_basis  # earlier private name, used inside the package
+
+
+_linear_form = separating_form  # earlier private name, used inside the package
+
+
+_shape_form = shape_form  # earlier private name, used inside the package

@@ -41,7 +41,7 @@ def _validate(loss, variety_or_network):
     return network, variety
 
 
-def _is_coercive(loss):
+def is_coercive(loss):
     """True when ℓ is proven coercive on matrices (so its minimum on the closed set M_r is attained)."""
     if isinstance(loss, WeightedQuadraticLoss):
         return True
@@ -285,3 +285,6 @@ def _first_chart_bezout(systems):
     if fl is not None:
         return math.prod(max(q.total_degree(), 1) for q in fl["equations"][:len(first["variables"])])
     return _bezout(first["equations"][:len(first["variables"])], first["variables"])
+
+
+_is_coercive = is_coercive  # earlier private name, used inside the package

@@ -15,5 +15,13 @@ from .function_space import ConvolutionalFunctionSpace, RootProfile, real_root_p
 
 __all__ = ["ConvolutionalNetwork", "ConvolutionalFunctionSpace", "RootProfile", "real_root_profile"]
 
-# --- names added by the critical-points module (one line below) ---
-from .critical import (ConvolutionalCriticalFamily, ConvolutionalCriticalLocus, ConvolutionalCriticalPoint, ConvolutionalPointReport, classify_convolutional, convolutional_critical_points); __all__ += ["convolutional_critical_points", "ConvolutionalCriticalLocus", "ConvolutionalCriticalPoint", "ConvolutionalCriticalFamily", "ConvolutionalPointReport", "classify_convolutional"]  # noqa: E702,E501
+from .critical import (ConvolutionalCriticalFamily, ConvolutionalCriticalLocus, ConvolutionalCriticalPoint,
+                       ConvolutionalPointReport, ConvolutionalProblem, classify_convolutional,
+                       convolutional_critical_points)
+from ...critical.classify import register_classifier
+
+__all__ += ["convolutional_critical_points", "ConvolutionalCriticalLocus", "ConvolutionalCriticalPoint",
+            "ConvolutionalCriticalFamily", "ConvolutionalPointReport", "ConvolutionalProblem", "classify_convolutional"]
+
+# classify(network, loss, θ) of the core dispatches convolutional networks here
+register_classifier(ConvolutionalNetwork, classify_convolutional)

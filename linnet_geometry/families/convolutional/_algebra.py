@@ -22,7 +22,8 @@ from fractions import Fraction
 import flint
 import sympy
 
-__all__ = ["RealAlgebraicField", "to_fmpq_poly", "real_root_counts"]
+__all__ = ["RealAlgebraicField", "to_fmpq_poly", "real_root_counts", "isolated_roots", "real_isolated_roots",
+           "squarefree_parts"]
 
 
 def to_fmpq_poly(poly) -> flint.fmpq_poly:
@@ -77,6 +78,7 @@ class RealAlgebraicField:
         if self.q.degree() == 1:
             root = -self.q[0]
             self.lo = self.hi = root
+        self._lo0 = self.lo  # the given isolating interval's end (stays small; refinements do not)
         self._sympy_alpha = None
 
     # -- construction
@@ -109,8 +111,20 @@ class RealAlgebraicField:
         x = x % self.q
         if x.is_zero():
             raise ZeroDivisionError("inverse of 0 in a number field")
-        g, s, _ = x.xgcd(self.q)
-        return (s * (1 / g[0])) % self.q
+        D = self.q.degree()
+        if D <= 6:
+            g, s, _ = x.xgcd(self.q)
+            return (s * (1 / g[0])) % self.q
+        # large fields: solve (multiplication by x) · y = 1 over ℚ (FLINT's fmpq_mat.solve);
+        # with the multi-thousand-digit coefficients of critical points this is ~20x faster
+        # than the extended Euclidean algorithm of fmpq_poly
+        cols, xp, t = [], x, flint.fmpq_poly([0, 1])
+        for _ in range(D):
+            cols.append([xp[i] for i in range(D)])
+            xp = (xp * t) % self.q
+        M = flint.fmpq_mat(D, D, [cols[j][i] for i in range(D) for j in range(D)])
+        y = M.solve(flint.fmpq_mat(D, 1, [1] + [0] * (D - 1)))
+        return flint.fmpq_poly([y[i, 0] for i in range(D)])
 
     def is_zero(self, x) -> bool:
         return (x % self.q).is_zero()
@@ -146,6 +160,14 @@ class RealAlgebraicField:
         finally:
             flint.ctx.prec = old
 
+    def ball(self, x, prec):
+        """A ball (``flint.arb``) containing ``x(α)``, with α's interval narrowed to about ``2^−prec``."""
+        if self.lo != self.hi:
+            width = flint.fmpq(1, 2 ** prec) * (1 + abs(self.lo) + abs(self.hi))
+            while self.lo != self.hi and self.hi - self.lo > width:
+                self._refine()
+        return self._ball(x, prec)
+
     def sign(self, x) -> int:
         """Exact sign of ``x(α)`` (−1, 0, 1)."""
         x = x % self.q
@@ -166,18 +188,26 @@ class RealAlgebraicField:
                 if self.lo == self.hi:
                     v = x(self.lo)
                     return (v > 0) - (v < 0)
-            prec = min(prec * 2, 4096)
+            prec *= 2
 
     def to_float(self, x) -> float:
         """``x(α)`` as a float (accurate to double precision)."""
         x = x % self.q
-        if self.lo == self.hi:
-            return float(sympy.Rational(int(x(self.lo).p), int(x(self.lo).q)))
+        if x.is_zero():
+            return 0.0
+        prec = 128
         while True:
-            b = self._ball(x, 128)
-            if b.rad() < abs(b.mid()) * 1e-17 + 1e-300 or (x.is_zero()):
+            if self.lo == self.hi:
+                return float(sympy.Rational(int(x(self.lo).p), int(x(self.lo).q)))
+            b = self._ball(x, prec)
+            if b.rad() < abs(b.mid()) * 1e-17:
                 return float(b.mid())
-            self._refine()
+            # x(α) ≠ 0 (q irreducible, x ≢ 0): a narrower interval *and* a higher working precision
+            # shrink the ball below any relative size (a fixed precision would leave a rounding floor
+            # that cancellation in the sum can keep above |x(α)|·1e-17 for ever)
+            for _ in range(16):
+                self._refine()
+            prec *= 2
 
     def alpha_sympy(self):
         """α as a sympy number (Rational or CRootOf)."""
@@ -188,19 +218,32 @@ class RealAlgebraicField:
             elif self.degree == 2:  # radicals: the root of q in the isolating interval
                 c0, c1, _ = [sympy.Rational(int(c.p), int(c.q)) for c in self.q.coeffs()]
                 disc = c1**2 - 4 * c0
-                lo = sympy.Rational(int(self.lo.p), int(self.lo.q))
-                hi = sympy.Rational(int(self.hi.p), int(self.hi.q))
-                for root in ((-c1 - sympy.sqrt(disc)) / 2, (-c1 + sympy.sqrt(disc)) / 2):
-                    if lo <= root <= hi:
-                        self._sympy_alpha = sympy.nsimplify(root) if root.is_Rational else root
-                        break
+                # α is the larger root iff α > −c1/2 (the mean of the two roots): an exact sign in K
+                larger = self.sign(self.gen() + flint.fmpq_poly([self.q[1] / 2])) > 0
+                self._sympy_alpha = (-c1 + (1 if larger else -1) * sympy.sqrt(disc)) / 2
             else:
                 z = sympy.Symbol("z")
                 qq = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(list(self.q.coeffs()))], z)
-                lo = sympy.Rational(int(self.lo.p), int(self.lo.q))
-                k = qq.count_roots(None, lo)  # real roots below the isolating interval (CRootOf: reals first)
+                k = self._real_roots_below(self._lo0)  # CRootOf numbers the real roots first, increasing
+                if k is None:
+                    k = qq.count_roots(None, sympy.Rational(int(self._lo0.p), int(self._lo0.q)))
                 self._sympy_alpha = sympy.CRootOf(qq.as_expr(), k)
         return self._sympy_alpha
+
+    def _real_roots_below(self, c):
+        """Number of real roots of q below the rational c (FLINT's certified complex root isolation;
+        real roots come back with an exactly zero imaginary part), or ``None`` when a ball meets c."""
+        Z = flint.fmpz_poly([int(a * self.q.denom()) for a in self.q.coeffs()])
+        count = 0
+        cb = flint.arb(c)
+        for root, _m in Z.complex_roots():
+            if not (root.imag == 0):
+                continue
+            if root.real < cb:
+                count += 1
+            elif not root.real > cb:
+                return None
+        return count
 
     def to_sympy(self, x):
         """``x(α)`` as an exact sympy number."""
@@ -214,7 +257,9 @@ class RealAlgebraicField:
                 return sympy.Rational(int(x(r).p), int(x(r).q))
             return cs[0]
         a = self.alpha_sympy()
-        return sympy.expand(sum(c * a**i for i, c in enumerate(cs)))
+        if self.degree == 2:  # a radical: expand to the normal form p + q·√d
+            return sympy.expand(sum(c * a**i for i, c in enumerate(cs)))
+        return sympy.Add(*(c * a**i for i, c in enumerate(cs)))  # Σ c_i CRootOf^i, already expanded
 
     def interval(self):
         """The current isolating interval ``(lo, hi)`` as sympy Rationals."""
@@ -282,13 +327,115 @@ def _sturm_count(K, f):
     return variations(at_neg) - variations(at_pos)
 
 
-def real_root_counts(K, coeffs, degree):
+def isolated_roots(K, coeffs, max_prec=1024):
+    """Certified isolating balls of the complex roots of ``Σ c_i t^i`` (``c_i`` in K), or ``None``.
+
+    The coefficients are enclosed in balls (α's interval narrowed, working precision
+    raised up to ``max_prec``) and Arb's root finder validates its output on that ball
+    polynomial: when it succeeds, the returned ``deg`` balls are pairwise disjoint and
+    each contains exactly one root of *every* polynomial with coefficients in the
+    balls, the exact one included.  So a list certifies that the polynomial is
+    squarefree; ``None`` means "not certified" (it may have a repeated root), and the
+    caller decides exactly instead.  Zero top coefficients are removed exactly first.
+
+    Examples
+    --------
+    >>> K = RealAlgebraicField([-2, 0, 1], 1, 2)          # α = √2
+    >>> a = K.gen()
+    >>> len(isolated_roots(K, [K(-1), K(0), a]))          # √2 t² − 1
+    2
+    >>> isolated_roots(K, [K(2), K.reduce(-2 * a), K(1)]) is None    # (t − √2)²
+    True
+    """
+    p = _ktrim(K, list(coeffs))
+    if len(p) <= 1:
+        return []
+    prec = 64
+    while prec <= max_prec:
+        old = flint.ctx.prec
+        flint.ctx.prec = prec
+        try:
+            poly = flint.acb_poly([flint.acb(K.ball(x, prec)) for x in p])
+            roots = None if 0 in poly[len(p) - 1] else poly.roots(maxprec=4 * prec)
+        except ValueError:  # Arb could not validate: insufficient precision or a repeated root
+            roots = None
+        finally:
+            flint.ctx.prec = old
+        if roots is not None and len(roots) == len(p) - 1:
+            return list(roots)
+        prec *= 2
+    return None
+
+
+def real_isolated_roots(roots):
+    """How many of the certified root balls of a *real* polynomial hold real roots (``None``: undecided).
+
+    A ball whose imaginary part excludes 0 holds a non-real root.  A ball B meeting the
+    real axis holds a real root when the mirror image of B meets no other ball: the
+    conjugate of its root is a root, lies in the mirror image of B and in some ball,
+    hence in B, which holds exactly one root.
+
+    Examples
+    --------
+    >>> K = RealAlgebraicField([0, 1], 0, 0)               # ℚ
+    >>> real_isolated_roots(isolated_roots(K, [K(-1), K(0), K(0), K(1)]))   # t³ − 1
+    1
+    """
+    count = 0
+    for i, z in enumerate(roots):
+        if 0 not in z.imag:
+            continue
+        mirror = z.conjugate()
+        if any(j != i and mirror.overlaps(w) for j, w in enumerate(roots)):
+            return None
+        count += 1
+    return count
+
+
+def squarefree_parts(K, coeffs):
+    """Yun's square-free decomposition ``p = Π a_i^i`` over K: ``[(a_i, i), ...]`` (exact, Galois-invariant).
+
+    Examples
+    --------
+    >>> K = RealAlgebraicField([-2, 0, 1], 1, 2)          # α = √2
+    >>> a = K.gen()
+    >>> [(len(f) - 1, m) for f, m in squarefree_parts(K, [K(2), K.reduce(-2 * a), K(1)])]   # (t − √2)²
+    [(0, 1), (1, 2)]
+    """
+    p = _ktrim(K, list(coeffs))
+    if not p:
+        raise ValueError("squarefree_parts: expected a non-zero polynomial")
+    dp = _kderiv(K, p)
+    g = _kgcd(K, p, dp) if dp else p
+    if len(g) <= 1:
+        return [(p, 1)]
+    parts = []
+    b = _kdivmod(K, p, g)[0]
+    c = _kdivmod(K, dp, g)[0]
+    d = _ktrim(K, [K.reduce(x - y) for x, y in itertools.zip_longest(c, _kderiv(K, b),
+                                                                       fillvalue=flint.fmpq_poly([0]))])
+    i = 1
+    while len(b) > 1:
+        a = _kgcd(K, b, d)
+        parts.append((a, i))
+        b = _kdivmod(K, b, a)[0]
+        c = _kdivmod(K, d, a)[0]
+        d = _ktrim(K, [K.reduce(x - y) for x, y in itertools.zip_longest(c, _kderiv(K, b),
+                                                                           fillvalue=flint.fmpq_poly([0]))])
+        i += 1
+    return parts
+
+
+def real_root_counts(K, coeffs, degree, parts=None):
     """``(r, r_odd)`` for the binary form ``π(c) = Σ c_i x^{D−i} y^i`` with coefficients in K (non-zero).
 
     ``r``: real roots in ``P^1`` with multiplicity (a root at infinity of multiplicity
     ``D − deg_t c(t)`` included); ``r_odd``: distinct real roots of odd multiplicity.  Exact:
-    square-free decomposition over K (Yun) and Sturm sequences whose signs are decided by
-    :meth:`RealAlgebraicField.sign`.
+    square-free decomposition over K (Yun; ``parts`` from :func:`squarefree_parts` may be
+    passed in, it does not depend on the real embedding), then for each squarefree part the
+    real roots are counted by certified root isolation (:func:`isolated_roots`,
+    :func:`real_isolated_roots`) or, when that cannot decide, by a Sturm sequence whose signs
+    are decided by :meth:`RealAlgebraicField.sign`.
 
     Examples
     --------
@@ -304,30 +451,20 @@ def real_root_counts(K, coeffs, degree):
         raise ValueError("real_root_counts: expected a non-zero polynomial")
     inf = degree - (len(p) - 1)
     r, r_odd = inf, (1 if inf % 2 else 0)
-    # Yun's square-free decomposition: p = Π a_i^i
-    dp = _kderiv(K, p)
-    g = _kgcd(K, p, dp) if dp else p
-    if len(g) <= 1:
-        parts = [(p, 1)]
-    else:
-        parts = []
-        b = _kdivmod(K, p, g)[0]
-        c = _kdivmod(K, dp, g)[0]
-        d = _ktrim(K, [K.reduce(x - y) for x, y in itertools.zip_longest(c, _kderiv(K, b),
-                                                                           fillvalue=flint.fmpq_poly([0]))])
-        i = 1
-        while len(b) > 1:
-            a = _kgcd(K, b, d)
-            parts.append((a, i))
-            b = _kdivmod(K, b, a)[0]
-            c = _kdivmod(K, d, a)[0]
-            d = _ktrim(K, [K.reduce(x - y) for x, y in itertools.zip_longest(c, _kderiv(K, b),
-                                                                               fillvalue=flint.fmpq_poly([0]))])
-            i += 1
+    if parts is None:
+        # fast certified path: a squarefree polynomial (isolated roots) whose real roots are decided
+        roots = isolated_roots(K, p)
+        n_real = None if roots is None else real_isolated_roots(roots)
+        if n_real is not None:
+            return r + n_real, r_odd + n_real
+        parts = squarefree_parts(K, p)
     for a, m in parts:
         if len(a) <= 1:
             continue
-        n = _sturm_count(K, a)
+        roots = isolated_roots(K, a)
+        n = None if roots is None else real_isolated_roots(roots)
+        if n is None:
+            n = _sturm_count(K, a)
         r += m * n
         if m % 2:
             r_odd += n

