@@ -15,9 +15,9 @@ from .function_space import ConvolutionalFunctionSpace, RootProfile, real_root_p
 
 __all__ = ["ConvolutionalNetwork", "ConvolutionalFunctionSpace", "RootProfile", "real_root_profile"]
 
-from .critical import (ConvolutionalCriticalFamily, ConvolutionalCriticalLocus, ConvolutionalCriticalPoint,
-                       ConvolutionalPointReport, ConvolutionalProblem, classify_convolutional,
-                       convolutional_critical_points)
+from .critical import ConvolutionalProblem, classify_convolutional, convolutional_critical_points
+from .results import (ConvolutionalCriticalFamily, ConvolutionalCriticalLocus, ConvolutionalCriticalPoint,
+                      ConvolutionalPointReport)
 from ...critical.classify import register_classifier
 
 __all__ += ["convolutional_critical_points", "ConvolutionalCriticalLocus", "ConvolutionalCriticalPoint",

@@ -97,14 +97,14 @@ The count does not depend on ``d_x``.  ∎
 
 Modules
 -------
-* :mod:`.loss` — :class:`RegularizedLoss` and :func:`random_regularized_loss`;
-* :mod:`.system` — the gradient system over ``QQ``, the engines' limits and guards;
-* :mod:`.groebner` — sympy's Gröbner basis and the quotient ring over ``GF(p)``;
-* :mod:`.msolve_route` — counts and real points from msolve;
-* :mod:`.homotopy` — :func:`solve_homotopy` and :func:`solve_phc`;
-* :mod:`.certify` — certified real points (ball arithmetic, Krawczyk), the global minimum;
-* :mod:`.results` — :class:`RealCriticalPoint`, :class:`ParameterCriticalPoints`;
-* :mod:`.solve` — :func:`parameter_critical_points`.
+* :mod:`~linnet_geometry.landscape.regularized.loss` — :class:`RegularizedLoss` and :func:`random_regularized_loss`;
+* :mod:`~linnet_geometry.landscape.regularized.system` — the gradient system over ``QQ``, the engines' limits and guards;
+* :mod:`~linnet_geometry.landscape.regularized.groebner` — sympy's Gröbner basis and the quotient ring over ``GF(p)``;
+* :mod:`~linnet_geometry.landscape.regularized.msolve_route` — counts and real points from msolve;
+* :mod:`~linnet_geometry.landscape.regularized.homotopy` — :func:`solve_homotopy` and :func:`solve_phc`;
+* :mod:`~linnet_geometry.landscape.regularized.certify` — certified real points (ball arithmetic, Krawczyk), the global minimum;
+* :mod:`~linnet_geometry.landscape.regularized.results` — :class:`RealCriticalPoint`, :class:`ParameterCriticalPoints`;
+* :mod:`~linnet_geometry.landscape.regularized.solve` — :func:`parameter_critical_points`.
 """
 
 from .homotopy import HomotopyResult, solve_homotopy, solve_phc

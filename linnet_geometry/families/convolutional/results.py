@@ -1,0 +1,320 @@
+"""Result types of the convolutional critical points (KMMT2022, KMST2024).
+
+:class:`ConvolutionalPointReport` (one classified point), :class:`ConvolutionalCriticalPoint`,
+:class:`ConvolutionalCriticalFamily` and :class:`ConvolutionalCriticalLocus` (everything
+:func:`~linnet_geometry.families.convolutional.critical.convolutional_critical_points` found) — frozen
+dataclasses with ``to_dict()`` and ``_repr_latex_()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import flint
+import sympy
+
+__all__ = ["ConvolutionalPointReport", "ConvolutionalCriticalPoint", "ConvolutionalCriticalFamily",
+           "ConvolutionalCriticalLocus"]
+
+
+@dataclass(frozen=True)
+class ConvolutionalPointReport:
+    """Classification of one parameter point θ of ``L = ℓ ∘ μ`` on a convolutional network.
+
+    Attributes
+    ----------
+    is_critical : bool
+    kind : str or None
+        ``"pure"`` / ``"spurious"`` (module docstring convention) for critical points.
+    role : str or None
+        ``"global_min"``, ``"local_min"``, ``"strict_saddle"``, ``"non_strict_saddle"``, ``"undetermined"``.
+    value : sympy number
+    end_to_end_filter : tuple of sympy numbers
+    differential_rank : int
+        ``rk dμ(θ)`` (exact); ``function_space_dim`` is the maximum ``Σk − L + 1``.
+    function_space_dim : int
+    gradient_vanishes : bool
+        ``∇f(w̄) = 0`` (w̄ is an unconstrained critical point of the loss on filters).
+    on_boundary : bool or None
+        From ``network.function_space.is_on_boundary`` (``None`` when it cannot decide).
+    repeated_root : bool
+        w̄ (a binary form of degree ``k̄ − 1``) has a repeated root, over ℂ, at infinity included.
+    repeated_filters : tuple of tuple of int
+        Groups (1-based layers) of equal-size filters that are equal up to scaling.
+    shared_roots : tuple of tuple of int
+        Pairs of layers whose stretched filters ``w_l(t^{S_{l−1}})`` share a root (binary forms).
+    zero_layers : tuple of int
+    hessian_inertia : tuple
+        ``(positive, negative, zero)``, exact.
+    certificate : tuple of str
+    exact : bool
+    """
+
+    is_critical: bool
+    kind: str | None
+    role: str | None
+    value: object
+    end_to_end_filter: tuple
+    differential_rank: int
+    function_space_dim: int
+    gradient_vanishes: bool
+    on_boundary: bool | None
+    repeated_root: bool
+    repeated_filters: tuple
+    shared_roots: tuple
+    zero_layers: tuple
+    hessian_inertia: tuple | None
+    certificate: tuple = ()
+    exact: bool = True
+    value_approx: float | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def value_float(self) -> float:
+        """The value as a float (from the certified ball of the point's number field when available)."""
+        return self.value_approx if self.value_approx is not None else float(sympy.N(self.value, 30))
+
+    @property
+    def is_regular(self) -> bool:
+        """θ is not a critical point of μ (``rk dμ = dim M``)."""
+        return self.differential_rank == self.function_space_dim
+
+    def to_dict(self):
+        return {"is_critical": self.is_critical, "kind": self.kind, "role": self.role, "value": str(self.value),
+                "value_float": self.value_float, "end_to_end_filter": [str(x) for x in self.end_to_end_filter],
+                "differential_rank": self.differential_rank, "function_space_dim": self.function_space_dim,
+                "gradient_vanishes": self.gradient_vanishes, "on_boundary": self.on_boundary,
+                "repeated_root": self.repeated_root, "repeated_filters": [list(g) for g in self.repeated_filters],
+                "shared_roots": [list(p) for p in self.shared_roots], "zero_layers": list(self.zero_layers),
+                "hessian_inertia": list(self.hessian_inertia) if self.hessian_inertia else None,
+                "certificate": list(self.certificate), "exact": self.exact}
+
+    def _latex(self, printer=None):
+        if not self.is_critical:
+            return r"\text{not critical}"
+        return (rf"\text{{{self.kind}, {self.role.replace('_', ' ')}}},\ L = {sympy.latex(self.value)},\ "
+                rf"\operatorname{{rk}} d\mu = {self.differential_rank}")
+
+    def _repr_latex_(self):
+        return f"${self._latex()}$"
+
+
+@dataclass(frozen=True)
+class ConvolutionalCriticalPoint:
+    """One real critical point of L, up to the scaling symmetry (an isolated point modulo the torus).
+
+    Attributes
+    ----------
+    theta : tuple of tuple
+        The normalized representative (exact sympy numbers; first non-zero coefficient of
+        ``w_1, …, w_{L−1}`` equal to 1).
+    chart : tuple of int
+        ``(j_1, …, j_L)``: index of the first non-zero coefficient of each filter.
+    report : ConvolutionalPointReport
+        Kind, role, boundary, repeated filters, … (the same function as :func:`classify_convolutional`).
+    minimal_polynomial : sympy expression
+        Minimal polynomial (in ``z``) of the number field of the point (``z`` for rational points).
+    engine : str
+        The engine that solved its chart.
+    """
+
+    theta: tuple
+    chart: tuple
+    report: ConvolutionalPointReport
+    minimal_polynomial: object = None
+    engine: str = ""
+    theta_float: tuple = field(default=(), repr=False)
+
+    def __getattr__(self, name):  # value, kind, role, ... come from the report
+        if name.startswith("_") or name in ("theta", "chart", "report"):
+            raise AttributeError(name)
+        return getattr(self.report, name)
+
+    @property
+    def end_to_end_filter(self):
+        return self.report.end_to_end_filter
+
+    @property
+    def function_space_point(self):
+        """The end-to-end filter w̄ this point maps to, and whether it is critical for ℓ on M (pure)."""
+        return {"filter": self.report.end_to_end_filter, "critical_on_function_space": self.report.kind == "pure",
+                "on_boundary": self.report.on_boundary}
+
+    def to_dict(self):
+        d = self.report.to_dict()
+        d.update(theta=[[str(x) for x in w] for w in self.theta], chart=list(self.chart),
+                 minimal_polynomial=str(self.minimal_polynomial), engine=self.engine)
+        return d
+
+
+@dataclass(frozen=True)
+class ConvolutionalCriticalFamily:
+    """A positive-dimensional set of critical points (or one with w̄ = 0).
+
+    Attributes
+    ----------
+    description : str
+    zero_layers : tuple of int
+        Layers whose filter is zero on the family (1-based); empty for a chart family.
+    dimension : int or None
+        Dimension in parameter space (``None``: not determined).
+    value : sympy number
+        ``L`` on the family when constant (always ``ℓ(0)`` when w̄ = 0), else ``None``.
+    kind : str or None
+    representative : ConvolutionalPointReport or None
+        Classification of one real point of the family (roles may vary along a family).
+    samples : tuple of ConvolutionalCriticalPoint
+        Real points on random rational slices (for chart families).
+    chart : tuple or None
+    engine : str
+    """
+
+    description: str
+    zero_layers: tuple
+    dimension: int | None
+    value: object
+    kind: str | None
+    representative: object = None
+    representative_theta: tuple | None = None
+    samples: tuple = ()
+    chart: tuple | None = None
+    engine: str = ""
+
+    @property
+    def role(self):
+        return None if self.representative is None else self.representative.role
+
+    @property
+    def value_float(self):
+        return None if self.value is None else float(sympy.N(self.value, 30))
+
+    def to_dict(self):
+        return {"description": self.description, "zero_layers": list(self.zero_layers), "dimension": self.dimension,
+                "value": None if self.value is None else str(self.value), "value_float": self.value_float,
+                "kind": self.kind, "role": self.role,
+                "representative_theta": None if self.representative_theta is None else
+                [[str(x) for x in w] for w in self.representative_theta],
+                "representative": None if self.representative is None else self.representative.to_dict(),
+                "samples": [s.to_dict() for s in self.samples], "chart": None if self.chart is None else
+                list(self.chart), "engine": self.engine}
+
+
+@dataclass(frozen=True)
+class ConvolutionalCriticalLocus:
+    """All critical points of ``L = ℓ ∘ μ`` on a convolutional network, up to the scaling symmetry.
+
+    Attributes
+    ----------
+    network, loss
+    points : tuple of ConvolutionalCriticalPoint
+        Real critical points with every filter non-zero, isolated modulo the torus, sorted by value.
+    families : tuple of ConvolutionalCriticalFamily
+        The w̄ = 0 strata and any positive-dimensional chart components.
+    complex_count : int or None
+        Number of complex critical points with all filters non-zero, modulo the torus
+        (``None`` when a chart is positive-dimensional).
+    engines : tuple of str
+        Engines that answered (one per chart).
+    charts : int
+    """
+
+    network: object = field(repr=False)
+    loss: object = field(repr=False)
+    points: tuple
+    families: tuple
+    complex_count: int | None
+    engines: tuple
+    charts: int
+    _complex_values: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def engine(self):
+        """The engine(s) that answered, e.g. ``"sympy"``."""
+        return "+".join(sorted(set(self.engines))) if self.engines else "none"
+
+    @property
+    def critical_values(self):
+        """Sorted distinct real critical values (exact), points and families together."""
+        vals = {p.value for p in self.points}
+        vals |= {f.value for f in self.families if f.value is not None}
+        vals |= {s.value for f in self.families for s in f.samples}
+        return tuple(sorted(vals, key=lambda v: float(sympy.N(v, 30))))
+
+    @property
+    def global_minimum(self):
+        """The point(s) with role ``global_min`` (a tuple)."""
+        return tuple(p for p in self.points if p.role == "global_min")
+
+    @property
+    def nonzero_points(self):
+        return self.points
+
+    def complex_critical_values_polynomial(self, var=None):
+        """Squarefree polynomial (in ``var``) whose roots are all complex critical values of L.
+
+        From the components of every chart (values ``L(g(β))`` at the roots β of each
+        irreducible ``p``: the characteristic polynomial of multiplication by ``L(g)`` in
+        ``ℚ[z]/(p)``, i.e. the resultant ``Res_z(p, v − L(g(z)))``, exact in FLINT) and
+        ``ℓ(0)`` for the w̄ = 0 strata.  Raises :class:`ValueError` when a chart is
+        positive-dimensional.
+        """
+        var = var or sympy.Symbol("v")
+        if self._complex_values is None:
+            raise ValueError("complex critical values are unknown: a chart is positive-dimensional")
+        out = flint.fmpq_poly([1])
+
+        def absorb(acc, f):  # lcm of squarefree polynomials
+            f = f * (1 / f.leading_coefficient())
+            if f.degree() > 0:
+                f = f / f.gcd(f.derivative())
+            return acc * f / acc.gcd(f)
+
+        if any(f.zero_layers for f in self.families):
+            v0 = sympy.Rational(self.families[0].value)
+            out = absorb(out, flint.fmpq_poly([flint.fmpq(-int(v0.p), int(v0.q)), 1]))
+        for q, Lg in self._complex_values:
+            d = q.degree()
+            cols = []
+            for j in range(d):  # column j: L(g) · z^j reduced mod q
+                c = (Lg * flint.fmpq_poly([0] * j + [1])) % q
+                cols.append([c[i] for i in range(d)])
+            M = flint.fmpq_mat(d, d, [cols[j][i] for i in range(d) for j in range(d)])
+            out = absorb(out, flint.fmpq_poly(M.charpoly()))
+        coeffs = [sympy.Rational(int(c.p), int(c.q)) for c in out.coeffs()]
+        return sympy.Poly(list(reversed(coeffs)), var, domain="QQ")
+
+    def to_dict(self):
+        net = self.network
+        return {"filter_sizes": list(net.filter_sizes), "strides": list(net.strides),
+                "input_length": int(net.input_length), "loss": self.loss.describe(), "engine": self.engine,
+                "charts": self.charts, "complex_count": self.complex_count,
+                "critical_values": [str(v) for v in self.critical_values],
+                "points": [p.to_dict() for p in self.points], "families": [f.to_dict() for f in self.families]}
+
+    def table(self) -> str:
+        """A plain-text table of the critical points and families."""
+        lines = [f"{'theta (normalized)':<44} {'value':>12} {'kind':<9} {'role':<17} {'rk dmu':>6} "
+                 f"{'bdry':<5} {'rep.root':<8} shared"]
+        for p in self.points:
+            th = "; ".join(",".join(_short(x) for x in w) for w in p.theta)
+            lines.append(f"{th[:44]:<44} {p.value_float:>12.6g} {p.kind:<9} {p.role:<17} {p.differential_rank:>6} "
+                         f"{str(p.on_boundary):<5} {str(p.repeated_root):<8} {p.shared_roots}")
+        for f in self.families:
+            v = "" if f.value is None else f"{f.value_float:.6g}"
+            lines.append(f"family: {f.description[:36]:<36} {v:>12} {str(f.kind):<9} {str(f.role):<17} "
+                         f"dim {f.dimension}")
+        return "\n".join(lines)
+
+    def __len__(self):
+        return len(self.points)
+
+    def _repr_latex_(self):
+        return (rf"$\text{{{len(self.points)} isolated critical points (mod scaling), {len(self.families)} "
+                rf"families}}$")
+
+
+def _short(x):
+    s = str(x)
+    return s if len(s) <= 10 else f"{float(sympy.N(x, 20)):.4g}"
+
+
+# ----------------------------------------------------------------------------- classification of a point
