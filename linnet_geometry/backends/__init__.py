@@ -12,7 +12,7 @@ Examples
 --------
 >>> from linnet_geometry import backends
 >>> sorted(n for n in backends.__all__ if n.startswith("msolve"))
-['msolve_available', 'msolve_solve']
+['msolve_available', 'msolve_input_text', 'msolve_solve']
 """
 
 from ._parse import parse_solver_polynomial
