@@ -177,7 +177,7 @@ def general_cross_check(net, loss, found, lines):
     except ImportError:
         lines.append("linnet_geometry.critical.general is not installed: no independent count.")
         return
-    result = function_space_critical_points(loss, net)
+    result = function_space_critical_points(net, loss)
     lines += ["independent route, function_space_critical_points (exact Gröbner bases, all charts of M_e):",
               "  " + result.table().replace("\n", "\n  "),
               "  complex critical points per rank stratum: " + str(result.counts)]

@@ -95,7 +95,7 @@ def _run_general(args):
     from ..critical.general import function_space_critical_points
 
     network, loss = _general_problem(args)
-    res = function_space_critical_points(loss, network, backend=args.backend)
+    res = function_space_critical_points(network, loss, backend=args.backend)
     if args.json:
         print(dump_json(res.to_dict()))
         return 0

@@ -333,8 +333,8 @@ def points_graph(result, max_nodes: int = MAX_GRAPH_NODES):
     Examples
     --------
     >>> from linnet_geometry import LinearNetwork, WeightedQuadraticLoss, function_space_critical_points
-    >>> res = function_space_critical_points(WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]]),
-    ...                                      LinearNetwork((2, 1, 2)))
+    >>> res = function_space_critical_points(LinearNetwork((2, 1, 2)),
+    ...                                      WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]]))
     >>> G = critical_graph(res)
     >>> G.number_of_nodes() == len(res.points), [G.nodes[k]["role"] for k in G][:3]
     (True, ['not_critical', 'global_min', 'bad_local_min'])

@@ -153,8 +153,8 @@ def result_points(result):
     Examples
     --------
     >>> from linnet_geometry import LinearNetwork, WeightedQuadraticLoss, function_space_critical_points
-    >>> res = function_space_critical_points(WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]]),
-    ...                                      LinearNetwork((2, 1, 2)))
+    >>> res = function_space_critical_points(LinearNetwork((2, 1, 2)),
+    ...                                      WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]]))
     >>> [(r.rank, r.kind, r.role) for r in result_points(res)][:3]
     [(0, 'spurious', 'not_critical'), (1, 'pure', 'global_min'), (1, 'pure', 'bad_local_min')]
     """

@@ -86,10 +86,10 @@ def function_space_critical_points(loss, variety_or_network, backend: str = "aut
     --------
     >>> from linnet_geometry import DeterminantalVariety, WeightedQuadraticLoss
     >>> loss = WeightedQuadraticLoss([[-2, 9], [8, -5]], [[6, 8], [2, 1]])
-    >>> res = function_space_critical_points(loss, DeterminantalVariety(2, 2, 1), backend="sympy")
+    >>> res = function_space_critical_points(DeterminantalVariety(2, 2, 1), loss, backend="sympy")
     >>> res.counts
     {0: 1, 1: 6}
-    >>> function_space_critical_points(DeterminantalVariety(2, 2, 1), loss, backend="sympy").counts
+    >>> function_space_critical_points(loss, DeterminantalVariety(2, 2, 1), backend="sympy").counts  # earlier order
     {0: 1, 1: 6}
     """
     if isinstance(variety_or_network, Loss) and not isinstance(loss, Loss):

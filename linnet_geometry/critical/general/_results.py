@@ -53,7 +53,7 @@ class FunctionSpaceRealPoint:
 
     >>> from linnet_geometry import LinearNetwork, WeightedQuadraticLoss, function_space_critical_points
     >>> loss = WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]])
-    >>> bad = function_space_critical_points(loss, LinearNetwork((2, 1, 2))).bad_local_minima[0]
+    >>> bad = function_space_critical_points(LinearNetwork((2, 1, 2)), loss).bad_local_minima[0]
     >>> bad.rank, bad.kind, bad.role, bad.stratum_inertia
     (1, 'pure', 'bad_local_min', (3, 0, 0))
     >>> round(bad.value_float, 4)
@@ -188,7 +188,7 @@ class StratumSolution:
     --------
     >>> from linnet_geometry import DeterminantalVariety, WeightedQuadraticLoss, function_space_critical_points
     >>> loss = WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]])
-    >>> s = function_space_critical_points(loss, DeterminantalVariety(2, 2, 1), backend="sympy").strata[1]
+    >>> s = function_space_critical_points(DeterminantalVariety(2, 2, 1), loss, backend="sympy").strata[1]
     >>> s.rank, s.dimension, s.num_complex, s.num_real, s.method
     (1, 3, 6, 4, 'projection')
     >>> [k for _, k in s.chart_counts]     # every point lies in the first chart here
@@ -238,7 +238,7 @@ class GeneralCriticalLocus:
     --------
     >>> from linnet_geometry import LinearNetwork, WeightedQuadraticLoss, function_space_critical_points
     >>> loss = WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]])
-    >>> res = function_space_critical_points(loss, LinearNetwork((2, 1, 2)))
+    >>> res = function_space_critical_points(LinearNetwork((2, 1, 2)), loss)
     >>> res.counts
     {0: 1, 1: 6}
     >>> [p.role for p in res.points]

@@ -527,8 +527,8 @@ def derive_result(result, max_points: int = MAX_STRATA) -> Derivation:
     Examples
     --------
     >>> from linnet_geometry import LinearNetwork, WeightedQuadraticLoss, function_space_critical_points
-    >>> res = function_space_critical_points(WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]]),
-    ...                                      LinearNetwork((2, 1, 2)))
+    >>> res = function_space_critical_points(LinearNetwork((2, 1, 2)),
+    ...                                      WeightedQuadraticLoss([[-1, -4], [-2, 0]], [[6, 11], [14, 2]]))
     >>> d = derive_result(res)
     >>> [s.title for s in d.steps if s.level == 1]  # doctest: +NORMALIZE_WHITESPACE
     ['Parameterization', 'Functional space', 'Loss', 'Solver and counts', 'Table of real critical points',
