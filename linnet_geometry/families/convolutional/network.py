@@ -493,13 +493,7 @@ class ConvolutionalNetwork:
         if n < k or (n - k) % s:
             raise WidthsError(f"in_length {n} does not fit layer {l} (filter size {k}, stride {s}); expected "
                               f"k_{l} + m * s_{l} = {k} + m * {s} (m >= 0)")
-        rows = (n - k) // s + 1
-        if kind == "float":
-            M = np.zeros((rows, n))
-            for i in range(rows):
-                M[i, i * s:i * s + k] = w
-            return M
-        return sympy.Matrix(rows, n, lambda i, c: w[c - i * s] if 0 <= c - i * s < k else 0)
+        return _strided_band(w, (n - k) // s + 1, n, s, kind)
 
     def end_to_end(self, theta, input_length=None):
         """The convolution (Toeplitz) matrix of the network, shape ``(n_L, n_0)``.
@@ -517,13 +511,7 @@ class ConvolutionalNetwork:
         lengths = self._layer_lengths(n0)
         wbar = self.end_to_end_filter(theta)
         _, kind = self.validate_theta(theta)
-        rows, step, kb = lengths[-1], self.end_to_end_stride, len(wbar)
-        if kind == "float":
-            M = np.zeros((rows, n0))
-            for i in range(rows):
-                M[i, i * step:i * step + kb] = wbar
-            return M
-        return sympy.Matrix(rows, n0, lambda i, c: wbar[c - i * step] if 0 <= c - i * step < kb else 0)
+        return _strided_band(wbar, lengths[-1], n0, self.end_to_end_stride, kind)
 
     def layer_product(self, theta, input_length=None):
         """The product ``T_L ⋯ T_1`` of the layer matrices (a second route to :meth:`end_to_end`).
@@ -639,3 +627,14 @@ class ConvolutionalNetwork:
             return self._k[zero[0]]
         forms = [(list(w), k - 1) for w, k in zip(filters, self._k)]
         return self.end_to_end_filter_size - _binary_gcd_degree(forms)
+
+
+def _strided_band(w, rows, cols, step, kind):
+    """The ``rows × cols`` matrix whose row ``i`` holds the filter ``w`` from column ``i · step`` (a strided convolution)."""
+    k = len(w)
+    if kind == "float":
+        M = np.zeros((rows, cols))
+        for i in range(rows):
+            M[i, i * step:i * step + k] = w
+        return M
+    return sympy.Matrix(rows, cols, lambda i, c: w[c - i * step] if 0 <= c - i * step < k else 0)
