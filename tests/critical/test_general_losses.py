@@ -3,6 +3,7 @@
 import json
 import math
 import random
+import shutil
 
 import numpy as np
 import pytest
@@ -583,3 +584,16 @@ def test_transposed_global_minima_have_equal_values_exactly(target, weights):
     assert np.allclose(a.image_float, b.image_float.T) and not np.allclose(a.image_float, b.image_float)
     assert all("exact comparison" in p.certificate[-1] for p in mins)
     assert not any(p.is_rational for p in mins) or sympy.simplify(a.value - b.value) == 0
+
+
+@pytest.mark.external
+@pytest.mark.skipif(shutil.which("Singular") is None, reason="Singular is not on PATH")
+def test_singular_backend_reads_rational_coefficients():
+    """Generators with fractional coefficients reach Singular scaled to integers (it refuses ``x^2/36``)."""
+    loss = WeightedQuadraticLoss([[sympy.Rational(-1, 3), 4], [2, sympy.Rational(5, 6)]],
+                                 [[sympy.Rational(1, 6), 1], [3, sympy.Rational(7, 2)]])
+    V = DeterminantalVariety(2, 2, 1)
+    a = function_space_critical_points(V, loss, method="groebner", backend="singular")
+    b = function_space_critical_points(V, loss, method="groebner", backend="sympy")
+    assert a.counts == b.counts
+    assert sorted(p.value for p in a.points if p.is_rational) == sorted(p.value for p in b.points if p.is_rational)

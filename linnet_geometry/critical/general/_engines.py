@@ -101,9 +101,20 @@ def _names(gens):
 
 
 def engine_text(expr, gens):
-    """``expr`` as text for Singular / Macaulay2, in the variables ``x0, x1, …`` standing for ``gens``."""
+    """An ideal generator as text for Singular / Macaulay2, in the variables ``x0, x1, …`` standing for ``gens``.
+
+    The polynomial is scaled to integer coefficients first (same ideal): Singular reads ``x0^2/36`` as
+    ``x0^(2/36)`` and refuses it.
+
+    >>> import sympy
+    >>> x, y = sympy.symbols("x y")
+    >>> engine_text(x**2 / 36 + y / 3 - 2, [x, y])
+    'x0^2 + 12*x1 - 72'
+    """
     rename = {g: sympy.Symbol(f"x{k}") for k, g in enumerate(gens)}
-    return str(sympy.expand(expr.xreplace(rename))).replace("**", "^")
+    poly = sympy.Poly(sympy.expand(expr.xreplace(rename)), *rename.values(), domain="QQ")
+    _, poly = poly.clear_denoms()
+    return str(poly.as_expr()).replace("**", "^")
 
 
 def parse_engine_output(lines, gens):
