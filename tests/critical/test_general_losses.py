@@ -1,4 +1,4 @@
-"""General losses on the functional space (issue 6): counts, exact points, bad local minima, lifting."""
+"""General losses on the functional space: counts, exact points, bad local minima, lifting."""
 
 import json
 import math
