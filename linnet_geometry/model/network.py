@@ -320,6 +320,9 @@ class LinearNetwork:
         array([[1., 2.]])
         """
         vector = list(vector.ravel() if isinstance(vector, np.ndarray) else vector)
+        for i, x in enumerate(vector):  # sympy.Matrix would sympify (evaluate) a string
+            if isinstance(x, (str, bytes)):
+                raise InputTypeError(f"vector[{i}] is the string {x!r}; expected a number")
         if len(vector) != self.num_params:
             raise ShapeError(f"vector has {len(vector)} entries; expected {self.num_params} for widths {self._widths}")
         out, k = [], 0

@@ -86,3 +86,16 @@ def test_float_and_exact_differential_agree():
     J = net.differential(th)
     Jf = net.differential([np.array(W.tolist(), dtype=float) for W in th])
     assert np.allclose(np.array(J.tolist(), dtype=float), Jf)
+
+
+def test_unflatten_refuses_strings_and_inverts_flatten():
+    """unflatten never evaluates text (sympy.Matrix would sympify it) and is the inverse of flatten."""
+    from linnet_geometry.exceptions import InputTypeError
+
+    net = LinearNetwork((2, 1, 1))
+    with pytest.raises(InputTypeError, match=r"vector\[0\] is the string"):
+        net.unflatten(['__import__("os")', 1, 2])
+    with pytest.raises(InputTypeError):
+        net.unflatten([1, b"2", 3], exact=True)
+    theta = ([[1, sympy.Rational(1, 3)]], [[-2]])
+    assert net.unflatten(net.flatten(theta)) == net.validate_theta(theta)
