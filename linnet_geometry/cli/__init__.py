@@ -1,10 +1,12 @@
 """The ``linnet`` command.
 
 Each subcommand lives in a module of this package that defines
-``register(subparsers)``; :func:`main` discovers them, so adding a subcommand
-is adding a module.  Library errors (:class:`~linnet_geometry.exceptions.LinnetError`) and
-refused file operations (``OSError``) are printed as one line on stderr with
-exit status 2, never as a traceback.
+``register(subparsers)`` (through :func:`~linnet_geometry.cli._common.add_command`:
+the docstring of the module's ``run`` is the description ``linnet NAME --help``
+prints); :func:`main` discovers them, so adding a subcommand is adding a module.
+Library errors (:class:`~linnet_geometry.exceptions.LinnetError`) and refused
+file operations (``OSError``) are printed as one line on stderr with exit
+status 2, never as a traceback.
 """
 
 from __future__ import annotations

@@ -12,13 +12,34 @@ from ..checks import json_safe
 from ..exact.matrix import as_matrix, parse_matrix
 from ..exceptions import ParseError, ProblemTooLargeError
 
-__all__ = ["parse_widths", "parse_ints", "read_matrix", "parse_range", "dump_json", "int_at_least",
+__all__ = ["add_command", "parse_widths", "parse_ints", "read_matrix", "parse_range", "dump_json", "int_at_least",
            "check_output_path", "image_suffixes", "MAX_RANGE_LENGTH", "MAX_MATRIX_FILE_BYTES"]
 
 #: Most values a range argument (``--n 10:60:10``) may expand to.
 MAX_RANGE_LENGTH = 10_000
 #: Largest matrix file (.csv / .npy) read by the CLI, in bytes.
 MAX_MATRIX_FILE_BYTES = 1 << 30
+
+
+def add_command(subparsers, name, run, help):
+    """Add the subcommand ``name`` to ``subparsers`` and return its parser (the caller adds the arguments).
+
+    ``help`` is the one-line summary of ``linnet --help``; the docstring of ``run`` is the description of
+    ``linnet NAME --help`` (argparse refills its lines); ``run(args)`` is the action, returning the exit status
+    (``None`` for 0).
+
+    Examples
+    --------
+    >>> def run(args):
+    ...     'Say hello.'
+    >>> sub = argparse.ArgumentParser(prog="linnet").add_subparsers(dest="command")
+    >>> p = add_command(sub, "hello", run, help="greet")
+    >>> p.description, p.parse_args([]).func is run
+    ('Say hello.', True)
+    """
+    p = subparsers.add_parser(name, help=help, description=run.__doc__)
+    p.set_defaults(func=run)
+    return p
 
 
 class _ArgumentParseError(ParseError, argparse.ArgumentTypeError):

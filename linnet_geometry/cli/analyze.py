@@ -9,7 +9,7 @@ from ..exceptions import ParseError
 from ..model.losses import QuadraticLoss
 from ..model.network import LinearNetwork
 from ..checks import format_count
-from ._common import dump_json, int_at_least, parse_widths, read_matrix
+from ._common import add_command, dump_json, int_at_least, parse_widths, read_matrix
 
 __all__ = ["register", "run", "DEFAULT_WIDTHS", "DEFAULT_TARGET", "build_problem", "add_problem_arguments"]
 
@@ -19,9 +19,8 @@ DEFAULT_TARGET = "5 1 0; 2 3 1; 0 1 2"
 
 
 def register(sub):
-    p = sub.add_parser("analyze", help="critical strata of L = loss ∘ μ_d (default: widths 3,2,3 and a fixed target)",
-                       description="Compute every critical stratum of L = ℓ ∘ μ_d for a quadratic loss, with exact "
-                                   "values, pure/spurious kind and role.")
+    p = add_command(sub, "analyze", run,
+                    help="critical strata of L = loss ∘ μ_d (default: widths 3,2,3 and a fixed target)")
     add_problem_arguments(p)
     p.add_argument("--json", action="store_true", help="machine-readable output of everything in the table")
     p.add_argument("--max-rows", type=int_at_least(0, "--max-rows"), default=200,
@@ -33,7 +32,6 @@ def register(sub):
     p.add_argument("--expr", default=None, help="polynomial loss for --loss polynomial, e.g. '(w11*w22 - 1)^2 + w12^2'")
     p.add_argument("--backend", choices=("auto", "sympy", "singular", "macaulay2"), default="auto",
                    help="polynomial-system backend for weighted/polynomial losses (default auto)")
-    p.set_defaults(func=run)
 
 
 def add_problem_arguments(p):
@@ -125,6 +123,9 @@ def _degree(V) -> str:
 
 
 def run(args):
+    """Compute every critical stratum of L = ℓ ∘ μ_d for a quadratic loss, with exact values, pure/spurious kind
+    and role.
+    """
     if getattr(args, "loss", "quadratic") != "quadratic":
         return _run_general(args)
     network, loss = build_problem(args)

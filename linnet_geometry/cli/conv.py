@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..exceptions import ParseError
-from ._common import dump_json, parse_ints, read_matrix
+from ._common import add_command, dump_json, parse_ints, read_matrix
 
 __all__ = ["register", "run"]
 
@@ -13,11 +13,7 @@ def _ints(text, name):
 
 
 def register(sub):
-    p = sub.add_parser("conv", help="critical points of a loss on a linear convolutional network",
-                       description="Compute every critical point of L = ℓ ∘ μ on a 1-D linear convolutional network "
-                                   "up to the scaling symmetry, exactly: value, pure/spurious, role, boundary, "
-                                   "repeated filters (KMMT2022, KMST2024). Without --target/--data the target is "
-                                   "1 + t^(k̄-1).")
+    p = add_command(sub, "conv", run, help="critical points of a loss on a linear convolutional network")
     p.add_argument("--filters", required=True, help="filter sizes k_1,...,k_L (input first), e.g. 2,2")
     p.add_argument("--strides", default=None, help="strides s_1,...,s_L (default all 1)")
     p.add_argument("--input-length", type=int, default=None, help="input length (default: one output)")
@@ -28,10 +24,13 @@ def register(sub):
     p.add_argument("--engine", default="auto", choices=("auto", "msolve", "singular", "macaulay2", "sympy"),
                    help="polynomial-system engine (default auto)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=run)
 
 
 def run(args):
+    """Compute every critical point of L = ℓ ∘ μ on a 1-D linear convolutional network up to the scaling
+    symmetry, exactly: value, pure/spurious, role, boundary, repeated filters (KMMT2022, KMST2024). Without
+    --target/--data the target is 1 + t^(k̄-1).
+    """
     from ..families.convolutional import ConvolutionalNetwork, convolutional_critical_points
     from ..model.losses import QuadraticLoss
 

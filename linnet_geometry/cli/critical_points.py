@@ -20,17 +20,14 @@ import json
 
 from ..exceptions import ParseError
 from ..landscape.regularized import DEFAULT_TIMEOUT, ENGINES, parameter_critical_points, random_regularized_loss
-from ._common import int_at_least, parse_widths
+from ._common import add_command, int_at_least, parse_widths
 
 __all__ = ["register", "run"]
 
 
 def register(sub):
-    p = sub.add_parser("critical-points",
-                       help="count (exactly) and classify the critical points of a weight-decay regularized network",
-                       description="Critical points of L = ½‖W̄X − Y‖² + ½Σλ∘W_i² on random exact data: exact "
-                                   "counts (msolve or sympy Gröbner), certified real points and their roles, "
-                                   "homotopy / phc cross-checks.")
+    p = add_command(sub, "critical-points", run,
+                    help="count (exactly) and classify the critical points of a weight-decay regularized network")
     p.add_argument("--widths", required=True, help="comma-separated widths d_0,...,d_h (input first), e.g. 2,2,2")
     p.add_argument("--regularization", default="generic", choices=("generic", "uniform", "none"),
                    help="generic random entry-wise λ (default), uniform λ = 1, or none (λ = 0)")
@@ -47,10 +44,12 @@ def register(sub):
     p.add_argument("--homotopy", action="store_true", help="also run the total-degree homotopy (cross-check)")
     p.add_argument("--phc", action="store_true", help="also run PHCpack's blackbox solver (phc -b)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.set_defaults(func=run)
 
 
 def run(args):
+    """Critical points of L = ½‖W̄X − Y‖² + ½Σλ∘W_i² on random exact data: exact counts (msolve or sympy
+    Gröbner), certified real points and their roles, homotopy / phc cross-checks.
+    """
     if args.samples < 1:
         raise ParseError(f"--samples: expected a positive integer, received {args.samples}")
     if args.prime is not None and args.prime < 0:

@@ -7,23 +7,18 @@ import warnings
 
 from ..critical import critical_locus
 from ..report.graph import critical_graph, support_label, write_graph
-from ._common import check_output_path, int_at_least
+from ._common import add_command, check_output_path, int_at_least
 from .analyze import add_problem_arguments, build_problem
 
 __all__ = ["register", "run", "summary"]
 
 
 def register(sub):
-    p = sub.add_parser("graph", help="graph of critical strata and descent moves (swap / grow)",
-                       description="Build the directed graph whose nodes are the critical strata of L = ℓ ∘ μ_d "
-                                   "(quadratic loss) and whose edges are descent moves. Without -o it prints the "
-                                   "nodes and edges; -o writes by suffix: .png/.pdf/.svg (drawing), .graphml, "
-                                   ".json (node-link), .dot.")
+    p = add_command(sub, "graph", run, help="graph of critical strata and descent moves (swap / grow)")
     add_problem_arguments(p)
     p.add_argument("-o", "--output", default=None, help="output file; the format is chosen by its suffix")
     p.add_argument("--max-nodes", type=int_at_least(1, "--max-nodes"), default=20_000,
                    help="refuse loci with more strata (default 20000)")
-    p.set_defaults(func=run)
 
 
 def summary(G) -> str:
@@ -45,6 +40,10 @@ def summary(G) -> str:
 
 
 def run(args):
+    """Build the directed graph whose nodes are the critical strata of L = ℓ ∘ μ_d (quadratic loss) and whose
+    edges are descent moves. Without -o it prints the nodes and edges; -o writes by suffix: .png/.pdf/.svg
+    (drawing), .graphml, .json (node-link), .dot.
+    """
     if args.output is not None:
         check_output_path(args.output, "-o")  # before any work; the suffix is checked by write_graph
     network, loss = build_problem(args)

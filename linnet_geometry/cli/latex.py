@@ -5,27 +5,26 @@ from __future__ import annotations
 import os
 
 from ..report.latex import ENGINES, compile_latex, derive
-from ._common import check_output_path, int_at_least
+from ._common import add_command, check_output_path, int_at_least
 from .analyze import add_problem_arguments, build_problem
 
 __all__ = ["register", "run"]
 
 
 def register(sub):
-    p = sub.add_parser("latex", help="LaTeX derivation of the critical locus (standalone .tex, optional --pdf)",
-                       description="Write a standalone LaTeX document deriving the parameterization, functional "
-                                   "space, gradient, critical equations, the table of strata with exact values and "
-                                   "the classification of each stratum with citations.")
+    p = add_command(sub, "latex", run, help="LaTeX derivation of the critical locus (standalone .tex, optional --pdf)")
     add_problem_arguments(p)
     p.add_argument("-o", "--output", default=None, help="the .tex file to write (default: print to stdout)")
     p.add_argument("--pdf", action="store_true", help="also compile it to a PDF next to the .tex (needs -o)")
     p.add_argument("--engine", choices=ENGINES, default=None, help="TeX engine (default: first found)")
     p.add_argument("--max-strata", type=int_at_least(0, "--max-strata"), default=64,
                    help="strata listed in full (default 64)")
-    p.set_defaults(func=run)
 
 
 def run(args):
+    """Write a standalone LaTeX document deriving the parameterization, functional space, gradient, critical
+    equations, the table of strata with exact values and the classification of each stratum with citations.
+    """
     from ..exceptions import ParseError
 
     if args.output is None and args.pdf:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ._common import check_output_path, dump_json, image_suffixes, int_at_least, parse_range
+from ._common import add_command, check_output_path, dump_json, image_suffixes, int_at_least, parse_range
 from ..exceptions import ParseError
 
 __all__ = ["register", "run"]
@@ -12,12 +12,8 @@ __all__ = ["register", "run"]
 
 def register(subparsers):
     """Add the ``relu-phase`` subcommand."""
-    p = subparsers.add_parser(
-        "relu-phase",
-        help="fraction of full-rank Jacobians over a grid of (n, width) (KMTM2024)",
-        description="Monte Carlo fraction of activation regions of a shallow ReLU network whose "
-                    "Jacobian has full rank n, over a grid of sample sizes n and widths d1 (KMTM2024).",
-    )
+    p = add_command(subparsers, "relu-phase", run,
+                    help="fraction of full-rank Jacobians over a grid of (n, width) (KMTM2024)")
     p.add_argument("--d0", default="2", help="input dimension without the bias coordinate (default 2)")
     p.add_argument("--n", default="10:60:10", help="sample sizes, 'start:stop:step' or '10,20' (default 10:60:10)")
     p.add_argument("--width", default="2:60:2", help="widths d1, 'start:stop:step' or a list (default 2:60:2)")
@@ -29,11 +25,12 @@ def register(subparsers):
     p.add_argument("--workers", default=None, help="local processes (default: all cores; 1 = serial)")
     p.add_argument("-o", "--output", default=None, help="write the heat map to this image file")
     p.add_argument("--json", action="store_true", help="print the table as JSON")
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    """Run the sweep, print the table (or JSON), save the figure; returns the exit status."""
+    """Monte Carlo fraction of activation regions of a shallow ReLU network whose Jacobian has full rank n, over
+    a grid of sample sizes n and widths d1 (KMTM2024).
+    """
     from ..families.relu import phase_transition
 
     d0 = int_at_least(1, "--d0")(args.d0)

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from ..checks import format_count
 from ..exceptions import ProblemTooLargeError, WidthsError
-from ._common import check_output_path, dump_json, image_suffixes, int_at_least
+from ._common import add_command, check_output_path, dump_json, image_suffixes, int_at_least
 
 __all__ = ["register", "run"]
 
 
 def register(subparsers):
     """Add the ``symmetry`` subcommand."""
-    p = subparsers.add_parser(
-        "symmetry",
-        help="symmetry-induced critical subspaces of two-layer networks (SGJ2021)",
-        description="Closed forms T(r*, m) (group and single conventions), G(r, m), piece dimensions, "
-                    "and the exact intersection graph of the zero-loss pieces for an example teacher.",
-    )
+    p = add_command(subparsers, "symmetry", run,
+                    help="symmetry-induced critical subspaces of two-layer networks (SGJ2021)")
     p.add_argument("--teacher-width", type=int_at_least(1, "--teacher-width"), required=True,
                    help="minimal (teacher) width r*")
     p.add_argument("--width", type=int_at_least(1, "--width"), required=True, help="student width m >= r*")
@@ -29,10 +25,12 @@ def register(subparsers):
                    help="build the graph only if T <= this (default 5000)")
     p.add_argument("--graph", metavar="PNG", help="draw the connectivity graph into this file")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    """Closed forms T(r*, m) (group and single conventions), G(r, m), piece dimensions, and the exact
+    intersection graph of the zero-loss pieces for an example teacher.
+    """
     from ..families import symmetry as sym  # lazy: other subcommands do not import the family
 
     r, m, d = args.teacher_width, args.width, args.input_dim

@@ -11,17 +11,15 @@ statement, bad ``--trials``) exit 2 with one line, as for every subcommand.
 from __future__ import annotations
 
 from ..numeric.progress import progress_bar
-from ._common import dump_json, int_at_least
+from ._common import add_command, dump_json, int_at_least
 
 __all__ = ["register", "run"]
 
 
 def register(subparsers):
     """Add the ``verify`` subcommand."""
-    p = subparsers.add_parser(
-        "verify", help="check the statements of THEORY.md on random instances (theorem registry)",
-        description="Run the registered statements (linnet_geometry.verification.theorems) on seeded random instances; "
-                    "each check compares two independent routes. Exit status 1 if any trial fails.")
+    p = add_command(subparsers, "verify", run,
+                    help="check the statements of THEORY.md on random instances (theorem registry)")
     p.add_argument("--theorem", action="append", metavar="NAME", default=None,
                    help="run only this statement (repeatable; see --list)")
     p.add_argument("--trials", default="200", help="instances per statement (default 200)")
@@ -31,11 +29,13 @@ def register(subparsers):
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--list", action="store_true", help="list the statements and exit")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:
     # imported here so that `linnet --help` and the other subcommands do not load every family of networks
+    """Run the registered statements (linnet_geometry.verification.theorems) on seeded random instances; each
+    check compares two independent routes. Exit status 1 if any trial fails.
+    """
     from ..verification import theorems
 
     if args.list:
