@@ -34,6 +34,10 @@ def theta_for(ks, bound=5):
     return st.tuples(*[st.tuples(*[st.integers(-bound, bound).map(sympy.Integer)] * k) for k in ks])
 
 
+#: a network of ``small_arch`` (filter sizes, strides) and integer parameters for it
+net_and_theta = small_arch.flatmap(lambda a: st.tuples(st.just(ConvolutionalNetwork(*a)), theta_for(a[0])))
+
+
 def coeffs(expr, size):
     co = list(reversed(sympy.Poly(expr, t).all_coeffs()))
     return tuple(co + [sympy.Integer(0)] * (size - len(co)))
@@ -53,6 +57,28 @@ roots_strategy = st.tuples(
     st.lists(st.integers(-3, 3).map(sympy.Integer), max_size=5),
     st.lists(st.tuples(st.integers(-2, 2), st.integers(1, 3)), max_size=2),
     st.integers(0, 2))
+
+
+def roots_of_degree(roots, D, keep_pairs):
+    """Cut a draw of ``roots_strategy`` to the roots of a binary form of degree ``D`` (a pair counts twice).
+
+    ``keep_pairs``: the complex pairs are kept first and the rest is filled with ``t^2 + 1`` and at most one
+    root 0, so forms with few real roots (non-members) are common; otherwise the real roots and the roots at
+    infinity are kept first and the rest is filled with the root 1, so multiple real roots (boundary points)
+    are common.
+    """
+    real, pairs, inf = roots
+    room = D
+    if keep_pairs:
+        pairs = pairs[: room // 2]
+        room -= 2 * len(pairs)
+    real = real[:room]
+    inf = min(inf, room - len(real))
+    room -= len(real) + inf
+    if keep_pairs:
+        return real + [sympy.Integer(0)] * (room % 2), pairs + [(0, 1)] * (room // 2), inf
+    pairs = pairs[: room // 2]
+    return real + [sympy.Integer(1)] * (room - 2 * len(pairs)), pairs, inf
 
 
 # -- the model ----------------------------------------------------------------------------------------
@@ -83,10 +109,9 @@ def test_symbols_and_parameterization():
 
 
 @settings(max_examples=40)
-@given(small_arch.flatmap(lambda a: st.tuples(st.just(a), theta_for(a[0]), st.integers(0, 2))))
-def test_toeplitz_matrix_equals_product_of_layer_matrices(data):
-    (ks, ss), theta, extra = data
-    net = ConvolutionalNetwork(ks, ss)
+@given(net_and_theta, st.integers(0, 2))
+def test_toeplitz_matrix_equals_product_of_layer_matrices(net_theta, extra):
+    net, theta = net_theta
     n0 = net.input_length + extra * net.end_to_end_stride
     T = net.end_to_end(theta, input_length=n0)
     assert T == net.layer_product(theta, input_length=n0)
@@ -95,10 +120,9 @@ def test_toeplitz_matrix_equals_product_of_layer_matrices(data):
 
 
 @settings(max_examples=40)
-@given(small_arch.flatmap(lambda a: st.tuples(st.just(a), theta_for(a[0]))))
-def test_end_to_end_filter_is_the_stretched_polynomial_product(data):
-    (ks, ss), theta = data
-    net = ConvolutionalNetwork(ks, ss)
+@given(net_and_theta)
+def test_end_to_end_filter_is_the_stretched_polynomial_product(net_theta):
+    net, theta = net_theta
     S = net.cumulative_strides
     prod = sympy.Integer(1)
     for l, w in enumerate(theta):
@@ -113,10 +137,9 @@ def test_end_to_end_filter_is_the_stretched_polynomial_product(data):
 
 
 @settings(max_examples=25)
-@given(small_arch.flatmap(lambda a: st.tuples(st.just(a), theta_for(a[0]))))
-def test_differential_equals_jacobian_of_the_parameterization(data):
-    (ks, ss), theta = data
-    net = ConvolutionalNetwork(ks, ss)
+@given(net_and_theta)
+def test_differential_equals_jacobian_of_the_parameterization(net_theta):
+    net, theta = net_theta
     syms = net.parameters
     J = sympy.Matrix(net.parameterization()).jacobian(syms)
     subs = dict(zip(syms, net.flatten(theta)))
@@ -222,16 +245,8 @@ def test_rank_examples():
 def test_filling_criterion_and_membership_by_root_count(ks, roots):
     """KMMT2022: stride one is filling iff at most one filter size is even; p ∈ M iff r(p) >= #even."""
     M = ConvolutionalNetwork(ks).function_space
-    D = M.degree
-    real, pairs, inf = roots
-    # shape the root data to degree D
-    pairs = pairs[: D // 2]
-    real = real[: D - 2 * len(pairs)]
-    inf = min(inf, D - 2 * len(pairs) - len(real))
-    n_extra = D - 2 * len(pairs) - len(real) - inf
-    extra_pairs = n_extra // 2
-    real = real + [sympy.Integer(0)] * (n_extra % 2)
-    p = form_from_roots(real, pairs + [(0, 1)] * extra_pairs, inf)
+    real, pairs, inf = roots_of_degree(roots, M.degree, keep_pairs=True)
+    p = form_from_roots(real, pairs, inf)
     r = len(real) + inf
     evens = sum(1 for k in ks if k % 2 == 0)
     assert M.is_filling == (evens <= 1)
@@ -291,11 +306,7 @@ def test_boundary_points_have_exact_outside_perturbations(ks, roots):
     """[derived] ∂M = {0} ∪ {r_odd < o <= r}: replacing each (t-ρ)^2 of a boundary point by (t-ρ)^2 + ε leaves M."""
     M = ConvolutionalNetwork(ks).function_space
     D = M.degree
-    real, pairs, inf = roots
-    real = real[:D]
-    inf = min(inf, D - len(real))
-    pairs = pairs[: (D - len(real) - inf) // 2]
-    real = real + [sympy.Integer(1)] * (D - len(real) - inf - 2 * len(pairs))
+    real, pairs, inf = roots_of_degree(roots, D, keep_pairs=False)
     p = form_from_roots(real, pairs, inf)
     mult = {}
     for r in real:
@@ -394,15 +405,14 @@ def test_strided_membership_agrees_with_root_enumeration(arch):
 
 
 @settings(max_examples=30)
-@given(small_arch.flatmap(lambda a: st.tuples(st.just(a), theta_for(a[0]))))
-def test_images_are_members(data):
-    (ks, ss), theta = data
-    net = ConvolutionalNetwork(ks, ss)
+@given(net_and_theta)
+def test_images_are_members(net_theta):
+    net, theta = net_theta
     try:
         assert net.function_space.contains(net.end_to_end_filter(theta))
     except NotImplementedError as err:
-        S = net.cumulative_strides
-        assert len({S[l] for l, k in enumerate(ks) if k > 1}) > 2, err   # three stride levels: documented gap
+        S = net.cumulative_strides   # three stride levels: the documented gap
+        assert len({S[l] for l, k in enumerate(net.filter_sizes) if k > 1}) > 2, err
 
 
 def test_three_stride_levels_not_implemented():
