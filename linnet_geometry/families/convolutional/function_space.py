@@ -68,6 +68,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import sympy
 
 from ...exact.matrix import convert_entry
@@ -81,14 +82,26 @@ _T = sympy.Symbol("t")
 MAX_DISCRIMINANT_DEGREE = 6
 
 
-def _exact_filter(filter, size, name="filter"):
-    """Validate an exact real filter of length ``size``; return a tuple of sympy numbers."""
+def _filter_entries(filter, size, name, expected):
+    """The entries of one filter (a sequence, a 1-D array or a sympy vector) as a sequence of length ``size``.
+
+    Raises :class:`~linnet_geometry.exceptions.ShapeError` naming ``name`` otherwise; ``expected`` says where
+    ``size`` comes from.  Shared by the network's ``θ`` and the function space's points.
+    """
     if isinstance(filter, (str, bytes)) or not hasattr(filter, "__len__"):
-        raise ShapeError(f"{name} must be a sequence of {size} numbers; received {type(filter).__name__}")
+        raise ShapeError(f"{name} must be a sequence of {size} numbers; received {type(filter).__name__} {filter!r}")
+    if isinstance(filter, np.ndarray) and filter.ndim != 1:
+        raise ShapeError(f"{name} has shape {filter.shape}; expected a vector of length {size}")
     if isinstance(filter, sympy.MatrixBase):
         filter = list(filter)
     if len(filter) != size:
-        raise ShapeError(f"{name} has length {len(filter)}; expected {size} (the end-to-end filter size k̄)")
+        raise ShapeError(f"{name} has length {len(filter)}; expected {size} {expected}")
+    return filter
+
+
+def _exact_filter(filter, size, name="filter"):
+    """Validate an exact real filter of length ``size``; return a tuple of sympy numbers."""
+    filter = _filter_entries(filter, size, name, "(the end-to-end filter size k̄)")
     out = []
     for x in filter:
         value, exact = convert_entry(x, name)
@@ -270,7 +283,21 @@ def _binary_gcd_degree(forms):
     return g.degree() + sum(inf) - max(inf)
 
 
-class ConvolutionalFunctionSpace:
+class _FilterArchitecture:
+    """The architecture ``(k, s)`` a convolutional network and its function space share (``self._k``, ``self._s``)."""
+
+    @property
+    def filter_sizes(self):
+        """The filter sizes ``(k_1, ..., k_L)``."""
+        return self._k
+
+    @property
+    def strides(self):
+        """The strides ``(s_1, ..., s_L)``."""
+        return self._s
+
+
+class ConvolutionalFunctionSpace(_FilterArchitecture):
     """The function space ``M_{k,s} ⊂ R^{k̄}`` of a linear convolutional network (KMMT2022, KMST2024).
 
     See the module docstring for the statements and their status.  Obtained as
@@ -300,15 +327,7 @@ class ConvolutionalFunctionSpace:
         self._s = tuple(strides)
         self._S = cumulative_strides(self._s)
 
-    # -- basic data -------------------------------------------------------------
-    @property
-    def filter_sizes(self):
-        return self._k
-
-    @property
-    def strides(self):
-        return self._s
-
+    # -- basic data (and filter_sizes, strides) ---------------------------------
     @property
     def ambient_dim(self) -> int:
         """``k̄``: the size of the end-to-end filter."""

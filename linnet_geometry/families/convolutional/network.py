@@ -63,7 +63,7 @@ import sympy
 
 from ...exact.matrix import convert_entry, rank
 from ._algebra import cumulative_strides, end_to_end_filter_size
-from .function_space import ConvolutionalFunctionSpace, _binary_gcd_degree
+from .function_space import ConvolutionalFunctionSpace, _binary_gcd_degree, _FilterArchitecture, _filter_entries
 from ...exceptions import ExactInputRequiredError, InputTypeError, ProblemTooLargeError, ShapeError, WidthsError
 
 __all__ = ["ConvolutionalNetwork", "MAX_FILTER_SIZE", "MAX_STRIDE"]
@@ -117,7 +117,7 @@ def _stretch(coeffs, stride):
     return out
 
 
-class ConvolutionalNetwork:
+class ConvolutionalNetwork(_FilterArchitecture):
     """A linear convolutional network: 1-D convolutions without padding (KMMT2022, KMST2024).
 
     Parameters
@@ -204,17 +204,7 @@ class ConvolutionalNetwork:
             lengths.append((n - k) // s + 1)
         return tuple(lengths)
 
-    # -- basic data -----------------------------------------------------------
-    @property
-    def filter_sizes(self):
-        """The filter sizes ``(k_1, ..., k_L)``."""
-        return self._k
-
-    @property
-    def strides(self):
-        """The strides ``(s_1, ..., s_L)``."""
-        return self._s
-
+    # -- basic data (and filter_sizes, strides) -------------------------------
     @property
     def depth(self) -> int:
         """Number of layers ``L``."""
@@ -346,14 +336,7 @@ class ConvolutionalNetwork:
         filters, kinds = [], set()
         for l, (w, k) in enumerate(zip(theta, self._k), start=1):
             label = f"{name}[{l - 1}] (w_{l})"
-            if isinstance(w, (str, bytes)) or not hasattr(w, "__len__"):
-                raise ShapeError(f"{label} must be a sequence of {k} numbers; received {type(w).__name__} {w!r}")
-            if isinstance(w, np.ndarray) and w.ndim != 1:
-                raise ShapeError(f"{label} has shape {w.shape}; expected a vector of length {k}")
-            if isinstance(w, sympy.MatrixBase):
-                w = list(w)
-            if len(w) != k:
-                raise ShapeError(f"{label} has length {len(w)}; expected {k} for filter_sizes {self._k}")
+            w = _filter_entries(w, k, label, f"for filter_sizes {self._k}")
             out = []
             for x in w:
                 if isinstance(x, sympy.Basic) and not x.is_number:
