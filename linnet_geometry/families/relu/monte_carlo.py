@@ -41,7 +41,19 @@ MAX_PHASE_SAMPLES = 10**7
 
 
 @dataclass(frozen=True)
-class FullRankFraction:
+class _Sampling:
+    """The Monte Carlo setup a result records: input dimension ``d0`` (without bias), ``bias``, the sampler (one
+    of :data:`SAMPLERS`), the number of samples (per cell) and the root entropy ``seed``."""
+
+    d0: int
+    bias: bool
+    sampler: str
+    samples: int
+    seed: int = field(repr=False)
+
+
+@dataclass(frozen=True)
+class FullRankFraction(_Sampling):
     """Monte Carlo estimate of the fraction of full-rank Jacobians.
 
     Attributes
@@ -66,13 +78,8 @@ class FullRankFraction:
     """
 
     n: int
-    d0: int
     d1: int
-    bias: bool
-    sampler: str
-    samples: int
     full_rank: int
-    seed: int = field(repr=False)
 
     @property
     def fraction(self) -> float:
@@ -251,7 +258,7 @@ def _cell_task(args):
 
 
 @dataclass(frozen=True)
-class PhaseTransition:
+class PhaseTransition(_Sampling):
     """Table of full-rank fractions over a grid of sample sizes ``n`` and widths ``d1``.
 
     Attributes
@@ -277,14 +284,9 @@ class PhaseTransition:
     [0, 0]
     """
 
-    d0: int
-    bias: bool
     ns: tuple
     widths: tuple
-    samples: int
-    sampler: str
     full_rank: tuple = field(repr=False)
-    seed: int = field(repr=False)
 
     @property
     def fractions(self):
