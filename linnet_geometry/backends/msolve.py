@@ -37,6 +37,11 @@ msolve returns the points of the *radical*: ``w`` is squarefree and its degree
 is the number of distinct complex solutions; the header value ``deg`` is the
 dimension of the quotient algebra (the count with multiplicity) in the cases we
 checked — it is kept as :attr:`MsolveResult.header_degree` and not relied on.
+
+The Examples below use this module's names as they stand (``sp`` is sympy,
+``Fraction``, :func:`msolve_solve`, :func:`msolve_available`, ...): doctests run
+in the module's namespace.  Without an msolve executable they print the answer
+msolve gives.
 """
 
 from __future__ import annotations
@@ -79,7 +84,6 @@ def find_msolve():
 
     Examples
     --------
-    >>> from linnet_geometry.backends import find_msolve
     >>> exe = find_msolve()
     >>> exe is None or exe.endswith("msolve") or "LINNET_MSOLVE" in __import__("os").environ
     True
@@ -97,7 +101,6 @@ def msolve_available():
 
     Examples
     --------
-    >>> from linnet_geometry.backends import msolve_available, find_msolve
     >>> msolve_available() == (find_msolve() is not None)
     True
     """
@@ -123,7 +126,6 @@ def parse_msolve_output(text):
 
     Examples
     --------
-    >>> from linnet_geometry.backends.msolve import parse_msolve_output
     >>> parse_msolve_output("[-1]:")
     [-1]
     >>> parse_msolve_output("[0, [1, [[[3 / 2^1, 7 / 2^2]]]]]:")
@@ -229,8 +231,6 @@ class MsolveResult:
 
     Examples
     --------
-    >>> import sympy as sp
-    >>> from linnet_geometry.backends import msolve_solve, msolve_available
     >>> x, y = sp.symbols("x y")
     >>> if msolve_available():
     ...     r = msolve_solve([x**2 + y**2 - 4, x*y - 1], [x, y])
@@ -261,7 +261,6 @@ class MsolveResult:
 
         Examples
         --------
-        >>> from linnet_geometry.backends.msolve import MsolveResult
         >>> MsolveResult(gens=(), dimension=-1, degree=None, field=0).to_dict()["dimension"]
         -1
         """
@@ -308,8 +307,6 @@ class MsolveResult:
 
         Examples
         --------
-        >>> import sympy as sp
-        >>> from linnet_geometry.backends import msolve_solve, msolve_available
         >>> x = sp.Symbol("x")
         >>> if msolve_available():
         ...     pts = msolve_solve([x**2 - 2], [x]).exact_points()
@@ -341,8 +338,6 @@ class MsolveResult:
 
         Examples
         --------
-        >>> import sympy as sp
-        >>> from linnet_geometry.backends import msolve_solve, msolve_available
         >>> x, y = sp.symbols("x y")
         >>> if msolve_available():
         ...     r = msolve_solve([x - 2*y, y**2 - 1], [x, y])
@@ -432,9 +427,6 @@ class MsolveResult:
 
         Examples
         --------
-        >>> import sympy as sp
-        >>> from fractions import Fraction
-        >>> from linnet_geometry.backends import msolve_solve, msolve_available
         >>> x = sp.Symbol("x")
         >>> if msolve_available():
         ...     r = msolve_solve([x**2 - 2], [x], precision=16)
@@ -488,7 +480,6 @@ def msolve_polynomial_line(terms, names, field, what="a polynomial"):
 
     Examples
     --------
-    >>> from fractions import Fraction
     >>> msolve_polynomial_line({(2, 0): Fraction(1, 2), (0, 1): -3, (0, 0): 1}, ["x0", "x1"], 0)
     '1*x0^2-6*x1+2'
     """
@@ -586,8 +577,6 @@ def msolve_solve(polys, gens, *, field=0, real=True, timeout=600.0, threads=1, p
 
     Examples
     --------
-    >>> import sympy as sp
-    >>> from linnet_geometry.backends import msolve_solve, msolve_available
     >>> x, y = sp.symbols("x y")
     >>> if msolve_available():
     ...     print([msolve_solve(F, [x, y]).dimension for F in ([x, x - 1], [x*y - 1], [x**2, y - 1])],
