@@ -7,7 +7,9 @@ size parameters) and a *check*. A check always compares two independent routes �
 against an explicit Jacobian, the theory locus against the exact Hessian of its representatives, a
 Gröbner elimination against the list of critical values, a Stirling-number count against an
 enumeration by definition — and returns ``None`` (pass) or a string describing the concrete
-counterexample; it never compares a value with itself.
+counterexample; it never compares a value with itself.  A built-in statement is written once: its
+title, LaTeX and routes are the docstring of its check, which
+:func:`~linnet_geometry.verification.theorems.registry.statement` reads.
 
 :func:`~linnet_geometry.verification.theorems.registry.verify` runs the statements over many seeded
 trials, in local processes by default or on any :class:`concurrent.futures.Executor` (a

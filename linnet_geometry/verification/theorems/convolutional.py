@@ -90,12 +90,17 @@ def gen_conv_dimension(rng, exact=True, max_depth=3, max_k=4, max_s=3):
             "size": net.end_to_end_filter_size}
 
 
-@statement("conv_dimension", section="§1", title="Dimension of the LCN function space", reference="KMST2024",
-           latex=r"\dim \mathcal M_{k,s} = \sum_{l=1}^{L} k_l - L + 1,\ \bar w(t) = \prod_l w_l(t^{S_{l-1}})",
-           generate=gen_conv_dimension,
-           routes="closed form vs exact Jacobian rank at random parameters; Toeplitz matrix vs product of layer "
-                  "matrices; μ(θ) ∈ M by exact membership")
+@statement("conv_dimension", section="§1", reference="KMST2024", generate=gen_conv_dimension)
 def check_conv_dimension(inst):
+    r"""Dimension of the LCN function space.
+
+    .. math::
+
+        \dim \mathcal M_{k,s} = \sum_{l=1}^{L} k_l - L + 1,\ \bar w(t) = \prod_l w_l(t^{S_{l-1}})
+
+    Routes: closed form vs exact Jacobian rank at random parameters; Toeplitz matrix vs product of layer
+    matrices; μ(θ) ∈ M by exact membership.
+    """
     ks, ss, theta = inst["filter_sizes"], inst["strides"], inst["theta"]
     net = ConvolutionalNetwork(ks, ss)
     M = net.function_space
@@ -135,14 +140,18 @@ def gen_conv_filling(rng, exact=True, max_depth=4, max_k=4):
     return {"filter_sizes": ks, "form": anyform, "form_real_roots": r_any, "witness": witness, "theta": theta}
 
 
-@statement("conv_filling", section="§1", title="Stride one: filling iff at most one filter size is even",
-           reference="KMMT2022",
-           latex=r"s = 1:\ \mathcal M_k = \mathbb R^{\bar k} \iff \#\{l : k_l \text{ even}\} \le 1;\ "
-                 r"p \in \mathcal M_k \iff p = 0 \vee r_{\mathbb R}(p) \ge \#\{l: k_l \text{ even}\}",
-           generate=gen_conv_filling,
-           routes="closed-form parity criterion and the construction's root count vs exact contains() "
-                  "(square-free factorization + Sturm counting)")
+@statement("conv_filling", section="§1", reference="KMMT2022", generate=gen_conv_filling)
 def check_conv_filling(inst):
+    r"""Stride one: filling iff at most one filter size is even.
+
+    .. math::
+
+        s = 1:\ \mathcal M_k = \mathbb R^{\bar k} \iff \#\{l : k_l \text{ even}\} \le 1;\
+        p \in \mathcal M_k \iff p = 0 \vee r_{\mathbb R}(p) \ge \#\{l: k_l \text{ even}\}
+
+    Routes: closed-form parity criterion and the construction's root count vs exact contains()
+    (square-free factorization + Sturm counting).
+    """
     ks = inst["filter_sizes"]
     net = ConvolutionalNetwork(ks)
     M = net.function_space
@@ -186,14 +195,18 @@ def gen_conv_parameterization(rng, exact=True, max_depth=4, max_k=4):
     return {"filter_sizes": ks, "theta": tuple(theta)}
 
 
-@statement("conv_parameterization_critical", section="§1",
-           title="Stride one: dμ drops rank iff a filter is zero or two filters share a root", reference="KMMT2022",
-           latex=r"\operatorname{rank} d\mu(\theta) < \textstyle\sum k_l - L + 1 \iff \exists\, w_l = 0 \vee "
-                 r"\exists\, i \ne j:\ \gcd(\pi(w_i), \pi(w_j)) \ne 1;\ \operatorname{rank} = \bar k - "
-                 r"\deg\gcd_l(P/p_l)",
-           generate=gen_conv_parameterization,
-           routes="pairwise gcd criterion and closed-form rank vs exact Jacobian rank")
+@statement("conv_parameterization_critical", section="§1", reference="KMMT2022", generate=gen_conv_parameterization)
 def check_conv_parameterization(inst):
+    r"""Stride one: dμ drops rank iff a filter is zero or two filters share a root.
+
+    .. math::
+
+        \operatorname{rank} d\mu(\theta) < \textstyle\sum k_l - L + 1 \iff \exists\, w_l = 0 \vee
+        \exists\, i \ne j:\ \gcd(\pi(w_i), \pi(w_j)) \ne 1;\ \operatorname{rank} = \bar k -
+        \deg\gcd_l(P/p_l)
+
+    Routes: pairwise gcd criterion and closed-form rank vs exact Jacobian rank.
+    """
     ks, theta = inst["filter_sizes"], inst["theta"]
     net = ConvolutionalNetwork(ks)
     rank = net.differential_rank(theta)
@@ -331,13 +344,18 @@ def gen_conv_stride_membership(rng, exact=True):
     return {"filter_sizes": ks, "strides": ss, "filter": tuple(coeffs)}
 
 
-@statement("conv_stride_membership", section="§1", title="Membership with one stride level 2", reference="derived",
-           latex=r"p = A(t)\,B(t^2) \in \mathcal M_{k,s} \iff \exists\, B \mid \gcd_r p_r:\ r_{\mathbb R}(B) \ge o_B,\ "
-                 r"r_{\mathbb R}(p / B(t^2)) \ge o_A",
-           generate=gen_conv_stride_membership,
-           routes="polyphase gcd + weighted real-root counts vs enumeration of root sub-multisets closed under "
-                  "t ↦ −t and conjugation")
+@statement("conv_stride_membership", section="§1", reference="derived", generate=gen_conv_stride_membership)
 def check_conv_stride_membership(inst):
+    r"""Membership with one stride level 2.
+
+    .. math::
+
+        p = A(t)\,B(t^2) \in \mathcal M_{k,s} \iff \exists\, B \mid \gcd_r p_r:\ r_{\mathbb R}(B) \ge o_B,\
+        r_{\mathbb R}(p / B(t^2)) \ge o_A
+
+    Routes: polyphase gcd + weighted real-root counts vs enumeration of root sub-multisets closed under
+    t ↦ −t and conjugation.
+    """
     ks, ss, p = inst["filter_sizes"], inst["strides"], inst["filter"]
     got = ConvolutionalNetwork(ks, ss).function_space.contains(p)
     brute = conv_membership_by_roots(ks, ss, p)
@@ -370,15 +388,18 @@ def gen_conv_strided_critical(rng, exact=True):
     return {"filter_sizes": ks, "strides": (2, 1), "loss": _conv_target(rng, net)}
 
 
-@statement("conv_strided_critical_pure", section="§2",
-           title="All strides > 1, generic data: non-zero critical points are smooth interior (pure)",
-           reference="KMST2024",
-           latex=r"s_1, \dots, s_{L-1} > 1,\ \text{generic data}:\ \nabla L(\theta) = 0,\ \mu(\theta) \ne 0 "
-                 r"\Rightarrow \operatorname{rk} d\mu(\theta) = \dim\mathcal M,\ \theta \text{ pure}",
-           generate=gen_conv_strided_critical,
-           routes="exact rank of dμ over the number field of each critical point vs numeric SVD rank of the "
-                  "Jacobian at the point")
+@statement("conv_strided_critical_pure", section="§2", reference="KMST2024", generate=gen_conv_strided_critical)
 def check_conv_strided_critical(inst):
+    r"""All strides > 1, generic data: non-zero critical points are smooth interior (pure).
+
+    .. math::
+
+        s_1, \dots, s_{L-1} > 1,\ \text{generic data}:\ \nabla L(\theta) = 0,\ \mu(\theta) \ne 0
+        \Rightarrow \operatorname{rk} d\mu(\theta) = \dim\mathcal M,\ \theta \text{ pure}
+
+    Routes: exact rank of dμ over the number field of each critical point vs numeric SVD rank of the
+    Jacobian at the point.
+    """
     net = ConvolutionalNetwork(inst["filter_sizes"], inst["strides"])
     locus = convolutional_critical_points(net, inst["loss"], engine="sympy")
     dim = net.function_space.dim
@@ -397,17 +418,21 @@ def gen_conv_stride_one_critical(rng, exact=True):
     return {"filter_sizes": ks, "loss": _conv_target(rng, net)}
 
 
-@statement("conv_stride_one_spurious_repeated", section="§2",
-           title="Stride one: spurious and boundary critical points have repeated roots / shared filters",
-           reference="KMMT2022",
-           latex=r"s = 1:\ \theta \text{ spurious},\ \mu(\theta) \ne 0 \Rightarrow \exists\, i \ne j:\ "
-                 r"\gcd(\pi(w_i), \pi(w_j)) \ne 1,\ \operatorname{disc}\pi(\bar w) = 0;\ "
-                 r"\bar w \in \partial\mathcal M \Rightarrow \operatorname{disc}\pi(\bar w) = 0",
-           generate=gen_conv_stride_one_critical,
-           routes="exact gcds of the layer filters and of w̄, w̄' over the number field vs "
-                  "ConvolutionalNetwork.is_critical_parameter (or numeric Jacobian rank) and "
-                  "function_space.is_on_boundary")
+@statement("conv_stride_one_spurious_repeated", section="§2", reference="KMMT2022",
+           generate=gen_conv_stride_one_critical)
 def check_conv_stride_one_critical(inst):
+    r"""Stride one: spurious and boundary critical points have repeated roots / shared filters.
+
+    .. math::
+
+        s = 1:\ \theta \text{ spurious},\ \mu(\theta) \ne 0 \Rightarrow \exists\, i \ne j:\
+        \gcd(\pi(w_i), \pi(w_j)) \ne 1,\ \operatorname{disc}\pi(\bar w) = 0;\
+        \bar w \in \partial\mathcal M \Rightarrow \operatorname{disc}\pi(\bar w) = 0
+
+    Routes: exact gcds of the layer filters and of w̄, w̄' over the number field vs
+    ConvolutionalNetwork.is_critical_parameter (or numeric Jacobian rank) and
+    function_space.is_on_boundary.
+    """
     net = ConvolutionalNetwork(inst["filter_sizes"])
     locus = convolutional_critical_points(net, inst["loss"], engine="sympy")
     for p in locus.points:

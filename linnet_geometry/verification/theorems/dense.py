@@ -54,12 +54,17 @@ def gen_theta(rng, exact=True, max_depth=3, max_width=3):
     return {"widths": widths, "theta": _random_theta(rng, widths, exact)}
 
 
-@statement("rank_formula", section="§1", title="Rank of dμ in closed form", reference="TKB2020",
-           latex=r"\operatorname{rank} d\mu(\theta) = \sum_{j=1}^{h} \operatorname{rk}(W_{>j})\,"
-                 r"(\operatorname{rk}(W_{<j}) - \operatorname{rk}(W_{<j+1})),\ \operatorname{rk}(W_{<h+1}) := 0",
-           generate=gen_theta, numeric=True,
-           routes="closed form from partial-product ranks vs rank of the explicit Jacobian")
+@statement("rank_formula", section="§1", reference="TKB2020", generate=gen_theta, numeric=True)
 def check_rank_formula(inst):
+    r"""Rank of dμ in closed form.
+
+    .. math::
+
+        \operatorname{rank} d\mu(\theta) = \sum_{j=1}^{h} \operatorname{rk}(W_{>j})\,(\operatorname{rk}(W_{<j}) -
+        \operatorname{rk}(W_{<j+1})),\ \operatorname{rk}(W_{<h+1}) := 0
+
+    Routes: closed form from partial-product ranks vs rank of the explicit Jacobian.
+    """
     net, theta = LinearNetwork(inst["widths"]), inst["theta"]
     closed = net.differential_rank(theta)
     J = net.differential(theta)
@@ -69,12 +74,17 @@ def check_rank_formula(inst):
     return None
 
 
-@statement("maximal_rank_criterion", section="§1", title="Maximal-rank criterion for dμ", reference="TKB2020",
-           latex=r"\text{non-filling: } \operatorname{rk} d\mu = \dim\mathcal M_r \iff \operatorname{rk}\bar W = r;\ "
-                 r"\text{filling: } \iff \forall i:\ \operatorname{rk} W_{>i} = d_h \vee \operatorname{rk} W_{\le i} = d_0",
-           generate=gen_theta, numeric=True,
-           routes="rank criterion on partial products vs Jacobian rank = r(d_0+d_h−r)")
+@statement("maximal_rank_criterion", section="§1", reference="TKB2020", generate=gen_theta, numeric=True)
 def check_maximal_rank(inst):
+    r"""Maximal-rank criterion for dμ.
+
+    .. math::
+
+        \text{non-filling: } \operatorname{rk} d\mu = \dim\mathcal M_r \iff \operatorname{rk}\bar W = r;\
+        \text{filling: } \iff \forall i:\ \operatorname{rk} W_{>i} = d_h \vee \operatorname{rk} W_{\le i} = d_0
+
+    Routes: rank criterion on partial products vs Jacobian rank = r(d_0+d_h−r).
+    """
     net, theta = LinearNetwork(inst["widths"]), inst["theta"]
     criterion = net.has_maximal_rank_differential(theta)
     explicit = rank(net.differential(theta)) == net.functional_space.dim
@@ -97,11 +107,16 @@ def gen_generic_theta(rng, exact=True, max_depth=3, max_width=4):
     return {"widths": widths, "theta": mats}
 
 
-@statement("functional_space", section="§1", title="Functional space M_d = M_r", reference="TKB2020",
-           latex=r"\mu_d(\mathbb R^{d_\theta}) = \mathcal M_r,\ \dim \mathcal M_r = r(d_0 + d_h - r)",
-           generate=gen_generic_theta, numeric=True,
-           routes="rank of μ(θ) and generic Jacobian rank vs the dimension formula of M_r")
+@statement("functional_space", section="§1", reference="TKB2020", generate=gen_generic_theta, numeric=True)
 def check_functional_space(inst):
+    r"""Functional space M_d = M_r.
+
+    .. math::
+
+        \mu_d(\mathbb R^{d_\theta}) = \mathcal M_r,\ \dim \mathcal M_r = r(d_0 + d_h - r)
+
+    Routes: rank of μ(θ) and generic Jacobian rank vs the dimension formula of M_r.
+    """
     widths, theta = inst["widths"], inst["theta"]
     net = LinearNetwork(widths)
     r = min(widths)
@@ -118,11 +133,16 @@ def check_functional_space(inst):
     return None
 
 
-@statement("filling_criterion", section="§1", title="Filling iff every hidden width ≥ min(d_0, d_h)",
-           reference="derived",
-           latex=r"r = \min(d_0, d_h) \iff d_i \ge \min(d_0, d_h)\ \forall\, 0<i<h \iff \operatorname{rk} d\mu_{\rm gen} = d_0 d_h",
-           generate=gen_generic_theta, numeric=True, routes="is_filling vs hidden widths vs generic Jacobian rank")
+@statement("filling_criterion", section="§1", reference="derived", generate=gen_generic_theta, numeric=True)
 def check_filling(inst):
+    r"""Filling iff every hidden width ≥ min(d_0, d_h).
+
+    .. math::
+
+        r = \min(d_0, d_h) \iff d_i \ge \min(d_0, d_h)\ \forall\, 0<i<h \iff \operatorname{rk} d\mu_{\rm gen} = d_0 d_h
+
+    Routes: is_filling vs hidden widths vs generic Jacobian rank.
+    """
     widths, theta = inst["widths"], inst["theta"]
     net = LinearNetwork(widths)
     d0, dh = widths[0], widths[-1]
@@ -144,13 +164,17 @@ def gen_variety_point(rng, exact=True, max_size=3):
     return {"rows": m, "cols": n, "rank": r, "W": _rank_matrix(rng, m, n, s)}
 
 
-@statement("determinantal_variety", section="§1", title="M_r: dimension, ideal, singular locus, tangent/normal spaces",
-           reference="TKB2020",
-           latex=r"T_W\mathcal M_r = \{A : (I-P_c)A(I-P_r) = 0\},\ \dim N_W = (m-r)(n-r),\ "
-                 r"\operatorname{Sing}\mathcal M_r = \mathcal M_{r-1}",
-           generate=gen_variety_point,
-           routes="tangent/normal bases vs kernel and rank of the Jacobian of the (r+1)-minors")
+@statement("determinantal_variety", section="§1", reference="TKB2020", generate=gen_variety_point)
 def check_variety(inst):
+    r"""M_r: dimension, ideal, singular locus, tangent/normal spaces.
+
+    .. math::
+
+        T_W\mathcal M_r = \{A : (I-P_c)A(I-P_r) = 0\},\ \dim N_W = (m-r)(n-r),\
+        \operatorname{Sing}\mathcal M_r = \mathcal M_{r-1}
+
+    Routes: tangent/normal bases vs kernel and rank of the Jacobian of the (r+1)-minors.
+    """
     m, n, r, W = inst["rows"], inst["cols"], inst["rank"], inst["W"]
     V = DeterminantalVariety(m, n, r)
     s = rank(W)
@@ -196,10 +220,16 @@ def gen_gradient(rng, exact=True, max_depth=3, max_width=2):
     return {"widths": widths, "loss": PolynomialLoss(expr, X), "theta": theta}
 
 
-@statement("gradient_formula", section="§1", title="Gradient of L = ℓ ∘ μ", reference="TKB2020",
-           latex=r"\nabla_{W_i} L = W_{>i}^\top\, \nabla\ell(\bar W)\, W_{<i}^\top", generate=gen_gradient,
-           numeric=True, routes="partial-product formula vs symbolic differentiation of ℓ(W_h⋯W_1)")
+@statement("gradient_formula", section="§1", reference="TKB2020", generate=gen_gradient, numeric=True)
 def check_gradient(inst):
+    r"""Gradient of L = ℓ ∘ μ.
+
+    .. math::
+
+        \nabla_{W_i} L = W_{>i}^\top\, \nabla\ell(\bar W)\, W_{<i}^\top
+
+    Routes: partial-product formula vs symbolic differentiation of ℓ(W_h⋯W_1).
+    """
     net, loss, theta = LinearNetwork(inst["widths"]), inst["loss"], inst["theta"]
     formula = parameter_gradient(net, loss, theta)
     # independent route: differentiate ℓ(W_h ⋯ W_1) symbolically and substitute θ
@@ -230,12 +260,17 @@ def gen_pure_test(rng, exact=True, max_depth=3, max_width=3):
     return inst
 
 
-@statement("pure_spurious_test", section="§2", title="Computable test for pure/spurious", reference="TKB2020",
-           latex=r"\operatorname{rk}\bar W = r:\ \text{pure} \iff \bar W^\top G = 0 = G\bar W^\top;\quad "
-                 r"\operatorname{rk}\bar W < r:\ \text{pure} \iff G = 0",
-           generate=gen_pure_test,
-           routes="classify's product test vs the definition (G ⟂ tangent space of M_r, G = 0 at singular points)")
+@statement("pure_spurious_test", section="§2", reference="TKB2020", generate=gen_pure_test)
 def check_pure_test(inst):
+    r"""Computable test for pure/spurious.
+
+    .. math::
+
+        \operatorname{rk}\bar W = r:\ \text{pure} \iff \bar W^\top G = 0 = G\bar W^\top;\quad
+        \operatorname{rk}\bar W < r:\ \text{pure} \iff G = 0
+
+    Routes: classify's product test vs the definition (G ⟂ tangent space of M_r, G = 0 at singular points).
+    """
     net, loss, theta, rep = _classified(inst)
     Wbar = net.end_to_end(theta)
     G = loss.gradient(Wbar)
@@ -275,12 +310,17 @@ def gen_reparam(rng, exact=True, max_depth=3, max_width=3):
     return inst
 
 
-@statement("purity_depends_on_image", section="§2", title="Pure points depend only on M_r", reference="TKB2020",
-           latex=r"\theta \in \operatorname{Crit}(L) \text{ pure} \iff \bar W \in \operatorname{Crit}(\ell|_{\mathcal M_r})"
-                 r"\ \text{(independent of the architecture with the same } d_0, d_h, r)",
-           generate=gen_reparam,
-           routes="classify on one architecture vs on another with the same (d_0, d_h, r), through the same W̄")
+@statement("purity_depends_on_image", section="§2", reference="TKB2020", generate=gen_reparam)
 def check_reparam(inst):
+    r"""Pure points depend only on M_r.
+
+    .. math::
+
+        \theta \in \operatorname{Crit}(L) \text{ pure} \iff \bar W \in
+        \operatorname{Crit}(\ell|_{\mathcal M_r})\ \text{(independent of the architecture with the same } d_0, d_h, r)
+
+    Routes: classify on one architecture vs on another with the same (d_0, d_h, r), through the same W̄.
+    """
     a = _classified(inst)[3]
     b = _classified(inst, "other_widths", "other_theta")[3]
     if not (a.is_critical and b.is_critical):

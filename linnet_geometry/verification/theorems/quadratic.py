@@ -79,13 +79,16 @@ def _is_top(support):
     return tuple(support) == tuple(range(1, len(support) + 1))
 
 
-@statement("pure_iff_rank_r", section="§3", title="Quadratic loss: W̄ = U_S; pure ⇔ |S| = r", reference="TKB2020",
-           latex=r"\theta \in \operatorname{Crit}(L) \Rightarrow \bar W = U_S,\ |S| \le r;\ |S| = r \Rightarrow "
-                 r"\text{pure},\ |S| < r \Rightarrow \text{spurious}",
-           generate=gen_quadratic, routes="theory locus (|S| = r rule) vs classify of each stratum's representative")
+@statement("pure_iff_rank_r", section="§3", reference="TKB2020", generate=gen_quadratic)
 def check_pure_iff_rank(inst):
-    """Check ``pure_iff_rank_r`` (TKB2020, THEORY §3). Theory locus (``|S| = r`` rule) vs classify of each
-    stratum's representative.
+    r"""Quadratic loss: W̄ = U_S; pure ⇔ |S| = r.
+
+    .. math::
+
+        \theta \in \operatorname{Crit}(L) \Rightarrow \bar W = U_S,\ |S| \le r;\ |S| = r \Rightarrow
+        \text{pure},\ |S| < r \Rightarrow \text{spurious}
+
+    Routes: theory locus (|S| = r rule) vs classify of each stratum's representative.
     """
     net, loss = _network_loss(inst)
     locus = _locus(inst)
@@ -110,11 +113,16 @@ def gen_tiny_quadratic(rng, exact=True):
     return {"widths": widths, "U": U, "loss": QuadraticLoss(U)}
 
 
-@statement("critical_values", section="§3", title="Critical values of the quadratic loss", reference="TKB2020",
-           latex=r"\{L(\theta) : \nabla L(\theta) = 0\} = \{\textstyle\sum_{j\notin S}\sigma_j^2 : |S| \le r\}",
-           generate=gen_tiny_quadratic,
-           routes="Eckart–Young values of the locus vs real roots of a Gröbner eliminant of ∇L = 0")
+@statement("critical_values", section="§3", reference="TKB2020", generate=gen_tiny_quadratic)
 def check_critical_values(inst):
+    r"""Critical values of the quadratic loss.
+
+    .. math::
+
+        \{L(\theta) : \nabla L(\theta) = 0\} = \{\textstyle\sum_{j\notin S}\sigma_j^2 : |S| \le r\}
+
+    Routes: Eckart–Young values of the locus vs real roots of a Gröbner eliminant of ∇L = 0.
+    """
     net, loss = _network_loss(inst)
     t = sympy.Symbol("t")
     p = sympy.Poly(critical_value_polynomial(net, loss, t), t)
@@ -126,12 +134,17 @@ def check_critical_values(inst):
     return None
 
 
-@statement("morse_index", section="§3", title="Morse index and Hessian nullity of pure points", reference="EY1936",
-           latex=r"\operatorname{ind}(U_S) = \#\{(i,j): i \in S, j\notin S, \sigma_j > \sigma_i\},\ "
-                 r"\dim\ker\nabla^2 L = d_\theta - r(d_0 + d_h - r)",
-           generate=gen_quadratic,
-           routes="index formula from singular values vs exact inertia of the parameter Hessian")
+@statement("morse_index", section="§3", reference="EY1936", generate=gen_quadratic)
 def check_morse_index(inst):
+    r"""Morse index and Hessian nullity of pure points.
+
+    .. math::
+
+        \operatorname{ind}(U_S) = \#\{(i,j): i \in S, j\notin S, \sigma_j > \sigma_i\},\
+        \dim\ker\nabla^2 L = d_\theta - r(d_0 + d_h - r)
+
+    Routes: index formula from singular values vs exact inertia of the parameter Hessian.
+    """
     net, loss = _network_loss(inst)
     locus = _locus(inst)
     lam = sorted((float(x) for x in np.linalg.svd(to_float(inst["U"]), compute_uv=False) ** 2), reverse=True)
@@ -154,11 +167,16 @@ def check_morse_index(inst):
     return None
 
 
-@statement("local_minima_global", section="§3", title="Every local minimum is global (quadratic loss)",
-           reference="BH1989", latex=r"\theta \text{ local min of } L \Rightarrow L(\theta) = \sum_{j>r}\sigma_j^2",
-           generate=gen_quadratic,
-           routes="exact Hessian inertia at each stratum vs the Eckart–Young minimum from a numpy SVD")
+@statement("local_minima_global", section="§3", reference="BH1989", generate=gen_quadratic)
 def check_local_minima_global(inst):
+    r"""Every local minimum is global (quadratic loss).
+
+    .. math::
+
+        \theta \text{ local min of } L \Rightarrow L(\theta) = \sum_{j>r}\sigma_j^2
+
+    Routes: exact Hessian inertia at each stratum vs the Eckart–Young minimum from a numpy SVD.
+    """
     net, loss = _network_loss(inst)
     U = to_float(inst["U"])
     sv = np.linalg.svd(U, compute_uv=False)
@@ -181,11 +199,16 @@ def check_local_minima_global(inst):
     return None
 
 
-@statement("strict_saddles", section="§3", title="Strict saddles: one hidden layer, or S not a top set",
-           reference="AMG2024",
-           latex=r"h = 2 \text{ or } S \ne \{1..|S|\} \Rightarrow \lambda_{\min}(\nabla^2 L(\theta)) < 0",
-           generate=gen_quadratic, routes="combinatorial top-set test on S vs exact Hessian inertia")
+@statement("strict_saddles", section="§3", reference="AMG2024", generate=gen_quadratic)
 def check_strict_saddles(inst):
+    r"""Strict saddles: one hidden layer, or S not a top set.
+
+    .. math::
+
+        h = 2 \text{ or } S \ne \{1..|S|\} \Rightarrow \lambda_{\min}(\nabla^2 L(\theta)) < 0
+
+    Routes: combinatorial top-set test on S vs exact Hessian inertia.
+    """
     net, loss = _network_loss(inst)
     for st in _locus(inst).strata:
         top = _is_top(st.support)
@@ -205,12 +228,16 @@ def gen_origin(rng, exact=True, max_width=3, deep=False):
     return {"widths": widths, "U": U, "loss": QuadraticLoss(U)}
 
 
-@statement("origin_one_hidden_layer", section="§3", title="Hessian at θ = 0, one hidden layer: ±2σ_k",
-           reference="K2016",
-           latex=r"\chi_{\nabla^2 L(0)}(x) = x^{d_\theta - 2 d_1 m} \prod_{k=1}^{m} (x^2 - 4\sigma_k^2)^{d_1}",
-           generate=gen_origin,
-           routes="characteristic polynomial of the Kronecker-built Hessian vs the one predicted from UUᵀ")
+@statement("origin_one_hidden_layer", section="§3", reference="K2016", generate=gen_origin)
 def check_origin_one_hidden(inst):
+    r"""Hessian at θ = 0, one hidden layer: ±2σ_k.
+
+    .. math::
+
+        \chi_{\nabla^2 L(0)}(x) = x^{d_\theta - 2 d_1 m} \prod_{k=1}^{m} (x^2 - 4\sigma_k^2)^{d_1}
+
+    Routes: characteristic polynomial of the Kronecker-built Hessian vs the one predicted from UUᵀ.
+    """
     net, U = LinearNetwork(inst["widths"]), inst["U"]
     d1 = net.widths[1]
     zero = tuple(sympy.zeros(a, b) for a, b in net.shapes)
@@ -231,11 +258,16 @@ def gen_origin_deep(rng, exact=True, max_width=3):
     return gen_origin(rng, exact, max_width, deep=True)
 
 
-@statement("origin_deep", section="§3", title="Hessian at θ = 0 vanishes for ≥ 2 hidden layers", reference="AMG2024",
-           latex=r"h \ge 3 \Rightarrow \nabla^2 L(0) = 0:\ \theta = 0 \text{ is a non-strict saddle}",
-           generate=gen_origin_deep,
-           routes="block Hessian formula vs sympy.hessian of the expanded loss, and classify's role")
+@statement("origin_deep", section="§3", reference="AMG2024", generate=gen_origin_deep)
 def check_origin_deep(inst):
+    r"""Hessian at θ = 0 vanishes for ≥ 2 hidden layers.
+
+    .. math::
+
+        h \ge 3 \Rightarrow \nabla^2 L(0) = 0:\ \theta = 0 \text{ is a non-strict saddle}
+
+    Routes: block Hessian formula vs sympy.hessian of the expanded loss, and classify's role.
+    """
     net, loss = _network_loss(inst)
     zero = tuple(sympy.zeros(a, b) for a, b in net.shapes)
     H = parameter_hessian(net, loss, zero)
@@ -260,11 +292,16 @@ def gen_fiber(rng, exact=True, max_depth=3, max_width=3):
     return {"widths": widths, "theta": theta, "s": s, "M": _rank_matrix(rng, widths[-1], widths[0], s)}
 
 
-@statement("fiber_dimension", section="§3", title="Fiber dimension / Hessian nullity", reference="TKB2020",
-           latex=r"\dim \mu_d^{-1}(\bar W) = d_\theta - r(d_0 + d_h - r) \text{ at } \operatorname{rk}\bar W = r",
-           generate=gen_fiber,
-           routes="recursive closed form vs kernel of dμ at generic θ and a Gröbner dimension of μ(θ) = M")
+@statement("fiber_dimension", section="§3", reference="TKB2020", generate=gen_fiber)
 def check_fiber(inst):
+    r"""Fiber dimension / Hessian nullity.
+
+    .. math::
+
+        \dim \mu_d^{-1}(\bar W) = d_\theta - r(d_0 + d_h - r) \text{ at } \operatorname{rk}\bar W = r
+
+    Routes: recursive closed form vs kernel of dμ at generic θ and a Gröbner dimension of μ(θ) = M.
+    """
     widths, theta, s = inst["widths"], inst["theta"], inst["s"]
     net = LinearNetwork(widths)
     r = min(widths)
@@ -295,12 +332,16 @@ def gen_data(rng, exact=True, max_depth=3, max_width=3):
     return {"widths": widths, "X": X, "Y": Y, "loss": QuadraticLoss.from_data(X, Y)}
 
 
-@statement("data_reduction", section="§3", title="Data form ‖WX − Y‖² reduces to a squared distance",
-           reference="BH1989",
-           latex=r"\|WX - Y\|_F^2 = \|W A - \hat U A\|_F^2 + c,\ A = (XX^\top)^{1/2},\ \hat U = YX^\top(XX^\top)^{-1}",
-           generate=gen_data, numeric=True,
-           routes="exact locus of the reduced loss vs direct numpy evaluation of ‖μ(θ)X − Y‖² and its gradient")
+@statement("data_reduction", section="§3", reference="BH1989", generate=gen_data, numeric=True)
 def check_data(inst):
+    r"""Data form ‖WX − Y‖² reduces to a squared distance.
+
+    .. math::
+
+        \|WX - Y\|_F^2 = \|W A - \hat U A\|_F^2 + c,\ A = (XX^\top)^{1/2},\ \hat U = YX^\top(XX^\top)^{-1}
+
+    Routes: exact locus of the reduced loss vs direct numpy evaluation of ‖μ(θ)X − Y‖² and its gradient.
+    """
     net = LinearNetwork(inst["widths"])
     X, Y = inst["X"], inst["Y"]
     Xf, Yf = to_float(X), to_float(Y)
@@ -354,11 +395,16 @@ def _block_rotation(rng, n, indices):
     return R
 
 
-@statement("degenerate_families", section="§3", title="Degenerate targets give families", reference="derived",
-           latex=r"\text{repeated/zero } \sigma:\ \dim\{U_S\} = \textstyle\sum_a k_a (n_a - k_a)",
-           generate=gen_degenerate,
-           routes="reported family dimension vs rotating singular vectors inside tie blocks and classifying")
+@statement("degenerate_families", section="§3", reference="derived", generate=gen_degenerate)
 def check_degenerate(inst):
+    r"""Degenerate targets give families.
+
+    .. math::
+
+        \text{repeated/zero } \sigma:\ \dim\{U_S\} = \textstyle\sum_a k_a (n_a - k_a)
+
+    Routes: reported family dimension vs rotating singular vectors inside tie blocks and classifying.
+    """
     (net, loss), sig, U = _network_loss(inst), inst["sigmas"], inst["U"]
     locus = _locus(inst)
     if not locus.is_degenerate:
@@ -422,12 +468,17 @@ def gen_spurious_descent(rng, exact=True, max_depth=3, max_width=3):
     return inst
 
 
-@statement("spurious_not_local_min", section="§3", title="Spurious points are never local minima", reference="TKB2020",
-           latex=r"\operatorname{rk}\bar W < r,\ \nabla\ell(\bar W) \ne 0 \Rightarrow \exists\,\theta(\tau)\to\theta:\ "
-                 r"L(\theta(\tau)) < L(\theta)",
-           generate=gen_spurious_descent,
-           routes="classify's kind/role vs an explicit exact descent curve adding a rank-one term")
+@statement("spurious_not_local_min", section="§3", reference="TKB2020", generate=gen_spurious_descent)
 def check_spurious_descent(inst):
+    r"""Spurious points are never local minima.
+
+    .. math::
+
+        \operatorname{rk}\bar W < r,\ \nabla\ell(\bar W) \ne 0 \Rightarrow \exists\,\theta(\tau)\to\theta:\
+        L(\theta(\tau)) < L(\theta)
+
+    Routes: classify's kind/role vs an explicit exact descent curve adding a rank-one term.
+    """
     net, loss, theta, rep = _classified(inst)
     if not rep.is_critical or rep.kind != "spurious":
         return f"constructed point (rk W̄ < r, ∇ℓ ≠ 0) classified critical={rep.is_critical}, kind={rep.kind}"
@@ -474,11 +525,16 @@ def _standard_monomial_count(polys, gens):
     return len(standard_monomials(lead, len(gens)))
 
 
-@statement("ed_degree", section="§4", title="Number of critical points on M_r is the ED degree", reference="DHOST2016",
-           latex=r"\#\operatorname{Crit}(\|\cdot - U\|^2|_{\mathcal M_r^{\rm reg}}) = \binom{\min(m,n)}{r}",
-           generate=gen_ed,
-           routes="Gröbner count of critical points in a chart vs ED degree and the locus's function-space points")
+@statement("ed_degree", section="§4", reference="DHOST2016", generate=gen_ed)
 def check_ed(inst):
+    r"""Number of critical points on M_r is the ED degree.
+
+    .. math::
+
+        \#\operatorname{Crit}(\|\cdot - U\|^2|_{\mathcal M_r^{\rm reg}}) = \binom{\min(m,n)}{r}
+
+    Routes: Gröbner count of critical points in a chart vs ED degree and the locus's function-space points.
+    """
     m, n, U = inst["rows"], inst["cols"], inst["U"]
     V = DeterminantalVariety(m, n, 1)
     locus = critical_locus(LinearNetwork((n, 1, m)), QuadraticLoss(U))
@@ -502,12 +558,17 @@ def gen_filling_convex(rng, exact=True, max_depth=3, max_width=3):
     return _critical_instance(rng, widths, s, rng.random() < 0.6)
 
 
-@statement("filling_convex_no_bad_minima", section="§4", title="Filling + convex ⇒ pure = global, no bad minima",
-           reference="LvB2018",
-           latex=r"\text{filling},\ \ell \text{ convex}:\ \theta \text{ pure} \iff L(\theta) = \min L;\ "
-                 r"\text{no non-global local minima}",
-           generate=gen_filling_convex, routes="constructed ∇ℓ(W̄) (ground truth) vs classify's kind, role and value")
+@statement("filling_convex_no_bad_minima", section="§4", reference="LvB2018", generate=gen_filling_convex)
 def check_filling_convex(inst):
+    r"""Filling + convex ⇒ pure = global, no bad minima.
+
+    .. math::
+
+        \text{filling},\ \ell \text{ convex}:\ \theta \text{ pure} \iff L(\theta) = \min L;\
+        \text{no non-global local minima}
+
+    Routes: constructed ∇ℓ(W̄) (ground truth) vs classify's kind, role and value.
+    """
     net, loss, theta, rep = _classified(inst)
     G = inst["G"]
     if not rep.is_critical:

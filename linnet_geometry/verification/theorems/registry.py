@@ -167,37 +167,98 @@ def register(key, *, section, title, reference, latex, generate, check, routes="
 _PENDING: dict = {}
 
 
-def statement(key, *, section, title, reference, latex, generate, routes="", sizes=None, numeric=False):
-    """Decorator: declare the function below as the check of a built-in statement.
+def _docstring_text(doc):
+    r"""``(title, latex, routes)`` of a check's docstring (``None`` for a part it lacks).
 
-    The keywords are those of :func:`register` (``check`` is the decorated
-    function, returned unchanged but for a docstring made from the key, the
-    paper key, the section and ``routes`` when it has none).  The statement is
-    only recorded here; :func:`register_module` registers the statements of a topic module in the
-    order of their checks, so the package decides the order of the topics
-    (THEORY.md order) independently of the order in which they are imported.
+    The summary paragraph is the title, the lines of the ``.. math::`` block the
+    LaTeX and the paragraph after ``Routes:`` the routes; the lines of each part
+    are joined with one space and one final period is dropped.
 
     Examples
     --------
-    >>> @statement("doc_square", section="test", title="squares are non-negative", reference="none",
-    ...            latex=r"n^2 \\ge 0", generate=lambda rng, exact=True: {"n": int(rng.integers(-9, 10))},
-    ...            routes="the square vs zero")
+    >>> _docstring_text('''Squares are non-negative.
+    ...
+    ...     .. math::
+    ...
+    ...         n^2
+    ...         \\ge 0
+    ...
+    ...     Routes: the square
+    ...     vs zero.
+    ...     ''')
+    ('Squares are non-negative', 'n^2 \\ge 0', 'the square vs zero')
+    """
+    if not doc:
+        return None, None, None
+    paragraphs = [[line.strip() for line in p.split("\n")] for p in inspect.cleandoc(doc).split("\n\n")]
+    title, latex, routes = " ".join(paragraphs[0]).removesuffix("."), None, None
+    for k, par in enumerate(paragraphs):
+        if par[0].startswith(".. math::"):
+            first = par[0][len(".. math::"):].strip()
+            lines = [first] + par[1:] if first else paragraphs[k + 1] if k + 1 < len(paragraphs) else []
+            latex = " ".join(lines)
+        elif par[0].startswith("Routes: "):
+            routes = " ".join([par[0][len("Routes: "):]] + par[1:]).removesuffix(".")
+    return title, latex, routes
+
+
+def statement(key, *, section, reference, generate, title=None, latex=None, routes=None, sizes=None,
+              numeric=False):
+    r"""Decorator: declare the function below as the check of a built-in statement.
+
+    The text of the statement is written once, in the docstring of its check:
+    the summary line is the ``title``, the ``.. math::`` block the ``latex`` and
+    the ``Routes:`` paragraph the ``routes`` (the two independent routes the
+    check compares); the lines of each are joined with one space.  The other
+    keywords are those of :func:`register`.  ``title``, ``latex`` and ``routes``
+    may also be given here (they take precedence; a check without a docstring
+    then gets one made from the key, the paper key, the section and
+    ``routes``).  Under ``python -OO`` (no docstrings) the title is the key and
+    the LaTeX and routes are empty.
+
+    The statement is only recorded here; :func:`register_module` registers the
+    statements of a topic module in the order of their checks, so the package
+    decides the order of the topics (THEORY.md order) independently of the
+    order in which they are imported.
+
+    Examples
+    --------
+    >>> @statement("doc_square", section="test", reference="none",
+    ...            generate=lambda rng, exact=True: {"n": int(rng.integers(-9, 10))})
     ... def check_square(inst):
+    ...     r'''Squares are non-negative.
+    ...
+    ...     .. math:: n^2 \ge 0
+    ...
+    ...     Routes: the square vs zero.
+    ...     '''
     ...     return None if inst["n"] ** 2 >= 0 else f"n = {inst['n']}"
-    >>> check_square.__doc__
-    'Check ``doc_square`` (none, THEORY test). The square vs zero.'
-    >>> [st.key for st in register_module(check_square.__module__)]
-    ['doc_square']
+    >>> [(st.key, st.title, st.latex, st.routes) for st in register_module(check_square.__module__)]
+    [('doc_square', 'Squares are non-negative', 'n^2 \\ge 0', 'the square vs zero')]
     >>> verify("doc_square", trials=3, executor="serial").ok
     True
     >>> unregister("doc_square")
+    >>> @statement("doc_even_square", section="test", reference="none", title="squares of even numbers are even",
+    ...            latex=r"2 \mid n \Rightarrow 2 \mid n^2", routes="parity of n² vs zero",
+    ...            generate=lambda rng, exact=True: {"n": 2 * int(rng.integers(-9, 10))})
+    ... def check_even_square(inst):
+    ...     return None if inst["n"] ** 2 % 2 == 0 else f"n = {inst['n']}"
+    >>> check_even_square.__doc__
+    'Check ``doc_even_square`` (none, THEORY test). Parity of n² vs zero.'
+    >>> [st.latex for st in register_module(check_even_square.__module__)]
+    ['2 \\mid n \\Rightarrow 2 \\mid n^2']
+    >>> unregister("doc_even_square")
     """
     def record(check):
-        if check.__doc__ is None and routes:
-            check.__doc__ = f"Check ``{key}`` ({reference}, THEORY {section}). {routes[0].upper()}{routes[1:]}."
+        doc_title, doc_latex, doc_routes = _docstring_text(check.__doc__)
+        text_routes = routes if routes is not None else doc_routes or ""
+        if check.__doc__ is None and text_routes:
+            check.__doc__ = (f"Check ``{key}`` ({reference}, THEORY {section}). "
+                             f"{text_routes[0].upper()}{text_routes[1:]}.")
         _PENDING.setdefault(check.__module__, []).append(
-            dict(key=key, section=section, title=title, reference=reference, latex=latex, generate=generate,
-                 check=check, routes=routes, sizes=sizes, numeric=numeric))
+            dict(key=key, section=section, title=title if title is not None else doc_title or key,
+                 reference=reference, latex=latex if latex is not None else doc_latex or "", generate=generate,
+                 check=check, routes=text_routes, sizes=sizes, numeric=numeric))
         return check
     return record
 

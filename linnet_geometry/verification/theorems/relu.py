@@ -52,13 +52,17 @@ def gen_relu_region(rng, exact=True, max_n=5, max_d0=2, max_width=3):
     return {"X": X, "W": W, "v": v, "y": y}
 
 
-@statement("relu_region_jacobian", section="§6", title="Khatri–Rao Jacobian of an activation region and its rank",
-           reference="KMTM2024",
-           latex=r"J = (\operatorname{diag}(v) A) * X,\ \operatorname{rank} J = \min_T (n - |T| + d_0 \operatorname{rk} A_T)"
-                 r"\ \text{(generic } X)",
-           generate=gen_relu_region,
-           routes="Khatri–Rao formula vs exact difference quotients of F; exact vs matroid vs numeric rank")
+@statement("relu_region_jacobian", section="§6", reference="KMTM2024", generate=gen_relu_region)
 def check_relu_jacobian(inst):
+    r"""Khatri–Rao Jacobian of an activation region and its rank.
+
+    .. math::
+
+        J = (\operatorname{diag}(v) A) * X,\ \operatorname{rank} J = \min_T (n - |T| + d_0 \operatorname{rk}
+        A_T)\ \text{(generic } X)
+
+    Routes: Khatri–Rao formula vs exact difference quotients of F; exact vs matroid vs numeric rank.
+    """
     X, W, v = inst["X"], inst["W"], inst["v"]
     A = relu.activation_pattern(W, X)
     W0 = relu.region_interior_point(A, X)
@@ -87,12 +91,16 @@ def check_relu_jacobian(inst):
     return None
 
 
-@statement("relu_full_rank_global", section="§6", title="Full-rank region ⇒ critical points are global minima",
-           reference="KMTM2024",
-           latex=r"\operatorname{rank} J = n \Rightarrow \text{every critical point in the region has } L = 0",
-           generate=gen_relu_region,
-           routes="region_critical_set (projection + LP) vs direct loss and gradient at its witness point")
+@statement("relu_full_rank_global", section="§6", reference="KMTM2024", generate=gen_relu_region)
 def check_relu_full_rank(inst):
+    r"""Full-rank region ⇒ critical points are global minima.
+
+    .. math::
+
+        \operatorname{rank} J = n \Rightarrow \text{every critical point in the region has } L = 0
+
+    Routes: region_critical_set (projection + LP) vs direct loss and gradient at its witness point.
+    """
     X, W, v, y = inst["X"], inst["W"], inst["v"], inst["y"]
     A = relu.activation_pattern(W, X)
     cs = relu.region_critical_set(A, X, y, v)
@@ -138,10 +146,16 @@ def gen_relu_counts(rng, exact=True, max_n=5, max_d0=2):
     return {"n": n, "d0": d0, "d1": _ri(rng, 1, 3), "X": X}
 
 
-@statement("relu_region_count", section="§6", title="Number of activation regions (Cover)", reference="KMTM2024",
-           latex=r"\#\{\text{regions}\} = C(n, d_0 + 1)^{d_1},\ C(n, d) = 2\sum_{k<d}\binom{n-1}{k}",
-           generate=gen_relu_counts, routes="Cover's formula vs ray enumeration vs LP feasibility of all 2^n patterns")
+@statement("relu_region_count", section="§6", reference="KMTM2024", generate=gen_relu_counts)
 def check_relu_counts(inst):
+    r"""Number of activation regions (Cover).
+
+    .. math::
+
+        \#\{\text{regions}\} = C(n, d_0 + 1)^{d_1},\ C(n, d) = 2\sum_{k<d}\binom{n-1}{k}
+
+    Routes: Cover's formula vs ray enumeration vs LP feasibility of all 2^n patterns.
+    """
     n, d0, d1, X = inst["n"], inst["d0"], inst["d1"], inst["X"]
     Xb = relu.with_bias(X)
     rows = relu.realizable_row_patterns(Xb)
@@ -162,11 +176,17 @@ def gen_relu_wide(rng, exact=True, max_n=3, max_width=3):
             "X": sympy.Matrix(d0, n, lambda i, j: _ri(rng, -10**3, 10**3))}
 
 
-@statement("relu_wide_full_rank_fraction", section="§6", title="d_0 ≥ n: full-rank fraction (1 − 2^{−d_1})^n",
-           reference="KMTM2024", latex=r"d_0 \ge n:\ \Pr[\operatorname{rank} J = n] = (1 - 2^{-d_1})^n",
-           generate=gen_relu_wide, routes="exact enumeration of patterns and ranks vs the closed form")
+@statement("relu_wide_full_rank_fraction", section="§6", reference="KMTM2024", generate=gen_relu_wide)
 def check_relu_wide(inst):
 
+    r"""d_0 ≥ n: full-rank fraction (1 − 2^{−d_1})^n.
+
+    .. math::
+
+        d_0 \ge n:\ \Pr[\operatorname{rank} J = n] = (1 - 2^{-d_1})^n
+
+    Routes: exact enumeration of patterns and ranks vs the closed form.
+    """
     n, d1, X = inst["n"], inst["d1"], inst["X"]
     if rank(X) < n:
         return None  # not generic (probability ~0): the statement assumes generic data

@@ -36,11 +36,16 @@ def gen_sgj_T(rng, exact=True, max_teacher=3, max_extra=2):
             "convention": "group" if rng.random() < 0.5 else "single", "_seed": _ri(rng, 0, 10**6)}
 
 
-@statement("sgj_T_closed_form", section="§5", title="T(r*, m): zero-loss pieces", reference="SGJ2021",
-           latex=r"T(r^*, m) = \sum_{k=r^*}^{m} S(m,k)\frac{k!}{(k-r^*)!},\ T_{\rm single} = r^*!\,S(m+1, r^*+1)",
-           generate=gen_sgj_T,
-           routes="Stirling closed forms vs enumeration of set partitions, and same_function on a sampled point")
+@statement("sgj_T_closed_form", section="§5", reference="SGJ2021", generate=gen_sgj_T)
 def check_sgj_T(inst):
+    r"""T(r*, m): zero-loss pieces.
+
+    .. math::
+
+        T(r^*, m) = \sum_{k=r^*}^{m} S(m,k)\frac{k!}{(k-r^*)!},\ T_{\rm single} = r^*!\,S(m+1, r^*+1)
+
+    Routes: Stirling closed forms vs enumeration of set partitions, and same_function on a sampled point.
+    """
     r, m, d, conv = inst["r_star"], inst["m"], inst["input_dim"], inst["convention"]
     teacher = sym.example_teacher(r, d)
     pieces = list(sym.global_minimum_subspaces(teacher, m, conv))
@@ -75,10 +80,16 @@ def gen_sgj_G(rng, exact=True, max_width=3, max_extra=2):
     return {"r": r, "m": r + _ri(rng, 0, max_extra), "incoming": W, "outgoing": a, "_seed": _ri(rng, 0, 10**6)}
 
 
-@statement("sgj_G_closed_form", section="§5", title="G(r, m): split subspaces", reference="SGJ2021",
-           latex=r"G(r, m) = r!\,S(m, r) \text{ affine subspaces of dimension } m - r", generate=gen_sgj_G,
-           routes="closed form vs enumeration of surjections, and same_function on a sampled point")
+@statement("sgj_G_closed_form", section="§5", reference="SGJ2021", generate=gen_sgj_G)
 def check_sgj_G(inst):
+    r"""G(r, m): split subspaces.
+
+    .. math::
+
+        G(r, m) = r!\,S(m, r) \text{ affine subspaces of dimension } m - r
+
+    Routes: closed form vs enumeration of surjections, and same_function on a sampled point.
+    """
     net = sym.TwoLayerNetwork(inst["incoming"], inst["outgoing"], "g")
     r, m = inst["r"], inst["m"]
     subs = list(sym.symmetry_induced_subspaces(net, m))
@@ -101,12 +112,16 @@ def gen_sgj_connect(rng, exact=True, max_teacher=3):
             "convention": "group" if rng.random() < 0.5 else "single"}
 
 
-@statement("sgj_one_neuron_connects", section="§5", title="One extra neuron connects the r*! minima",
-           reference="SGJ2021",
-           latex=r"m = r^*+1:\ \text{the } r^*! \text{ permuted minima lie in one connected component}",
-           generate=gen_sgj_connect,
-           routes="intersection graph by exact linear algebra vs the combinatorial rule, and its connectivity")
+@statement("sgj_one_neuron_connects", section="§5", reference="SGJ2021", generate=gen_sgj_connect)
 def check_sgj_connect(inst):
+    r"""One extra neuron connects the r*! minima.
+
+    .. math::
+
+        m = r^*+1:\ \text{the } r^*! \text{ permuted minima lie in one connected component}
+
+    Routes: intersection graph by exact linear algebra vs the combinatorial rule, and its connectivity.
+    """
     r, d, conv = inst["r_star"], inst["input_dim"], inst["convention"]
     teacher = sym.example_teacher(r, d)
     g1 = sym.connectivity_graph(teacher, r + 1, conv, "linear_algebra", progress=False)
