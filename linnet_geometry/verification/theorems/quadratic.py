@@ -81,14 +81,14 @@ def _is_top(support):
 
 @statement("pure_iff_rank_r", section="§3", reference="TKB2020", generate=gen_quadratic)
 def check_pure_iff_rank(inst):
-    r"""Quadratic loss: W̄ = U_S; pure ⇔ |S| = r.
+    r"""Quadratic loss: W̄ = U_S; pure ⇔ \|S\| = r.
 
     .. math::
 
         \theta \in \operatorname{Crit}(L) \Rightarrow \bar W = U_S,\ |S| \le r;\ |S| = r \Rightarrow
         \text{pure},\ |S| < r \Rightarrow \text{spurious}
 
-    Routes: theory locus (|S| = r rule) vs classify of each stratum's representative.
+    Routes: theory locus (\|S\| = r rule) vs classify of each stratum's representative.
     """
     net, loss = _network_loss(inst)
     locus = _locus(inst)

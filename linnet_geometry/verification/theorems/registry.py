@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import inspect
+import re
 import multiprocessing
 import os
 import time
@@ -167,6 +168,15 @@ def register(key, *, section, title, reference, latex, generate, check, routes="
 _PENDING: dict = {}
 
 
+def _plain(text):
+    r"""reST text as plain text: backslash escapes (``\|S\|`` for ``|S|``, not a substitution) dropped.
+
+    >>> _plain(r"pure iff \|S\| = r")
+    'pure iff |S| = r'
+    """
+    return re.sub(r"\\(.)", r"\1", text)
+
+
 def _docstring_text(doc):
     r"""``(title, latex, routes)`` of a check's docstring (``None`` for a part it lacks).
 
@@ -191,14 +201,14 @@ def _docstring_text(doc):
     if not doc:
         return None, None, None
     paragraphs = [[line.strip() for line in p.split("\n")] for p in inspect.cleandoc(doc).split("\n\n")]
-    title, latex, routes = " ".join(paragraphs[0]).removesuffix("."), None, None
+    title, latex, routes = _plain(" ".join(paragraphs[0])).removesuffix("."), None, None
     for k, par in enumerate(paragraphs):
         if par[0].startswith(".. math::"):
             first = par[0][len(".. math::"):].strip()
             lines = [first] + par[1:] if first else paragraphs[k + 1] if k + 1 < len(paragraphs) else []
             latex = " ".join(lines)
         elif par[0].startswith("Routes: "):
-            routes = " ".join([par[0][len("Routes: "):]] + par[1:]).removesuffix(".")
+            routes = _plain(" ".join([par[0][len("Routes: "):]] + par[1:])).removesuffix(".")
     return title, latex, routes
 
 
