@@ -10,9 +10,8 @@ Hessian is ``Jᵀ ∇²ℓ J`` (``J = dμ``) plus the second-order term
 from __future__ import annotations
 
 import numpy as np
-import sympy
 
-from ..exact.matrix import is_exact_matrix
+from ..exact.representation import representation_of
 from ..exceptions import InputTypeError, ProblemTooLargeError
 from ..model.losses import Loss, ParameterLoss, check_loss_shape
 from ..model.network import partial_products
@@ -58,15 +57,14 @@ def prepare_point(network, loss, theta):
     """
     _check(network, loss)
     mats = network.validate_theta(theta)
-    if is_exact_matrix(mats[0]) and not loss.is_exact:
-        mats = tuple(np.array(M.evalf(30).tolist(), dtype=float) for M in mats)
+    rep = representation_of(*mats, exact=loss.is_exact)
+    mats = tuple(rep.convert(M) for M in mats)
     pp = partial_products(mats)
-    exact = is_exact_matrix(mats[0])
-    Wbar = mats[-1] * pp[-1][1] if exact else mats[-1] @ pp[-1][1]
-    return mats, pp, Wbar, exact
+    Wbar = mats[-1] @ pp[-1][1]
+    return mats, pp, Wbar, rep.exact
 
 
-def layer_gradients(pp, G, exact):
+def layer_gradients(pp, G, exact=None):
     """``(∇_{W_1} L, …, ∇_{W_h} L)`` with ``∇_{W_i} L = W_{>i}ᵀ G W_{<i}ᵀ`` (THEORY §1).
 
     Parameters
@@ -75,8 +73,9 @@ def layer_gradients(pp, G, exact):
         The partial products (:func:`prepare_point`).
     G : matrix
         ``∇ℓ(W̄)`` (or the gradient of any function of ``W̄``).
-    exact : bool
-        sympy products when True, numpy otherwise.
+    exact : bool, optional
+        Not used (the products follow the representation of ``pp`` and
+        ``G``); kept for earlier callers.
 
     Examples
     --------
@@ -86,8 +85,6 @@ def layer_gradients(pp, G, exact):
     >>> layer_gradients(pp, sympy.Matrix([[3]]), True)
     (Matrix([[6]]), Matrix([[3]]))
     """
-    if exact:
-        return tuple(L.T * G * R.T for L, R in pp)
     return tuple(L.T @ G @ R.T for L, R in pp)
 
 
@@ -112,13 +109,9 @@ def parameter_gradient(network, loss, theta):
     return layer_gradients(pp, loss.gradient(Wbar), exact)
 
 
-def _between(mats, i, j, exact):
+def _between(mats, i, j):
     """``W_{j-1} ⋯ W_{i+1}`` (1-based layers, i < j); identity when j = i + 1."""
-    n = mats[i - 1].shape[0]
-    P = sympy.eye(n) if exact else np.eye(n)
-    for k in range(i + 1, j):
-        P = mats[k - 1] * P if exact else mats[k - 1] @ P
-    return P
+    return representation_of(*mats).product(mats[i:j - 1], mats[i - 1].shape[0])
 
 
 def parameter_hessian(network, loss, theta):
@@ -148,15 +141,15 @@ def parameter_hessian(network, loss, theta):
     if not exact:
         return _assemble_float(network, mats, np.asarray(G, dtype=float), np.asarray(Hl, dtype=float))
     J = network.differential(mats)
-    H = J.T * Hl * J
+    H = J.T @ Hl @ J
     offsets = np.cumsum([0] + [a * b for a, b in network.shapes])
     h = network.depth
     for i in range(1, h + 1):
         for j in range(i + 1, h + 1):
-            M = _between(mats, i, j, True)  # d_{j-1} × d_i
+            M = _between(mats, i, j)  # d_{j-1} × d_i
             Y = pp[i - 1][1]  # W_{<i}
             X = pp[j - 1][0]  # W_{>j}
-            K = Y * G.T * X  # d_{i-1} × d_j
+            K = Y @ G.T @ X  # d_{i-1} × d_j
             di, dim1 = mats[i - 1].shape
             dj, djm1 = mats[j - 1].shape
             r0, c0 = offsets[i - 1], offsets[j - 1]
@@ -190,7 +183,7 @@ def _assemble_float(network, mats, G, Hl):
     h = network.depth
     for i in range(1, h + 1):
         for j in range(i + 1, h + 1):
-            M = _between(mats, i, j, False)  # d_{j-1} × d_i
+            M = _between(mats, i, j)  # d_{j-1} × d_i
             K = pp[i - 1][1] @ G.T @ pp[j - 1][0]  # W_{<i} Gᵀ W_{>j}: d_{i-1} × d_j
             di, dim1 = mats[i - 1].shape
             dj, djm1 = mats[j - 1].shape
