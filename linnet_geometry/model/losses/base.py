@@ -23,7 +23,8 @@ from __future__ import annotations
 import abc
 
 from ...checks import check_exact_entries
-from ...exact.matrix import as_matrix, is_exact_matrix, to_float
+from ...exact.matrix import as_matrix, is_exact_matrix
+from ...exact.representation import representation_of
 from ...exceptions import ProblemTooLargeError, ShapeError
 
 __all__ = ["Loss", "ParameterLoss", "check_loss_shape", "MAX_EXACT_HESSIAN_SIDE", "MAX_FLOAT_HESSIAN_SIDE"]
@@ -137,9 +138,7 @@ class Loss(abc.ABC):
 
     def _point(self, W):
         M = as_matrix(W, "W", shape=self.shape)
-        if is_exact_matrix(M) and not self.is_exact:
-            M = to_float(M)
-        return M
+        return representation_of(M, exact=self.is_exact).convert(M)  # float loss data: a float point
 
     def value(self, W):
         """``ℓ(W)``."""
