@@ -17,6 +17,7 @@ import numpy as np
 import sympy
 
 from ...exact.matrix import as_matrix
+from ...exact.representation import representation_of
 from ...exceptions import AssumptionError, ExactInputRequiredError, InputTypeError, ProblemTooLargeError, ShapeError
 from ._checks import _check_size
 from .activation import as_activation
@@ -62,14 +63,8 @@ class TwoLayerNetwork:
         A = as_matrix(a, "outgoing")
         if A.shape[0] != W.shape[0]:
             raise ShapeError(f"outgoing has {A.shape[0]} rows; expected {W.shape[0]} (one per neuron, the rows of incoming)")
-        exact = isinstance(W, sympy.MatrixBase) and isinstance(A, sympy.MatrixBase)
-        if exact:
-            W, A = sympy.ImmutableMatrix(W), sympy.ImmutableMatrix(A)
-        else:
-            W = np.array(W, dtype=float) if not isinstance(W, np.ndarray) else W.copy()
-            A = np.array(A, dtype=float) if not isinstance(A, np.ndarray) else A.copy()
-            W.setflags(write=False)
-            A.setflags(write=False)
+        rep = representation_of(W, A)  # exact iff both are; frozen copies
+        W, A = rep.immutable(rep.convert(W)), rep.immutable(rep.convert(A))
         object.__setattr__(self, "incoming", W)
         object.__setattr__(self, "outgoing", A)
         object.__setattr__(self, "sigma", as_activation(self.sigma))
