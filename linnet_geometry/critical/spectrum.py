@@ -105,9 +105,8 @@ class Spectrum:
     @property
     def singular_values(self):
         """``σ_i = √λ_i`` (exact or float)."""
-        if self.exact:
-            return tuple(sympy.sqrt(v) for v in self.eigenvalues)
-        return tuple(float(np.sqrt(max(v, 0.0))) for v in self.floats)
+        rep = representation(self.exact)
+        return tuple(rep.sqrt(v) for v in self.eigenvalues)
 
     @property
     def is_degenerate(self) -> bool:

@@ -259,6 +259,9 @@ class Representation(Protocol):
     def plain(self, x):
         """JSON-ready form of a number: its exact text, or a float."""
 
+    def sqrt(self, x):
+        """``√x`` of a number ``x ≥ 0``: exact (``sympy.sqrt``), or a float (a rounding-negative ``x`` counts as 0)."""
+
     def rank(self, M, tol: float = DEFAULT_TOL) -> int:
         """The rank: exact, or singular values above ``tol · max(shape) · σ_1``."""
 
@@ -298,14 +301,12 @@ class ExactRepresentation:
         arr = np.asarray(M, dtype=object)
         if arr.ndim == 1:
             arr = arr.reshape(1, -1)
-        values = []
-        for x in arr.ravel():
-            value, exact = convert_entry(x, "matrix")
-            if not exact:
-                raise ExactInputRequiredError(f"matrix has the float entry {x!r}; expected exact numbers (int, "
-                                              "fractions.Fraction, sympy.Rational) for the exact representation")
-            values.append(value)
-        return sympy.Matrix(arr.shape[0], arr.shape[1], values)
+        converted = [convert_entry(x, "matrix") for x in arr.ravel()]
+        floats = [x for x, is_exact_entry in converted if not is_exact_entry]
+        if floats:
+            raise ExactInputRequiredError(f"matrix has the float entry {floats[0]!r}; expected exact numbers (int, "
+                                          "fractions.Fraction, sympy.Rational) for the exact representation")
+        return sympy.Matrix(arr.shape[0], arr.shape[1], [x for x, _ in converted])
 
     def matrix(self, rows, cols, entries):
         return sympy.Matrix(rows, cols, list(entries))
@@ -371,6 +372,9 @@ class ExactRepresentation:
 
     def number(self, x):
         return sympy.expand(x)
+
+    def sqrt(self, x):
+        return sympy.sqrt(x)
 
     def plain(self, x):
         return str(x)
@@ -475,6 +479,9 @@ class FloatRepresentation:
 
     def number(self, x):
         return float(x)
+
+    def sqrt(self, x):
+        return float(np.sqrt(max(x, 0.0)))
 
     def plain(self, x):
         return float(x)

@@ -21,7 +21,7 @@ import sympy
 
 from ..checks import check_exact_entries
 from ..exact.matrix import DEFAULT_TOL, as_matrix, rank
-from ..exact.representation import EXACT, FLOAT, representation_of
+from ..exact.representation import EXACT, representation, representation_of
 from ..exceptions import InputTypeError, ProblemTooLargeError, ShapeError, WidthsError
 
 __all__ = ["LinearNetwork", "partial_products", "MAX_WIDTH", "MAX_SYMBOLIC_PARAMS", "MAX_SYMBOLIC_TERMS"]
@@ -313,12 +313,12 @@ class LinearNetwork:
                 raise InputTypeError(f"vector[{i}] is the string {x!r}; expected a number")
         if len(vector) != self.num_params:
             raise ShapeError(f"vector has {len(vector)} entries; expected {self.num_params} for widths {self._widths}")
-        rep = FLOAT if exact is False else EXACT  # exact=None: sympy first, validate_theta decides below
+        rep = representation(exact is not False)  # exact=None: sympy first, validate_theta decides below
         out, k = [], 0
         for rows, cols in self.shapes:
             out.append(rep.matrix(rows, cols, vector[k:k + rows * cols]))
             k += rows * cols
-        return tuple(out) if exact is not None else self.validate_theta(out)
+        return self.validate_theta(out, exact=exact)
 
     # -- the differential ----------------------------------------------------
     def differential(self, theta=None):
