@@ -17,7 +17,7 @@ import numpy as np
 import sympy
 
 from ...exact.matrix import as_matrix
-from ...exact.representation import representation_of
+from ...exact.representation import representation, representation_of
 from ...exceptions import AssumptionError, ExactInputRequiredError, InputTypeError, ProblemTooLargeError, ShapeError
 from ._checks import _check_size
 from .activation import as_activation
@@ -140,7 +140,7 @@ class TwoLayerNetwork:
         return self.sigma.numeric(0)(X @ W.T) @ A
 
     def to_dict(self):
-        conv = (lambda v: str(v)) if self.is_exact else float
+        conv = representation(self.is_exact).plain
         return {"width": self.width, "input_dim": self.input_dim, "output_dim": self.output_dim,
                 "sigma": self.sigma.to_dict(),
                 "incoming": [[conv(self.incoming[j, k]) for k in range(self.input_dim)] for j in range(self.width)],
