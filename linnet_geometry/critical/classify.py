@@ -653,8 +653,9 @@ def _role(network, loss, kind, inert, rk_w, G_zero, Wbar, facts, tol, exact):
             facts.append(Fact("W̄ = U_S with S not the top-|S| set ⇒ strict saddle", ("AMG2024",)))
             return "strict_saddle"
         if inert is not None and top:
-            facts.append(Fact("no negative Hessian eigenvalue" + ("" if exact else " beyond the certified band")
-                              + " but not a local minimum ⇒ non-strict saddle"))
+            # (an exact inertia returned above: this one is certified outside a band)
+            facts.append(Fact("no negative Hessian eigenvalue beyond the certified band but not a local minimum ⇒ "
+                              "non-strict saddle"))
             return "non_strict_saddle"
         if top is None:
             facts.append(Fact("whether S is the top-|S| set ties within 10·tol·σ_1: undetermined", ("EY1936",)))

@@ -223,6 +223,9 @@ class Representation(Protocol):
     def product(self, mats, size: int):
         """``mats[-1] ⋯ mats[0]`` (input-first order); the identity of side ``size`` when empty."""
 
+    def block(self, rows):
+        """The block matrix with the given rows of blocks (shapes matching)."""
+
     def kron(self, A, B):
         """The Kronecker product ``A ⊗ B``."""
 
@@ -338,13 +341,15 @@ class ExactRepresentation:
     def product(self, mats, size):
         return _product(mats, size, self)
 
-    def kron(self, A, B):
-        br, bc = B.shape
-        return sympy.Matrix(A.rows * br, A.cols * bc, lambda i, j: A[i // br, j // bc] * B[i % br, j % bc])
+    def block(self, rows):
+        return sympy.Matrix.vstack(*[sympy.Matrix.hstack(*row) for row in rows])
+
+    def kron(self, A, B):  # blocks A[a, b]·B: sympy scales a whole matrix at once (DomainMatrix)
+        return self.block([[A[a, b] * B for b in range(A.cols)] for a in range(A.rows)])
 
     def khatri_rao(self, A, B):
-        br = B.rows
-        return sympy.Matrix(A.rows * br, A.cols, lambda i, j: A[i // br, j] * B[i % br, j])
+        a, b = A.tolist(), B.tolist()
+        return sympy.Matrix(A.rows * B.rows, A.cols, [x * y for ra in a for rb in b for x, y in zip(ra, rb)])
 
     def multiply(self, A, B):
         return A.multiply_elementwise(B)
@@ -444,6 +449,9 @@ class FloatRepresentation:
 
     def product(self, mats, size):
         return _product(mats, size, self)
+
+    def block(self, rows):
+        return np.block([list(row) for row in rows])
 
     def kron(self, A, B):
         return np.kron(A, B)

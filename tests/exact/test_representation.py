@@ -129,6 +129,10 @@ def test_builders_and_shapes_agree(A):
     assert _rational(D) and np.array_equal(to_float(D), FLOAT.diag(FLOAT.entries(Af)))
     S = EXACT.hstack(A, A)
     assert _rational(S) and np.array_equal(to_float(S), FLOAT.hstack(Af, Af))
+    G = EXACT.block([[A, EXACT.zeros(m, 1)], [EXACT.ones(1, n), EXACT.eye(1)]])
+    assert _rational(G) and np.array_equal(to_float(G), FLOAT.block([[Af, FLOAT.zeros(m, 1)],
+                                                                      [FLOAT.ones(1, n), FLOAT.eye(1)]]))
+    assert G[:m, :n] == A and G[m, n] == 1
     V = EXACT.vstack(A, EXACT.ones(1, n))
     assert _rational(V) and np.array_equal(to_float(V), FLOAT.vstack(Af, FLOAT.ones(1, n)))
     I = EXACT.immutable(A)

@@ -99,7 +99,7 @@ class TwoLayerNetwork:
     @classmethod
     def from_parameters(cls, theta, width, input_dim, output_dim=1, sigma="g"):
         """Inverse of :meth:`parameters`."""
-        vals = list(theta) if isinstance(theta, sympy.MatrixBase) else list(np.asarray(theta).ravel())
+        vals = representation_of(theta).entries(theta)
         need = width * (input_dim + output_dim)
         if len(vals) != need:
             raise ShapeError(f"theta has {len(vals)} entries; expected {need} for width {width}, "
