@@ -155,10 +155,7 @@ def as_matrix(value, name: str = "matrix", shape=None, exact=None):
             if not np.all(np.isfinite(arr)):
                 raise NonFiniteError(f"{name} contains NaN or inf; expected finite numbers")
             if exact:
-                raise ExactInputRequiredError(
-                    f"{name} has float entries; expected exact numbers (int, fractions.Fraction, sympy.Rational). "
-                    "Use the numeric path (numeric=True) for floats"
-                )
+                raise _floats_refused(name)
             if shape is not None and (rows, cols) != tuple(shape):
                 raise ShapeError(f"{name} has shape {(rows, cols)}; expected {tuple(shape)}")
             return arr.astype(np.float64)
@@ -173,14 +170,14 @@ def as_matrix(value, name: str = "matrix", shape=None, exact=None):
         raise ShapeError(f"{name} has shape {(rows, cols)}; expected {tuple(shape)}")
     converted = [convert_entry(x, name) for x in entries]
     all_exact = all(e for _, e in converted)
-    if exact is None:
-        exact = all_exact
     if exact and not all_exact:
-        raise ExactInputRequiredError(
-            f"{name} has float entries; expected exact numbers (int, fractions.Fraction, sympy.Rational). "
-            "Use the numeric path (numeric=True) for floats"
-        )
-    return representation(exact).matrix(rows, cols, [x for x, _ in converted])
+        raise _floats_refused(name)
+    return representation(all_exact if exact is None else exact).matrix(rows, cols, [x for x, _ in converted])
+
+
+def _floats_refused(name):
+    return ExactInputRequiredError(f"{name} has float entries; expected exact numbers (int, fractions.Fraction, "
+                                   "sympy.Rational). Use the numeric path (numeric=True) for floats")
 
 
 def _sign(x):
