@@ -52,7 +52,7 @@ from ..exact.representation import EXACT, representation_of
 from ..exceptions import InputTypeError, NonFiniteError
 from ..model.losses import Loss, MatrixSensingLoss, ParameterLoss, QuadraticLoss, WeightedQuadraticLoss
 from ..model.network import LinearNetwork, partial_products
-from .derivatives import MAX_DENSE_HESSIAN, _assemble_float, layer_gradients, parameter_hessian, prepare_point
+from .derivatives import MAX_DENSE_HESSIAN, _assemble, layer_gradients, parameter_hessian, prepare_point
 
 #: Largest number of parameters for which an exact Hessian and its exact inertia are computed
 #: (FLINT characteristic polynomial; about 2 s at 288 parameters).
@@ -575,12 +575,12 @@ def _classify_float(network, loss, mats, Wbar, tol):
 
 
 def _certified_float_inertia(network, mats, G, Hl, G_err, Hl_err, tol, facts):
-    H = _assemble_float(network, mats, G, Hl)
+    H = _assemble(network, mats, G, Hl)
     _finite_or_raise(H, "the Hessian")
     absmats = tuple(np.abs(M) for M in mats)
-    H_abs = _assemble_float(network, absmats, np.abs(G) + G_err, np.abs(Hl) + Hl_err)
+    H_abs = _assemble(network, absmats, np.abs(G) + G_err, np.abs(Hl) + Hl_err)
     K = 2 * sum(network.widths) + 2 * int(np.shape(Hl)[0]) + 8  # inner dimensions of the products in H
-    err = 2 * gamma(K) * H_abs + (_assemble_float(network, absmats, G_err, Hl_err))
+    err = 2 * gamma(K) * H_abs + (_assemble(network, absmats, G_err, Hl_err))
     ev = np.linalg.eigvalsh((H + H.T) / 2)
     top = float(np.max(np.abs(ev))) if ev.size else 0.0
     if top == 0.0:

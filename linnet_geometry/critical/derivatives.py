@@ -164,7 +164,3 @@ def _assemble(network, mats, G, Hl):
             grid[i - 1][j - 1] = rep.kron(M.T, K)[:, [d * dj + c for c in range(dj) for d in range(djm1)]]
     S = rep.block(grid)  # the blocks i < j of the second-order term
     return J.T @ Hl @ J + (S + S.T)
-
-
-#: The float assembly's earlier name (the rounding-error bounds of classify call it on absolute values).
-_assemble_float = _assemble

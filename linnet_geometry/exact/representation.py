@@ -530,7 +530,15 @@ FLOAT = FloatRepresentation()
 
 
 def representation(exact: bool) -> Representation:
-    """:data:`EXACT` when ``exact`` is true, else :data:`FLOAT`.
+    """:data:`EXACT` when ``exact`` is true, else :data:`FLOAT` (the representation a flag asks for).
+
+    Parameters
+    ----------
+    exact : bool
+
+    Returns
+    -------
+    Representation
 
     Examples
     --------
@@ -543,8 +551,19 @@ def representation(exact: bool) -> Representation:
 def representation_of(*matrices, exact: bool = True) -> Representation:
     """The representation of a computation on ``matrices``: exact iff every one is exact (and ``exact``).
 
-    ``None`` arguments are ignored; ``exact=False`` forces the float
-    representation (e.g. for a loss whose data are floats).
+    Parameters
+    ----------
+    *matrices : sympy Matrix, numpy array, nested sequence or None
+        The inputs of the computation; ``None`` is ignored.  A sympy Matrix
+        counts as exact, anything else as float.
+    exact : bool, default True
+        ``False`` forces the float representation (e.g. for a loss whose data
+        are floats).
+
+    Returns
+    -------
+    Representation
+        :data:`EXACT` or :data:`FLOAT`.
 
     Examples
     --------
