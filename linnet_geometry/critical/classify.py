@@ -48,10 +48,11 @@ import sympy
 
 from ..exact.matrix import (DEFAULT_TOL, UNIT_ROUNDOFF, certified_inertia, check_tol, gamma, inertia as _inertia,
                        is_exact_matrix, rank)
+from ..exact.representation import EXACT, representation_of
 from ..exceptions import InputTypeError, NonFiniteError
 from ..model.losses import Loss, MatrixSensingLoss, ParameterLoss, QuadraticLoss, WeightedQuadraticLoss
 from ..model.network import LinearNetwork, partial_products
-from .derivatives import MAX_DENSE_HESSIAN, _assemble_float, layer_gradients, parameter_hessian, prepare_point
+from .derivatives import MAX_DENSE_HESSIAN, _assemble, layer_gradients, parameter_hessian, prepare_point
 
 #: Largest number of parameters for which an exact Hessian and its exact inertia are computed
 #: (FLINT characteristic polynomial; about 2 s at 288 parameters).
@@ -226,18 +227,6 @@ class CriticalPointReport:
         return f"${self._latex()}$"
 
 
-def _is_zero(M, exact, thr):
-    if exact:
-        return all(x == 0 for x in M)
-    return float(np.max(np.abs(M))) <= thr if np.size(M) else True
-
-
-def _fro(M, exact):
-    if exact:
-        return float(sympy.sqrt(sum(x**2 for x in M)).evalf(20))
-    return float(np.linalg.norm(M))
-
-
 # -- exact rational arithmetic on float data (floats are dyadic rationals) ---------------------------
 def _q(x):
     import flint
@@ -251,9 +240,10 @@ def _q(x):
 def _qmat(M):
     import flint
 
-    A = np.asarray(M, dtype=float) if not is_exact_matrix(M) else M
+    rep = representation_of(M)
+    A = rep.convert(M)
     rows, cols = A.shape
-    return flint.fmpq_mat(rows, cols, [_q(x) for x in (A.ravel() if not is_exact_matrix(A) else A)])
+    return flint.fmpq_mat(rows, cols, [_q(x) for x in rep.entries(A)])
 
 
 def _qfloat(M):
@@ -469,22 +459,22 @@ def classify(network, loss, theta, tol: float = DEFAULT_TOL) -> CriticalPointRep
 def _classify_exact(network, loss, mats, pp, Wbar):
     r = network.bottleneck
     G = loss.gradient(Wbar)
-    grads = layer_gradients(pp, G, True)
+    grads = layer_gradients(pp, G)
     value = loss._value(Wbar)
-    gnorm = float(np.sqrt(sum(_fro(g, True) ** 2 for g in grads)))
+    gnorm = float(np.sqrt(sum(EXACT.norm(g) ** 2 for g in grads)))
     rk_w = rank(Wbar)
     drank = network.differential_rank(mats)
     facts = []
-    critical = all(_is_zero(g, True, 0) for g in grads)
+    critical = EXACT.is_zero(*grads)
     common = dict(value=value, end_to_end_rank=rk_w, differential_rank=drank, bottleneck=r,
                   gradient_norm=gnorm, exact=True, tol=None)
     if not critical:
         facts.append(Fact(f"∇L(θ) ≠ 0 (‖∇L‖ = {gnorm:.3g})"))
         return CriticalPointReport(False, None, None, hessian_inertia=None, certificate=tuple(facts), **common)
     facts.append(Fact("∇L(θ) = 0 exactly"))
-    G_zero = _is_zero(G, True, 0)
+    G_zero = EXACT.is_zero(G)
     if rk_w == r:
-        cond = _is_zero(Wbar.T * G, True, 0) and _is_zero(G * Wbar.T, True, 0)
+        cond = EXACT.is_zero(Wbar.T @ G, G @ Wbar.T)
         kind = "pure" if cond else "spurious"
         facts.append(Fact(f"rk W̄ = r = {r} and W̄ᵀG {'=' if cond else '≠'} 0, GW̄ᵀ {'=' if cond else '≠'} 0 "
                           f"⇒ W̄ {'is' if cond else 'is not'} critical on M_r: {kind}", ("TKB2020",)))
@@ -523,7 +513,7 @@ def _classify_float(network, loss, mats, Wbar, tol):
         value = loss._value(Wbar)
     _finite_or_raise(value, "L(θ)")
     pp0 = partial_products(mats)
-    grads0 = layer_gradients(pp0, np.asarray(loss.gradient(Wbar), dtype=float), False)
+    grads0 = layer_gradients(pp0, np.asarray(loss.gradient(Wbar), dtype=float))
     gnorm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads0)))
     _finite_or_raise(gnorm, "‖∇L(θ)‖")
     # decide at the balanced point Dθ (same μ, same criticality, congruent Hessian)
@@ -541,7 +531,7 @@ def _classify_float(network, loss, mats, Wbar, tol):
         facts.append(Fact(note))
     G0 = np.asarray(loss.gradient(np.zeros(loss.shape)), dtype=float)
     S = max(float(np.linalg.norm(G)), float(np.linalg.norm(G0)) + _hessian_scale(loss, Hl, Wb) * float(np.linalg.norm(Wb)))
-    grads = layer_gradients(pp, G, False)
+    grads = layer_gradients(pp, G)
     rk_w = rank(Wb, tol)
     drank = network.differential_rank(bal, tol)
     common = dict(value=value, end_to_end_rank=rk_w, differential_rank=drank, bottleneck=r,
@@ -585,12 +575,12 @@ def _classify_float(network, loss, mats, Wbar, tol):
 
 
 def _certified_float_inertia(network, mats, G, Hl, G_err, Hl_err, tol, facts):
-    H = _assemble_float(network, mats, G, Hl)
+    H = _assemble(network, mats, G, Hl)
     _finite_or_raise(H, "the Hessian")
     absmats = tuple(np.abs(M) for M in mats)
-    H_abs = _assemble_float(network, absmats, np.abs(G) + G_err, np.abs(Hl) + Hl_err)
+    H_abs = _assemble(network, absmats, np.abs(G) + G_err, np.abs(Hl) + Hl_err)
     K = 2 * sum(network.widths) + 2 * int(np.shape(Hl)[0]) + 8  # inner dimensions of the products in H
-    err = 2 * gamma(K) * H_abs + (_assemble_float(network, absmats, G_err, Hl_err))
+    err = 2 * gamma(K) * H_abs + (_assemble(network, absmats, G_err, Hl_err))
     ev = np.linalg.eigvalsh((H + H.T) / 2)
     top = float(np.max(np.abs(ev))) if ev.size else 0.0
     if top == 0.0:
@@ -622,12 +612,12 @@ def _role(network, loss, kind, inert, rk_w, G_zero, Wbar, facts, tol, exact):
     quadratic = isinstance(loss, QuadraticLoss)
     if quadratic:
         if kind == "pure":
-            top = True if exact and inert is not None else _residual_top_test(loss, Wbar, rk_w, tol)
             if exact and inert is not None:
                 facts.append(Fact("pure with rk W̄ = r: dμ is onto T_{W̄}M_r, so the negative index of ∇²L equals "
                                   "the function-space Morse index, here 0; the only local minimum of ℓ on M_r is "
                                   "the top-r truncation ⇒ global minimum", ("TKB2020", "EY1936")))
                 return "global_min"
+            top = _residual_top_test(loss, Wbar, rk_w, tol)
             if top is None:
                 facts.append(Fact("a singular value of the residual Û − W̄ ties with the smallest of W̄ within "
                                   f"10·tol·σ_1 (tol = {tol:g}): the function-space index cannot be decided", ("EY1936",)))
@@ -663,8 +653,9 @@ def _role(network, loss, kind, inert, rk_w, G_zero, Wbar, facts, tol, exact):
             facts.append(Fact("W̄ = U_S with S not the top-|S| set ⇒ strict saddle", ("AMG2024",)))
             return "strict_saddle"
         if inert is not None and top:
-            facts.append(Fact("no negative Hessian eigenvalue" + ("" if exact else " beyond the certified band")
-                              + " but not a local minimum ⇒ non-strict saddle"))
+            # (an exact inertia returned above: this one is certified outside a band)
+            facts.append(Fact("no negative Hessian eigenvalue beyond the certified band but not a local minimum ⇒ "
+                              "non-strict saddle"))
             return "non_strict_saddle"
         if top is None:
             facts.append(Fact("whether S is the top-|S| set ties within 10·tol·σ_1: undetermined", ("EY1936",)))

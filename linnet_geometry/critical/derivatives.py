@@ -9,10 +9,8 @@ Hessian is ``Jᵀ ∇²ℓ J`` (``J = dμ``) plus the second-order term
 
 from __future__ import annotations
 
-import numpy as np
-import sympy
 
-from ..exact.matrix import is_exact_matrix
+from ..exact.representation import representation, representation_of
 from ..exceptions import InputTypeError, ProblemTooLargeError
 from ..model.losses import Loss, ParameterLoss, check_loss_shape
 from ..model.network import partial_products
@@ -58,15 +56,14 @@ def prepare_point(network, loss, theta):
     """
     _check(network, loss)
     mats = network.validate_theta(theta)
-    if is_exact_matrix(mats[0]) and not loss.is_exact:
-        mats = tuple(np.array(M.evalf(30).tolist(), dtype=float) for M in mats)
+    rep = representation_of(*mats, exact=loss.is_exact)
+    mats = tuple(rep.convert(M) for M in mats)
     pp = partial_products(mats)
-    exact = is_exact_matrix(mats[0])
-    Wbar = mats[-1] * pp[-1][1] if exact else mats[-1] @ pp[-1][1]
-    return mats, pp, Wbar, exact
+    Wbar = mats[-1] @ pp[-1][1]
+    return mats, pp, Wbar, rep.exact
 
 
-def layer_gradients(pp, G, exact):
+def layer_gradients(pp, G, exact=None):
     """``(∇_{W_1} L, …, ∇_{W_h} L)`` with ``∇_{W_i} L = W_{>i}ᵀ G W_{<i}ᵀ`` (THEORY §1).
 
     Parameters
@@ -75,8 +72,9 @@ def layer_gradients(pp, G, exact):
         The partial products (:func:`prepare_point`).
     G : matrix
         ``∇ℓ(W̄)`` (or the gradient of any function of ``W̄``).
-    exact : bool
-        sympy products when True, numpy otherwise.
+    exact : bool, optional
+        Not used (the products follow the representation of ``pp`` and
+        ``G``); kept for earlier callers.
 
     Examples
     --------
@@ -86,8 +84,6 @@ def layer_gradients(pp, G, exact):
     >>> layer_gradients(pp, sympy.Matrix([[3]]), True)
     (Matrix([[6]]), Matrix([[3]]))
     """
-    if exact:
-        return tuple(L.T * G * R.T for L, R in pp)
     return tuple(L.T @ G @ R.T for L, R in pp)
 
 
@@ -112,13 +108,9 @@ def parameter_gradient(network, loss, theta):
     return layer_gradients(pp, loss.gradient(Wbar), exact)
 
 
-def _between(mats, i, j, exact):
+def _between(mats, i, j):
     """``W_{j-1} ⋯ W_{i+1}`` (1-based layers, i < j); identity when j = i + 1."""
-    n = mats[i - 1].shape[0]
-    P = sympy.eye(n) if exact else np.eye(n)
-    for k in range(i + 1, j):
-        P = mats[k - 1] * P if exact else mats[k - 1] @ P
-    return P
+    return representation_of(*mats).product(mats[i:j - 1], mats[i - 1].shape[0])
 
 
 def parameter_hessian(network, loss, theta):
@@ -143,59 +135,32 @@ def parameter_hessian(network, loss, theta):
     if loss.acts_on_parameters:
         return loss.parameter_hessian(network, theta)
     mats, pp, Wbar, exact = prepare_point(network, loss, theta)
-    G = loss.gradient(Wbar)
-    Hl = loss.hessian(Wbar)
-    if not exact:
-        return _assemble_float(network, mats, np.asarray(G, dtype=float), np.asarray(Hl, dtype=float))
-    J = network.differential(mats)
-    H = J.T * Hl * J
-    offsets = np.cumsum([0] + [a * b for a, b in network.shapes])
-    h = network.depth
-    for i in range(1, h + 1):
-        for j in range(i + 1, h + 1):
-            M = _between(mats, i, j, True)  # d_{j-1} × d_i
-            Y = pp[i - 1][1]  # W_{<i}
-            X = pp[j - 1][0]  # W_{>j}
-            K = Y * G.T * X  # d_{i-1} × d_j
-            di, dim1 = mats[i - 1].shape
-            dj, djm1 = mats[j - 1].shape
-            r0, c0 = offsets[i - 1], offsets[j - 1]
-            for a in range(di):
-                for b in range(dim1):
-                    row = r0 + a * dim1 + b
-                    for c in range(dj):
-                        kbc = K[b, c]
-                        if kbc == 0:
-                            continue
-                        for d in range(djm1):
-                            v = M[d, a] * kbc
-                            if v != 0:
-                                H[row, c0 + c * djm1 + d] += v
-                                H[c0 + c * djm1 + d, row] += v
-    return H
+    rep = representation(exact)
+    return _assemble(network, mats, rep.convert(loss.gradient(Wbar)), rep.convert(loss.hessian(Wbar)))
 
 
-def _assemble_float(network, mats, G, Hl):
-    """Float Hessian ``Jᵀ∇²ℓJ + ⟨G, d²μ⟩`` from float layers, ``G = ∇ℓ(W̄)`` and ``Hl = ∇²ℓ(W̄)``.
+def _assemble(network, mats, G, Hl):
+    """Hessian ``Jᵀ∇²ℓJ + ⟨G, d²μ⟩`` from the layers, ``G = ∇ℓ(W̄)`` and ``Hl = ∇²ℓ(W̄)`` (exact or float alike).
 
-    Called with entrywise absolute values of every input it returns a matrix
+    The block of layers ``i < j`` of the second-order term is
+    ``H[(a,b),(c,d)] = M[d,a] K[b,c]`` (module docstring): the Kronecker
+    product ``Mᵀ ⊗ K`` with its column pairs ``(d, c)`` reordered to ``(c, d)``.
+    Called with entrywise absolute values of float inputs it returns a matrix
     that dominates the absolute value of every product summed, which
     :func:`linnet_geometry.critical.classify.classify` turns into a rounding-error
     bound (Higham 2002, §3.5).
     """
+    rep = representation_of(*mats)
     pp = partial_products(mats)
     J = network.differential(mats)
-    H = np.array(J.T @ Hl @ J, dtype=float)
-    offsets = np.cumsum([0] + [a * b for a, b in network.shapes])
     h = network.depth
+    sizes = [a * b for a, b in network.shapes]
+    grid = [[rep.zeros(sizes[i - 1], sizes[j - 1]) for j in range(1, h + 1)] for i in range(1, h + 1)]
     for i in range(1, h + 1):
         for j in range(i + 1, h + 1):
-            M = _between(mats, i, j, False)  # d_{j-1} × d_i
+            M = _between(mats, i, j)  # d_{j-1} × d_i
             K = pp[i - 1][1] @ G.T @ pp[j - 1][0]  # W_{<i} Gᵀ W_{>j}: d_{i-1} × d_j
-            di, dim1 = mats[i - 1].shape
             dj, djm1 = mats[j - 1].shape
-            r0, c0 = offsets[i - 1], offsets[j - 1]
-            B = np.einsum("da,bc->abcd", M, K).reshape(di * dim1, dj * djm1)
-            H[r0:r0 + di * dim1, c0:c0 + dj * djm1] += B
-            H[c0:c0 + dj * djm1, r0:r0 + di * dim1] += B.T
-    return H
+            grid[i - 1][j - 1] = rep.kron(M.T, K)[:, [d * dj + c for c in range(dj) for d in range(djm1)]]
+    S = rep.block(grid)  # the blocks i < j of the second-order term
+    return J.T @ Hl @ J + (S + S.T)

@@ -29,6 +29,7 @@ import numpy as np
 import sympy
 
 from ..exact.matrix import DEFAULT_TOL, check_tol, to_domain_matrix
+from ..exact.representation import representation
 from ..exceptions import InputTypeError, NonFiniteError, ProblemTooLargeError, ShapeError
 
 __all__ = ["Spectrum", "spectrum", "DegenerateDataWarning", "HIGH_PRECISION_DIGITS", "MAX_EXACT_SPECTRUM",
@@ -104,9 +105,8 @@ class Spectrum:
     @property
     def singular_values(self):
         """``σ_i = √λ_i`` (exact or float)."""
-        if self.exact:
-            return tuple(sympy.sqrt(v) for v in self.eigenvalues)
-        return tuple(float(np.sqrt(max(v, 0.0))) for v in self.floats)
+        rep = representation(self.exact)
+        return tuple(rep.sqrt(v) for v in self.eigenvalues)
 
     @property
     def is_degenerate(self) -> bool:
@@ -240,7 +240,7 @@ class Spectrum:
         """
         U = self._loss.target
         if not support:
-            return sympy.zeros(*U.shape) if self.exact else np.zeros(U.shape)
+            return representation(self.exact).zeros(*U.shape)
         vecs, _ = self.vectors(support)
         if not self.exact:
             P = sum(np.outer(v, v) for v in vecs)

@@ -1,4 +1,4 @@
-"""Input conversion and the small exact/numeric linear-algebra kernel.
+"""Input conversion and the inertia kernel.
 
 Everything that turns user input into matrices goes through :func:`as_matrix`,
 so validation (shape, NaN/inf, floats where exact input is required, bools,
@@ -8,7 +8,10 @@ Exact matrices are :class:`sympy.Matrix` objects whose entries are exact
 numbers (integers, rationals, algebraic numbers); exact decisions (rank,
 inertia) go through :class:`sympy.polys.matrices.DomainMatrix`.  Numeric
 matrices are ``numpy.ndarray`` of ``float64``; numeric decisions use an
-explicit tolerance.
+explicit tolerance.  The two representations and the operations they share
+(rank, conversion, products, null spaces, …) are
+:mod:`linnet_geometry.exact.representation`; its entry conversion, ranks and
+tolerance check are re-exported here under their earlier names.
 """
 
 from __future__ import annotations
@@ -19,15 +22,18 @@ from fractions import Fraction
 
 import numpy as np
 import sympy
-from sympy.polys.matrices import DomainMatrix
 
-from ..exceptions import (
-    AssumptionError,
-    ExactInputRequiredError,
-    InputTypeError,
-    NonFiniteError,
-    ParseError,
-    ShapeError,
+from ..exceptions import ExactInputRequiredError, InputTypeError, NonFiniteError, ParseError, ShapeError
+from .representation import (
+    DEFAULT_TOL,
+    _describe,
+    check_tol,
+    convert_entry,
+    is_exact_matrix,
+    rank,
+    representation,
+    to_domain_matrix,
+    to_float,
 )
 
 __all__ = [
@@ -44,10 +50,6 @@ __all__ = [
     "UNIT_ROUNDOFF",
 ]
 
-#: Default relative tolerance of the numeric path: singular values below
-#: ``DEFAULT_TOL * max(shape) * sigma_max`` count as zero.
-DEFAULT_TOL = 1e-9
-
 #: Unit roundoff ``u = 2^-53`` of IEEE double precision (Higham 2002, §2.2).
 UNIT_ROUNDOFF = 2.0**-53
 
@@ -56,98 +58,6 @@ def gamma(k: int) -> float:
     """Higham's ``γ_k = k u / (1 − k u)``: ``|fl(AB) − AB| ≤ γ_k |A||B|`` for inner dimension k."""
     ku = k * UNIT_ROUNDOFF
     return ku / (1.0 - ku)
-
-
-def check_tol(tol, name: str = "tol") -> float:
-    """Validate a relative tolerance: a real number with ``0 < tol < 1``.
-
-    Raises :class:`InputTypeError` for non-numbers (bools, strings, None),
-    :class:`NonFiniteError` for NaN/inf and :class:`AssumptionError` for
-    values outside ``(0, 1)`` (the numeric guarantees are stated relative to
-    the data's scale and need a positive tolerance below 1).
-
-    Examples
-    --------
-    >>> check_tol(1e-9)
-    1e-09
-    >>> check_tol(-1)
-    Traceback (most recent call last):
-    ...
-    linnet_geometry.exceptions.AssumptionError: tol: expected a relative tolerance 0 < tol < 1; received -1
-    """
-    if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, (numbers.Real, np.integer, np.floating)):
-        raise InputTypeError(f"{name}: expected a real number 0 < {name} < 1; received {_describe(tol)} "
-                             f"of type {type(tol).__name__}")
-    val = float(tol)
-    if not np.isfinite(val):
-        raise NonFiniteError(f"{name}: expected a finite relative tolerance 0 < {name} < 1; received {tol!r}")
-    if not 0.0 < val < 1.0:
-        raise AssumptionError(f"{name}: expected a relative tolerance 0 < {name} < 1; received {tol!r}")
-    return val
-
-
-def _describe(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def convert_entry(x, name):
-    """Return ``(entry, exact)`` for one matrix entry, or raise a typed error.
-
-    Parameters
-    ----------
-    x : int, Fraction, float, numpy scalar or sympy number
-        The entry.  Text is never parsed here (``InputTypeError``).
-    name : str
-        Name of the matrix in error messages.
-
-    Returns
-    -------
-    entry : sympy Rational/algebraic number, or float
-    exact : bool
-        ``True`` for an exact entry, ``False`` for a float (which selects the numeric path).
-
-    Raises
-    ------
-    InputTypeError
-        bools, strings, complex numbers, symbols.
-    NonFiniteError
-        ``nan`` or ``inf``.
-
-    Examples
-    --------
-    >>> from fractions import Fraction
-    >>> convert_entry(Fraction(1, 3), "target")
-    (1/3, True)
-    >>> convert_entry(0.5, "target")
-    (0.5, False)
-    """
-    if isinstance(x, (bool, np.bool_)):
-        raise InputTypeError(f"{name} has a bool entry {x!r}; expected a number")
-    if isinstance(x, str):
-        raise InputTypeError(f"{name} has a string entry {x!r}; expected a number")
-    if isinstance(x, (numbers.Integral, np.integer)):
-        return sympy.Integer(int(x)), True
-    if isinstance(x, Fraction):
-        return sympy.Rational(x.numerator, x.denominator), True
-    if isinstance(x, (float, np.floating)):
-        if not np.isfinite(x):
-            raise NonFiniteError(f"{name} contains {x!r}; expected finite numbers")
-        return float(x), False
-    if isinstance(x, (complex, np.complexfloating)):
-        raise InputTypeError(f"{name} has a complex entry {x!r}; expected a real number")
-    if isinstance(x, sympy.Basic):
-        if x.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-            raise NonFiniteError(f"{name} contains {x}; expected finite numbers")
-        if not x.is_number:
-            raise InputTypeError(f"{name} has a symbolic entry {x}; expected a number")
-        if x.has(sympy.Float):
-            val = float(x)
-            return val, False
-        if x.is_real is False:
-            raise InputTypeError(f"{name} has a non-real entry {x}; expected a real number")
-        return x, True
-    raise InputTypeError(f"{name} has an entry of type {type(x).__name__} ({_describe(x)}); expected a number")
 
 
 def parse_matrix(text: str, name: str = "matrix"):
@@ -245,10 +155,7 @@ def as_matrix(value, name: str = "matrix", shape=None, exact=None):
             if not np.all(np.isfinite(arr)):
                 raise NonFiniteError(f"{name} contains NaN or inf; expected finite numbers")
             if exact:
-                raise ExactInputRequiredError(
-                    f"{name} has float entries; expected exact numbers (int, fractions.Fraction, sympy.Rational). "
-                    "Use the numeric path (numeric=True) for floats"
-                )
+                raise _floats_refused(name)
             if shape is not None and (rows, cols) != tuple(shape):
                 raise ShapeError(f"{name} has shape {(rows, cols)}; expected {tuple(shape)}")
             return arr.astype(np.float64)
@@ -263,66 +170,14 @@ def as_matrix(value, name: str = "matrix", shape=None, exact=None):
         raise ShapeError(f"{name} has shape {(rows, cols)}; expected {tuple(shape)}")
     converted = [convert_entry(x, name) for x in entries]
     all_exact = all(e for _, e in converted)
-    if exact is None:
-        exact = all_exact
-    if exact:
-        if not all_exact:
-            raise ExactInputRequiredError(
-                f"{name} has float entries; expected exact numbers (int, fractions.Fraction, sympy.Rational). "
-                "Use the numeric path (numeric=True) for floats"
-            )
-        return sympy.Matrix(rows, cols, [x for x, _ in converted])
-    return np.array([float(x) for x, _ in converted], dtype=np.float64).reshape(rows, cols)
+    if exact and not all_exact:
+        raise _floats_refused(name)
+    return representation(all_exact if exact is None else exact).matrix(rows, cols, [x for x, _ in converted])
 
 
-_convert_entry = convert_entry  # earlier private name, kept until callers outside exact/ use convert_entry
-
-
-def is_exact_matrix(M) -> bool:
-    """True for a sympy Matrix (exact path), False for a numpy array."""
-    return isinstance(M, sympy.MatrixBase)
-
-
-def to_float(M) -> np.ndarray:
-    """A float array of a sympy Matrix (entries evaluated to 30 digits first) or of an array-like.
-
-    >>> to_float(sympy.Matrix([[sympy.sqrt(2), sympy.Rational(1, 3)]]))
-    array([[1.41421356, 0.33333333]])
-    """
-    if is_exact_matrix(M):
-        return np.array(M.evalf(30).tolist(), dtype=float)
-    return np.asarray(M, dtype=float)
-
-
-def to_domain_matrix(M) -> DomainMatrix:
-    """Exact DomainMatrix of a sympy Matrix (over ZZ, QQ or an algebraic field)."""
-    dm = DomainMatrix.from_Matrix(M)
-    if dm.domain.is_ZZ:
-        dm = dm.convert_to(sympy.QQ)
-    return dm
-
-
-def rank(M, tol: float = DEFAULT_TOL) -> int:
-    """Rank of a matrix: exact for sympy input, SVD with tolerance for arrays.
-
-    Examples
-    --------
-    >>> import sympy
-    >>> rank(sympy.Matrix([[1, 2], [2, 4]]))
-    1
-    """
-    if is_exact_matrix(M):
-        if M.rows == 0 or M.cols == 0:
-            return 0
-        return int(to_domain_matrix(M).rank())
-    tol = check_tol(tol)
-    A = np.asarray(M, dtype=float)
-    if A.size == 0:
-        return 0
-    s = np.linalg.svd(A, compute_uv=False)
-    if s.size == 0 or s[0] == 0:
-        return 0
-    return int(np.sum(s > tol * max(A.shape) * s[0]))
+def _floats_refused(name):
+    return ExactInputRequiredError(f"{name} has float entries; expected exact numbers (int, fractions.Fraction, "
+                                   "sympy.Rational). Use the numeric path (numeric=True) for floats")
 
 
 def _sign(x):

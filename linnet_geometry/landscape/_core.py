@@ -1,6 +1,6 @@
 """The helpers of the critical-point core that the landscape layer builds on, imported in one place.
 
-``parameter_gradient_parts(pp, G, exact)`` is ``(W_{>i}ᵀ G W_{<i}ᵀ)_i``, the
+``parameter_gradient_parts(pp, G)`` is ``(W_{>i}ᵀ G W_{<i}ᵀ)_i``, the
 chain rule of ``L = ℓ ∘ μ_d`` through the partial products ``pp`` (THEORY §1);
 ``prepare_point(network, loss, theta)`` validates θ against the network and
 returns ``(mats, partial products, W̄, exact)``.  Both live in

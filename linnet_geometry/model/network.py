@@ -20,7 +20,8 @@ import numpy as np
 import sympy
 
 from ..checks import check_exact_entries
-from ..exact.matrix import DEFAULT_TOL, as_matrix, is_exact_matrix, rank
+from ..exact.matrix import DEFAULT_TOL, as_matrix, rank
+from ..exact.representation import EXACT, representation, representation_of
 from ..exceptions import InputTypeError, ProblemTooLargeError, ShapeError, WidthsError
 
 __all__ = ["LinearNetwork", "partial_products", "MAX_WIDTH", "MAX_SYMBOLIC_PARAMS", "MAX_SYMBOLIC_TERMS"]
@@ -47,14 +48,13 @@ def partial_products(mats):
     [((1, 2), (3, 3)), ((1, 1), (2, 3))]
     """
     h = len(mats)
-    exact = is_exact_matrix(mats[0])
-    eye = sympy.eye if exact else np.eye
-    right = [eye(mats[0].shape[1])]  # right[i-1] = W_{<i}
+    rep = representation_of(*mats)
+    right = [rep.eye(mats[0].shape[1])]  # right[i-1] = W_{<i}
     for i in range(1, h):
-        right.append(mats[i - 1] * right[-1] if exact else mats[i - 1] @ right[-1])
-    left = [eye(mats[-1].shape[0])] * h  # left[i-1] = W_{>i}
+        right.append(mats[i - 1] @ right[-1])
+    left = [rep.eye(mats[-1].shape[0])] * h  # left[i-1] = W_{>i}
     for i in range(h - 1, 0, -1):
-        left[i - 1] = left[i] * mats[i] if exact else left[i] @ mats[i]
+        left[i - 1] = left[i] @ mats[i]
     return tuple((left[i], right[i]) for i in range(h))
 
 
@@ -243,20 +243,8 @@ class LinearNetwork:
                 raise ShapeError(f"{name}[{i - 1}] (W_{i}) has shape {tuple(M.shape)}; expected {shape} "
                                  f"for widths {self._widths}")
             mats.append(M)
-        kinds = {is_exact_matrix(M) for M in mats}
-        if len(kinds) > 1 and exact is None:
-            mats = [np.array(M.evalf(), dtype=float) if is_exact_matrix(M) else M for M in mats]
-        return tuple(mats)
-
-    @staticmethod
-    def _product(mats, rows, exact):
-        """Product ``mats[-1] ⋯ mats[0]``; identity of size ``rows`` when empty."""
-        if not mats:
-            return sympy.eye(rows) if exact else np.eye(rows)
-        P = mats[0]
-        for M in mats[1:]:
-            P = M * P if exact else M @ P
-        return P
+        rep = representation_of(*mats)  # mixed exact and float layers: all float
+        return tuple(rep.convert(M) for M in mats)
 
     def end_to_end(self, theta=None):
         """``μ_d(θ) = W_h ⋯ W_1``: symbolic when ``theta`` is None, else its value.
@@ -269,8 +257,7 @@ class LinearNetwork:
         if theta is None:
             self._check_expansion("end-to-end matrix μ_d")
         mats = self.weights if theta is None else self.validate_theta(theta)
-        exact = is_exact_matrix(mats[0])
-        P = self._product(list(mats), self._widths[0], exact)
+        P = representation_of(*mats).product(mats, self._widths[0])
         return sympy.expand(P) if theta is None else P
 
     def partial_products(self, theta):
@@ -302,8 +289,9 @@ class LinearNetwork:
         """
         mats = self.validate_theta(theta)
         out = []
+        rep = representation_of(*mats)
         for M in mats:
-            out.extend(M if is_exact_matrix(M) else M.ravel().tolist())
+            out.extend(rep.entries(M))
         return tuple(out)
 
     def unflatten(self, vector, exact=None):
@@ -325,15 +313,12 @@ class LinearNetwork:
                 raise InputTypeError(f"vector[{i}] is the string {x!r}; expected a number")
         if len(vector) != self.num_params:
             raise ShapeError(f"vector has {len(vector)} entries; expected {self.num_params} for widths {self._widths}")
+        rep = representation(exact is not False)  # exact=None: sympy first, validate_theta decides below
         out, k = [], 0
         for rows, cols in self.shapes:
-            block = vector[k:k + rows * cols]
-            if exact is False:
-                out.append(np.array(block, dtype=float).reshape(rows, cols))
-            else:
-                out.append(sympy.Matrix(rows, cols, block))
+            out.append(rep.matrix(rows, cols, vector[k:k + rows * cols]))
             k += rows * cols
-        return tuple(out) if exact is not None else self.validate_theta(out)
+        return self.validate_theta(out, exact=exact)
 
     # -- the differential ----------------------------------------------------
     def differential(self, theta=None):
@@ -350,22 +335,11 @@ class LinearNetwork:
         """
         if theta is None:  # the same block formula with symbolic partial products (no differentiation)
             self._check_expansion("differential dμ", blocks=True)
-            blocks = [self._kron(L, R.T) for L, R in self._partial_products(self.weights)]
-            return sympy.Matrix.hstack(*blocks).applyfunc(sympy.expand)
+            blocks = [EXACT.kron(L, R.T) for L, R in self._partial_products(self.weights)]
+            return EXACT.hstack(*blocks).applyfunc(sympy.expand)
         mats = self.validate_theta(theta)
-        blocks = [self._kron(L, R.T) for L, R in self._partial_products(mats)]
-        if is_exact_matrix(mats[0]):
-            return sympy.Matrix.hstack(*blocks)
-        return np.hstack(blocks)
-
-    @staticmethod
-    def _kron(A, B):
-        if is_exact_matrix(A):
-            rows = []
-            for a in range(A.rows):
-                rows.append(sympy.Matrix.hstack(*[A[a, b] * B for b in range(A.cols)]))
-            return sympy.Matrix.vstack(*rows)
-        return np.kron(A, B)
+        rep = representation_of(*mats)
+        return rep.hstack(*[rep.kron(L, R.T) for L, R in self._partial_products(mats)])
 
     def differential_rank(self, theta, tol: float = DEFAULT_TOL) -> int:
         """Rank of ``dμ(θ)`` by the closed form (TKB2020; THEORY §1).
@@ -418,9 +392,8 @@ class LinearNetwork:
         mats = self.validate_theta(theta)
         pp = self._partial_products(mats)
         w, h = self._widths, self.depth
-        exact = is_exact_matrix(mats[0])
         if not self.is_filling:
-            Wbar = mats[-1] * pp[-1][1] if exact else mats[-1] @ pp[-1][1]
+            Wbar = mats[-1] @ pp[-1][1]
             return rank(Wbar, tol) == self.bottleneck
         for i in range(1, h):  # hidden layers 1..h-1
             left_i = pp[i - 1][0]  # W_{>i}

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy
 
-from ..exact.matrix import DEFAULT_TOL, as_matrix, is_exact_matrix, rank
+from ..exact.matrix import DEFAULT_TOL, as_matrix, rank
+from ..exact.representation import representation_of
 from ..exceptions import ProblemTooLargeError, ShapeError, WidthsError
 
 __all__ = ["DeterminantalVariety", "MAX_MINORS", "MAX_DEGREE_DIGITS"]
@@ -252,11 +253,8 @@ class DeterminantalVariety:
 
     def _null_bases(self, W, tol):
         """Bases (as lists of column vectors) of the left null space and the null space of W."""
-        if is_exact_matrix(W):
-            return W.T.nullspace(), W.nullspace()
-        U, s, Vt = np.linalg.svd(W)
-        k = int(np.sum(s > tol * max(W.shape) * (s[0] if s.size and s[0] > 0 else 1.0))) if s.size else 0
-        return [U[:, j:j + 1] for j in range(k, W.shape[0])], [Vt[j:j + 1, :].T for j in range(k, W.shape[1])]
+        rep = representation_of(W)
+        return rep.null_space(W, tol, left=True), rep.null_space(W, tol)
 
     def _require_point(self, W, tol):
         W = self._point(W)
@@ -284,8 +282,6 @@ class DeterminantalVariety:
         if rk < self.rank or self.is_filling:
             return []
         left, right = self._null_bases(W, tol)
-        if is_exact_matrix(W):
-            return [n * m.T for n in left for m in right]
         return [n @ m.T for n in left for m in right]
 
     def tangent_space(self, W, tol: float = DEFAULT_TOL):
@@ -300,22 +296,16 @@ class DeterminantalVariety:
         8
         """
         W, rk = self._require_point(W, tol)
-        exact = is_exact_matrix(W)
+        rep = representation_of(W)
         m, n = self.rows, self.cols
         if rk < self.rank or self.is_filling:
-            if exact:
-                return [sympy.Matrix(m, n, lambda a, b, k=k: 1 if a * n + b == k else 0) for k in range(m * n)]
-            return [np.eye(m * n)[k].reshape(m, n) for k in range(m * n)]
+            return [rep.reshape(rep.eye(m * n)[k, :], m, n) for k in range(m * n)]
         left, right = self._null_bases(W, tol)
         # A is tangent iff n_aᵀ A m_b = 0 for all a, b: a linear system on vec(A).
-        if exact:
-            # ⟨x yᵀ, A⟩ = xᵀ A y, so row-major vec(x yᵀ) is the functional
-            constraints = sympy.Matrix([list(x * y.T) for x in left for y in right])
-            return [sympy.Matrix(m, n, list(v)) for v in constraints.nullspace()]
-        C = np.array([(a @ b.T).ravel() for a in left for b in right])
-        _, s, Vt = np.linalg.svd(C)
-        k = int(np.sum(s > tol * max(C.shape) * s[0])) if s.size else 0
-        return [Vt[j].reshape(m, n) for j in range(k, m * n)]
+        # ⟨x yᵀ, A⟩ = xᵀ A y, so row-major vec(x yᵀ) is the functional
+        constraints = rep.matrix(len(left) * len(right), m * n,
+                                 [e for x in left for y in right for e in rep.entries(x @ y.T)])
+        return [rep.reshape(v, m, n) for v in rep.null_space(constraints, tol)]
 
     def __repr__(self):
         return f"DeterminantalVariety(rows={self.rows}, cols={self.cols}, rank={self.rank})"

@@ -10,6 +10,7 @@ from functools import cached_property
 import numpy as np
 import sympy
 
+from ...exact.representation import representation
 from ._roots import _DIGITS
 from . import _components
 from ..classify import classify
@@ -115,13 +116,13 @@ class FunctionSpaceRealPoint:
         if net is None:
             return None
         A, B = self.factors if self.is_rational else self._float_factors()
-        exact = self.is_rational
+        rep = representation(self.is_rational)
         e, w, h = self.rank, net.widths, net.depth
         if h == 1:
-            return (A * B,) if exact else (A @ B,)
+            return (A @ B,)
         mats = []
         for i in range(1, h + 1):
-            M = sympy.zeros(w[i], w[i - 1]) if exact else np.zeros((w[i], w[i - 1]))
+            M = rep.zeros(w[i], w[i - 1])
             for k in range(e):
                 if i == 1:
                     for j in range(w[0]):

@@ -8,7 +8,8 @@ import numpy as np
 import sympy
 
 from ...checks import check_int
-from ...exact.matrix import as_matrix, is_exact_matrix
+from ...exact.matrix import as_matrix
+from ...exact.representation import representation_of
 from ...exceptions import InputTypeError, InvalidArgumentError, ShapeError
 
 #: Largest number of objects an exact enumeration may visit before
@@ -42,7 +43,7 @@ def _pattern(pattern, n=None, d1=None, name="pattern"):
     """Validate a binary pattern; returns an int8 array of shape (d1, n)."""
     if isinstance(pattern, str):
         raise InputTypeError(f"{name} is the string {pattern!r}; expected a binary matrix of 0/1 entries")
-    if is_exact_matrix(pattern):
+    if hasattr(pattern, "tolist"):  # sympy Matrix or numpy array
         pattern = pattern.tolist()
     try:
         arr = np.array(pattern, dtype=object)
@@ -69,15 +70,10 @@ def _vector(v, length, name, exact=None):
     """A length-``length`` vector as a (1, length) matrix (exact or numeric)."""
     if v is None:
         return None
-    if is_exact_matrix(v):
-        if 1 not in v.shape:
+    if isinstance(v, (sympy.MatrixBase, np.ndarray)):  # a matrix of either representation
+        if not (len(v.shape) == 1 or (len(v.shape) == 2 and 1 in v.shape)):
             raise ShapeError(f"{name} has shape {v.shape}; expected a vector of length {length}")
-        v = list(v)
-    elif isinstance(v, np.ndarray):
-        if v.ndim == 2 and 1 in v.shape:
-            v = v.ravel()
-        if v.ndim != 1:
-            raise ShapeError(f"{name} has shape {v.shape}; expected a vector of length {length}")
+        v = representation_of(v).entries(v)
     elif not isinstance(v, (list, tuple)):
         raise InputTypeError(f"{name} has type {type(v).__name__}; expected a sequence of {length} numbers")
     vals = list(v)

@@ -16,6 +16,7 @@ from fractions import Fraction
 import numpy as np
 
 from ...exact.matrix import DEFAULT_TOL, is_exact_matrix, rank as _rank, to_float
+from ...exact.representation import representation_of
 from ...exceptions import AssumptionError, DegenerateDataError, InputTypeError, ProblemTooLargeError
 from ._common import MAX_ENUMERATION, MAX_SAMPLE_BYTES, _count, _data, _vector
 from .jacobians import generic_jacobian_rank, jacobian_rank
@@ -103,7 +104,7 @@ def _general_cross(M):
     for k in range(d):
         cols = [c for c in range(d) if c != k]
         sub = M[:, cols]
-        det = sub.det() if is_exact_matrix(sub) else (float(np.linalg.det(sub)) if d > 1 else 1.0)
+        det = representation_of(sub).det(sub)
         out.append((-1) ** k * det)
     return out
 
@@ -146,8 +147,9 @@ def realizable_row_patterns(X, tol=DEFAULT_TOL):
         return np.array(sorted(pats), dtype=np.int8)
     pats = set()
     if general and d == 1:
-        s = tuple(1 if x > 0 else 0 for x in (list(Xm) if exact else Xf.ravel()))
-        if all(x != 0 for x in (list(Xm) if exact else Xf.ravel())):
+        vals = representation_of(Xm).entries(Xm)
+        s = tuple(1 if x > 0 else 0 for x in vals)
+        if all(x != 0 for x in vals):
             pats = {s, tuple(1 - t for t in s)}
             return np.array(sorted(pats), dtype=np.int8)
         general = False
@@ -332,11 +334,11 @@ def one_dim_full_rank_fraction(n, d1, x=None):
         rank_of = lambda A: generic_jacobian_rank(A, 2)  # noqa: E731
     else:
         xm = _vector(x, n, "x")
-        vals = list(xm) if is_exact_matrix(xm) else list(xm.ravel())
+        vals = representation_of(xm).entries(xm)
         if len(set(vals)) != n:
             raise DegenerateDataError(f"x has repeated values {vals}; expected {n} distinct samples")
         order = sorted(range(n), key=lambda j: vals[j])
-        Xs = with_bias(xm[:, order] if is_exact_matrix(xm) else xm[:, order])
+        Xs = with_bias(xm[:, order])
         rank_of = lambda A: jacobian_rank(A, Xs)  # noqa: E731
     full, total = _multiset_full_rank(rows, d1, rank_of, n)
     return FullRankCount(full_rank=full, total=total, over="regions", n=n, d1=d1)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-import sympy
 
-from ...exact.matrix import DEFAULT_TOL, is_exact_matrix, rank as _rank, to_float
+from ...exact.matrix import DEFAULT_TOL, rank as _rank
+from ...exact.representation import representation_of
 from ...exceptions import ShapeError
 from ._common import _data
 from .regions import activation_pattern
@@ -79,10 +78,8 @@ def deep_region_jacobians(weights, X, tol=DEFAULT_TOL):
                          f"{'' if not isinstance(weights, (list, tuple)) else ' of length ' + str(len(weights))}")
     Xm = _data(X, "X")
     Ws = [_data(W, f"weights[{l}]") for l, W in enumerate(weights)]
-    exact = is_exact_matrix(Xm) and all(is_exact_matrix(W) for W in Ws)
-    if not exact:
-        Xm = to_float(Xm)
-        Ws = [to_float(W) for W in Ws]
+    rep = representation_of(Xm, *Ws)
+    Xm, Ws = rep.convert(Xm), [rep.convert(W) for W in Ws]
     prev = Xm.shape[0]
     for l, W in enumerate(Ws):
         if W.shape[1] != prev:
@@ -95,37 +92,19 @@ def deep_region_jacobians(weights, X, tol=DEFAULT_TOL):
     for l, W in enumerate(Ws[:-1]):
         A = activation_pattern(W, hs[-1], tol=tol)
         pats.append(A)
-        Z = W * hs[-1] if exact else W @ hs[-1]
-        if exact:
-            H = sympy.Matrix(Z.rows, Z.cols, lambda i, j: Z[i, j] if A[i, j] else 0)
-        else:
-            H = Z * A
-        hs.append(H)
+        hs.append(rep.multiply(W @ hs[-1], rep.convert(A)))  # relu: the active pre-activations
     jacs = []
     for l in range(len(Ws)):
-        dl, dprev = Ws[l].shape
-        cols = []
+        blocks = []
         for j in range(n):
             # backward matrix B_j (d_L x d_l): d output / d z_l at sample j
-            if exact:
-                B = sympy.eye(dL)
-                for m in range(len(Ws) - 1, l, -1):
-                    D = sympy.diag(*[int(a) for a in pats[m - 1][:, j]])
-                    B = B * Ws[m] * D
-                h = hs[l][:, j]
-            else:
-                B = np.eye(dL)
-                for m in range(len(Ws) - 1, l, -1):
-                    B = B @ Ws[m] @ np.diag(pats[m - 1][:, j].astype(float))
-                h = hs[l][:, j]
-            for o in range(dL):
-                if exact:
-                    cols.append([B[o, i] * h[k] for i in range(dl) for k in range(dprev)])
-                else:
-                    cols.append(np.kron(B[o], h))
-        J = sympy.Matrix(cols).T if exact else np.array(cols).T
-        jacs.append(J)
+            B = rep.eye(dL)
+            for m in range(len(Ws) - 1, l, -1):
+                B = B @ Ws[m] @ rep.diag(pats[m - 1][:, j])
+            # row o of d output_o / d W_l at sample j: B[o] ⊗ h_l(x_j)
+            blocks.append(rep.kron(B, hs[l][:, j:j + 1].T))
+        jacs.append(rep.vstack(*blocks).T)
     ranks = tuple(_rank(J, tol) for J in jacs)
-    full = sympy.Matrix.vstack(*jacs) if exact else np.vstack(jacs)
+    full = rep.vstack(*jacs)
     return DeepRegionJacobians(patterns=tuple(pats), jacobians=tuple(jacs), ranks=ranks,
                                rank=_rank(full, tol), outputs=n * dL)

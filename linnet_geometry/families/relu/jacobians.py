@@ -15,7 +15,8 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
-from ...exact.matrix import DEFAULT_TOL, is_exact_matrix, rank as _rank, to_float
+from ...exact.matrix import DEFAULT_TOL, rank as _rank, to_float
+from ...exact.representation import representation, representation_of
 from ...exceptions import AssumptionError, InputTypeError, ProblemTooLargeError
 from ._common import _count, _data, _pattern, _to_fraction_rows, _vector
 from .regions import _open_cone_point
@@ -23,17 +24,15 @@ from .regions import _open_cone_point
 __all__ = ["region_jacobian", "jacobian_rank", "generic_jacobian_rank", "RegionCriticalSet", "region_critical_set"]
 
 
-def _output_weights(v, d1, exact):
+def _output_weights(v, d1):
+    """The output weights as a validated ``(1, d1)`` matrix of nonzero entries; ``None`` stays ``None`` (all ones)."""
     if v is None:
-        return sympy.ones(1, d1) if exact else np.ones(d1)
+        return None
     vm = _vector(v, d1, "v")
-    vals = list(vm) if is_exact_matrix(vm) else list(vm.ravel())
-    for i, x in enumerate(vals):
+    for i, x in enumerate(representation_of(vm).entries(vm)):
         if x == 0:
             raise AssumptionError(f"v[{i}] is 0; expected nonzero output weights v (KMTM2024 setting)")
-    if exact and is_exact_matrix(vm):
-        return vm
-    return to_float(vm).ravel()
+    return vm
 
 
 def region_jacobian(pattern, X, v=None):
@@ -63,18 +62,11 @@ def region_jacobian(pattern, X, v=None):
     d0, n = Xm.shape
     A = _pattern(pattern, n=n)
     d1 = A.shape[0]
-    exact = is_exact_matrix(Xm)
-    vv = _output_weights(v, d1, exact)
-    if exact and is_exact_matrix(vv):
-        J = sympy.zeros(d1 * d0, n)
-        for i in range(d1):
-            for j in range(n):
-                if A[i, j]:
-                    for k in range(d0):
-                        J[i * d0 + k, j] = vv[i] * Xm[k, j]
-        return J
-    Xf = to_float(Xm)
-    return np.einsum("ij,kj->ikj", np.asarray(vv, dtype=float)[:, None] * A, Xf).reshape(d1 * d0, n)
+    vm = _output_weights(v, d1)
+    rep = representation_of(Xm, vm)  # exact iff X and v are
+    vv = rep.ones(1, d1) if vm is None else rep.convert(vm)
+    VA = rep.multiply(vv.T @ rep.ones(1, n), rep.convert(A))  # (v_i A_ij)
+    return rep.khatri_rao(VA, rep.convert(Xm))
 
 
 def jacobian_rank(pattern, X, v=None, tol=DEFAULT_TOL):
@@ -180,7 +172,7 @@ class RegionCriticalSet:
         return self.rank == self.n
 
     def to_dict(self):
-        conv = (lambda x: str(x)) if self.exact else float
+        conv = representation(self.exact).plain
         return {
             "rank": self.rank, "n": self.n, "full_rank": self.full_rank, "dimension": self.dimension,
             "loss": conv(self.loss), "meets_region": self.meets_region, "label": self.label,
@@ -228,8 +220,10 @@ def region_critical_set(pattern, X, y, v=None, tol=DEFAULT_TOL):
     A = _pattern(pattern, n=n)
     d1 = A.shape[0]
     ym = _vector(y, n, "y")
-    exact = is_exact_matrix(Xm) and is_exact_matrix(ym) and (v is None or is_exact_matrix(_vector(v, d1, "v")))
-    J = region_jacobian(A, Xm if exact else to_float(Xm), v if v is None or exact else to_float(_vector(v, d1, "v")).ravel())
+    vm = None if v is None else _vector(v, d1, "v")
+    rep = representation_of(Xm, ym, vm)
+    exact = rep.exact
+    J = region_jacobian(A, rep.convert(Xm), None if vm is None else rep.convert(vm))
     p = d0 * d1
     signs = 2 * A.astype(np.int64) - 1
     if exact:

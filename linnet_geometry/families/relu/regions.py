@@ -15,6 +15,7 @@ import numpy as np
 import sympy
 
 from ...exact.matrix import DEFAULT_TOL, is_exact_matrix, to_float
+from ...exact.representation import representation_of
 from ...exceptions import DegenerateDataError, InputTypeError, ShapeError
 from ._common import _data, _pattern, _to_fraction_rows, _vector
 
@@ -34,9 +35,8 @@ def with_bias(X):
     [1, 1, 1]])
     """
     M = _data(X)
-    if is_exact_matrix(M):
-        return M.col_join(sympy.ones(1, M.cols))
-    return np.vstack([M, np.ones((1, M.shape[1]))])
+    rep = representation_of(M)
+    return rep.vstack(M, rep.ones(1, M.shape[1]))
 
 
 def activation_pattern(W, X, bias=None, tol=DEFAULT_TOL):
@@ -77,8 +77,8 @@ def activation_pattern(W, X, bias=None, tol=DEFAULT_TOL):
         raise ShapeError(f"W has shape {Wm.shape}; expected ({Wm.shape[0]}, {d0}) for X of shape {(d0, n)}")
     d1 = Wm.shape[0]
     b = _vector(bias, d1, "bias")
-    exact = is_exact_matrix(Xm) and is_exact_matrix(Wm) and (b is None or is_exact_matrix(b))
-    if exact:
+    exact = representation_of(Xm, Wm, b).exact
+    if exact:  # exact signs, or signs beyond tol relative to ‖w_i‖‖x_j‖
         Z = Wm * Xm
         if b is not None:
             Z = Z + b.T * sympy.ones(1, n)
@@ -222,8 +222,6 @@ def region_interior_point(pattern, X):
         if w is None:
             return None
         rows.append(list(w))
-    if is_exact_matrix(Xm):
-        return sympy.Matrix([[sympy.Rational(x.numerator, x.denominator) for x in r] for r in rows])
-    return np.array(rows, dtype=float)
+    return representation_of(Xm).convert(rows)  # Fractions (exact data) or floats
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import sympy
 
 from ...exact.matrix import as_matrix
+from ...exact.representation import representation, representation_of
 from ...exceptions import AssumptionError, ExactInputRequiredError, InputTypeError, ProblemTooLargeError, ShapeError
 from ._checks import _check_size
 from .activation import as_activation
@@ -62,14 +63,8 @@ class TwoLayerNetwork:
         A = as_matrix(a, "outgoing")
         if A.shape[0] != W.shape[0]:
             raise ShapeError(f"outgoing has {A.shape[0]} rows; expected {W.shape[0]} (one per neuron, the rows of incoming)")
-        exact = isinstance(W, sympy.MatrixBase) and isinstance(A, sympy.MatrixBase)
-        if exact:
-            W, A = sympy.ImmutableMatrix(W), sympy.ImmutableMatrix(A)
-        else:
-            W = np.array(W, dtype=float) if not isinstance(W, np.ndarray) else W.copy()
-            A = np.array(A, dtype=float) if not isinstance(A, np.ndarray) else A.copy()
-            W.setflags(write=False)
-            A.setflags(write=False)
+        rep = representation_of(W, A)  # exact iff both are; frozen copies
+        W, A = rep.immutable(rep.convert(W)), rep.immutable(rep.convert(A))
         object.__setattr__(self, "incoming", W)
         object.__setattr__(self, "outgoing", A)
         object.__setattr__(self, "sigma", as_activation(self.sigma))
@@ -104,7 +99,7 @@ class TwoLayerNetwork:
     @classmethod
     def from_parameters(cls, theta, width, input_dim, output_dim=1, sigma="g"):
         """Inverse of :meth:`parameters`."""
-        vals = list(theta) if isinstance(theta, sympy.MatrixBase) else list(np.asarray(theta).ravel())
+        vals = representation_of(theta).entries(theta)
         need = width * (input_dim + output_dim)
         if len(vals) != need:
             raise ShapeError(f"theta has {len(vals)} entries; expected {need} for width {width}, "
@@ -145,7 +140,7 @@ class TwoLayerNetwork:
         return self.sigma.numeric(0)(X @ W.T) @ A
 
     def to_dict(self):
-        conv = (lambda v: str(v)) if self.is_exact else float
+        conv = representation(self.is_exact).plain
         return {"width": self.width, "input_dim": self.input_dim, "output_dim": self.output_dim,
                 "sigma": self.sigma.to_dict(),
                 "incoming": [[conv(self.incoming[j, k]) for k in range(self.input_dim)] for j in range(self.width)],

@@ -29,6 +29,7 @@ import sympy
 from sympy.utilities.iterables import multiset_partitions
 
 from ...checks import check_seed
+from ...exact.representation import representation
 from ...exceptions import AssumptionError, ExactInputRequiredError, InputTypeError, ShapeError, WidthsError
 from ._checks import _check_convention, _check_size, _int_seed
 from .activation import _enforce_assumptions
@@ -365,7 +366,7 @@ class SplitSubspace:
         return self.point(rng.uniform(-scale, scale, size=self.dimension))
 
     def to_dict(self):
-        base = [str(v) for v in self.base_point] if self.network.is_exact else [float(v) for v in self.base_point]
+        base = [representation(self.network.is_exact).plain(v) for v in self.base_point]
         return {"m": self.m, "blocks": [list(b) for b in self.blocks], "dimension": self.dimension,
                 "base_point": base,
                 "directions": [[int(self.directions[i, j]) for i in range(self.n_parameters)] for j in range(self.dimension)]}

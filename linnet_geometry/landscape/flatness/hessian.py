@@ -15,7 +15,7 @@ import sympy
 
 from ...checks import check_seed
 from ...critical.derivatives import MAX_DENSE_HESSIAN, parameter_hessian
-from ...exact.matrix import to_float
+from ...exact.representation import representation_of
 from ...exceptions import AssumptionError, InputTypeError
 from ...model.losses import QuadraticLoss
 from ...model.network import partial_products
@@ -89,8 +89,8 @@ def _exact_trace(pp, Hl, shape):
     m, n = shape
     total = sympy.Integer(0)
     for L, R in pp:
-        A = L * L.T
-        B = R.T * R
+        A = L @ L.T
+        B = R.T @ R
         for a in range(m):
             for b in range(n):
                 row = a * n + b
@@ -237,16 +237,16 @@ def sharpness(network, loss, theta, *, dense_limit=DENSE_LIMIT, seed=0, tol=1e-1
     dense_limit = _check_count(dense_limit, "dense_limit", 0)
     mats, pp, Wbar, exact = prepare_point(network, loss, theta)
     n = network.num_params
-    if exact:
+    fmats = _float_mats(mats)
+    if exact:  # the closed-form trace in exact arithmetic, and λ_max as an algebraic number
         tr = _exact_trace(pp, loss.hessian(Wbar), loss.shape)
         if n <= EXACT_EIGEN_LIMIT:
             lam = _exact_lambda_max(parameter_hessian(network, loss, mats))
             if lam is not None:
                 return Sharpness(tr, lam, "exact", True, n)
-    fmats = _float_mats(mats)
-    form = _MeasurementForm.of(loss)
-    fW = fmats[-1] @ partial_products(fmats)[-1][1]
-    if not exact:
+    else:
+        form = _MeasurementForm.of(loss)
+        fW = fmats[-1] @ partial_products(fmats)[-1][1]
         tr = _float_trace(network, loss, fmats, form, fW if form is not None else Wbar)
     if n <= dense_limit and n <= MAX_DENSE_HESSIAN:
         H = np.asarray(parameter_hessian(network, loss, fmats), dtype=float)
@@ -297,17 +297,13 @@ def zero_residual_trace(network, loss, theta, tol=1e-9):
     _check_network_loss(network, loss)
     if not isinstance(loss, QuadraticLoss) or loss.covariance is not None or loss.data is not None:
         raise InputTypeError(f"loss: expected a QuadraticLoss ||W - U||^2 (no data covariance); received {loss!r}")
-    mats, pp, Wbar, exact = prepare_point(network, loss, theta)
-    if exact:
-        D = Wbar - loss.target
-        if any(x != 0 for x in D):
-            raise AssumptionError(f"the closed form needs a zero residual mu(theta) = U; received mu(theta) - U = "
-                                  f"{D.tolist()}")
-        return sympy.expand(2 * sum(sum(x**2 for x in L) * sum(x**2 for x in R) for L, R in pp))
-    U = to_float(loss.target)
-    res = float(np.linalg.norm(Wbar - U))
-    if res > tol * max(1.0, float(np.linalg.norm(U))):
-        raise AssumptionError(f"the closed form needs a zero residual mu(theta) = U; received ||mu(theta) - U||_F = "
-                              f"{res:.3g} > {tol:g}·max(1, ||U||_F)")
-    return float(2 * sum(np.sum(L * L) * np.sum(R * R) for L, R in pp))
+    mats, pp, Wbar, _ = prepare_point(network, loss, theta)
+    rep = representation_of(Wbar)
+    U = rep.convert(loss.target)
+    D = Wbar - U
+    if not rep.is_zero(D, bound=tol * max(1.0, rep.norm(U))):  # exactly, or relative to the target's scale
+        received = (f"mu(theta) - U = {D.tolist()}" if rep.exact
+                    else f"||mu(theta) - U||_F = {rep.norm(D):.3g} > {tol:g}·max(1, ||U||_F)")
+        raise AssumptionError(f"the closed form needs a zero residual mu(theta) = U; received {received}")
+    return rep.number(2 * sum(rep.sum_squares(L) * rep.sum_squares(R) for L, R in pp))
 

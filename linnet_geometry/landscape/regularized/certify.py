@@ -135,7 +135,7 @@ def _msolve_real_points(network, loss, R, F, Lpoly, sol, facts):
         if inert is not None:
             cert.append(Fact(f"Hessian inertia (+, −, 0) = {inert}, proved by ball arithmetic on the box: QᵀHQ with Q "
                              "certified invertible has Gershgorin discs excluding 0 (Sylvester's law of inertia)"))
-            role = _role_from_inertia(inert, float(value.mid()), False, cert)
+            role = _role_from_inertia(inert, float(value.mid()), cert)
         else:
             cert.append(Fact("Hessian eigenvalue not separated from 0 by ball arithmetic at 2048 bits: inertia "
                              "undetermined (a singular Hessian at an isolated point, or not separated)"))
@@ -263,7 +263,7 @@ def _real_points(network, loss, R, F, hres, distinct, dim, tol, facts):
                 inert_ok = True
                 facts_ = list(rep.certificate) + extra + [Fact(
                     f"Hessian inertia {inert} certified on the box (Weyl: eigenvalues move by ≤ {bound:.1e})")]
-                role = _role_from_inertia(inert, rep.value, False, facts_)
+                role = _role_from_inertia(inert, rep.value, facts_)
                 rep = replace(rep, hessian_inertia=inert, role=role, certificate=tuple(facts_))
             else:
                 rep = replace(rep, certificate=rep.certificate + tuple(extra) + (Fact(

@@ -15,7 +15,8 @@ import sympy
 from ...checks import check_seed
 from ...critical.classify import CriticalPointReport, Fact
 from ...critical.derivatives import parameter_hessian as _core_hessian
-from ...exact.matrix import DEFAULT_TOL, as_matrix, inertia as _inertia, is_exact_matrix, rank, to_float
+from ...exact.matrix import DEFAULT_TOL, as_matrix, inertia as _inertia, rank
+from ...exact.representation import EXACT, FLOAT, representation_of
 from ...exceptions import AssumptionError, ExactInputRequiredError, InputTypeError, ShapeError
 from ...model.losses import Loss, ParameterLoss, QuadraticLoss
 from ...model.network import LinearNetwork, partial_products
@@ -32,32 +33,25 @@ class _HalfLeastSquares(Loss):
     def __init__(self, X, Y):
         self.X, self.Y = X, Y
         self.shape = (Y.rows, X.rows)
-        self._XXt = X * X.T
-        self._float = (to_float(X), to_float(Y))
+        # the data in each representation, converted once
+        self._data = {EXACT: (X, Y), FLOAT: (FLOAT.convert(X), FLOAT.convert(Y))}
 
     @property
     def is_exact(self):
         return True
 
     def _value(self, W):
-        if is_exact_matrix(W):
-            return sum(r**2 for r in (W * self.X - self.Y)) / 2
-        X, Y = self._float
-        R = W @ X - Y
-        return float(np.sum(R * R)) / 2
+        X, Y = self._data[representation_of(W)]
+        return representation_of(W).sum_squares(W @ X - Y) / 2
 
     def _gradient(self, W):
-        if is_exact_matrix(W):
-            return (W * self.X - self.Y) * self.X.T
-        X, Y = self._float
+        X, Y = self._data[representation_of(W)]
         return (W @ X - Y) @ X.T
 
     def _hessian(self, W):
-        m = self.shape[0]
-        if is_exact_matrix(W):
-            return sympy.diag(*([self._XXt] * m))
-        X, _ = self._float
-        return np.kron(np.eye(m), X @ X.T)
+        rep = representation_of(W)
+        X, _ = self._data[rep]
+        return rep.kron(rep.eye(self.shape[0]), X @ X.T)
 
 
 def _rational(x, name):
@@ -249,38 +243,29 @@ class RegularizedLoss(ParameterLoss):
     def _mats(self, network, theta):
         self._check_network(network)
         mats = network.validate_theta(theta)
-        return mats, is_exact_matrix(mats[0])
+        return mats, representation_of(*mats)
 
     def value(self, network, theta):
         """``L(θ)``, exact for exact θ."""
-        mats, exact = self._mats(network, theta)
+        mats, rep = self._mats(network, theta)
         Wbar = network.end_to_end(mats)
         lam = self.layer_weights(network)
-        if exact:
-            reg = sum(l * w**2 for L_, W in zip(lam, mats) for l, w in zip(L_, W)) / 2
-            return self._half._value(Wbar) + reg
-        reg = sum(float(np.sum(to_float(L_) * W * W)) for L_, W in zip(lam, mats))
+        reg = sum(rep.total(rep.multiply(rep.multiply(rep.convert(L_), W), W)) for L_, W in zip(lam, mats))
         return self._half._value(Wbar) + reg / 2
 
     def parameter_gradient(self, network, theta):
         """``(∇_{W_1} L, …, ∇_{W_h} L)``: ``W_{>i}ᵀ (W̄X − Y) Xᵀ W_{<i}ᵀ + Λ_i ∘ W_i``."""
-        mats, exact = self._mats(network, theta)
+        mats, rep = self._mats(network, theta)
         pp = partial_products(mats)
-        Wbar = mats[-1] * pp[-1][1] if exact else mats[-1] @ pp[-1][1]
-        grads = parameter_gradient_parts(pp, self._half._gradient(Wbar), exact)
+        grads = parameter_gradient_parts(pp, self._half._gradient(mats[-1] @ pp[-1][1]))
         lam = self.layer_weights(network)
-        if exact:
-            return tuple(g + L_.multiply_elementwise(W) for g, L_, W in zip(grads, lam, mats))
-        return tuple(g + to_float(L_) * W for g, L_, W in zip(grads, lam, mats))
+        return tuple(g + rep.multiply(rep.convert(L_), W) for g, L_, W in zip(grads, lam, mats))
 
     def parameter_hessian(self, network, theta):
         """Hessian of L at θ (θ order of :class:`LinearNetwork`): data Hessian plus ``diag(λ)``."""
-        mats, exact = self._mats(network, theta)
+        mats, rep = self._mats(network, theta)
         H = _core_hessian(network, self._half, mats)
-        diag = [l for L_ in self.layer_weights(network) for l in L_]
-        if exact:
-            return H + sympy.diag(*diag)
-        return H + np.diag(np.array([float(l) for l in diag]))
+        return H + rep.diag([l for L_ in self.layer_weights(network) for l in L_])
 
     def classify(self, network, theta, tol: float = DEFAULT_TOL) -> CriticalPointReport:
         """Classify θ by the exact (or, for float θ, tolerance-based) Hessian inertia.
@@ -289,35 +274,35 @@ class RegularizedLoss(ParameterLoss):
         ``"global_min"``, ``"local_min"``, ``"local_max"``,
         ``"strict_saddle"``, ``"undetermined"`` for critical points.
         """
-        mats, exact = self._mats(network, theta)
+        mats, rep = self._mats(network, theta)
         Wbar = network.end_to_end(mats)
         grads = self.parameter_gradient(network, mats)
         value = self.value(network, mats)
-        if exact:
-            gnorm = float(sympy.sqrt(sum(x**2 for g in grads for x in g)).evalf(20))
-            critical = all(x == 0 for g in grads for x in g)
+        gnorm = rep.norm(*grads)
+        # float: ‖∇L‖ ≤ 10·tol·max(1, ‖θ‖)^{2h}, the scale of a gradient of degree 2h − 1 in θ; exact: ∇L = 0
+        scale = max(1.0, rep.norm(*mats))
+        critical = rep.is_zero(*grads, bound=tol * 10 * scale**(2 * network.depth))
+        if rep.exact:  # the report's wording and tolerance
+            where, how, used_tol = "exactly", "exact: Descartes' rule on the characteristic polynomial", None
         else:
-            gnorm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
-            scale = max(1.0, float(np.sqrt(sum(float(np.sum(W * W)) for W in mats))))
-            critical = gnorm <= tol * 10 * scale**(2 * network.depth)
+            where, how, used_tol = f"within tolerance ({gnorm:.2e})", f"eigenvalues, tol {tol:g}", tol
         common = dict(value=value, end_to_end_rank=rank(Wbar, tol),
                       differential_rank=network.differential_rank(mats, tol), bottleneck=network.bottleneck,
-                      gradient_norm=gnorm, exact=exact, tol=None if exact else tol)
+                      gradient_norm=gnorm, exact=rep.exact, tol=used_tol)
         facts = [Fact("weight decay: L is not a function of W̄ alone, so pure/spurious does not apply (kind=None)",
                       ("MCTH2022",))]
         if not critical:
             facts.append(Fact(f"∇L(θ) ≠ 0 (‖∇L‖ = {gnorm:.3g})"))
             return CriticalPointReport(False, None, None, hessian_inertia=None, certificate=tuple(facts), **common)
-        facts.append(Fact("∇L(θ) = 0 " + ("exactly" if exact else f"within tolerance ({gnorm:.2e})")))
+        facts.append(Fact("∇L(θ) = 0 " + where))
         H = self.parameter_hessian(network, mats)
         inert = _inertia(H, tol)
         if inert is None:
             facts.append(Fact("the signs of the Hessian's characteristic polynomial could not be decided"))
             return CriticalPointReport(True, None, "undetermined", hessian_inertia=None, certificate=tuple(facts),
                                        **common)
-        how = "exact: Descartes' rule on the characteristic polynomial" if exact else f"eigenvalues, tol {tol:g}"
         facts.append(Fact(f"Hessian inertia (+, −, 0) = {inert} ({how})"))
-        role = _role_from_inertia(inert, value, exact, facts)
+        role = _role_from_inertia(inert, value, facts)
         return CriticalPointReport(True, None, role, hessian_inertia=inert, certificate=tuple(facts), **common)
 
     def describe(self):
@@ -341,10 +326,9 @@ class RegularizedLoss(ParameterLoss):
                 "Y": [[str(x) for x in row] for row in self.Y.tolist()]}
 
 
-def _role_from_inertia(inert, value, exact, facts):
+def _role_from_inertia(inert, value, facts):
     pos, neg, zero = inert
-    is_zero_value = (value == 0) if exact else abs(float(value)) == 0.0
-    if is_zero_value and neg == 0:
+    if value == 0 and neg == 0:
         facts.append(Fact("L ≥ 0 everywhere and L(θ) = 0 ⇒ global minimum"))
         return "global_min"
     if pos > 0 and neg > 0:

@@ -23,7 +23,8 @@ from __future__ import annotations
 import abc
 
 from ...checks import check_exact_entries
-from ...exact.matrix import as_matrix, is_exact_matrix, to_float
+from ...exact.matrix import as_matrix
+from ...exact.representation import EXACT, FLOAT, representation_of
 from ...exceptions import ProblemTooLargeError, ShapeError
 
 __all__ = ["Loss", "ParameterLoss", "check_loss_shape", "MAX_EXACT_HESSIAN_SIDE", "MAX_FLOAT_HESSIAN_SIDE"]
@@ -32,6 +33,9 @@ __all__ = ["Loss", "ParameterLoss", "check_loss_shape", "MAX_EXACT_HESSIAN_SIDE"
 MAX_EXACT_HESSIAN_SIDE = 2_000
 #: Largest side ``rows·cols`` of a dense float Hessian (a float64 array of ``side²`` entries, 2 GiB).
 MAX_FLOAT_HESSIAN_SIDE = 16_384
+
+
+_HESSIAN_SIDE_LIMIT = {EXACT: MAX_EXACT_HESSIAN_SIDE, FLOAT: MAX_FLOAT_HESSIAN_SIDE}
 
 
 def _check_data(M, name):
@@ -137,9 +141,7 @@ class Loss(abc.ABC):
 
     def _point(self, W):
         M = as_matrix(W, "W", shape=self.shape)
-        if is_exact_matrix(M) and not self.is_exact:
-            M = to_float(M)
-        return M
+        return representation_of(M, exact=self.is_exact).convert(M)  # float loss data: a float point
 
     def value(self, W):
         """``ℓ(W)``."""
@@ -158,7 +160,7 @@ class Loss(abc.ABC):
         """
         point = self._point(W)
         side = self.shape[0] * self.shape[1]
-        limit = MAX_EXACT_HESSIAN_SIDE if is_exact_matrix(point) else MAX_FLOAT_HESSIAN_SIDE
+        limit = _HESSIAN_SIDE_LIMIT[representation_of(point)]
         if side > limit:
             raise ProblemTooLargeError(f"the Hessian of a loss on {self.shape[0]}x{self.shape[1]} matrices is a dense "
                                        f"{side}x{side} matrix; expected a side of at most {limit}")

@@ -9,6 +9,7 @@ import numpy as np
 import sympy
 
 from ...exact.matrix import is_exact_matrix
+from ...exact.representation import representation_of
 from ...exceptions import InputTypeError
 from .base import Loss
 from .parsing import _check_polynomial, parse_polynomial
@@ -90,21 +91,24 @@ class PolynomialLoss(Loss):
                          sympy.lambdify([flat], self._hess, "numpy"))
         return self._num
 
-    def _value(self, W):
+    def _evaluate(self, k, W):
+        """Value (k = 0), gradient (1) or Hessian (2) at W: exact substitution multiplied out, or the compiled
+        float function (the two evaluation engines of a polynomial)."""
         if is_exact_matrix(W):
-            return sympy.expand(self.expr.xreplace(self._subs(W)))
-        return float(self._numeric()[0](list(np.ravel(W))))
+            out = (self.expr, self._grad, self._hess)[k].xreplace(self._subs(W))
+            return out.applyfunc(sympy.expand) if k else sympy.expand(out)
+        return self._numeric()[k](list(np.ravel(W)))
+
+    def _value(self, W):
+        return representation_of(W).number(self._evaluate(0, W))
 
     def _gradient(self, W):
-        if is_exact_matrix(W):
-            return self._grad.xreplace(self._subs(W)).applyfunc(sympy.expand)
-        return np.array(self._numeric()[1](list(np.ravel(W))), dtype=float).reshape(self.shape)
+        rep = representation_of(W)
+        return rep.reshape(rep.convert(self._evaluate(1, W)), *self.shape)
 
     def _hessian(self, W):
-        if is_exact_matrix(W):
-            return self._hess.xreplace(self._subs(W)).applyfunc(sympy.expand)
-        n = self.shape[0] * self.shape[1]
-        return np.array(self._numeric()[2](list(np.ravel(W))), dtype=float).reshape(n, n)
+        rep, n = representation_of(W), self.shape[0] * self.shape[1]
+        return rep.reshape(rep.convert(self._evaluate(2, W)), n, n)
 
     def describe(self):
         return f"polynomial loss {self.expr}"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from ...exact.matrix import as_matrix, is_exact_matrix, rank, to_float
+from ...exact.matrix import as_matrix, is_exact_matrix
+from ...exact.representation import representation_of
 from ...exceptions import InputTypeError, DegenerateDataError, ShapeError, SingularDataError
 from .base import Loss, _check_data
 
@@ -79,25 +80,16 @@ class QuadraticLoss(Loss):
         _check_data(Ym, "Y")
         if Xm.shape[1] != Ym.shape[1]:
             raise ShapeError(f"X has {Xm.shape[1]} samples (columns) and Y has {Ym.shape[1]}; expected the same number")
-        exact = is_exact_matrix(Xm) and is_exact_matrix(Ym)
-        if not exact:
-            Xm, Ym = to_float(Xm), to_float(Ym)
-            Sigma = Xm @ Xm.T
-            if rank(Sigma) < Sigma.shape[0]:
-                raise SingularDataError(
-                    f"X X^T ({Sigma.shape[0]}x{Sigma.shape[0]}) is singular (numerical rank {rank(Sigma)}); expected "
-                    f"full rank {Sigma.shape[0]}: X must have {Sigma.shape[0]} linearly independent rows")
-            Uhat = np.linalg.solve(Sigma, (Ym @ Xm.T).T).T
-            offset = float(np.sum(Ym * Ym) - np.trace(Uhat @ Sigma @ Uhat.T))
-        else:
-            Sigma = Xm * Xm.T
-            rk = rank(Sigma)
-            if rk < Sigma.rows:
-                raise SingularDataError(
-                    f"X X^T ({Sigma.rows}x{Sigma.rows}) is singular (rank {rk}); expected full rank {Sigma.rows}: "
-                    f"X must have {Sigma.rows} linearly independent rows")
-            Uhat = Ym * Xm.T * Sigma.inv()
-            offset = sum(y**2 for y in Ym) - (Uhat * Sigma * Uhat.T).trace()
+        rep = representation_of(Xm, Ym)
+        Xm, Ym = rep.convert(Xm), rep.convert(Ym)
+        Sigma = Xm @ Xm.T
+        rk, d = rep.rank(Sigma), Sigma.shape[0]
+        if rk < d:
+            which = "rank" if rep.exact else "numerical rank"
+            raise SingularDataError(f"X X^T ({d}x{d}) is singular ({which} {rk}); expected full rank {d}: X must "
+                                    f"have {d} linearly independent rows")
+        Uhat = rep.solve(Sigma, (Ym @ Xm.T).T).T  # Y Xᵀ Σ⁻¹, Σ symmetric
+        offset = rep.sum_squares(Ym) - rep.trace(Uhat @ Sigma @ Uhat.T)
         return cls(Uhat, _covariance=Sigma, _offset=offset, _data=(Xm, Ym))
 
     @property
@@ -112,37 +104,25 @@ class QuadraticLoss(Loss):
     def gram_matrix(self):
         """``Û Σ Ûᵀ`` (``U Uᵀ`` without data): its eigenvalues are the squared singular values."""
         U = self.target
-        if self.covariance is None:
-            return U * U.T if self.is_exact else U @ U.T
-        return U * self.covariance * U.T if self.is_exact else U @ self.covariance @ U.T
+        return U @ U.T if self.covariance is None else U @ self.covariance @ U.T
 
     def _value(self, W):
+        rep = representation_of(W)
         if self._data is not None:
             X, Y = self._data
-            if is_exact_matrix(W):
-                R = W * X - Y
-                return sum(x**2 for x in R)
-            R = W @ to_float(X) - to_float(Y)
-            return float(np.sum(R * R))
-        if is_exact_matrix(W):
-            return sum(x**2 for x in (W - self.target))
-        D = W - to_float(self.target)
-        return float(np.sum(D * D))
+            return rep.sum_squares(W @ rep.convert(X) - rep.convert(Y))
+        return rep.sum_squares(W - rep.convert(self.target))
 
     def _gradient(self, W):
-        if is_exact_matrix(W):
-            D = W - self.target
-            return 2 * D if self.covariance is None else 2 * D * self.covariance
-        D = W - to_float(self.target)
-        return 2 * D if self.covariance is None else 2 * D @ to_float(self.covariance)
+        rep = representation_of(W)
+        D = W - rep.convert(self.target)
+        return 2 * D if self.covariance is None else 2 * D @ rep.convert(self.covariance)
 
     def _hessian(self, W):
+        rep = representation_of(W)
         m, n = self.shape
-        if is_exact_matrix(W):
-            S = sympy.eye(n) if self.covariance is None else self.covariance
-            return 2 * sympy.diag(*([S] * m))
-        S = np.eye(n) if self.covariance is None else to_float(self.covariance)
-        return 2 * np.kron(np.eye(m), S)
+        S = rep.eye(n) if self.covariance is None else rep.convert(self.covariance)
+        return 2 * rep.kron(rep.eye(m), S)
 
     def describe(self):
         if self._data is not None:
@@ -157,17 +137,14 @@ class QuadraticLoss(Loss):
     def _latex(self, printer=None):
         if self._data is not None:
             return r"\ell(W) = \|W X - Y\|_F^2"
-        U = self.target if self.is_exact else sympy.Matrix(self.target)
-        return rf"\ell(W) = \|W - U\|_F^2,\quad U = {sympy.latex(U)}"
+        return rf"\ell(W) = \|W - U\|_F^2,\quad U = {sympy.latex(sympy.Matrix(self.target))}"
 
     def _repr_latex_(self):
         return f"${self._latex()}$"
 
     def to_dict(self):
         """Plain-data description (JSON-ready)."""
-        T = self.target
-        return {"type": "quadratic", "description": self.describe(),
-                "target": [[str(x) for x in row] for row in (T.tolist() if self.is_exact else T.tolist())]}
+        return {"type": "quadratic", "description": self.describe(), "target": _str_rows(self.target)}
 
 
 def _str_rows(M):
@@ -212,9 +189,8 @@ class WeightedQuadraticLoss(Loss):
         w = as_matrix(weights, "weights", shape=tuple(U.shape))
         _check_data(U, "target")
         _check_data(w, "weights")
-        exact = is_exact_matrix(U) and is_exact_matrix(w)
-        if not exact:
-            U, w = to_float(U), to_float(w)
+        rep = representation_of(U, w)
+        U, w = rep.convert(U), rep.convert(w)
         rows, cols = U.shape
         for i in range(rows):
             for j in range(cols):
@@ -229,27 +205,18 @@ class WeightedQuadraticLoss(Loss):
     def is_exact(self):
         return is_exact_matrix(self.target)
 
-    def _diff(self, W):
-        if is_exact_matrix(W):
-            return W - self.target
-        return W - to_float(self.target)
-
     def _value(self, W):
-        D = self._diff(W)
-        if is_exact_matrix(W):
-            return sum(w * d**2 for w, d in zip(self.weights, D))
-        return float(np.sum(to_float(self.weights) * D * D))
+        rep = representation_of(W)
+        D = W - rep.convert(self.target)
+        return rep.total(rep.multiply(rep.multiply(rep.convert(self.weights), D), D))
 
     def _gradient(self, W):
-        D = self._diff(W)
-        if is_exact_matrix(W):
-            return 2 * self.weights.multiply_elementwise(D)
-        return 2 * to_float(self.weights) * D
+        rep = representation_of(W)
+        return 2 * rep.multiply(rep.convert(self.weights), W - rep.convert(self.target))
 
     def _hessian(self, W):
-        if is_exact_matrix(W):
-            return 2 * sympy.diag(*list(self.weights))
-        return 2 * np.diag(np.ravel(to_float(self.weights)))
+        rep = representation_of(W)
+        return 2 * rep.diag(rep.entries(rep.convert(self.weights)))
 
     def describe(self):
         return "weighted squared distance sum_ij w_ij (W_ij - U_ij)^2"
@@ -258,8 +225,7 @@ class WeightedQuadraticLoss(Loss):
         return f"WeightedQuadraticLoss(target={self.target.tolist()}, weights={self.weights.tolist()})"
 
     def _latex(self, printer=None):
-        U = self.target if self.is_exact else sympy.Matrix(self.target)
-        w = self.weights if self.is_exact else sympy.Matrix(self.weights)
+        U, w = sympy.Matrix(self.target), sympy.Matrix(self.weights)
         return (rf"\ell(W) = \sum_{{i,j}} w_{{ij}} (W_{{ij}} - U_{{ij}})^2,\quad U = {sympy.latex(U)},"
                 rf"\quad w = {sympy.latex(w)}")
 
@@ -320,10 +286,9 @@ class MatrixSensingLoss(Loss):
         for k, a in enumerate(A):
             _check_data(a, f"measurements[{k}]")
         _check_data(b, "values")
-        exact = is_exact_matrix(b) and all(is_exact_matrix(a) for a in A)
-        if not exact:
-            A = [to_float(a) for a in A]
-            b = to_float(b)
+        rep = representation_of(b, *A)
+        A = [rep.convert(a) for a in A]
+        b = rep.convert(b)
         self.measurements = A
         self.values = b
         self.shape = shape
@@ -333,36 +298,28 @@ class MatrixSensingLoss(Loss):
         return is_exact_matrix(self.values)
 
     def _residuals(self, W):
-        if is_exact_matrix(W):
-            return [sum(x * y for x, y in zip(a, W)) - bk for a, bk in zip(self.measurements, self.values)]
-        return [float(np.sum(to_float(a) * W)) - float(bk)
-                for a, bk in zip(self.measurements, np.ravel(to_float(self.values)))]
+        """``(⟨A_k, W⟩ − b_k)_k`` as a column in the representation of ``W``."""
+        rep = representation_of(W)
+        return rep.matrix(len(self.measurements), 1, [rep.total(rep.multiply(rep.convert(a), W)) - bk for a, bk in
+                                                       zip(self.measurements, rep.entries(rep.convert(self.values)))])
 
     def _value(self, W):
-        r = self._residuals(W)
-        return sum(x**2 for x in r) if is_exact_matrix(W) else float(sum(x * x for x in r))
+        return representation_of(W).sum_squares(self._residuals(W))
 
     def _gradient(self, W):
-        r = self._residuals(W)
-        if is_exact_matrix(W):
-            G = sympy.zeros(*self.shape)
-            for rk, a in zip(r, self.measurements):
-                G += 2 * rk * a
-            return G
-        return sum(2 * rk * to_float(a) for rk, a in zip(r, self.measurements))
+        rep = representation_of(W)
+        G = rep.zeros(*self.shape)
+        for rk, a in zip(rep.entries(self._residuals(W)), self.measurements):
+            G += 2 * rk * rep.convert(a)
+        return G
 
     def _hessian(self, W):
+        rep = representation_of(W)
         n = self.shape[0] * self.shape[1]
-        if is_exact_matrix(W):
-            H = sympy.zeros(n, n)
-            for a in self.measurements:
-                v = sympy.Matrix(n, 1, list(a))
-                H += 2 * v * v.T
-            return H
-        H = np.zeros((n, n))
+        H = rep.zeros(n, n)
         for a in self.measurements:
-            v = np.ravel(to_float(a))
-            H += 2 * np.outer(v, v)
+            v = rep.reshape(rep.convert(a), n, 1)
+            H += 2 * (v @ v.T)
         return H
 
     def describe(self):
