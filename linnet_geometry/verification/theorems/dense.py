@@ -12,16 +12,16 @@ an instance of each topic module.
 
 from __future__ import annotations
 
-import numpy as np
 import sympy
 
 from ...critical import parameter_gradient
 from ...exact.matrix import rank
+from ...exact.representation import representation, representation_of
 from ...model.losses import PolynomialLoss
 from ...model.network import LinearNetwork
 from ...model.variety import DeterminantalVariety
-from .instances import (_architecture, _classified, _critical_instance, _factor, _float_matrix, _int_matrix,
-                        _mixers, _random_theta, _rank_matrix, _rat, _ri)
+from .instances import (_architecture, _classified, _critical_instance, _factor, _mixers,
+                        _random_matrix, _random_theta, _rank_matrix, _rat, _ri)
 from .registry import statement
 
 __all__ = [
@@ -101,9 +101,8 @@ def check_maximal_rank(inst):
 def gen_generic_theta(rng, exact=True, max_depth=3, max_width=4):
     """A random instance (a dict) of ``functional_space``, ``filling_criterion``. ``exact=False`` draws float data.
     """
-    widths = _architecture(rng, 1, max_depth, max_width)
-    mats = tuple(_int_matrix(rng, a, b, 4) if exact else _float_matrix(rng, a, b)
-                 for a, b in zip(widths[1:], widths[:-1]))
+    widths, rep = _architecture(rng, 1, max_depth, max_width), representation(exact)
+    mats = tuple(_random_matrix(rng, rep, a, b, 4) for a, b in zip(widths[1:], widths[:-1]))
     return {"widths": widths, "theta": mats}
 
 
@@ -215,8 +214,8 @@ def gen_gradient(rng, exact=True, max_depth=3, max_width=2):
     rows, cols = widths[-1], widths[0]
     X = sympy.Matrix(rows, cols, lambda i, j: sympy.Symbol(f"x{i}{j}"))
     expr = sum(_rat(rng) * x ** _ri(rng, 1, 3) for x in X) + _rat(rng) * X[0, 0] * X[rows - 1, cols - 1]
-    theta = tuple(_int_matrix(rng, a, b, 2) if exact else _float_matrix(rng, a, b)
-                  for a, b in zip(widths[1:], widths[:-1]))
+    rep = representation(exact)
+    theta = tuple(_random_matrix(rng, rep, a, b, 2) for a, b in zip(widths[1:], widths[:-1]))
     return {"widths": widths, "loss": PolynomialLoss(expr, X), "theta": theta}
 
 
@@ -234,15 +233,14 @@ def check_gradient(inst):
     formula = parameter_gradient(net, loss, theta)
     # independent route: differentiate ℓ(W_h ⋯ W_1) symbolically and substitute θ
     L = loss.expr.xreplace(dict(zip(list(loss.symbols), list(net.end_to_end()))))
-    exact = isinstance(theta[0], sympy.MatrixBase)
-    vals = dict(zip(net.parameters, [x for W in theta for x in (W if exact else np.ravel(W))]))
+    rep = representation_of(*theta)
+    vals = dict(zip(net.parameters, [x for W in theta for x in rep.entries(W)]))
     sym = [sympy.diff(L, p).xreplace(vals) for p in net.parameters]
-    flat = [x for G in formula for x in (G if exact else np.ravel(G))]
+    flat = [x for G in formula for x in rep.entries(G)]
     for p, a, b in zip(net.parameters, flat, sym):
-        if exact and sympy.expand(a - b) != 0:
+        a, b = rep.number(a), rep.number(b)  # exact: equal; float: within 1e-8 relative to |∂L/∂p|
+        if not rep.is_zero(rep.matrix(1, 1, [rep.number(a - b)]), bound=1e-8 * max(1.0, abs(float(b)))):
             return f"∂L/∂{p}: formula {a} != symbolic {b}"
-        if not exact and abs(float(a) - float(b)) > 1e-8 * max(1.0, abs(float(b))):
-            return f"∂L/∂{p}: formula {float(a)} != symbolic {float(b)}"
     return None
 
 

@@ -21,7 +21,7 @@ import numpy as np
 import sympy
 
 from ...critical import classify
-from ...exact.matrix import rank
+from ...exact.representation import FLOAT, representation
 from ...exceptions import WidthsError
 from ...model.losses import QuadraticLoss, WeightedQuadraticLoss
 from ...model.network import LinearNetwork
@@ -59,8 +59,15 @@ def _nonzero_int_matrix(rng, rows, cols, bound=3, tries=50):
     return U
 
 
-def _float_matrix(rng, rows, cols):
-    return rng.standard_normal((rows, cols))
+def _random_matrix(rng, rep, rows, cols, bound=3):
+    """A random ``rows × cols`` matrix of the representation ``rep``.
+
+    Exact: :func:`_int_matrix` (integers in ``[-bound, bound]``, small and exact);
+    float: standard normal entries (generic reals, ``bound`` unused).  The two draws
+    differ on purpose, so this is the one place where the instances branch on the
+    representation.
+    """
+    return _int_matrix(rng, rows, cols, bound) if rep.exact else rng.standard_normal((rows, cols))
 
 
 def _architecture(rng, min_depth=1, max_depth=3, max_width=3, filling=None, max_params=None):
@@ -77,15 +84,13 @@ def _architecture(rng, min_depth=1, max_depth=3, max_width=3, filling=None, max_
 
 
 def _rank_matrix(rng, rows, cols, k, exact=True):
-    """A matrix of rank exactly ``k`` (product of random factors)."""
+    """A matrix of rank exactly ``k`` (product of random factors), exact or float as ``exact`` asks."""
+    rep = representation(exact)
     if k == 0:
-        return sympy.zeros(rows, cols) if exact else np.zeros((rows, cols))
+        return rep.zeros(rows, cols)
     for _ in range(100):
-        if exact:
-            M = _int_matrix(rng, rows, k, 2) * _int_matrix(rng, k, cols, 2)
-        else:
-            M = _float_matrix(rng, rows, k) @ _float_matrix(rng, k, cols)
-        if rank(M) == k:
+        M = _random_matrix(rng, rep, rows, k, 2) @ _random_matrix(rng, rep, k, cols, 2)
+        if rep.rank(M) == k:
             return M
     raise AssertionError("could not draw a matrix of the requested rank")  # pragma: no cover
 
@@ -127,8 +132,8 @@ def _target_with(rng, rows, cols, sigmas):
 def _generic_target(rng, rows, cols, exact=True):
     """Distinct positive integer singular values (rational squares), exact orthogonal frames."""
     m = min(rows, cols)
-    if not exact:
-        return _float_matrix(rng, rows, cols)
+    if not exact:  # no prescribed spectrum for floats: a generic (Gaussian) target
+        return _random_matrix(rng, FLOAT, rows, cols)
     sig = sorted((int(x) for x in rng.choice(np.arange(1, 10), size=m, replace=False)), reverse=True)
     return _target_with(rng, rows, cols, sig)
 

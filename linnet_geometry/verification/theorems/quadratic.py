@@ -23,11 +23,12 @@ from ...critical import classify, critical_locus, fiber_dimension, parameter_hes
 from ...critical.brute_force import critical_value_polynomial, ideal_dimension
 from ...exact.matrix import rank, to_float
 from ...exact.monomials import is_zero_dimensional, standard_monomials
+from ...exact.representation import representation
 from ...model.losses import QuadraticLoss
 from ...model.network import LinearNetwork, partial_products
 from ...model.variety import DeterminantalVariety
 from .instances import (_architecture, _classified, _critical_instance, _degenerate_sigmas, _diag, _factor,
-                        _float_matrix, _generic_target, _int_matrix, _network_loss, _nonzero_int_matrix, _orthogonal,
+                        _generic_target, _int_matrix, _network_loss, _nonzero_int_matrix, _orthogonal, _random_matrix,
                         _rank_matrix, _ri)
 from .registry import statement
 
@@ -324,11 +325,12 @@ def gen_data(rng, exact=True, max_depth=3, max_width=3):
     widths = _architecture(rng, 2, max_depth, max_width, max_params=18)
     d0, dh = widths[0], widths[-1]
     N = d0 + _ri(rng, 0, 2)
+    rep = representation(exact)
     while True:
-        X = _int_matrix(rng, d0, N, 3) if exact else _float_matrix(rng, d0, N)
-        if rank(X) == d0:
+        X = _random_matrix(rng, rep, d0, N, 3)
+        if rep.rank(X) == d0:
             break
-    Y = _int_matrix(rng, dh, N, 3) if exact else _float_matrix(rng, dh, N)
+    Y = _random_matrix(rng, rep, dh, N, 3)
     return {"widths": widths, "X": X, "Y": Y, "loss": QuadraticLoss.from_data(X, Y)}
 
 
