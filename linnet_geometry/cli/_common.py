@@ -9,7 +9,7 @@ import os
 import numpy as np
 
 from ..checks import json_safe
-from ..exact.matrix import as_matrix, parse_matrix
+from ..exact.matrix import as_matrix
 from ..exceptions import ParseError, ProblemTooLargeError
 
 __all__ = ["add_command", "parse_widths", "parse_ints", "read_matrix", "parse_range", "dump_json", "int_at_least",
@@ -97,10 +97,8 @@ def read_matrix(text: str, name: str, exact=None):
                              ".csv file of numbers") from None
         except OSError as err:
             raise ParseError(f"{name}: could not read {text!r} ({err.strerror or err})") from None
-        M = parse_matrix(content, name)
-    else:
-        M = parse_matrix(text, name)
-    return M if exact is None else as_matrix(M, name, exact=exact)
+        return as_matrix(content, name, exact=exact)  # parses the text (parse_matrix) and converts as asked
+    return as_matrix(text, name, exact=exact)
 
 
 def parse_range(text: str, name: str):
