@@ -15,7 +15,8 @@ once from its inputs:
 both return one of the two instances :data:`EXACT` and :data:`FLOAT` of the
 :class:`Representation` protocol.  Code written against the protocol runs
 unchanged on both: build (:meth:`~Representation.eye`,
-:meth:`~Representation.zeros`, :meth:`~Representation.matrix`, …), convert
+:meth:`~Representation.zeros`, :meth:`~Representation.matrix`,
+:meth:`~Representation.vector`, …), convert
 (:meth:`~Representation.convert`), combine (``@`` is the matrix product of
 both, :meth:`~Representation.kron`, :meth:`~Representation.multiply`, …) and
 decide (:meth:`~Representation.rank`, :meth:`~Representation.is_zero`,
@@ -196,6 +197,14 @@ class Representation(Protocol):
     def matrix(self, rows: int, cols: int, entries):
         """A ``rows × cols`` matrix from its entries in row-major order."""
 
+    def vector(self, entries):
+        """A flat vector (a parameter vector θ) from its entries.
+
+        Exact: an immutable ``n × 1`` sympy column; float: a 1-D ``float64`` array,
+        which ``@`` treats as a column.  Empty entries give a ``0 × 1`` column / a
+        length-0 array, so ``M @ vector([])`` is the zero vector for ``M`` with no columns.
+        """
+
     def eye(self, n: int):
         """The ``n × n`` identity."""
 
@@ -314,6 +323,10 @@ class ExactRepresentation:
     def matrix(self, rows, cols, entries):
         return sympy.Matrix(rows, cols, list(entries))
 
+    def vector(self, entries):
+        entries = list(entries)
+        return sympy.ImmutableMatrix(len(entries), 1, entries)
+
     def eye(self, n):
         return sympy.eye(n)
 
@@ -422,6 +435,9 @@ class FloatRepresentation:
 
     def matrix(self, rows, cols, entries):
         return np.array([float(x) for x in entries], dtype=np.float64).reshape(rows, cols)
+
+    def vector(self, entries):
+        return np.array([float(x) for x in entries], dtype=np.float64)
 
     def eye(self, n):
         return np.eye(n)

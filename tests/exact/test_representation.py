@@ -143,6 +143,21 @@ def test_builders_and_shapes_agree(A):
 
 @settings(max_examples=40)
 @given(rational_matrices())
+def test_vectors_agree_and_multiply_as_columns(A):
+    row = list(A[0, :])  # A.cols entries
+    v, vf = EXACT.vector(row), FLOAT.vector(FLOAT.entries(to_float(A[0, :])))
+    assert isinstance(v, sympy.ImmutableMatrix) and v.shape == (A.cols, 1) and _rational(v)
+    assert vf.shape == (A.cols,) and np.array_equal(to_float(v).ravel(), vf)
+    Av = A @ v  # a matrix times the vector: the column A·row, in both representations
+    assert _rational(Av) and Av == A @ sympy.Matrix(A.cols, 1, row)
+    assert _close(Av, (to_float(A) @ vf).reshape(-1, 1), _scale(A) * _scale(A) * A.cols)
+    for rep in (EXACT, FLOAT):  # no entries: M @ vector([]) is the zero vector of M's rows
+        assert rep.is_zero(rep.zeros(A.rows, 0) @ rep.vector([]))
+        assert np.shape(rep.zeros(A.rows, 0) @ rep.vector([]))[0] == A.rows
+
+
+@settings(max_examples=40)
+@given(rational_matrices())
 def test_scalars_agree_and_stay_rational(A):
     sc = _scale(A)
     for op in ("total", "sum_squares"):

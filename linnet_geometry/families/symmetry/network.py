@@ -92,9 +92,8 @@ class TwoLayerNetwork:
 
     def parameters(self):
         """``theta = (w_1, ..., w_m, a_1, ..., a_m)`` (sympy column or numpy vector)."""
-        if self.is_exact:
-            return sympy.ImmutableMatrix(list(self.incoming) + list(self.outgoing))
-        return np.concatenate([np.asarray(self.incoming).ravel(), np.asarray(self.outgoing).ravel()])
+        rep = representation(self.is_exact)
+        return rep.vector(rep.entries(self.incoming) + rep.entries(self.outgoing))
 
     @classmethod
     def from_parameters(cls, theta, width, input_dim, output_dim=1, sigma="g"):
@@ -122,13 +121,13 @@ class TwoLayerNetwork:
         """
         x = self.input_symbols() if x is None else tuple(x)
         sig = sympy.Function("sigma") if symbolic_sigma else self.sigma
+        W, A = sympy.Matrix(self.incoming), sympy.Matrix(self.outgoing)  # float weights become sympy Floats
         outs = []
         for o in range(self.output_dim):
             total = sympy.Integer(0)
             for j in range(self.width):
-                u = sum((self.incoming[j, k] if self.is_exact else sympy.Float(self.incoming[j, k])) * x[k]
-                        for k in range(self.input_dim))
-                total += (self.outgoing[j, o] if self.is_exact else sympy.Float(self.outgoing[j, o])) * sig(u)
+                u = sum(W[j, k] * x[k] for k in range(self.input_dim))
+                total += A[j, o] * sig(u)
             outs.append(total)
         return outs[0] if self.output_dim == 1 else sympy.Matrix(outs)
 

@@ -327,7 +327,7 @@ class SplitSubspace:
                     vals[j * d + k] = net.incoming[i, k]
             for o in range(c):
                 vals[m * d + B[0] * c + o] = net.outgoing[i, o]
-        return sympy.ImmutableMatrix(vals) if net.is_exact else np.array(vals, dtype=float)
+        return representation(net.is_exact).vector(vals)
 
     @cached_property
     def directions(self):
@@ -350,11 +350,8 @@ class SplitSubspace:
         if len(coefficients) != self.dimension:
             raise ShapeError(f"expected {self.dimension} coefficients; received {len(coefficients)}")
         net = self.network
-        if net.is_exact:
-            theta = self.base_point + (self.directions * sympy.Matrix(coefficients) if coefficients else sympy.zeros(self.n_parameters, 1))
-        else:
-            D = np.array(self.directions.tolist(), dtype=float).reshape(self.n_parameters, self.dimension)
-            theta = self.base_point + D @ np.asarray(coefficients, dtype=float)
+        rep = representation(net.is_exact)
+        theta = self.base_point + rep.convert(self.directions) @ rep.vector(coefficients)
         return TwoLayerNetwork.from_parameters(theta, self.m, net.input_dim, net.output_dim, net.sigma)
 
     def sample(self, seed=None, scale=2.0):
