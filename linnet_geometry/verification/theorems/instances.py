@@ -62,10 +62,9 @@ def _nonzero_int_matrix(rng, rows, cols, bound=3, tries=50):
 def _random_matrix(rng, rep, rows, cols, bound=3):
     """A random ``rows × cols`` matrix of the representation ``rep``.
 
-    Exact: :func:`_int_matrix` (integers in ``[-bound, bound]``, small and exact);
-    float: standard normal entries (generic reals, ``bound`` unused).  The two draws
-    differ on purpose, so this is the one place where the instances branch on the
-    representation.
+    Exact: :func:`_int_matrix` (integers in ``[-bound, bound]``: small, so exact checks
+    stay cheap); float: standard normal entries (generic reals, ``bound`` unused).  The
+    distributions differ on purpose; the generators take this one draw for both.
     """
     return _int_matrix(rng, rows, cols, bound) if rep.exact else rng.standard_normal((rows, cols))
 
