@@ -34,6 +34,7 @@ import sympy
 
 from ...backends import msolve as msolve_backend
 from ...critical.general import lex_basis, separating_form, shape_form
+from ...exact.modular import quotients_mod
 from ...exceptions import BackendNotFoundError, InputTypeError
 from ._algebra import RealAlgebraicField, to_fmpq_poly
 
@@ -288,7 +289,8 @@ def _solve_msolve(mod, polys, gens, timeout):
 
     msolve's documented format (see :mod:`linnet_geometry.backends.msolve`): at every root
     ``t`` of the squarefree eliminant ``w``, ``x_i = −num_i(t) / (cf_i · den(t))``.  Each
-    irreducible factor q of w gives one component; ``den`` is inverted modulo q.  Every
+    irreducible factor q of w gives one component; ``num/den mod q`` comes from
+    :func:`~linnet_geometry.exact.modular.quotients_mod` (no inverse of ``den`` over ℚ).  Every
     component is verified by exact substitution; ``(None, None)`` when one fails (another
     engine then answers).
     """
@@ -300,18 +302,16 @@ def _solve_msolve(mod, polys, gens, timeout):
     w = flint.fmpq_poly([int(c) for c in res.eliminant])
     den = flint.fmpq_poly([int(c) for c in res.denominator])
     cfs = res.cfs if res.cfs is not None else (1,) * len(res.numerators)
+    nums = [flint.fmpq_poly([int(c) for c in num]) * flint.fmpq(-1, int(cf))
+            for num, cf in zip(res.numerators, cfs)]
     comps = []
     for fac, _e in w.factor()[1]:
         q = flint.fmpq_poly(fac)
         q = q * (1 / q.leading_coefficient())
-        d = den % q
-        if d.is_zero():
+        try:   # x = num / den mod q without den⁻¹ (p-adic lifting + rational reconstruction)
+            coords = dict(zip(res.gens, quotients_mod(nums, den, q)))
+        except ZeroDivisionError:
             return None, None
-        g, s, _ = d.xgcd(q)
-        dinv = (s * (1 / g[0])) % q
-        coords = {}
-        for v, num, cf in zip(res.gens, res.numerators, cfs):
-            coords[v] = (flint.fmpq_poly([int(c) for c in num]) * dinv * flint.fmpq(-1, int(cf))) % q
         comps.append((q, coords))
     if not _verify(polys, gens, comps):
         return None, None  # the parametrization did not verify: let another engine answer
