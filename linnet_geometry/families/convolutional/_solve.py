@@ -127,18 +127,30 @@ def _split(p, coords):
 
 
 def _verify(polys, gens, comps):
-    """True when every component satisfies every equation exactly (mod its q)."""
+    """True when every component satisfies every equation exactly (mod its q).
+
+    Each monomial is evaluated once per component (from the value of a monomial of degree one
+    less), and a polynomial's terms are summed before one reduction: one multiplication
+    modulo q per distinct monomial of the system.
+    """
+    terms = [[(monom, flint.fmpq(int(sympy.Rational(c).p), int(sympy.Rational(c).q)))
+              for monom, c in sympy.Poly(f, *gens).terms()] for f in polys]
     for q, coords in comps:
-        for f in polys:
-            P = sympy.Poly(f, *gens)
+        values = {(0,) * len(gens): flint.fmpq_poly([1])}
+
+        def value(monom):
+            hit = values.get(monom)
+            if hit is None:
+                i = max(k for k, e in enumerate(monom) if e)
+                lower = monom[:i] + (monom[i] - 1,) + monom[i + 1:]
+                hit = values[monom] = (value(lower) * coords[gens[i]]) % q
+            return hit
+
+        for poly_terms in terms:
             acc = flint.fmpq_poly([0])
-            for monom, c in P.terms():
-                term = flint.fmpq_poly([flint.fmpq(int(sympy.Rational(c).p), int(sympy.Rational(c).q))])
-                for v, e in zip(gens, monom):
-                    for _ in range(e):
-                        term = (term * coords[v]) % q
-                acc = (acc + term) % q
-            if not acc.is_zero():
+            for monom, c in poly_terms:
+                acc += value(monom) * c
+            if not (acc % q).is_zero():
                 return False
     return True
 
