@@ -104,24 +104,20 @@ class _Evaluator:
         self.terms = [(flint.fmpq(int(c.numerator), int(c.denominator)), m) for m, c in P.terms()]
 
     def __call__(self, K, values, cache):
+        """The value at ``values`` (elements of K); ``cache`` holds monomial values shared between calls."""
+        def monomial(m):
+            hit = cache.get(m)
+            if hit is None:
+                i = max(k for k, e in enumerate(m) if e)
+                lower = m[:i] + (m[i] - 1,) + m[i + 1:]
+                hit = cache[m] = K.mul(monomial(lower), values[i])
+            return hit
+
+        cache.setdefault((0,) * len(values), flint.fmpq_poly([1]))
         acc = flint.fmpq_poly([0])
         for c, m in self.terms:
-            term = flint.fmpq_poly([c])
-            for k, e in enumerate(m):
-                if e:
-                    key = (k, e)
-                    if key not in cache:
-                        cache[key] = K.reduce(_pow(K, values[k], e))
-                    term = K.mul(term, cache[key])
-            acc = acc + term
+            acc += monomial(m) * c
         return K.reduce(acc)
-
-
-def _pow(K, x, e):
-    out = flint.fmpq_poly([1])
-    for _ in range(e):
-        out = K.mul(out, x)
-    return out
 
 
 class ConvolutionalProblem:
