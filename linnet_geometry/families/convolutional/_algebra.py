@@ -22,6 +22,8 @@ from fractions import Fraction
 import flint
 import sympy
 
+from ...exact.modular import quotients_mod
+
 __all__ = ["RealAlgebraicField", "to_fmpq_poly", "real_root_counts", "isolated_roots", "real_isolated_roots",
            "squarefree_parts"]
 
@@ -115,16 +117,10 @@ class RealAlgebraicField:
         if D <= 6:
             g, s, _ = x.xgcd(self.q)
             return (s * (1 / g[0])) % self.q
-        # large fields: solve (multiplication by x) · y = 1 over ℚ (FLINT's fmpq_mat.solve);
-        # with the multi-thousand-digit coefficients of critical points this is ~20x faster
-        # than the extended Euclidean algorithm of fmpq_poly
-        cols, xp, t = [], x, flint.fmpq_poly([0, 1])
-        for _ in range(D):
-            cols.append([xp[i] for i in range(D)])
-            xp = (xp * t) % self.q
-        M = flint.fmpq_mat(D, D, [cols[j][i] for i in range(D) for j in range(D)])
-        y = M.solve(flint.fmpq_mat(D, 1, [1] + [0] * (D - 1)))
-        return flint.fmpq_poly([y[i, 0] for i in range(D)])
+        # large fields: p-adic lifting and rational reconstruction (exact.modular); with the
+        # multi-thousand-digit coefficients of critical points it is ~3x faster than solving
+        # (multiplication by x)·y = 1 over ℚ and far faster than fmpq_poly's extended Euclid
+        return quotients_mod([flint.fmpq_poly([1])], x, self.q)[0]
 
     def is_zero(self, x) -> bool:
         return (x % self.q).is_zero()
