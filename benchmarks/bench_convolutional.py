@@ -14,6 +14,7 @@ and families (chart routes); and whether the complex critical values equal those
 route (exact polynomial equality).
 
     python benchmarks/bench_convolutional.py [--timeout 900] [--cases 33s,333] [--loss target|data]
+        [--routes charts:auto,elim:msolve]
 """
 
 from __future__ import annotations
@@ -116,10 +117,19 @@ def main(argv=None):
     ap.add_argument("--cases", default="33s,333")
     ap.add_argument("--loss", choices=("target", "data"), default="data")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--routes", default=None,
+                    help="comma list of routes to run (default: all available): charts:auto, charts:singular, "
+                         "charts:macaulay2, elim:msolve, elim:singular, elim:macaulay2")
     a = ap.parse_args(argv)
     engines = available_engines()
     routes = ["charts:auto"] + [f"charts:{e}" for e in ("singular", "macaulay2") if e in engines]
     routes += [f"elim:{e}" for e in ("msolve", "singular", "macaulay2") if e in engines]
+    if a.routes is not None:
+        wanted = a.routes.split(",")
+        unknown = [r for r in wanted if r not in routes]
+        if unknown:
+            ap.error(f"--routes: {', '.join(unknown)} not available here; available: {', '.join(routes)}")
+        routes = [r for r in routes if r in wanted]
     rows, details = [], []
     for name in a.cases.split(","):
         ks, ss = CASES[name]
