@@ -135,6 +135,8 @@ def quotients_mod(numerators, denominator, q):
     Dq = denominator % q
     if Dq.is_zero() or Dq.gcd(q).degree() > 0:
         raise ZeroDivisionError("the denominator is not invertible modulo q")
+    if not parts:
+        return []
     for p in _primes():
         if Q[-1] % p == 0 or dc % p == 0 or any(nc % p == 0 for _, nc in parts):
             continue
