@@ -76,24 +76,32 @@ def _integral(p):
     return [int(x.p) * (c // int(x.q)) for x in coeffs], c
 
 
-def _reconstruct(residues, m):
-    """Rational coefficients from residues modulo m, sharing one growing common denominator."""
+#: A coefficient ``a ≡ b/den`` is read off the shared denominator when ``|b| ≤ m / (2^SLACK · den)``: a wrong
+#: ``den`` passes that with probability about ``2^−SLACK / den``, and every result is checked exactly anyway.
+SLACK = 40
+
+
+def _reconstruct(residues, m, den=1):
+    """Rational coefficients from residues modulo m, sharing one growing common denominator.
+
+    Returns ``(coefficients or None, den)``; ``den`` (the least common denominator found so far)
+    seeds the next call, so coordinates with a common denominator cost one multiplication per
+    coefficient after the first few full reconstructions.
+    """
     half = m // 2
-    bound = math.isqrt(half)
-    den = 1
     out = []
     for a in residues:
         b = (a * den) % m
         b = b - m if b > half else b
-        if abs(b) <= bound:                      # den already clears this coefficient
+        if abs(b) << SLACK <= half // den:       # den already clears this coefficient
             out.append(Fraction(b, den))
             continue
         f = rational_reconstruction(a, m)
         if f is None:
-            return None
+            return None, den
         out.append(f)
         den = den * f.denominator // math.gcd(den, f.denominator)
-    return out
+    return out, den
 
 
 def quotients_mod(numerators, denominator, q):
@@ -156,15 +164,15 @@ def quotients_mod(numerators, denominator, q):
         sp = (sp * (2 - (R(Dz) % qm) * sp)) % qm
         s = [int(c) for c in sp.coeffs()]
         first = [int(c) for c in ((R(parts[0][0]) * sp) % qm * (dc * pow(parts[0][1], -1, pk))).coeffs()]
-        if _reconstruct(first[-3:], pk) is None:
+        if _reconstruct(first[-3:], pk)[0] is None:
             continue  # not enough precision yet (a cheap test on three coefficients)
         images = []
         for Nz, nc in parts:
             img = [int(c) for c in ((R(Nz) * sp) % qm * (dc * pow(nc, -1, pk))).coeffs()]
             images.append(img + [0] * (n - len(img)))
-        out = []
+        out, den = [], 1
         for N, img in zip(numerators, images):
-            coeffs = _reconstruct(img, pk)
+            coeffs, den = _reconstruct(img, pk, den)
             if coeffs is None:
                 break
             x = flint.fmpq_poly([flint.fmpq(c.numerator, c.denominator) for c in coeffs])
