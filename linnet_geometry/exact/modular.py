@@ -68,12 +68,8 @@ def rational_reconstruction(a: int, m: int):
 
 
 def _integral(p):
-    """``(P, c)`` with ``p = P / c``, P an integer coefficient list and c a positive integer."""
-    coeffs = [flint.fmpq(x) for x in p.coeffs()]
-    c = 1
-    for x in coeffs:
-        c = c * int(x.q) // math.gcd(c, int(x.q))
-    return [int(x.p) * (c // int(x.q)) for x in coeffs], c
+    """``(P, c)`` with ``p = P / c``: FLINT's integer numerator (as a coefficient list) and denominator."""
+    return [int(x) for x in p.numer().coeffs()], int(p.denom())
 
 
 #: A coefficient ``a ≡ b/den`` is read off the shared denominator when ``|b| ≤ m / (2^SLACK · den)``: a wrong
@@ -163,21 +159,27 @@ def quotients_mod(numerators, denominator, q):
         sp = R(s)
         sp = (sp * (2 - (R(Dz) % qm) * sp)) % qm
         s = [int(c) for c in sp.coeffs()]
-        first = [int(c) for c in ((R(parts[0][0]) * sp) % qm * (dc * pow(parts[0][1], -1, pk))).coeffs()]
-        if _reconstruct(first[-3:], pk)[0] is None:
-            continue  # not enough precision yet (a cheap test on three coefficients)
-        images = []
+        images, enough = [], True
         for Nz, nc in parts:
             img = [int(c) for c in ((R(Nz) * sp) % qm * (dc * pow(nc, -1, pk))).coeffs()]
+            if not images and _reconstruct(img[-3:], pk)[0] is None:
+                enough = False  # not enough precision yet (a cheap test on three coefficients of the first)
+                break
             images.append(img + [0] * (n - len(img)))
-        out, den = [], 1
-        for N, img in zip(numerators, images):
-            coeffs, den = _reconstruct(img, pk, den)
-            if coeffs is None:
-                break
-            x = flint.fmpq_poly([flint.fmpq(c.numerator, c.denominator) for c in coeffs])
-            if not ((Dq * x - N) % q).is_zero():
-                break
-            out.append(x)
-        else:
+        out = _checked_quotients(numerators, images, pk, Dq, q) if enough else None
+        if out is not None:
             return out
+
+
+def _checked_quotients(numerators, images, m, Dq, q):
+    """The quotients read off their images modulo m, each proved by ``Dq·x ≡ N (mod q)``; None if one fails."""
+    out, den = [], 1
+    for N, img in zip(numerators, images):
+        coeffs, den = _reconstruct(img, m, den)
+        if coeffs is None:
+            return None
+        x = flint.fmpq_poly([flint.fmpq(c.numerator, c.denominator) for c in coeffs])
+        if not ((Dq * x - N) % q).is_zero():
+            return None
+        out.append(x)
+    return out
