@@ -24,7 +24,7 @@ import sympy
 
 from ...exact.modular import quotients_mod
 
-__all__ = ["RealAlgebraicField", "to_fmpq_poly", "real_root_counts", "isolated_roots", "real_isolated_roots",
+__all__ = ["RealAlgebraicField", "to_fmpq_poly", "evaluate_terms", "real_root_counts", "isolated_roots", "real_isolated_roots",
            "squarefree_parts"]
 
 
@@ -48,6 +48,30 @@ def _fq(x) -> flint.fmpq:
     if isinstance(x, Fraction):
         return flint.fmpq(x.numerator, x.denominator)
     return flint.fmpq(int(x.p), int(x.q))
+
+
+def evaluate_terms(terms, values, mul, cache, one):
+    """``Σ c·x^m`` over ``terms = [(m, c), ...]`` at ``x = values`` (unreduced sum of reduced products).
+
+    Each monomial is computed once, from the monomial of degree one less, with ``mul``; ``cache``
+    (a dict kept by the caller) shares the monomials between calls at the same ``values``;
+    ``one`` is the value of the empty monomial.
+
+    >>> evaluate_terms([((2, 0), 3), ((1, 1), 1)], [2, 5], lambda a, b: a * b, {}, 1)
+    22
+    """
+    def monomial(m):
+        hit = cache.get(m)
+        if hit is None:
+            i = max(k for k, e in enumerate(m) if e)
+            hit = cache[m] = mul(monomial(m[:i] + (m[i] - 1,) + m[i + 1:]), values[i])
+        return hit
+
+    cache.setdefault((0,) * len(values), one)
+    acc = one * 0
+    for m, c in terms:
+        acc = acc + monomial(m) * c
+    return acc
 
 
 class RealAlgebraicField:

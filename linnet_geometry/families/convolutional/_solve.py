@@ -36,7 +36,7 @@ from ...backends import msolve as msolve_backend
 from ...critical.general import lex_basis, separating_form, shape_form
 from ...exact.modular import quotients_mod
 from ...exceptions import BackendNotFoundError, InputTypeError
-from ._algebra import RealAlgebraicField, to_fmpq_poly
+from ._algebra import RealAlgebraicField, evaluate_terms, to_fmpq_poly
 
 __all__ = ["SystemSolution", "solve_system", "ENGINES", "available_engines", "integral"]
 
@@ -136,20 +136,9 @@ def _verify(polys, gens, comps):
     terms = [[(monom, flint.fmpq(int(sympy.Rational(c).p), int(sympy.Rational(c).q)))
               for monom, c in sympy.Poly(f, *gens).terms()] for f in polys]
     for q, coords in comps:
-        values = {(0,) * len(gens): flint.fmpq_poly([1])}
-
-        def value(monom):
-            hit = values.get(monom)
-            if hit is None:
-                i = max(k for k, e in enumerate(monom) if e)
-                lower = monom[:i] + (monom[i] - 1,) + monom[i + 1:]
-                hit = values[monom] = (value(lower) * coords[gens[i]]) % q
-            return hit
-
+        cache, xs = {}, [coords[g] for g in gens]
         for poly_terms in terms:
-            acc = flint.fmpq_poly([0])
-            for monom, c in poly_terms:
-                acc += value(monom) * c
+            acc = evaluate_terms(poly_terms, xs, lambda a, b: (a * b) % q, cache, flint.fmpq_poly([1]))
             if not (acc % q).is_zero():
                 return False
     return True

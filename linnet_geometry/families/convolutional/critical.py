@@ -75,7 +75,7 @@ import sympy
 from ...critical.general import is_coercive, lex_basis, loss_polynomial
 from ...exceptions import ExactInputRequiredError, InputTypeError, ShapeError
 from ...model.losses import Loss
-from ._algebra import RealAlgebraicField, isolated_roots, real_root_counts, squarefree_parts
+from ._algebra import RealAlgebraicField, evaluate_terms, isolated_roots, real_root_counts, squarefree_parts
 from ._linalg import (ball_inertia, ball_rank_lower_bound, gcd_degree, inertia_from_pivots, rank,
                       symmetric_pivots)
 from ._solve import solve_system
@@ -101,23 +101,11 @@ class _Evaluator:
 
     def __init__(self, expr, gens):
         P = sympy.Poly(sympy.expand(expr), *gens, domain="QQ")
-        self.terms = [(flint.fmpq(int(c.numerator), int(c.denominator)), m) for m, c in P.terms()]
+        self.terms = [(m, flint.fmpq(int(c.numerator), int(c.denominator))) for m, c in P.terms()]
 
     def __call__(self, K, values, cache):
         """The value at ``values`` (elements of K); ``cache`` holds monomial values shared between calls."""
-        def monomial(m):
-            hit = cache.get(m)
-            if hit is None:
-                i = max(k for k, e in enumerate(m) if e)
-                lower = m[:i] + (m[i] - 1,) + m[i + 1:]
-                hit = cache[m] = K.mul(monomial(lower), values[i])
-            return hit
-
-        cache.setdefault((0,) * len(values), flint.fmpq_poly([1]))
-        acc = flint.fmpq_poly([0])
-        for c, m in self.terms:
-            acc += monomial(m) * c
-        return K.reduce(acc)
+        return K.reduce(evaluate_terms(self.terms, values, K.mul, cache, flint.fmpq_poly([1])))
 
 
 class ConvolutionalProblem:
