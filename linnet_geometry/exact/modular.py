@@ -29,7 +29,8 @@ from fractions import Fraction
 
 import flint
 
-__all__ = ["rational_reconstruction", "quotients_mod"]
+__all__ = ["rational_reconstruction", "quotients_mod", "reduce_mod", "check_prime", "lcm_squarefree_mod",
+           "to_sympy_mod"]
 
 #: The primes used, from just below 2⁶³ down (word-size for FLINT's nmod arithmetic).
 _FIRST_PRIME = (1 << 63) - 25
@@ -183,3 +184,78 @@ def _checked_quotients(numerators, images, m, Dq, q):
             return None
         out.append(x)
     return out
+
+
+def check_prime(p):
+    """``p`` if it is an odd prime below ``2³¹`` (FLINT's and msolve's word-size prime fields), else a typed error.
+
+    >>> check_prime(101)
+    101
+    """
+    import sympy
+
+    from ..exceptions import InputTypeError
+
+    if isinstance(p, bool) or not isinstance(p, int) or not 2 < p < 2**31 or not sympy.isprime(p):
+        raise InputTypeError(f"modulus: expected an odd prime below 2**31; received {p!r}")
+    return p
+
+
+def lcm_squarefree_mod(acc, f):
+    """The monic lcm of ``acc`` and the squarefree part of ``f`` in ``GF(p)[z]`` (``nmod_poly``;
+    degrees below p, so ``f / gcd(f, f′)`` is the squarefree part).
+
+    >>> lcm_squarefree_mod(flint.nmod_poly([1], 7), flint.nmod_poly([1, 2, 1], 7))   # (z + 1)²
+    x + 1
+    """
+    f = f * (1 / f.leading_coefficient())
+    if f.degree() > 0:
+        f = f // f.gcd(f.derivative())
+    out = acc * f // acc.gcd(f)
+    return out * (1 / out.leading_coefficient())
+
+
+def to_sympy_mod(f, var):
+    """A FLINT ``nmod_poly`` as a sympy ``Poly`` in ``var`` over ``GF(p)``.
+
+    >>> import sympy
+    >>> to_sympy_mod(flint.nmod_poly([4, 1, 5], 7), sympy.Symbol("v")).as_expr()
+    -2*v**2 + v - 3
+    """
+    import sympy
+
+    return sympy.Poly([int(c) for c in reversed(f.coeffs())] or [0], var, modulus=int(f.modulus()))
+
+
+def reduce_mod(poly, p: int, keep_degree=True):
+    """The image of a polynomial with rational coefficients in ``GF(p)[z]`` (a FLINT ``nmod_poly``).
+
+    ``poly`` is a FLINT ``fmpq_poly``/``fmpz_poly`` or a list of rationals (anything with ``numerator``
+    and ``denominator``: int, Fraction, sympy, FLINT; low degree first).
+
+    Raises
+    ------
+    ZeroDivisionError
+        ``p`` divides a denominator, or the leading coefficient when ``keep_degree`` (an unlucky
+        prime: the image would not have the same degree).
+
+    Examples
+    --------
+    >>> reduce_mod(flint.fmpq_poly([flint.fmpq(-1, 5), 1, flint.fmpq(1, 3)]), 7)
+    5*x^2 + x + 4
+    >>> reduce_mod([Fraction(1, 7), 1], 7)
+    Traceback (most recent call last):
+    ...
+    ZeroDivisionError: the prime 7 divides a denominator of the polynomial: take another prime
+    """
+    coeffs = [(int(c.numerator), int(c.denominator)) for c in (poly.coeffs() if hasattr(poly, "coeffs") else poly)]
+    out = []
+    for num, den in coeffs:
+        if den % p == 0:
+            raise ZeroDivisionError(f"the prime {p} divides a denominator of the polynomial: take another prime")
+        out.append(num * pow(den, -1, p) % p)
+    image = flint.nmod_poly(out, p)
+    degree = max((i for i, (num, _) in enumerate(coeffs) if num != 0), default=-1)
+    if keep_degree and image.degree() != degree:
+        raise ZeroDivisionError(f"the prime {p} divides the leading coefficient: take another prime")
+    return image

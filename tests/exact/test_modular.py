@@ -7,7 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linnet_geometry.exact.modular import quotients_mod, rational_reconstruction
+from linnet_geometry.exact.modular import (check_prime, lcm_squarefree_mod, quotients_mod, rational_reconstruction,
+                                        reduce_mod)
+from linnet_geometry.exceptions import InputTypeError
 
 small = st.fractions(min_value=-50, max_value=50, max_denominator=40)
 
@@ -66,3 +68,57 @@ def test_rational_reconstruction_recovers_small_fractions(f):
     m = (1 << 61) - 1                            # a prime above 2 · (10⁶)²
     a = f.numerator * pow(f.denominator, -1, m) % m
     assert rational_reconstruction(a, m) == Fraction(f)
+
+
+# -- images in GF(p)[z] ----------------------------------------------------------------------------
+PRIMES = [101, 32003, 2147483647]
+
+
+def _fmpq_poly(coeffs):
+    return flint.fmpq_poly([flint.fmpq(c.numerator, c.denominator) for c in coeffs])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(small, min_size=1, max_size=8), st.lists(small, min_size=1, max_size=8), st.sampled_from(PRIMES))
+def test_reduction_mod_p_is_a_ring_homomorphism(f, g, p):
+    """Reducing f·g, f + g equals the product and sum of the reductions (denominators prime to p)."""
+    F, G = _fmpq_poly(f), _fmpq_poly(g)
+    if any(int(c.q) % p == 0 for c in F.coeffs() + G.coeffs()):
+        with pytest.raises(ZeroDivisionError):
+            reduce_mod(F, p, keep_degree=False) * reduce_mod(G, p, keep_degree=False)
+        return
+    assert reduce_mod(F * G, p, keep_degree=False) == reduce_mod(F, p, keep_degree=False) * reduce_mod(G, p, keep_degree=False)
+    assert reduce_mod(F + G, p, keep_degree=False) == reduce_mod(F, p, keep_degree=False) + reduce_mod(G, p, keep_degree=False)
+    # the list input reads the same coefficients
+    assert reduce_mod(f, p, keep_degree=False) == reduce_mod(F, p, keep_degree=False)
+
+
+def test_reduction_refuses_unlucky_primes_and_bad_moduli():
+    with pytest.raises(ZeroDivisionError):
+        reduce_mod([Fraction(1, 7), 1], 7)                 # 7 divides a denominator
+    with pytest.raises(ZeroDivisionError):
+        reduce_mod([1, 2, 14], 7)                          # 7 divides the leading coefficient
+    assert reduce_mod([1, 2, 14], 7, keep_degree=False).degree() == 1
+    for bad in (4, 2, 2**31 + 11, 1.5, True, "7"):
+        with pytest.raises(InputTypeError):
+            check_prime(bad)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(-6, 6), min_size=2, max_size=4), min_size=1, max_size=4),
+       st.sampled_from(PRIMES))
+def test_lcm_of_squarefree_parts_has_each_root_once(factors, p):
+    """lcm_squarefree_mod of a product with repeated factors is the squarefree part of the product:
+    it divides the product, is squarefree and has the same roots in GF(p)."""
+    acc = flint.nmod_poly([1], p)
+    prod = flint.nmod_poly([1], p)
+    for f in factors:
+        F = flint.nmod_poly(f, p)
+        if F.degree() < 1:
+            continue
+        acc = lcm_squarefree_mod(acc, F * F)
+        prod *= F * F
+    assert prod % acc == 0
+    assert acc.leading_coefficient() == 1
+    assert acc.gcd(acc.derivative()).degree() == 0
+    assert sorted(int(r) for r, _ in acc.roots()) == sorted(int(r) for r, _ in prod.roots())

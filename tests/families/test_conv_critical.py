@@ -15,7 +15,8 @@ from linnet_geometry.families.convolutional import (ConvolutionalNetwork, classi
                                            convolutional_critical_points, real_root_profile)
 from linnet_geometry.families.convolutional._algebra import RealAlgebraicField, real_root_counts
 from linnet_geometry.families.convolutional._solve import available_engines, solve_system
-from linnet_geometry.families.convolutional.brute_force import critical_values_polynomial, default_backend
+from linnet_geometry.families.convolutional.brute_force import (critical_values_polynomial, default_backend,
+                                                                reduce_modulo)
 from linnet_geometry.exceptions import ExactInputRequiredError, InputTypeError, ShapeError
 
 HAS_SINGULAR = shutil.which("Singular") is not None
@@ -90,6 +91,54 @@ def test_brute_force_backends_msolve_and_sympy_agree(sizes, strides):
             == critical_values_polynomial(net, loss, backend="sympy").as_expr())
 
 
+PRIME = 2147483647   # 2³¹ − 1
+
+
+@pytest.mark.parametrize("sizes,strides", [((2, 2), (1, 1)), ((1, 1, 1), (1, 1, 1)), ((1, 2, 1), (2, 1, 1)),
+                                           ((2, 1, 2), (1, 1, 1)), ((2, 2, 1), (1, 2, 1))])
+def test_sliced_elimination_keeps_every_critical_value(sizes, strides):
+    """Cutting the scaling orbits (KMMT2022: (ℂ*)^(L−1) acts, L is invariant) with L − 1 random affine
+    hyperplanes, plus L(0), gives the same critical values as the full elimination, for two slices.
+    (1,1,1) is the case whose L(0) strata (two zero layers) have dimension 1 < L − 1: the slice misses
+    them and the added L(0) restores the value."""
+    rng = np.random.default_rng(sum(sizes) + 5 * sum(strides))
+    net = ConvolutionalNetwork(sizes, strides)
+    loss = _target(rng, net)
+    full = critical_values_polynomial(net, loss, backend=BRUTE)
+    for seed in (0, 1):
+        assert critical_values_polynomial(net, loss, backend=BRUTE, slice_orbits=True, seed=seed) == full
+
+
+@pytest.mark.parametrize("sizes,strides", [((2, 2), (1, 1)), ((2, 3), (2, 1)), ((2, 2, 1), (1, 1, 1))])
+def test_modular_routes_are_the_images_of_the_rational_ones(sizes, strides):
+    """Over GF(p) both routes give the image of their rational polynomial (which agree): the main route's
+    characteristic polynomials in GF(p), and the brute-force elimination mod p with every backend here."""
+    rng = np.random.default_rng(11 * sum(sizes) + sum(strides))
+    net = ConvolutionalNetwork(sizes, strides)
+    loss = _target(rng, net)
+    locus = convolutional_critical_points(net, loss)
+    P = locus.complex_critical_values_polynomial()
+    image = reduce_modulo(P, PRIME)
+    assert image.get_modulus() == PRIME and image.degree() == P.degree()
+    assert locus.complex_critical_values_polynomial(modulus=PRIME) == image
+    backends = [b for b in available_engines() if b != "sympy"] + (["sympy"] if sum(sizes) <= 4 else [])
+    for backend in backends:
+        for cut in (False, True):
+            assert critical_values_polynomial(net, loss, backend=backend, modulus=PRIME, slice_orbits=cut) == image
+
+
+def test_modular_options_refuse_bad_primes():
+    net, loss = ConvolutionalNetwork((2, 2)), QuadraticLoss([[1, 0, 1]])
+    for bad in (4, 2**31 + 11, 2.5, True):
+        with pytest.raises(InputTypeError, match="odd prime below 2\\*\\*31"):
+            critical_values_polynomial(net, loss, modulus=bad)
+        with pytest.raises(InputTypeError):
+            convolutional_critical_points(net, loss, engine="sympy").complex_critical_values_polynomial(modulus=bad)
+    v = sympy.Symbol("v")
+    with pytest.raises(ZeroDivisionError, match="take another prime"):
+        reduce_modulo(sympy.Poly(v**2 + v / 7, v), 7)
+
+
 def test_real_root_counts_in_a_number_field_agree_with_the_function_space():
     """Boundary decisions inside K = Q(√d) (Yun + Sturm over K) agree with real_root_profile on radicals."""
     rng = np.random.default_rng(0)
@@ -126,15 +175,33 @@ def _all_small_architectures():
     return out
 
 
+#: Σk at which the rational elimination stops fitting in memory: msolve over ℚ reconstructs the whole
+#: block Gröbner basis (k = (3,2,3), strides 1: killed at 19.7 GB).  From here on the routes are compared
+#: over GF(p) for two 31-bit primes, with the orbits sliced (the brute-force module's docstring).
+MODULAR_FROM = 8
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(BRUTE == "sympy", reason="no msolve / Singular / M2 for the brute-force elimination")
 @pytest.mark.parametrize("sizes,strides", _all_small_architectures())
 def test_all_small_architectures_agree_with_brute_force(sizes, strides):
+    """Every architecture with L ≤ 3, k_i ≤ 3, s_i ≤ 2: the main route's critical values equal the raw
+    gradient ideal's, over ℚ (Σk < MODULAR_FROM) or modulo two primes (Monte Carlo beyond)."""
     seed = sum(k * 10**i for i, k in enumerate(sizes)) + 1000 * sum(s * 10**i for i, s in enumerate(strides))
     rng = np.random.default_rng(seed)   # reproducible (no hash randomization)
     net = ConvolutionalNetwork(sizes, strides)
     loss = _target(rng, net)
     locus = convolutional_critical_points(net, loss)
+    if sum(sizes) >= MODULAR_FROM:
+        for p in (2147483647, 2147483629):
+            brute = critical_values_polynomial(net, loss, backend=BRUTE, modulus=p, slice_orbits=True)
+            if locus.complex_count is None:   # every real critical value's minimal polynomial divides it
+                for v in locus.critical_values:
+                    m = sympy.Poly(sympy.minimal_polynomial(v, sympy.Symbol("v")), sympy.Symbol("v"))
+                    assert brute.rem(reduce_modulo(m, p)).is_zero
+            else:
+                assert locus.complex_critical_values_polynomial(modulus=p) == brute
+        return
     brute = critical_values_polynomial(net, loss, backend=BRUTE)
     if locus.complex_count is None:  # a positive-dimensional chart: compare real values only
         roots = [float(r) for r in sympy.Poly(brute).real_roots()]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import flint
 import sympy
 
+from ...exact.modular import check_prime, lcm_squarefree_mod, reduce_mod, to_sympy_mod
+
 __all__ = ["ConvolutionalPointReport", "ConvolutionalCriticalPoint", "ConvolutionalCriticalFamily",
            "ConvolutionalCriticalLocus"]
 
@@ -198,6 +200,18 @@ class ConvolutionalCriticalFamily:
                 list(self.chart), "engine": self.engine}
 
 
+def _multiplication_matrix(q, g):
+    """Entries (row-major) of multiplication by ``g`` in ``F[z]/(q)`` in the basis ``1, z, …, z^{d−1}``
+    (F = ℚ for ``fmpq_poly``, GF(p) for ``nmod_poly``): column j holds ``g · z^j mod q``."""
+    d = q.degree()
+    z = flint.nmod_poly([0, 1], q.modulus()) if isinstance(q, flint.nmod_poly) else flint.fmpq_poly([0, 1])
+    cols, col = [], g % q
+    for _ in range(d):
+        cols.append([col[i] for i in range(d)])
+        col = (col * z) % q
+    return [cols[j][i] for i in range(d) for j in range(d)]
+
+
 @dataclass(frozen=True)
 class ConvolutionalCriticalLocus:
     """All critical points of ``L = ℓ ∘ μ`` on a convolutional network, up to the scaling symmetry.
@@ -248,7 +262,7 @@ class ConvolutionalCriticalLocus:
     def nonzero_points(self):
         return self.points
 
-    def complex_critical_values_polynomial(self, var=None):
+    def complex_critical_values_polynomial(self, var=None, modulus=None):
         """Squarefree polynomial (in ``var``) whose roots are all complex critical values of L.
 
         From the components of every chart (values ``L(g(β))`` at the roots β of each
@@ -256,10 +270,19 @@ class ConvolutionalCriticalLocus:
         ``ℚ[z]/(p)``, i.e. the resultant ``Res_z(p, v − L(g(z)))``, exact in FLINT) and
         ``ℓ(0)`` for the w̄ = 0 strata.  Raises :class:`ValueError` when a chart is
         positive-dimensional.
+
+        With ``modulus=p`` (an odd prime below ``2³¹``) the same construction runs in
+        ``GF(p)``: the result is a polynomial over ``GF(p)`` which, for all but finitely many
+        p, is the image of the rational one (``reduce_modulo``).  It costs one word-size
+        characteristic polynomial per component instead of a rational one, whose entries have
+        thousands of bits on large components.  A prime dividing a denominator raises
+        :class:`ZeroDivisionError`.
         """
         var = var or sympy.Symbol("v")
         if self._complex_values is None:
             raise ValueError("complex critical values are unknown: a chart is positive-dimensional")
+        if modulus is not None:
+            return self._values_polynomial_mod(var, check_prime(modulus))
         out = flint.fmpq_poly([1])
 
         def absorb(acc, f):  # lcm of squarefree polynomials
@@ -272,15 +295,20 @@ class ConvolutionalCriticalLocus:
             v0 = sympy.Rational(self.families[0].value)
             out = absorb(out, flint.fmpq_poly([flint.fmpq(-int(v0.p), int(v0.q)), 1]))
         for q, Lg in self._complex_values:
-            d = q.degree()
-            cols = []
-            for j in range(d):  # column j: L(g) · z^j reduced mod q
-                c = (Lg * flint.fmpq_poly([0] * j + [1])) % q
-                cols.append([c[i] for i in range(d)])
-            M = flint.fmpq_mat(d, d, [cols[j][i] for i in range(d) for j in range(d)])
+            M = flint.fmpq_mat(q.degree(), q.degree(), _multiplication_matrix(q, Lg))
             out = absorb(out, flint.fmpq_poly(M.charpoly()))
         coeffs = [sympy.Rational(int(c.p), int(c.q)) for c in out.coeffs()]
         return sympy.Poly(list(reversed(coeffs)), var, domain="QQ")
+
+    def _values_polynomial_mod(self, var, p):
+        out = flint.nmod_poly([1], p)
+        if any(f.zero_layers for f in self.families):
+            out = lcm_squarefree_mod(out, reduce_mod([-sympy.Rational(self.families[0].value), 1], p))
+        for q, Lg in self._complex_values:
+            qp, Lp = reduce_mod(q, p), reduce_mod(Lg, p, keep_degree=False)
+            M = flint.nmod_mat(qp.degree(), qp.degree(), _multiplication_matrix(qp, Lp), p)
+            out = lcm_squarefree_mod(out, M.charpoly())
+        return to_sympy_mod(out, var)
 
     def to_dict(self):
         net = self.network
