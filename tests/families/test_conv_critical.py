@@ -5,15 +5,19 @@ import json
 import shutil
 from fractions import Fraction
 
+import flint
 import numpy as np
 import pytest
 import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linnet_geometry import QuadraticLoss, WeightedQuadraticLoss, classify, critical_graph, derive
 from linnet_geometry.cli import main
 from linnet_geometry.families.convolutional import (ConvolutionalNetwork, classify_convolutional,
                                            convolutional_critical_points, real_root_profile)
 from linnet_geometry.families.convolutional._algebra import RealAlgebraicField, real_root_counts
+from linnet_geometry.families.convolutional.critical import ConvolutionalProblem
 from linnet_geometry.families.convolutional._solve import available_engines, solve_system
 from linnet_geometry.families.convolutional.brute_force import (critical_values_polynomial, default_backend,
                                                                 reduce_modulo)
@@ -162,6 +166,50 @@ def test_real_root_counts_in_a_number_field_agree_with_the_function_space():
         r, r_odd = real_root_counts(K, coeffs, len(coeffs) - 1)
         prof = real_root_profile([K.to_sympy(x) for x in coeffs])
         assert (r, r_odd) == (prof.real_roots, prof.odd_multiplicity_roots)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([((2, 2), (1, 1)), ((3, 2), (2, 1)), ((2, 3, 2), (1, 1, 1)), ((3, 2, 3), (2, 2, 1)),
+                        ((1, 3, 2), (1, 2, 1))]),
+       st.data())
+def test_binary_discriminants_and_resultants_decide_repeated_and_shared_roots(arch, data):
+    """KMMT2022: w̄(t) = ∏ w_l(t^{S_l}).  The zero tests of the precomputed discriminants and resultants
+    (ring operations only) agree with gcds over K for repeated roots of w̄ and shared roots of two
+    layers, in ℚ(√2), on points built to be degenerate (shared / repeated roots, leading zeros)."""
+    from linnet_geometry.families.convolutional._linalg import gcd_degree
+    sizes, strides = arch
+    net = ConvolutionalNetwork(sizes, strides)
+    prob = ConvolutionalProblem(net, QuadraticLoss([[1] * net.end_to_end_filter_size]))
+    K = RealAlgebraicField([-2, 0, 1], 1, 2)
+    entry = st.sampled_from([0, 0, 1, -1, 2]).flatmap(lambda a: st.sampled_from([0, 1, -1]).map(
+        lambda b: K.reduce(K(a) + K.reduce(K.gen() * b))))
+    layers = [[data.draw(entry) for _ in range(k)] for k in sizes]
+    if data.draw(st.booleans()) and len(sizes) > 1 and sizes[0] == sizes[1]:   # a repeated filter
+        layers[1] = list(layers[0])
+    if any(all(K.is_zero(x) for x in w) for w in layers):
+        return
+    coords = [x for w in layers for x in w]
+    disc, res = prob.binary_invariants()
+    stretched = []
+    for w, S in zip(layers, prob.stretched_offsets()):
+        P = [K(0)] * ((len(w) - 1) * S + 1)
+        for j, c in enumerate(w):
+            P[j * S] = c
+        stretched.append(P)
+    def form_gcd(a, b):   # common roots of binary forms in ℙ¹: finite ones by gcd, ∞ if both leads vanish
+        at_inf = len(a) > 1 and len(b) > 1 and K.is_zero(a[-1]) and K.is_zero(b[-1])
+        return at_inf or gcd_degree(K, a, b) >= 1
+    for (l, m), R in res.items():
+        assert K.is_zero(R(K, coords, {})) == form_gcd(stretched[l], stretched[m])
+    wbar = [K.reduce(prob.ev(("mu", n), prob.mu[n])(K, coords, {})) for n in range(prob.kbar)]
+    deriv = [K.reduce(x * flint.fmpq(i)) for i, x in enumerate(wbar)][1:]
+    if K.is_zero(wbar[-1]) and K.is_zero(wbar[-2]):   # ∞ at least a double root
+        repeated = True
+    else:
+        repeated = gcd_degree(K, wbar, deriv) >= 1
+    by_factors = (any(D is not None and K.is_zero(D(K, coords, {})) for D in disc)
+                  or any(K.is_zero(R(K, coords, {})) for R in res.values()))
+    assert by_factors == repeated
 
 
 def _all_small_architectures():

@@ -76,7 +76,7 @@ from ...critical.general import is_coercive, lex_basis, loss_polynomial
 from ...exceptions import ExactInputRequiredError, InputTypeError, ShapeError
 from ...model.losses import Loss
 from ._algebra import RealAlgebraicField, evaluate_terms, isolated_roots, real_root_counts, squarefree_parts
-from ._linalg import (ball_inertia, ball_rank_lower_bound, gcd_degree, inertia_from_pivots, rank,
+from ._linalg import (ball_inertia, ball_rank_lower_bound, inertia_from_pivots, rank,
                       symmetric_pivots)
 from ._solve import solve_system
 from .results import (ConvolutionalCriticalFamily, ConvolutionalCriticalLocus, ConvolutionalCriticalPoint,
@@ -102,6 +102,13 @@ class _Evaluator:
     def __init__(self, expr, gens):
         P = sympy.Poly(sympy.expand(expr), *gens, domain="QQ")
         self.terms = [(m, flint.fmpq(int(c.numerator), int(c.denominator))) for m, c in P.terms()]
+
+    @classmethod
+    def from_terms(cls, terms):
+        """From ``{exponent tuple: integer coefficient}`` (e.g. a FLINT ``fmpz_mpoly.to_dict()``)."""
+        self = cls.__new__(cls)
+        self.terms = [(tuple(m), flint.fmpq(int(c))) for m, c in terms.items()]
+        return self
 
     def __call__(self, K, values, cache):
         """The value at ``values`` (elements of K); ``cache`` holds monomial values shared between calls."""
@@ -146,12 +153,53 @@ class ConvolutionalProblem:
                      for i in range(self.n)]
         self._ev = {}
         self._invariants = {}
+        self._binary = None
 
     # evaluators (cached)
     def ev(self, key, expr, gens=None):
         if key not in self._ev:
             self._ev[key] = _Evaluator(expr, gens or self.flat)
         return self._ev[key]
+
+    def binary_invariants(self):
+        """Discriminants and resultants of the stretched layer filters as binary forms (cached).
+
+        The end-to-end filter is the product of the layer filters stretched by the strides before
+        them, ``w̄(t) = ∏_l w_l(t^{S_l})`` (KMMT2022), all read as binary forms of their formal
+        degrees ``(k_l − 1)·S_l`` (a vanishing leading coefficient is a root at ∞).  So the binary
+        form w̄ has a repeated root in ℙ¹ iff some stretched layer has one (its discriminant
+        vanishes) or two share one (their resultant vanishes).  Returns ``(disc, res)``: ``disc[l]``
+        an evaluator of the binary discriminant of layer l (None when its degree is < 2: no
+        repeated root), ``res[(l, m)]`` of the resultant of layers l < m — polynomials in the
+        parameters with integer coefficients, so a zero test in a number field needs ring
+        operations only (no inverses, no gcd).
+        """
+        if self._binary is None:
+            names = tuple(str(v) for v in self.flat) + ("t_",)
+            ctx = flint.fmpz_mpoly_ctx.get(names, "lex")
+            gens, t = ctx.gens()[:-1], ctx.gens()[-1]
+            forms, pos = [], 0
+            for k, S in zip(self.sizes, self.stretched_offsets()):
+                forms.append((sum((gens[pos + j] * t ** (j * S) for j in range(k)), ctx.from_dict({})),
+                              (k - 1) * S, gens[pos + k - 1]))
+                pos += k
+
+            def drop_t(P):
+                return _Evaluator.from_terms({m[:-1]: c for m, c in P.to_dict().items()})
+
+            disc = []
+            for a, d, lead in forms:
+                if d < 2:
+                    disc.append(None)
+                    continue
+                R = a.resultant(a.derivative("t_"), "t_")   # = ± lead · Disc(a) for the formal degrees
+                D, rem = divmod(R, lead)
+                assert rem == 0
+                disc.append(drop_t(D))
+            res = {(l, m): drop_t(forms[l][0].resultant(forms[m][0], "t_"))
+                   for l in range(self.depth) for m in range(l + 1, self.depth)}
+            self._binary = (disc, res)
+        return self._binary
 
     def stretched_offsets(self):
         out, S = [], 1
@@ -223,9 +271,10 @@ def _invariants(prob, K, coords):
         rep_root = True
     elif isolated_roots(K, wbar) is not None:  # certified squarefree (and ∞ at most a simple root)
         rep_root = False
-    else:
-        deriv = [K.reduce(x * flint.fmpq(i)) for i, x in enumerate(wbar)][1:]
-        rep_root = gcd_degree(K, list(wbar), deriv) >= 1
+    else:   # w̄ = ∏ stretched layers: a repeated root of one of them, or a root two of them share
+        disc, res = prob.binary_invariants()
+        rep_root = (any(D is not None and K.is_zero(D(K, coords, cache)) for D in disc)
+                    or any(K.is_zero(R(K, coords, cache)) for R in res.values()))
     out["rep_root"] = rep_root
     # repeated filters and shared roots
     offs = prob.stretched_offsets()
@@ -260,7 +309,7 @@ def _invariants(prob, K, coords):
             ra, rb = root_balls[l], root_balls[m]
             if not at_inf and ra is not None and rb is not None and not any(x.overlaps(y) for x in ra for y in rb):
                 continue  # certified: every root of a lies in a ball that holds no root of b
-            if at_inf or gcd_degree(K, a, b) >= 1:
+            if at_inf or K.is_zero(prob.binary_invariants()[1][(l, m)](K, coords, cache)):   # Res = 0 in ℙ¹
                 shared.append((l + 1, m + 1))
     out["shared"] = tuple(shared)
     if out["critical"]:
