@@ -4,17 +4,23 @@ For k = (3, 3, 3) stride 1 and k = (3, 3) strides (2, 1), with seeded random rat
 full critical-point list by the library's route (charts modulo scaling, each chart solved by
 msolve — the default engine — or by Singular / Macaulay2), side by side with the brute-force
 route: elimination of the raw parameter-space gradient ideal ``⟨∇L, v − L⟩`` down to ``ℚ[v]`` by
-msolve, Singular and Macaulay2 (the same ideal for all three).  Every cell runs in its own
+msolve, Singular and Macaulay2 (the same ideal for all three), and the same ideal with its scaling
+orbits sliced, eliminated over GF(p) by msolve (``elim:msolve-mod``: one modular run instead of
+msolve's multi-modular reconstruction of the whole block basis, which runs out of memory on large
+architectures).  Every cell runs in its own
 process group with a time limit, so the run is bounded; a cell past its limit is killed and
 reported as a timeout.
 
 Columns: seconds; complex critical points with non-zero filters modulo scaling (chart routes) or
 the degree of the critical-value polynomial (elimination routes); real isolated critical points
 and families (chart routes); and whether the complex critical values equal those of the default
-route (exact polynomial equality).
+route: exact polynomial equality over ℚ when both sides have their rational polynomial, else
+equality of the images over GF(p), p = 2³¹ − 1 (marked "mod p").  ``--modular`` skips the
+rational polynomial of the chart route (a characteristic polynomial over ℚ per component, slow on
+large components).
 
     python benchmarks/bench_convolutional.py [--timeout 900] [--cases 33s,333] [--loss target|data]
-        [--routes charts:auto,elim:msolve]
+        [--routes charts:auto,elim:msolve,elim:msolve-mod] [--modular]
 """
 
 from __future__ import annotations
@@ -34,7 +40,9 @@ import sympy
 from linnet_geometry import QuadraticLoss
 from linnet_geometry.families.convolutional import ConvolutionalNetwork, convolutional_critical_points
 from linnet_geometry.families.convolutional._solve import available_engines
-from linnet_geometry.families.convolutional.brute_force import critical_values_polynomial
+from linnet_geometry.families.convolutional.brute_force import critical_values_polynomial, reduce_modulo
+
+PRIME = 2**31 - 1
 
 CASES = {"33s": ((3, 3), (2, 1)), "333": ((3, 3, 3), (1, 1, 1)), "22": ((2, 2), (1, 1)), "32s": ((3, 2), (2, 1))}
 
@@ -55,7 +63,11 @@ def make_loss(net, kind, seed):
     return QuadraticLoss.from_data(X, Y)
 
 
-def _cell(what, ks, ss, kind, seed, timeout, out):
+def _coeffs(P):
+    return [str(c) for c in P.all_coeffs()]
+
+
+def _cell(what, ks, ss, kind, seed, timeout, modular, out):
     os.setsid()  # own process group: the parent can stop this cell
     # the solvers run in process groups of their own: SIGTERM at the cell limit exits through Python,
     # so that run_process stops the solver's group on the way out
@@ -67,23 +79,27 @@ def _cell(what, ks, ss, kind, seed, timeout, out):
         locus = convolutional_critical_points(net, loss, engine=what.split(":")[1])
         dt = time.perf_counter() - t
         try:
-            P = [str(c) for c in locus.complex_critical_values_polynomial().all_coeffs()]
-        except ValueError:
-            P = None
+            P = None if modular else _coeffs(locus.complex_critical_values_polynomial())
+            P_mod = _coeffs(locus.complex_critical_values_polynomial(modulus=PRIME))
+        except ValueError:   # a positive-dimensional chart
+            P = P_mod = None
         out.put({"seconds": dt, "count": locus.complex_count, "real": len(locus.points),
-                 "families": len(locus.families), "poly": P, "engine": locus.engine,
+                 "families": len(locus.families), "poly": P, "poly_mod": P_mod, "engine": locus.engine,
                  "points": [(p.value_float, p.kind, p.role, p.differential_rank, p.on_boundary, p.shared_roots)
                             for p in locus.points]})
+    elif what == "elim:msolve-mod":
+        B = critical_values_polynomial(net, loss, backend="msolve", timeout=timeout, modulus=PRIME, slice_orbits=True)
+        out.put({"seconds": time.perf_counter() - t, "degree": B.degree(), "poly": None, "poly_mod": _coeffs(B)})
     else:
         B = critical_values_polynomial(net, loss, backend=what.split(":")[1], timeout=timeout)
-        out.put({"seconds": time.perf_counter() - t, "degree": B.degree(),
-                 "poly": [str(c) for c in B.all_coeffs()]})
+        out.put({"seconds": time.perf_counter() - t, "degree": B.degree(), "poly": _coeffs(B),
+                 "poly_mod": _coeffs(reduce_modulo(B, PRIME))})
 
 
-def run_cell(what, ks, ss, kind, seed, timeout):
+def run_cell(what, ks, ss, kind, seed, timeout, modular=False):
     ctx = mp.get_context("fork")
     q = ctx.Queue()
-    p = ctx.Process(target=_cell, args=(what, ks, ss, kind, seed, timeout, q))
+    p = ctx.Process(target=_cell, args=(what, ks, ss, kind, seed, timeout, modular, q))
     p.start()
     deadline = time.monotonic() + timeout
     res, timed_out = None, False
@@ -119,11 +135,14 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--routes", default=None,
                     help="comma list of routes to run (default: all available): charts:auto, charts:singular, "
-                         "charts:macaulay2, elim:msolve, elim:singular, elim:macaulay2")
+                         "charts:macaulay2, elim:msolve, elim:msolve-mod, elim:singular, elim:macaulay2")
+    ap.add_argument("--modular", action="store_true",
+                    help="compare the chart route's values over GF(p) only (skip its rational polynomial)")
     a = ap.parse_args(argv)
     engines = available_engines()
     routes = ["charts:auto"] + [f"charts:{e}" for e in ("singular", "macaulay2") if e in engines]
     routes += [f"elim:{e}" for e in ("msolve", "singular", "macaulay2") if e in engines]
+    routes += ["elim:msolve-mod"] if "msolve" in engines else []
     if a.routes is not None:
         wanted = a.routes.split(",")
         unknown = [r for r in wanted if r not in routes]
@@ -136,19 +155,25 @@ def main(argv=None):
         arch = f"k={ks} s={ss}"
         ref = None
         for what in routes:
-            r = run_cell(what, ks, ss, a.loss, a.seed, a.timeout)
+            r = run_cell(what, ks, ss, a.loss, a.seed, a.timeout, a.modular)
             label = {"charts:auto": f"default: charts ({r.get('engine', 'msolve')})",
                      "charts:singular": "charts (Singular)", "charts:macaulay2": "charts (Macaulay2)",
                      "elim:msolve": "brute: elimination (msolve)", "elim:singular": "brute: elimination (Singular)",
-                     "elim:macaulay2": "brute: elimination (Macaulay2)"}[what]
+                     "elim:macaulay2": "brute: elimination (Macaulay2)",
+                     "elim:msolve-mod": "brute: sliced elimination mod p (msolve)"}[what]
             if "error" in r:
                 rows.append((arch, label, r["error"], "", "", "", ""))
                 continue
             if what == "charts:auto":
-                ref = r["poly"]
+                ref = r
                 details.append((arch, r["points"]))
-            same = "--" if what == "charts:auto" else ("?" if ref is None or r["poly"] is None
-                                                       else str(r["poly"] == ref))
+                same = "--"
+            elif ref is not None and ref["poly"] is not None and r["poly"] is not None:
+                same = str(r["poly"] == ref["poly"])
+            elif ref is not None and ref["poly_mod"] is not None:
+                same = f"{r['poly_mod'] == ref['poly_mod']} (mod p)"
+            else:
+                same = "?"
             if what.startswith("charts:"):
                 rows.append((arch, label, f"{r['seconds']:.1f}", f"{r['count']} points", str(r["real"]),
                              str(r["families"]), same))
