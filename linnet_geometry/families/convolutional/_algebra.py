@@ -24,7 +24,7 @@ import sympy
 
 from ...exact.modular import quotients_mod
 
-__all__ = ["RealAlgebraicField", "to_fmpq_poly", "evaluate_terms", "real_root_counts", "isolated_roots", "real_isolated_roots",
+__all__ = ["RealAlgebraicField", "to_fmpq_poly", "evaluate_terms", "compare_values", "minimal_polynomial_of", "real_root_counts", "isolated_roots", "real_isolated_roots",
            "squarefree_parts"]
 
 
@@ -511,3 +511,121 @@ def end_to_end_filter_size(filter_sizes, strides):
     """
     S = cumulative_strides(strides)
     return 1 + sum((k - 1) * S[l] for l, k in enumerate(filter_sizes))
+
+
+def _rational_value(v):
+    """``v`` as an ``fmpq`` when it is rational (a number, or a constant of its field), else None."""
+    if isinstance(v, tuple):
+        K, x = v
+        x = x % K.q
+        return None if x.degree() > 0 else (x[0] if not x.is_zero() else flint.fmpq(0))
+    return flint.fmpq(int(v.numerator), int(v.denominator))
+
+
+def _value_ball(v, prec):
+    if isinstance(v, tuple):
+        return v[0].ball(v[1], prec)
+    old = flint.ctx.prec
+    flint.ctx.prec = prec
+    try:
+        return flint.arb(_rational_value(v))
+    finally:
+        flint.ctx.prec = old
+
+
+def minimal_polynomial_of(K, x):
+    """The minimal polynomial over ℚ (monic ``fmpq_poly``) of ``x(α)``, ``x ∈ K = ℚ[z]/(q)``.
+
+    The characteristic polynomial of multiplication by x is ``m^{d/e}`` (q irreducible), so m is
+    its squarefree part.
+
+    >>> K = RealAlgebraicField([-2, 0, 1], 1, 2)
+    >>> minimal_polynomial_of(K, K.reduce(K.gen() + 1))    # 1 + √2
+    x^2 + (-2)*x + (-1)
+    """
+    d = K.q.degree()
+    z = flint.fmpq_poly([0, 1])
+    cols, col = [], x % K.q
+    for _ in range(d):
+        cols.append([col[i] for i in range(d)])
+        col = (col * z) % K.q
+    c = flint.fmpq_poly(flint.fmpq_mat(d, d, [cols[j][i] for i in range(d) for j in range(d)]).charpoly())
+    if c.degree() > 1:
+        c = c / c.gcd(c.derivative())
+    return c * (1 / c.leading_coefficient())
+
+
+def _ball_sign(a, b, precs):
+    for prec in precs:
+        d = _value_ball(a, prec) - _value_ball(b, prec)
+        if d > 0:
+            return 1
+        if d < 0:
+            return -1
+    return None
+
+
+def _exactly_equal(a, b):
+    """Whether the real algebraic numbers a, b are equal (True / False), or None if undecided."""
+    ra, rb = _rational_value(a), _rational_value(b)
+    if ra is not None and rb is not None:
+        return ra == rb
+    if ra is not None or rb is not None:
+        K, x = b if ra is not None else a
+        return K.is_zero(x - (ra if ra is not None else rb))
+    (Ka, xa), (Kb, xb) = a, b
+    if Ka is Kb or (Ka.q == Kb.q and (Ka.lo, Ka.hi) == (Kb.lo, Kb.hi)):   # one field, one embedding
+        return Ka.is_zero(xa - xb)
+    m = minimal_polynomial_of(Ka, xa)
+    acc = flint.fmpq_poly([0])
+    for c in reversed(m.coeffs()):   # m(b) in Kb, by Horner
+        acc = Kb.reduce(Kb.mul(acc, xb) + c)
+    if not Kb.is_zero(acc):
+        return False
+    # a and b are roots of m: equal iff the same root (certified isolation of m's roots)
+    roots = [r for r, _ in m.numer().complex_roots()]
+    which = []
+    for v in (a, b):
+        ball = _value_ball(v, 1024)
+        hit = [i for i, r in enumerate(roots) if r.imag.contains(0) and r.real.overlaps(ball)]
+        if len(hit) != 1:
+            return None
+        which.append(hit[0])
+    return which[0] == which[1]
+
+
+def compare_values(a, b, precs=(64, 256, 1024), max_prec=65536):
+    """Certified sign of ``a − b`` for two real algebraic numbers, or None when undecided.
+
+    Each of a, b is a rational (int, Fraction, sympy or FLINT) or a pair ``(K, x)`` meaning
+    ``x(α)`` in a :class:`RealAlgebraicField`.  Balls at increasing precision decide every
+    unequal pair that is not extremely close; overlapping balls are settled exactly: in one field
+    (or against a rational) by a zero test, across fields by the minimal polynomial of a (is b a
+    root of it, and the same root: certified isolation).  Two numbers proved unequal are
+    separated by balls of higher precision (up to ``max_prec`` bits).
+
+    >>> K = RealAlgebraicField([-2, 0, 1], 1, 2)
+    >>> r2 = (K, K.gen())
+    >>> compare_values(r2, 1), compare_values(1, r2), compare_values(r2, (K, K.gen()))
+    (1, -1, 0)
+    >>> L = RealAlgebraicField([-8, 0, 1], 2, 3)            # √8 / 2 equals √2, in another field
+    >>> compare_values(r2, (L, L.reduce(L.gen() * flint.fmpq(1, 2))))
+    0
+    >>> compare_values((L, L.reduce(L.gen() * flint.fmpq(-1, 2))), r2)
+    -1
+    """
+    sign = _ball_sign(a, b, precs)
+    if sign is not None:
+        return sign
+    equal = _exactly_equal(a, b)
+    if equal is None:
+        return None
+    if equal:
+        return 0
+    prec = precs[-1]
+    while prec < max_prec:   # a ≠ b: balls of enough precision separate them
+        prec *= 2
+        sign = _ball_sign(a, b, (prec,))
+        if sign is not None:
+            return sign
+    return None

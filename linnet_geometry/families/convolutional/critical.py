@@ -75,7 +75,8 @@ import sympy
 from ...critical.general import is_coercive, lex_basis, loss_polynomial
 from ...exceptions import ExactInputRequiredError, InputTypeError, ShapeError
 from ...model.losses import Loss
-from ._algebra import RealAlgebraicField, evaluate_terms, isolated_roots, real_root_counts, squarefree_parts
+from ._algebra import (RealAlgebraicField, compare_values, evaluate_terms, isolated_roots, real_root_counts,
+                       squarefree_parts)
 from ._linalg import (ball_inertia, ball_rank_lower_bound, inertia_from_pivots, rank,
                       symmetric_pivots)
 from ._solve import solve_system
@@ -376,7 +377,7 @@ def _analyze(prob, K, coords):
     if not inv["critical"]:
         facts.append("∇L(θ) ≠ 0 exactly")
         return ConvolutionalPointReport(False, None, None, *common, None, tuple(facts),
-                                        value_approx=K.to_float(inv["value"]))
+                                        value_approx=K.to_float(inv["value"]), value_field=(K, inv["value"]))
     facts.append("∇L(θ) = 0 exactly")
     if not wbar_zero and drank == prob.dim_M:
         kind = "pure"
@@ -391,7 +392,7 @@ def _analyze(prob, K, coords):
     facts.append(how)
     role = _role(prob, K, coords, layers, inert, kind, G_zero, wbar_zero, zero_layers, facts)
     return ConvolutionalPointReport(True, kind, role, *common, inert, tuple(facts),
-                                    value_approx=K.to_float(inv["value"]))
+                                    value_approx=K.to_float(inv["value"]), value_field=(K, inv["value"]))
 
 
 def _role(prob, K, coords, layers, inert, kind, G_zero, wbar_zero, zero_layers, facts):
@@ -799,8 +800,25 @@ def convolutional_critical_points(network, loss, engine="auto", seed=0):
                                       comps if complex_count is not None else None)
 
 
+def _value_of(x):
+    """A point's or family's value for :func:`compare_values`: ``(K, x)``, a rational, or None (unknown)."""
+    report = getattr(x, "report", None)
+    if report is not None and report.value_field is not None:
+        return report.value_field
+    rep = getattr(x, "representative", None)
+    if rep is not None and getattr(rep, "value_field", None) is not None:
+        return rep.value_field
+    v = x.value
+    return v if v is not None and isinstance(v, (int, sympy.Rational)) else None
+
+
 def _promote_minima(prob, points, families):
-    """Local minima at the least real critical value are global when the minimum of L is attained."""
+    """Local minima at the least real critical value are global when the minimum of L is attained.
+
+    "Least" is decided with certified comparisons (:func:`compare_values`: balls, then exact
+    equality in the number fields); a comparison that stays undecided leaves the role alone and
+    says so in the certificate.
+    """
     from dataclasses import replace
 
     vals = [p.value_float for p in points] + [f.value_float for f in families if f.value is not None]
@@ -810,17 +828,22 @@ def _promote_minima(prob, points, families):
     fs = prob.function_space
     closed = bool(getattr(fs, "is_closed", False)) if fs is not None else False
     attained = is_coercive(prob.loss) and closed
+    others = [(x, _value_of(x)) for x in list(points) + [f for f in families if f.value is not None]]
     out = []
     for p in points:
         if p.role == "local_min":
-            exact_least = all(sympy.N(p.value - q.value, 50) <= 0 for q in points) and all(
-                f.value is None or sympy.N(p.value - f.value, 50) <= 0 for f in families)
-            if exact_least and attained:
+            mine = _value_of(p)
+            signs = [None if mine is None or v is None else compare_values(mine, v) for x, v in others if x is not p]
+            if any(s == 1 for s in signs):
+                facts = p.report.certificate + (f"a lower critical value ({least:.6g}) exists ⇒ bad local minimum",)
+                p = replace(p, report=replace(p.report, certificate=facts))
+            elif all(s is not None for s in signs) and attained:
                 facts = p.report.certificate + ("least real critical value, ℓ coercive and M closed (the minimum "
                                                 "of L is attained at a critical point) ⇒ global minimum",)
                 p = replace(p, report=replace(p.report, role="global_min", certificate=facts))
-            elif not exact_least:
-                facts = p.report.certificate + (f"a lower critical value ({least:.6g}) exists ⇒ bad local minimum",)
+            elif not all(s is not None for s in signs):
+                facts = p.report.certificate + ("whether this is the least real critical value is undetermined "
+                                                "(a comparison of values could not be certified)",)
                 p = replace(p, report=replace(p.report, certificate=facts))
         out.append(p)
     return out

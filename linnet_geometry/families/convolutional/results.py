@@ -69,6 +69,8 @@ class ConvolutionalPointReport:
     certificate: tuple = ()
     exact: bool = True
     value_approx: float | None = field(default=None, repr=False, compare=False)
+    #: ``(K, x)``: the value as ``x(α)`` in the point's number field (certified comparisons), when known
+    value_field: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def value_float(self) -> float:
