@@ -75,12 +75,12 @@ import sympy
 from ...critical.general import is_coercive, lex_basis, loss_polynomial
 from ...exceptions import ExactInputRequiredError, InputTypeError, ShapeError
 from ...model.losses import Loss
-from ._algebra import (RealAlgebraicField, compare_values, evaluate_terms, isolated_roots, real_root_counts,
+from ._algebra import (RealAlgebraicField, _fq, compare_values, evaluate_terms, isolated_roots, real_root_counts,
                        squarefree_parts)
 from ._linalg import (ball_inertia, ball_rank_lower_bound, inertia_from_pivots, rank,
                       symmetric_pivots)
 from ._solve import solve_system
-from .results import (ConvolutionalCriticalFamily, ConvolutionalCriticalLocus, ConvolutionalCriticalPoint,
+from .results import (ComponentValues, ConvolutionalCriticalFamily, ConvolutionalCriticalLocus, ConvolutionalCriticalPoint,
                       ConvolutionalPointReport)
 
 __all__ = ["convolutional_critical_points", "classify_convolutional", "ConvolutionalProblem"]
@@ -781,11 +781,8 @@ def convolutional_critical_points(network, loss, engine="auto", seed=0):
             continue
         if complex_count is not None:
             complex_count += sol.complex_count
-        for q, g in sol.components:
-            # L along the component, for the complex critical values
-            Kc = RealAlgebraicField(q, 0, 0) if q.degree() > 1 else RealAlgebraicField(q, -q[0], -q[0])
-            coords = [Kc(subs[v]) if v in subs else g[v] for v in prob.flat]
-            comps.append((q, prob.ev("L", prob.L)(Kc, coords, {})))
+        for q, g in sol.components:   # the parameters along the component (L is evaluated on demand)
+            comps.append((q, [flint.fmpq_poly([_fq(subs[v])]) if v in subs else g[v] for v in prob.flat]))
         for K, c in sol.real_points:
             coords = _point_from(prob, K, c, subs, gens)
             rep = _analyze(prob, K, coords)
@@ -797,7 +794,8 @@ def convolutional_critical_points(network, loss, engine="auto", seed=0):
     points.sort(key=lambda p: (p.value_float, p.chart))
     return ConvolutionalCriticalLocus(network, loss, tuple(points), tuple(families),
                                       complex_count, tuple(engines), len(_charts(prob.sizes)),
-                                      comps if complex_count is not None else None)
+                                      ComponentValues(prob.ev("L", prob.L).terms, comps)
+                                      if complex_count is not None else None)
 
 
 def _value_of(x):

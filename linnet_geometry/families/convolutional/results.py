@@ -14,6 +14,7 @@ import flint
 import sympy
 
 from ...exact.modular import check_prime, lcm_squarefree_mod, reduce_mod, to_sympy_mod
+from ._algebra import evaluate_terms
 
 __all__ = ["ConvolutionalPointReport", "ConvolutionalCriticalPoint", "ConvolutionalCriticalFamily",
            "ConvolutionalCriticalLocus"]
@@ -202,6 +203,41 @@ class ConvolutionalCriticalFamily:
                 list(self.chart), "engine": self.engine}
 
 
+class ComponentValues:
+    """L along the zero-dimensional chart components, evaluated on demand (exactly or mod p).
+
+    ``terms`` are L's terms ``[(exponents, fmpq)]`` in the parameters; ``components`` pairs each
+    irreducible ``q`` with the parameters as elements of ``ℚ[z]/(q)``.  Evaluating L over ℚ on
+    large components (coordinates of tens of thousands of bits) is the costly step, and only
+    :meth:`ConvolutionalCriticalLocus.complex_critical_values_polynomial` needs it: it happens at
+    the first call and is kept; over ``GF(p)`` the same evaluation is word-size.
+    """
+
+    def __init__(self, terms, components):
+        self.terms, self.components, self._exact = terms, list(components), None
+
+    @staticmethod
+    def _evaluate(terms, coords, q, one):
+        return evaluate_terms(terms, coords, lambda a, b: (a * b) % q, {}, one) % q
+
+    def exact(self):
+        """``[(q, L(g) mod q)]`` over ℚ."""
+        if self._exact is None:
+            one = flint.fmpq_poly([1])
+            self._exact = [(q, self._evaluate(self.terms, coords, q, one)) for q, coords in self.components]
+        return self._exact
+
+    def modular(self, p):
+        """``[(q mod p, L(g) mod (q, p))]``; a prime dividing a denominator raises ZeroDivisionError."""
+        terms = [(m, reduce_mod([c], p, keep_degree=False)[0]) for m, c in self.terms]
+        one, out = flint.nmod_poly([1], p), []
+        for q, coords in self.components:
+            qp = reduce_mod(q, p)
+            cp = [reduce_mod(c, p, keep_degree=False) % qp for c in coords]
+            out.append((qp, self._evaluate(terms, cp, qp, one)))
+        return out
+
+
 def _multiplication_matrix(q, g):
     """Entries (row-major) of multiplication by ``g`` in ``F[z]/(q)`` in the basis ``1, z, …, z^{d−1}``
     (F = ℚ for ``fmpq_poly``, GF(p) for ``nmod_poly``): column j holds ``g · z^j mod q``."""
@@ -296,7 +332,7 @@ class ConvolutionalCriticalLocus:
         if any(f.zero_layers for f in self.families):
             v0 = sympy.Rational(self.families[0].value)
             out = absorb(out, flint.fmpq_poly([flint.fmpq(-int(v0.p), int(v0.q)), 1]))
-        for q, Lg in self._complex_values:
+        for q, Lg in self._complex_values.exact():
             M = flint.fmpq_mat(q.degree(), q.degree(), _multiplication_matrix(q, Lg))
             out = absorb(out, flint.fmpq_poly(M.charpoly()))
         coeffs = [sympy.Rational(int(c.p), int(c.q)) for c in out.coeffs()]
@@ -306,8 +342,7 @@ class ConvolutionalCriticalLocus:
         out = flint.nmod_poly([1], p)
         if any(f.zero_layers for f in self.families):
             out = lcm_squarefree_mod(out, reduce_mod([-sympy.Rational(self.families[0].value), 1], p))
-        for q, Lg in self._complex_values:
-            qp, Lp = reduce_mod(q, p), reduce_mod(Lg, p, keep_degree=False)
+        for qp, Lp in self._complex_values.modular(p):
             M = flint.nmod_mat(qp.degree(), qp.degree(), _multiplication_matrix(qp, Lp), p)
             out = lcm_squarefree_mod(out, M.charpoly())
         return to_sympy_mod(out, var)
