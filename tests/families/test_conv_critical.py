@@ -249,6 +249,25 @@ def test_certified_comparison_of_values_in_different_fields(d, a, b, k, c, e, ro
     assert compare_values(x, a) == (1 if b > 0 else -1)
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(-30, 30), min_size=2, max_size=24), st.sampled_from([64, 512, 4096]))
+def test_interval_newton_keeps_isolating_the_chosen_root(coeffs, prec):
+    """RealAlgebraicField.ball narrows α's interval by interval Newton steps: the result is narrower than
+    2^−prec (relative), still brackets a sign change of q, and its ball meets FLINT's own root."""
+    from linnet_geometry.families.convolutional._algebra import _exact_fmpq
+    q = flint.fmpz_poly(coeffs + [1])
+    factors = [f for f, _ in q.factor()[1] if f.degree() >= 1]
+    f = max(factors, key=lambda g: g.degree())
+    reals = [r.real for r, _ in f.complex_roots() if r.imag.contains(0)]
+    if not reals:
+        return
+    K = RealAlgebraicField(flint.fmpq_poly(f), _exact_fmpq(reals[-1].lower()), _exact_fmpq(reals[-1].upper()))
+    b = K.ball(K.gen(), prec)
+    assert K.hi - K.lo <= flint.fmpq(1, 2 ** prec) * (1 + abs(K.lo) + abs(K.hi)) or K.lo == K.hi
+    assert K.lo == K.hi or K.q(K.lo) * K.q(K.hi) < 0
+    assert b.overlaps(reals[-1])
+
+
 def _all_small_architectures():
     out = []
     for L in (1, 2, 3):

@@ -39,6 +39,13 @@ def to_fmpq_poly(poly) -> flint.fmpq_poly:
     return flint.fmpq_poly([flint.fmpq(int(c.p), int(c.q)) for c in coeffs])
 
 
+def _exact_fmpq(x) -> flint.fmpq:
+    """The exact rational value of an ``arb`` with radius 0 (e.g. ``ball.lower()``)."""
+    man, exp = x.man_exp()
+    man, exp = int(man), int(exp)
+    return flint.fmpq(man * 2 ** exp) if exp >= 0 else flint.fmpq(man, 2 ** -exp)
+
+
 def _fq(x) -> flint.fmpq:
     x = sympy.Rational(x) if not isinstance(x, (int, Fraction, flint.fmpq)) else x
     if isinstance(x, flint.fmpq):
@@ -180,12 +187,48 @@ class RealAlgebraicField:
         finally:
             flint.ctx.prec = old
 
+    def _narrow(self, width):
+        """Shrink the isolating interval below ``width`` by interval Newton steps (quadratic), with a
+        bisection whenever a step would not halve it (q′ may vanish on a wide interval).
+
+        The Newton operator ``N(X) = m − q(m)/q′(X)`` (m the midpoint, q′(X) an ``arb`` enclosure
+        not containing 0) contains every root of q in X, so ``X ∩ N(X)`` still isolates α; its
+        end points are read exactly from the ball's bounds.
+        """
+        dq = self.q.derivative()
+        while self.lo != self.hi and self.hi - self.lo > width:
+            lo, hi = self.lo, self.hi
+            m = (lo + hi) / 2
+            qm = self.q(m)
+            if qm == 0:
+                self.lo = self.hi = m
+                return
+            old = flint.ctx.prec
+            # enough bits for the target width and for the current interval's end points
+            flint.ctx.prec = 64 + 2 * max(int(width.q).bit_length(), int(m.q).bit_length(), int(hi.q - lo.q).bit_length())
+            try:
+                X = flint.arb(m) + flint.arb(0, flint.arb((hi - lo) / 2).upper())
+                dX = flint.arb(0)
+                for c in reversed(dq.coeffs()):
+                    dX = dX * X + flint.arb(c)
+                new = None
+                if not dX.contains(0):
+                    N = flint.arb(m) - flint.arb(qm) / dX
+                    a, b = (_exact_fmpq(N.lower()), _exact_fmpq(N.upper()))
+                    a, b = max(a, lo), min(hi, b)
+                    if a <= b and (b - a) * 2 <= hi - lo:
+                        new = (a, b)
+            finally:
+                flint.ctx.prec = old
+            if new is None:
+                self._refine()
+            else:
+                self.lo, self.hi = new
+
     def ball(self, x, prec):
         """A ball (``flint.arb``) containing ``x(α)``, with α's interval narrowed to about ``2^−prec``."""
         if self.lo != self.hi:
-            width = flint.fmpq(1, 2 ** prec) * (1 + abs(self.lo) + abs(self.hi))
-            while self.lo != self.hi and self.hi - self.lo > width:
-                self._refine()
+            self._narrow(flint.fmpq(1, 2 ** prec) * (1 + abs(self.lo) + abs(self.hi)))
         return self._ball(x, prec)
 
     def sign(self, x) -> int:
