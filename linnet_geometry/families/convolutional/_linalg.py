@@ -58,11 +58,16 @@ def rank(K, rows):
     return r
 
 
-def _balls(K, rows, prec):
+def _balls(K, rows, prec, balls=None):
+    """Ball matrix of ``rows`` (elements of K) at ``prec``; ``balls(prec)``, when given, computes it
+    another way (e.g. from the balls of the point's coordinates, far cheaper than one ball per
+    entry when the entries are large elements of K)."""
+    if balls is not None:
+        return balls(prec)
     return [[K.ball(x, prec) for x in row] for row in rows]
 
 
-def ball_rank_lower_bound(K, rows, prec=128):
+def ball_rank_lower_bound(K, rows, prec=128, balls=None):
     """A certified lower bound of the rank at the real embedding of K (ball Gaussian elimination).
 
     Examples
@@ -78,7 +83,7 @@ def ball_rank_lower_bound(K, rows, prec=128):
     old = flint.ctx.prec
     flint.ctx.prec = prec
     try:
-        M = _balls(K, rows, prec)
+        M = _balls(K, rows, prec, balls)
         nrows = len(M)
         ncols = len(M[0]) if M else 0
         used_rows, used_cols, count = set(), set(), 0
@@ -172,7 +177,7 @@ def inertia_from_pivots(K, pivots, pairs, zero):
     return (signs.count(1) + pairs, signs.count(-1) + pairs, zero)
 
 
-def ball_inertia(K, H, nullity_floor=0, prec=128):
+def ball_inertia(K, H, nullity_floor=0, prec=128, balls=None):
     """Certified inertia of a real symmetric matrix over K, or ``None`` (see the module docstring).
 
     ``nullity_floor``: a known lower bound of the nullity (e.g. the dimension of a symmetry
@@ -193,7 +198,7 @@ def ball_inertia(K, H, nullity_floor=0, prec=128):
     old = flint.ctx.prec
     flint.ctx.prec = prec
     try:
-        A = _balls(K, H, prec)
+        A = _balls(K, H, prec, balls)
         active = list(range(n))
         pos = neg = 0
         while len(active) > nullity_floor:

@@ -230,6 +230,34 @@ def _validate(network, loss):
 
 
 # ----------------------------------------------------------------------------- results
+class _PointBalls:
+    """Balls of polynomial expressions at θ, evaluated from the balls of θ's coordinates.
+
+    A ball of an entry such as ``∂μ_n/∂θ_i (θ)`` contains the exact value whichever way it is
+    computed; evaluating the polynomial on the coordinates' balls needs one ball per coordinate
+    instead of one per entry (each entry, as an element of K, has coefficients of tens of
+    thousands of bits on large components).  Used by the certified rank and inertia fast paths.
+    """
+
+    def __init__(self, K, coords):
+        self.K, self.coords, self._at = K, coords, {}
+
+    def matrix(self, prob, keyed):
+        """``prec ↦`` the ball matrix of ``keyed`` (rows of ``(evaluator key, sympy expression)``)."""
+        def at(prec):
+            if prec not in self._at:
+                self._at[prec] = ([self.K.ball(c, prec) for c in self.coords], {})
+            values, cache = self._at[prec]
+            old = flint.ctx.prec
+            flint.ctx.prec = prec
+            try:
+                return [[evaluate_terms(prob.ev(key, e).terms, values, lambda a, b: a * b, cache, flint.arb(1))
+                         for key, e in row] for row in keyed]
+            finally:
+                flint.ctx.prec = old
+        return at
+
+
 def _invariants(prob, K, coords):
     """Everything about θ that is decided by zero tests in K alone (the same at every root of K's q).
 
@@ -255,7 +283,9 @@ def _invariants(prob, K, coords):
     J = [[prob.ev(("J", n, i), prob.dmu[n][i])(K, coords, cache) for i in range(prob.n)]
          for n in range(prob.kbar)]
     # rk dμ ≤ dim M always; a certified lower bound reaching dim M decides it without exact elimination
-    full = any(ball_rank_lower_bound(K, J, prec) >= prob.dim_M for prec in (128, 512, 2048))
+    J_balls = _PointBalls(K, coords).matrix(prob, [[(("J", n, i), prob.dmu[n][i]) for i in range(prob.n)]
+                                                    for n in range(prob.kbar)])
+    full = any(ball_rank_lower_bound(K, J, prec, J_balls) >= prob.dim_M for prec in (128, 512, 2048))
     out["drank"] = prob.dim_M if full else rank(K, J)
     layers, pos = [], 0
     for k in prob.sizes:
@@ -319,6 +349,7 @@ def _invariants(prob, K, coords):
             for j in range(i, prob.n):
                 H[i][j] = H[j][i] = prob.ev(("H", i, j), prob.hess[i][j])(K, coords, cache)
         out["H"] = H
+    out["coords"] = coords
     prob._invariants[key] = out
     return out
 
@@ -329,8 +360,11 @@ def _hessian_inertia(prob, K, inv):
     # (0, …, w_l, …, −w_L) are independent and in the kernel of the Hessian (L is torus-invariant)
     floor = prob.depth - 1 if not inv["zero_layers"] else 0
     fast = None
+    balls = _PointBalls(K, inv["coords"]).matrix(
+        prob, [[(("H", min(i, j), max(i, j)), prob.hess[min(i, j)][max(i, j)]) for j in range(prob.n)]
+               for i in range(prob.n)])
     for prec in (128, 512, 2048):
-        fast = ball_inertia(K, inv["H"], floor, prec)
+        fast = ball_inertia(K, inv["H"], floor, prec, balls)
         if fast is not None:
             break
     if fast is not None:
