@@ -390,7 +390,7 @@ def _sturm_count(K, f):
     return variations(at_neg) - variations(at_pos)
 
 
-def isolated_roots(K, coeffs, max_prec=1024):
+def isolated_roots(K, coeffs, max_prec=1024, balls=None):
     """Certified isolating balls of the complex roots of ``Σ c_i t^i`` (``c_i`` in K), or ``None``.
 
     The coefficients are enclosed in balls (α's interval narrowed, working precision
@@ -400,6 +400,8 @@ def isolated_roots(K, coeffs, max_prec=1024):
     balls, the exact one included.  So a list certifies that the polynomial is
     squarefree; ``None`` means "not certified" (it may have a repeated root), and the
     caller decides exactly instead.  Zero top coefficients are removed exactly first.
+    ``balls(prec)``, when given, encloses the coefficients another way (e.g. from the balls of a
+    point's coordinates) instead of one :meth:`RealAlgebraicField.ball` per coefficient.
 
     Examples
     --------
@@ -418,7 +420,8 @@ def isolated_roots(K, coeffs, max_prec=1024):
         old = flint.ctx.prec
         flint.ctx.prec = prec
         try:
-            poly = flint.acb_poly([flint.acb(K.ball(x, prec)) for x in p])
+            enclosures = balls(prec)[:len(p)] if balls is not None else [K.ball(x, prec) for x in p]
+            poly = flint.acb_poly([flint.acb(b) for b in enclosures])
             roots = None if 0 in poly[len(p) - 1] else poly.roots(maxprec=4 * prec)
         except ValueError:  # Arb could not validate: insufficient precision or a repeated root
             roots = None

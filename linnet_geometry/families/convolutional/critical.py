@@ -242,12 +242,16 @@ class _PointBalls:
     def __init__(self, K, coords):
         self.K, self.coords, self._at = K, coords, {}
 
+    def coordinates(self, prec):
+        """Balls of the coordinates at ``prec`` (computed once)."""
+        if prec not in self._at:
+            self._at[prec] = ([self.K.ball(c, prec) for c in self.coords], {})
+        return self._at[prec][0]
+
     def matrix(self, prob, keyed):
         """``prec ↦`` the ball matrix of ``keyed`` (rows of ``(evaluator key, sympy expression)``)."""
         def at(prec):
-            if prec not in self._at:
-                self._at[prec] = ([self.K.ball(c, prec) for c in self.coords], {})
-            values, cache = self._at[prec]
+            values, cache = self.coordinates(prec), self._at[prec][1]
             old = flint.ctx.prec
             flint.ctx.prec = prec
             try:
@@ -283,8 +287,9 @@ def _invariants(prob, K, coords):
     J = [[prob.ev(("J", n, i), prob.dmu[n][i])(K, coords, cache) for i in range(prob.n)]
          for n in range(prob.kbar)]
     # rk dμ ≤ dim M always; a certified lower bound reaching dim M decides it without exact elimination
-    J_balls = _PointBalls(K, coords).matrix(prob, [[(("J", n, i), prob.dmu[n][i]) for i in range(prob.n)]
-                                                    for n in range(prob.kbar)])
+    point_balls = _PointBalls(K, coords)
+    J_balls = point_balls.matrix(prob, [[(("J", n, i), prob.dmu[n][i]) for i in range(prob.n)]
+                                        for n in range(prob.kbar)])
     full = any(ball_rank_lower_bound(K, J, prec, J_balls) >= prob.dim_M for prec in (128, 512, 2048))
     out["drank"] = prob.dim_M if full else rank(K, J)
     layers, pos = [], 0
@@ -300,7 +305,9 @@ def _invariants(prob, K, coords):
         rep_root = True
     elif K.is_zero(wbar[-1]) and (prob.kbar < 2 or K.is_zero(wbar[-2])):
         rep_root = True
-    elif isolated_roots(K, wbar) is not None:  # certified squarefree (and ∞ at most a simple root)
+    elif isolated_roots(K, wbar, balls=lambda prec: point_balls.matrix(
+            prob, [[(("mu", n), prob.mu[n]) for n in range(prob.kbar)]])(prec)[0]) is not None:
+        # certified squarefree (and ∞ at most a simple root)
         rep_root = False
     else:   # w̄ = ∏ stretched layers: a repeated root of one of them, or a root two of them share
         disc, res = prob.binary_invariants()
@@ -330,7 +337,18 @@ def _invariants(prob, K, coords):
         for j, c in enumerate(layers[l]):
             P[j * offs[l]] = c
         stretched.append(P)
-    root_balls = [None if l + 1 in zero_layers else isolated_roots(K, stretched[l]) for l in range(prob.depth)]
+    starts = [sum(prob.sizes[:l]) for l in range(prob.depth)]
+
+    def stretched_balls(l):
+        def at(prec):
+            out = [flint.arb(0)] * len(stretched[l])
+            for j in range(prob.sizes[l]):
+                out[j * offs[l]] = point_balls.coordinates(prec)[starts[l] + j]
+            return out
+        return at
+
+    root_balls = [None if l + 1 in zero_layers else isolated_roots(K, stretched[l], balls=stretched_balls(l))
+                  for l in range(prob.depth)]
     for l in range(prob.depth):
         for m in range(l + 1, prob.depth):
             if l + 1 in zero_layers or m + 1 in zero_layers:
