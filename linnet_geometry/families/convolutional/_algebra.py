@@ -611,6 +611,13 @@ def _ball_sign(a, b, precs):
     return None
 
 
+#: size (field degree × largest coefficient in bits) above which two values in different number
+#: fields that agree to 1024 bits are left undetermined instead of compared through a minimal
+#: polynomial over ℚ (degree 40 × 2,100 bits: a 5.7 s characteristic polynomial; the cost grows
+#: about cubically with the degree)
+CROSS_FIELD_BITS = 100_000
+
+
 def _exactly_equal(a, b):
     """Whether the real algebraic numbers a, b are equal (True / False), or None if undecided."""
     ra, rb = _rational_value(a), _rational_value(b)
@@ -622,6 +629,10 @@ def _exactly_equal(a, b):
     (Ka, xa), (Kb, xb) = a, b
     if Ka is Kb or (Ka.q == Kb.q and (Ka.lo, Ka.hi) == (Kb.lo, Kb.hi)):   # one field, one embedding
         return Ka.is_zero(xa - xb)
+    xa = xa % Ka.q
+    size = Ka.q.degree() * max((int(c.p).bit_length() + int(c.q).bit_length() for c in xa.coeffs()), default=1)
+    if size > CROSS_FIELD_BITS:
+        return None   # the minimal polynomial over ℚ would cost minutes: undetermined
     m = minimal_polynomial_of(Ka, xa)
     acc = flint.fmpq_poly([0])
     for c in reversed(m.coeffs()):   # m(b) in Kb, by Horner
@@ -647,8 +658,9 @@ def compare_values(a, b, precs=(64, 256, 1024), max_prec=65536):
     ``x(α)`` in a :class:`RealAlgebraicField`.  Balls at increasing precision decide every
     unequal pair that is not extremely close; overlapping balls are settled exactly: in one field
     (or against a rational) by a zero test, across fields by the minimal polynomial of a (is b a
-    root of it, and the same root: certified isolation).  Two numbers proved unequal are
-    separated by balls of higher precision (up to ``max_prec`` bits).
+    root of it, and the same root: certified isolation) when the field is small enough
+    (:data:`CROSS_FIELD_BITS`), else None.  Two numbers proved unequal are separated by balls of
+    higher precision (up to ``max_prec`` bits).
 
     >>> K = RealAlgebraicField([-2, 0, 1], 1, 2)
     >>> r2 = (K, K.gen())
