@@ -70,6 +70,8 @@ def _balls(K, rows, prec, balls=None):
 def ball_rank_lower_bound(K, rows, prec=128, balls=None):
     """A certified lower bound of the rank at the real embedding of K (ball Gaussian elimination).
 
+    ``rows`` may be None when ``balls(prec)`` gives the ball matrix (see :func:`_balls`).
+
     Examples
     --------
     >>> from linnet_geometry.families.convolutional._algebra import RealAlgebraicField
@@ -180,6 +182,8 @@ def inertia_from_pivots(K, pivots, pairs, zero):
 def ball_inertia(K, H, nullity_floor=0, prec=128, balls=None):
     """Certified inertia of a real symmetric matrix over K, or ``None`` (see the module docstring).
 
+    ``H`` may be None when ``balls(prec)`` gives the ball matrix (as in :func:`ball_rank_lower_bound`).
+
     ``nullity_floor``: a known lower bound of the nullity (e.g. the dimension of a symmetry
     orbit in the kernel of a Hessian).  Succeeds when ``n − nullity_floor`` diagonal pivots
     with balls excluding 0 are found.
@@ -194,11 +198,11 @@ def ball_inertia(K, H, nullity_floor=0, prec=128, balls=None):
     >>> ball_inertia(K, [[K(1), a], [a, K(2)]]) is None, ball_inertia(K, [[K(1), a], [a, K(2)]], 1)
     (True, (1, 0, 1))
     """
-    n = len(H)
     old = flint.ctx.prec
     flint.ctx.prec = prec
     try:
         A = _balls(K, H, prec, balls)
+        n = len(A)
         active = list(range(n))
         pos = neg = 0
         while len(active) > nullity_floor:

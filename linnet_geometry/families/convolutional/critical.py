@@ -284,14 +284,17 @@ def _invariants(prob, K, coords):
     G = [prob.ev(("gf", n), prob.grad_f[n], prob.u)(K, wbar, ucache) for n in range(prob.kbar)]
     out["value"] = prob.ev("L", prob.L)(K, coords, cache)
     out["G_zero"] = all(K.is_zero(x) for x in G)
-    J = [[prob.ev(("J", n, i), prob.dmu[n][i])(K, coords, cache) for i in range(prob.n)]
-         for n in range(prob.kbar)]
     # rk dμ ≤ dim M always; a certified lower bound reaching dim M decides it without exact elimination
+    # (the exact entries of dμ, large elements of K, are computed only when the balls cannot decide)
     point_balls = _PointBalls(K, coords)
     J_balls = point_balls.matrix(prob, [[(("J", n, i), prob.dmu[n][i]) for i in range(prob.n)]
                                         for n in range(prob.kbar)])
-    full = any(ball_rank_lower_bound(K, J, prec, J_balls) >= prob.dim_M for prec in (128, 512, 2048))
-    out["drank"] = prob.dim_M if full else rank(K, J)
+    full = any(ball_rank_lower_bound(K, None, prec, J_balls) >= prob.dim_M for prec in (128, 512, 2048))
+    if full:
+        out["drank"] = prob.dim_M
+    else:
+        out["drank"] = rank(K, [[prob.ev(("J", n, i), prob.dmu[n][i])(K, coords, cache) for i in range(prob.n)]
+                                for n in range(prob.kbar)])
     layers, pos = [], 0
     for k in prob.sizes:
         layers.append(coords[pos:pos + k])
@@ -361,12 +364,6 @@ def _invariants(prob, K, coords):
             if at_inf or K.is_zero(prob.binary_invariants()[1][(l, m)](K, coords, cache)):   # Res = 0 in ℙ¹
                 shared.append((l + 1, m + 1))
     out["shared"] = tuple(shared)
-    if out["critical"]:
-        H = [[None] * prob.n for _ in range(prob.n)]
-        for i in range(prob.n):
-            for j in range(i, prob.n):
-                H[i][j] = H[j][i] = prob.ev(("H", i, j), prob.hess[i][j])(K, coords, cache)
-        out["H"] = H
     out["coords"] = coords
     prob._invariants[key] = out
     return out
@@ -382,7 +379,7 @@ def _hessian_inertia(prob, K, inv):
         prob, [[(("H", min(i, j), max(i, j)), prob.hess[min(i, j)][max(i, j)]) for j in range(prob.n)]
                for i in range(prob.n)])
     for prec in (128, 512, 2048):
-        fast = ball_inertia(K, inv["H"], floor, prec, balls)
+        fast = ball_inertia(K, None, floor, prec, balls)
         if fast is not None:
             break
     if fast is not None:
@@ -390,7 +387,12 @@ def _hessian_inertia(prob, K, inv):
                       f"elimination certified non-zero in ball arithmetic, and the {floor} scaling directions "
                       "span the rest of the kernel; Sylvester's law of inertia)")
     if "pivots" not in inv:
-        inv["pivots"] = symmetric_pivots(K, inv["H"])
+        H = [[None] * prob.n for _ in range(prob.n)]   # exact entries: only when the balls cannot decide
+        cache = {}
+        for i in range(prob.n):
+            for j in range(i, prob.n):
+                H[i][j] = H[j][i] = prob.ev(("H", i, j), prob.hess[i][j])(K, inv["coords"], cache)
+        inv["pivots"] = symmetric_pivots(K, H)
     inert = inertia_from_pivots(K, *inv["pivots"])
     return inert, (f"Hessian inertia (+, −, 0) = {inert} (exact: symmetric elimination over the number field, "
                    "Sylvester's law of inertia)")
