@@ -79,25 +79,30 @@ SLACK = 40
 
 
 def _reconstruct(residues, m, den=1):
-    """Rational coefficients from residues modulo m, sharing one growing common denominator.
+    """Rational coefficients (``fmpq``) from residues modulo m, sharing one growing common denominator.
 
     Returns ``(coefficients or None, den)``; ``den`` (the least common denominator found so far)
     seeds the next call, so coordinates with a common denominator cost one multiplication per
-    coefficient after the first few full reconstructions.
+    coefficient after the first few full reconstructions.  All arithmetic is in FLINT integers
+    (GMP): the residues have tens of thousands of bits on large components.
     """
+    m, den = flint.fmpz(m), flint.fmpz(den)
     half = m // 2
+    limit = (half // den) >> SLACK
     out = []
     for a in residues:
-        b = (a * den) % m
-        b = b - m if b > half else b
-        if abs(b) << SLACK <= half // den:       # den already clears this coefficient
-            out.append(Fraction(b, den))
+        b = (flint.fmpz(a) * den) % m
+        if b > half:
+            b -= m
+        if abs(b) <= limit:       # den already clears this coefficient
+            out.append(flint.fmpq(b, den))
             continue
         f = rational_reconstruction(a, m)
         if f is None:
             return None, den
-        out.append(f)
-        den = den * f.denominator // math.gcd(den, f.denominator)
+        out.append(flint.fmpq(f.numerator, f.denominator))
+        den = den * f.denominator // den.gcd(f.denominator)
+        limit = (half // den) >> SLACK
     return out, den
 
 
@@ -179,7 +184,7 @@ def _checked_quotients(numerators, images, m, Dq, q):
         coeffs, den = _reconstruct(img, m, den)
         if coeffs is None:
             return None
-        x = flint.fmpq_poly([flint.fmpq(c.numerator, c.denominator) for c in coeffs])
+        x = flint.fmpq_poly(coeffs)
         if not ((Dq * x - N) % q).is_zero():
             return None
         out.append(x)
