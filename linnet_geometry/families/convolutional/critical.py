@@ -72,13 +72,14 @@ import flint
 import numpy as np
 import sympy
 
-from ...critical.general import is_coercive, lex_basis, loss_polynomial
+from ...critical.general import lex_basis, loss_polynomial
 from ...exceptions import ExactInputRequiredError, InputTypeError, ShapeError
 from ...model.losses import Loss
-from ._algebra import (RealAlgebraicField, _fq, compare_values, evaluate_terms, isolated_roots, real_root_counts,
+from ._algebra import (RealAlgebraicField, _fq, evaluate_terms, isolated_roots, real_root_counts,
                        squarefree_parts)
 from ._linalg import (ball_inertia, ball_rank_lower_bound, inertia_from_pivots, rank,
                       symmetric_pivots)
+from ._points import PointBalls, promote_minima
 from ._solve import solve_system
 from .results import (ComponentValues, ConvolutionalCriticalFamily, ConvolutionalCriticalLocus, ConvolutionalCriticalPoint,
                       ConvolutionalPointReport)
@@ -230,38 +231,6 @@ def _validate(network, loss):
 
 
 # ----------------------------------------------------------------------------- results
-class _PointBalls:
-    """Balls of polynomial expressions at θ, evaluated from the balls of θ's coordinates.
-
-    A ball of an entry such as ``∂μ_n/∂θ_i (θ)`` contains the exact value whichever way it is
-    computed; evaluating the polynomial on the coordinates' balls needs one ball per coordinate
-    instead of one per entry (each entry, as an element of K, has coefficients of tens of
-    thousands of bits on large components).  Used by the certified rank and inertia fast paths.
-    """
-
-    def __init__(self, K, coords):
-        self.K, self.coords, self._at = K, coords, {}
-
-    def coordinates(self, prec):
-        """Balls of the coordinates at ``prec`` (computed once)."""
-        if prec not in self._at:
-            self._at[prec] = ([self.K.ball(c, prec) for c in self.coords], {})
-        return self._at[prec][0]
-
-    def matrix(self, prob, keyed):
-        """``prec ↦`` the ball matrix of ``keyed`` (rows of ``(evaluator key, sympy expression)``)."""
-        def at(prec):
-            values, cache = self.coordinates(prec), self._at[prec][1]
-            old = flint.ctx.prec
-            flint.ctx.prec = prec
-            try:
-                return [[evaluate_terms(prob.ev(key, e).terms, values, lambda a, b: a * b, cache, flint.arb(1))
-                         for key, e in row] for row in keyed]
-            finally:
-                flint.ctx.prec = old
-        return at
-
-
 def _invariants(prob, K, coords):
     """Everything about θ that is decided by zero tests in K alone (the same at every root of K's q).
 
@@ -286,7 +255,7 @@ def _invariants(prob, K, coords):
     out["G_zero"] = all(K.is_zero(x) for x in G)
     # rk dμ ≤ dim M always; a certified lower bound reaching dim M decides it without exact elimination
     # (the exact entries of dμ, large elements of K, are computed only when the balls cannot decide)
-    point_balls = _PointBalls(K, coords)
+    point_balls = PointBalls(K, coords)
     J_balls = point_balls.matrix(prob, [[(("J", n, i), prob.dmu[n][i]) for i in range(prob.n)]
                                         for n in range(prob.kbar)])
     full = any(ball_rank_lower_bound(K, None, prec, J_balls) >= prob.dim_M for prec in (128, 512, 2048))
@@ -375,7 +344,7 @@ def _hessian_inertia(prob, K, inv):
     # (0, …, w_l, …, −w_L) are independent and in the kernel of the Hessian (L is torus-invariant)
     floor = prob.depth - 1 if not inv["zero_layers"] else 0
     fast = None
-    balls = _PointBalls(K, inv["coords"]).matrix(
+    balls = PointBalls(K, inv["coords"]).matrix(
         prob, [[(("H", min(i, j), max(i, j)), prob.hess[min(i, j)][max(i, j)]) for j in range(prob.n)]
                for i in range(prob.n)])
     for prec in (128, 512, 2048):
@@ -844,61 +813,12 @@ def convolutional_critical_points(network, loss, engine="auto", seed=0):
                                                      K.minimal_polynomial(), sol.engine,
                                                      tuple(K.to_float(x) for x in coords)))
     families = _zero_families(prob, engine, seed) + families
-    points = _promote_minima(prob, points, families)
+    points = promote_minima(prob, points, families)
     points.sort(key=lambda p: (p.value_float, p.chart))
     return ConvolutionalCriticalLocus(network, loss, tuple(points), tuple(families),
                                       complex_count, tuple(engines), len(_charts(prob.sizes)),
                                       ComponentValues(prob.ev("L", prob.L).terms, comps)
                                       if complex_count is not None else None)
-
-
-def _value_of(x):
-    """A point's or family's value for :func:`compare_values`: ``(K, x)``, a rational, or None (unknown)."""
-    report = getattr(x, "report", None)
-    if report is not None and report.value_field is not None:
-        return report.value_field
-    rep = getattr(x, "representative", None)
-    if rep is not None and getattr(rep, "value_field", None) is not None:
-        return rep.value_field
-    v = x.value
-    return v if v is not None and isinstance(v, (int, sympy.Rational)) else None
-
-
-def _promote_minima(prob, points, families):
-    """Local minima at the least real critical value are global when the minimum of L is attained.
-
-    "Least" is decided with certified comparisons (:func:`compare_values`: balls, then exact
-    equality in the number fields); a comparison that stays undecided leaves the role alone and
-    says so in the certificate.
-    """
-    from dataclasses import replace
-
-    vals = [p.value_float for p in points] + [f.value_float for f in families if f.value is not None]
-    if not vals:
-        return points
-    least = min(vals)
-    fs = prob.function_space
-    closed = bool(getattr(fs, "is_closed", False)) if fs is not None else False
-    attained = is_coercive(prob.loss) and closed
-    others = [(x, _value_of(x)) for x in list(points) + [f for f in families if f.value is not None]]
-    out = []
-    for p in points:
-        if p.role == "local_min":
-            mine = _value_of(p)
-            signs = [None if mine is None or v is None else compare_values(mine, v) for x, v in others if x is not p]
-            if any(s == 1 for s in signs):
-                facts = p.report.certificate + (f"a lower critical value ({least:.6g}) exists ⇒ bad local minimum",)
-                p = replace(p, report=replace(p.report, certificate=facts))
-            elif all(s is not None for s in signs) and attained:
-                facts = p.report.certificate + ("least real critical value, ℓ coercive and M closed (the minimum "
-                                                "of L is attained at a critical point) ⇒ global minimum",)
-                p = replace(p, report=replace(p.report, role="global_min", certificate=facts))
-            elif not all(s is not None for s in signs):
-                facts = p.report.certificate + ("whether this is the least real critical value is undetermined "
-                                                "(a comparison of values could not be certified)",)
-                p = replace(p, report=replace(p.report, certificate=facts))
-        out.append(p)
-    return out
 
 
 _Problem = ConvolutionalProblem  # earlier private name

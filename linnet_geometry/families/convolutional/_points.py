@@ -1,0 +1,97 @@
+"""Point-level helpers of the convolutional classification (KMMT2022, KMST2024).
+
+:class:`PointBalls` encloses polynomial expressions at a point from the balls of its coordinates;
+:func:`promote_minima` decides which local minima sit at the least real critical value, with
+certified comparisons (:func:`~linnet_geometry.families.convolutional._algebra.compare_values`).
+"""
+
+from __future__ import annotations
+
+import flint
+import sympy
+
+from ...critical.general import is_coercive
+from ._algebra import compare_values, evaluate_terms
+
+__all__ = ["PointBalls", "promote_minima"]
+
+
+class PointBalls:
+    """Balls of polynomial expressions at θ, evaluated from the balls of θ's coordinates.
+
+    A ball of an entry such as ``∂μ_n/∂θ_i (θ)`` contains the exact value whichever way it is
+    computed; evaluating the polynomial on the coordinates' balls needs one ball per coordinate
+    instead of one per entry (each entry, as an element of K, has coefficients of tens of
+    thousands of bits on large components).  Used by the certified rank and inertia fast paths.
+    """
+
+    def __init__(self, K, coords):
+        self.K, self.coords, self._at = K, coords, {}
+
+    def coordinates(self, prec):
+        """Balls of the coordinates at ``prec`` (computed once)."""
+        if prec not in self._at:
+            self._at[prec] = ([self.K.ball(c, prec) for c in self.coords], {})
+        return self._at[prec][0]
+
+    def matrix(self, prob, keyed):
+        """``prec ↦`` the ball matrix of ``keyed`` (rows of ``(evaluator key, sympy expression)``)."""
+        def at(prec):
+            values, cache = self.coordinates(prec), self._at[prec][1]
+            old = flint.ctx.prec
+            flint.ctx.prec = prec
+            try:
+                return [[evaluate_terms(prob.ev(key, e).terms, values, lambda a, b: a * b, cache, flint.arb(1))
+                         for key, e in row] for row in keyed]
+            finally:
+                flint.ctx.prec = old
+        return at
+
+
+def _value_of(x):
+    """A point's or family's value for :func:`compare_values`: ``(K, x)``, a rational, or None (unknown)."""
+    report = getattr(x, "report", None)
+    if report is not None and report.value_field is not None:
+        return report.value_field
+    rep = getattr(x, "representative", None)
+    if rep is not None and getattr(rep, "value_field", None) is not None:
+        return rep.value_field
+    v = x.value
+    return v if v is not None and isinstance(v, (int, sympy.Rational)) else None
+
+
+def promote_minima(prob, points, families):
+    """Local minima at the least real critical value are global when the minimum of L is attained.
+
+    "Least" is decided with certified comparisons (:func:`compare_values`: balls, then exact
+    equality in the number fields); a comparison that stays undecided leaves the role alone and
+    says so in the certificate.
+    """
+    from dataclasses import replace
+
+    vals = [p.value_float for p in points] + [f.value_float for f in families if f.value is not None]
+    if not vals:
+        return points
+    least = min(vals)
+    fs = prob.function_space
+    closed = bool(getattr(fs, "is_closed", False)) if fs is not None else False
+    attained = is_coercive(prob.loss) and closed
+    others = [(x, _value_of(x)) for x in list(points) + [f for f in families if f.value is not None]]
+    out = []
+    for p in points:
+        if p.role == "local_min":
+            mine = _value_of(p)
+            signs = [None if mine is None or v is None else compare_values(mine, v) for x, v in others if x is not p]
+            if any(s == 1 for s in signs):
+                facts = p.report.certificate + (f"a lower critical value ({least:.6g}) exists ⇒ bad local minimum",)
+                p = replace(p, report=replace(p.report, certificate=facts))
+            elif all(s is not None for s in signs) and attained:
+                facts = p.report.certificate + ("least real critical value, ℓ coercive and M closed (the minimum "
+                                                "of L is attained at a critical point) ⇒ global minimum",)
+                p = replace(p, report=replace(p.report, role="global_min", certificate=facts))
+            elif not all(s is not None for s in signs):
+                facts = p.report.certificate + ("whether this is the least real critical value is undetermined "
+                                                "(a comparison of values could not be certified)",)
+                p = replace(p, report=replace(p.report, certificate=facts))
+        out.append(p)
+    return out
