@@ -578,6 +578,18 @@ def _value_ball(v, prec):
         flint.ctx.prec = old
 
 
+def multiplication_matrix(q, g):
+    """Entries (row-major) of multiplication by ``g`` in ``F[z]/(q)`` in the basis ``1, z, …, z^{d−1}``
+    (F = ℚ for ``fmpq_poly``, GF(p) for ``nmod_poly``): column j holds ``g · z^j mod q``."""
+    d = q.degree()
+    z = flint.nmod_poly([0, 1], q.modulus()) if isinstance(q, flint.nmod_poly) else flint.fmpq_poly([0, 1])
+    cols, col = [], g % q
+    for _ in range(d):
+        cols.append([col[i] for i in range(d)])
+        col = (col * z) % q
+    return [cols[j][i] for i in range(d) for j in range(d)]
+
+
 def minimal_polynomial_of(K, x):
     """The minimal polynomial over ℚ (monic ``fmpq_poly``) of ``x(α)``, ``x ∈ K = ℚ[z]/(q)``.
 
@@ -589,12 +601,7 @@ def minimal_polynomial_of(K, x):
     x^2 + (-2)*x + (-1)
     """
     d = K.q.degree()
-    z = flint.fmpq_poly([0, 1])
-    cols, col = [], x % K.q
-    for _ in range(d):
-        cols.append([col[i] for i in range(d)])
-        col = (col * z) % K.q
-    c = flint.fmpq_poly(flint.fmpq_mat(d, d, [cols[j][i] for i in range(d) for j in range(d)]).charpoly())
+    c = flint.fmpq_poly(flint.fmpq_mat(d, d, multiplication_matrix(K.q, x)).charpoly())
     if c.degree() > 1:
         c = c / c.gcd(c.derivative())
     return c * (1 / c.leading_coefficient())

@@ -14,7 +14,7 @@ import flint
 import sympy
 
 from ...exact.modular import check_prime, lcm_squarefree_mod, reduce_mod, to_sympy_mod
-from ._algebra import evaluate_terms
+from ._algebra import evaluate_terms, multiplication_matrix
 
 __all__ = ["ConvolutionalPointReport", "ConvolutionalCriticalPoint", "ConvolutionalCriticalFamily",
            "ConvolutionalCriticalLocus"]
@@ -238,18 +238,6 @@ class ComponentValues:
         return out
 
 
-def _multiplication_matrix(q, g):
-    """Entries (row-major) of multiplication by ``g`` in ``F[z]/(q)`` in the basis ``1, z, …, z^{d−1}``
-    (F = ℚ for ``fmpq_poly``, GF(p) for ``nmod_poly``): column j holds ``g · z^j mod q``."""
-    d = q.degree()
-    z = flint.nmod_poly([0, 1], q.modulus()) if isinstance(q, flint.nmod_poly) else flint.fmpq_poly([0, 1])
-    cols, col = [], g % q
-    for _ in range(d):
-        cols.append([col[i] for i in range(d)])
-        col = (col * z) % q
-    return [cols[j][i] for i in range(d) for j in range(d)]
-
-
 @dataclass(frozen=True)
 class ConvolutionalCriticalLocus:
     """All critical points of ``L = ℓ ∘ μ`` on a convolutional network, up to the scaling symmetry.
@@ -333,7 +321,7 @@ class ConvolutionalCriticalLocus:
             v0 = sympy.Rational(self.families[0].value)
             out = absorb(out, flint.fmpq_poly([flint.fmpq(-int(v0.p), int(v0.q)), 1]))
         for q, Lg in self._complex_values.exact():
-            M = flint.fmpq_mat(q.degree(), q.degree(), _multiplication_matrix(q, Lg))
+            M = flint.fmpq_mat(q.degree(), q.degree(), multiplication_matrix(q, Lg))
             out = absorb(out, flint.fmpq_poly(M.charpoly()))
         coeffs = [sympy.Rational(int(c.p), int(c.q)) for c in out.coeffs()]
         return sympy.Poly(list(reversed(coeffs)), var, domain="QQ")
@@ -343,7 +331,7 @@ class ConvolutionalCriticalLocus:
         if any(f.zero_layers for f in self.families):
             out = lcm_squarefree_mod(out, reduce_mod([-sympy.Rational(self.families[0].value), 1], p))
         for qp, Lp in self._complex_values.modular(p):
-            M = flint.nmod_mat(qp.degree(), qp.degree(), _multiplication_matrix(qp, Lp), p)
+            M = flint.nmod_mat(qp.degree(), qp.degree(), multiplication_matrix(qp, Lp), p)
             out = lcm_squarefree_mod(out, M.charpoly())
         return to_sympy_mod(out, var)
 
