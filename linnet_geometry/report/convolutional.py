@@ -15,6 +15,7 @@ from ..exceptions import InputTypeError, ProblemTooLargeError
 from ..families.convolutional.critical import (ConvolutionalCriticalLocus, ConvolutionalProblem,
                                               convolutional_critical_points)
 from ..families.convolutional.network import ConvolutionalNetwork
+from ..families.convolutional.results import short_number
 from .graph import register_graph
 from .latex.data import Derivation, Step, Table, latex_value as _L
 from .latex.derivation import register_derivation
@@ -176,7 +177,8 @@ def derive_convolutional(network, loss, max_strata: int = 64):
     locus = convolutional_critical_points(network, loss)
     rows = []
     for i, p in enumerate(locus.points[:max_strata]):
-        th = "; ".join("(" + ", ".join(_short(x) for x in w) + ")" for w in p.theta)
+        th = "; ".join("(" + ", ".join(_short(x, a) for x, a in zip(w, fw)) + ")"
+                       for w, fw in zip(p.theta, p.theta_float_layers))
         rows.append((f"${i}$", th, f"{p.value_float:.6g}", p.kind, p.role.replace("_", " "),
                      str(p.differential_rank), "yes" if p.on_boundary else ("no" if p.on_boundary is False else "?"),
                      ",".join(f"({a},{b})" for a, b in p.repeated_filters) or "--"))
@@ -207,7 +209,9 @@ def derive_convolutional(network, loss, max_strata: int = 64):
     formula = ()
     if gm:
         concl += " The global minimum value is"
-        formula = (rf"\min L = {_L(gm[0].value)} \approx {gm[0].value_float:.6g}",)
+        v = gm[0].value
+        exact = f"= {_L(v)} " if len(str(v)) <= 400 else ""   # not a number field element of thousands of digits
+        formula = (rf"\min L {exact}\approx {gm[0].value_float:.6g}",)
     steps.append(Step("Conclusion", concl, formula, "With stride one, non-zero spurious critical points are critical "
                       "points of $\\mu$ (repeated roots); with all strides $> 1$ and generic data every non-zero "
                       "critical point is a smooth interior point and pure.", ("KMMT2022", "KMST2024")))
@@ -215,9 +219,8 @@ def derive_convolutional(network, loss, max_strata: int = 64):
     return Derivation(title, tuple(steps), network=network, loss=loss, locus=locus)
 
 
-def _short(x):
-    s = str(x)
-    return f"${sympy.latex(x)}$" if len(s) <= 12 else f"{float(sympy.N(x, 20)):.5g}"
+def _short(x, approx=None):
+    return f"${sympy.latex(x)}$" if len(str(x)) <= 12 else short_number(x, approx, width=12, digits=5)
 
 
 _REPL = {"θ": "$\\theta$", "∇": "$\\nabla$", "μ": "$\\mu$", "ℓ": "$\\ell$", "⟂": "$\\perp$", "⇒": "$\\Rightarrow$",

@@ -230,6 +230,51 @@ def test_minima_with_equal_values_share_their_role(sizes, strides):
     for p in minima:   # "bad" only with a certified lower value
         if p.role == "local_min":
             assert any(compare_values(q.report.value_field, p.report.value_field) == -1 for q in locus.points)
+    # critical_values lists each number once: the equal minima (other fields) merge, distinct values do not
+    vals = locus.critical_values
+    fields = {}
+    for p in locus.points:
+        fields.setdefault(p.value, p.report.value_field)
+    assert len(vals) < len(locus.points) and sum(1 for v in vals if v in {q.value for q in at_least}) == 1
+    kept = [fields[v] for v in vals if v in fields]
+    assert all(compare_values(a, b) == -1 for a, b in zip(kept, kept[1:]))        # strictly increasing
+    assert all(any(compare_values(p.report.value_field, f) == 0 for f in kept) for p in locus.points)
+
+
+def test_large_coefficient_values_are_shown_from_certified_balls():
+    """A number x(α) = 2^b·(α − r), r a 2^−(b+200)-approximation of α (a root of z^30 − 3z − 1): its value is
+    below 1e−59 while its coefficients have b bits.  sympy.N at a fixed precision loses every digit to the
+    cancellation (it printed 0.e+439 for b = 2000); the library's floats come from certified balls."""
+    from linnet_geometry.families.convolutional._points import certified_float, distinct_values
+    from linnet_geometry.families.convolutional.results import short_number
+    from types import SimpleNamespace
+
+    K = RealAlgebraicField(flint.fmpq_poly([-1, -3] + [0] * 28 + [1]), flint.fmpq(1), flint.fmpq(2))
+    b = 2000
+    mid = K.ball(K.gen(), b + 200).mid()
+    m, e = (int(t) for t in mid.man_exp())
+    r = flint.fmpq(m) * flint.fmpq(2) ** e if e >= 0 else flint.fmpq(m, 2 ** -e)
+    x = K.reduce(flint.fmpq_poly([-r * 2**b, flint.fmpq(2) ** b]))
+    exact = K.to_sympy(x)
+    f = K.to_float(x)
+    ball = K.ball(x, 4 * b)
+    assert 0 < abs(f) < 1e-59 and abs(flint.arb(f) - ball) <= abs(ball) * flint.arb(2) ** -50
+    point = SimpleNamespace(value=exact, report=SimpleNamespace(value=exact, value_approx=f, value_field=(K, x)))
+    assert certified_float(point) == f
+    assert short_number(exact, f) == f"{f:.4g}"
+    # the same number written in ℚ(β), β = α + 1, merges (exact cross-field equality); 2x and 1/2 do not
+    shifted = flint.fmpq_poly([-1, -3] + [0] * 28 + [1])(flint.fmpq_poly([-1, 1]))
+    Kb = RealAlgebraicField(shifted, flint.fmpq(2), flint.fmpq(3))
+    xb = Kb.reduce(flint.fmpq_poly([-(r + 1) * 2**b, flint.fmpq(2) ** b]))
+
+    def item(name, L, y):   # values as plain symbols: distinct_values decides from the certified data
+        v = sympy.Symbol(name)
+        return SimpleNamespace(value=v, report=SimpleNamespace(value=v, value_approx=L.to_float(y), value_field=(L, y)))
+
+    one, twin, double = item("x", K, x), item("x_beta", Kb, xb), item("2x", K, K.reduce(2 * x))
+    half = SimpleNamespace(value=sympy.Rational(1, 2), report=None)
+    assert compare_values((Kb, xb), (K, x)) == 0
+    assert [v for v, _ in distinct_values([double, one, twin, half])] == [one.value, double.value, half.value]
 
 
 @settings(max_examples=80, deadline=None)

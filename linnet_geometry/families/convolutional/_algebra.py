@@ -228,8 +228,12 @@ class RealAlgebraicField:
     def ball(self, x, prec):
         """A ball (``flint.arb``) containing ``x(α)``, with α's interval narrowed to about ``2^−prec``."""
         if self.lo != self.hi:
-            self._narrow(flint.fmpq(1, 2 ** prec) * (1 + abs(self.lo) + abs(self.hi)))
+            self._narrow(self._width(prec))
         return self._ball(x, prec)
+
+    def _width(self, prec):
+        """An interval width of about ``2^−prec`` relative to α's size."""
+        return flint.fmpq(1, 2 ** prec) * (1 + abs(self.lo) + abs(self.hi))
 
     def sign(self, x) -> int:
         """Exact sign of ``x(α)`` (−1, 0, 1)."""
@@ -246,11 +250,11 @@ class RealAlgebraicField:
                 return 1
             if b < 0:
                 return -1
-            self._narrow((self.hi - self.lo) / 256)   # (what 8 bisections gave; Newton steps are faster)
+            prec *= 2
+            self._narrow(self._width(prec))   # α to about 2^−prec: cancellation of c bits needs prec ≈ c
             if self.lo == self.hi:
                 v = x(self.lo)
                 return (v > 0) - (v < 0)
-            prec *= 2
 
     def to_float(self, x) -> float:
         """``x(α)`` as a float (accurate to double precision)."""
@@ -266,10 +270,12 @@ class RealAlgebraicField:
                 return float(b.mid())
             # x(α) ≠ 0 (q irreducible, x ≢ 0): a narrower interval *and* a higher working precision
             # shrink the ball below any relative size (a fixed precision would leave a rounding floor
-            # that cancellation in the sum can keep above |x(α)|·1e-17 for ever)
-            if self.lo != self.hi:
-                self._narrow((self.hi - self.lo) / 65536)   # (what 16 bisections gave)
+            # that cancellation in the sum can keep above |x(α)|·1e-17 for ever).  Both move together:
+            # α to about 2^−prec at precision prec, so c bits of cancellation cost log2(c) rounds (a fixed
+            # shrinking factor per round made the precision grow as 2^(c/16)).
             prec *= 2
+            if self.lo != self.hi:
+                self._narrow(self._width(prec))
 
     def alpha_sympy(self):
         """α as a sympy number (Rational or CRootOf)."""

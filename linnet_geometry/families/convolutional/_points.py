@@ -2,7 +2,8 @@
 
 :class:`PointBalls` encloses polynomial expressions at a point from the balls of its coordinates;
 :func:`promote_minima` decides which local minima sit at the least real critical value, with
-certified comparisons (:func:`~linnet_geometry.families.convolutional._algebra.compare_values`).
+certified comparisons (:func:`~linnet_geometry.families.convolutional._algebra.compare_values`);
+:func:`distinct_values` merges equal critical values written in different number fields.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sympy
 from ...critical.general import is_coercive
 from ._algebra import compare_values, evaluate_terms
 
-__all__ = ["PointBalls", "promote_minima"]
+__all__ = ["PointBalls", "promote_minima", "distinct_values", "certified_float"]
 
 
 class PointBalls:
@@ -95,3 +96,61 @@ def promote_minima(prob, points, families):
                 p = replace(p, report=replace(p.report, certificate=facts))
         out.append(p)
     return out
+
+
+def certified_float(x):
+    """The value of a point or family as a float from certified data, or None.
+
+    Points carry ``value_approx`` (a ball of their number field, accurate to double precision);
+    rational values convert exactly.  ``sympy.N`` of a value written as ``Σ c_i α^i`` with
+    coefficients of thousands of bits is *not* used: its fixed working precision loses every digit
+    to cancellation (it returns ``0.e+439`` or nonsense of the order ``2^{126}`` on such values).
+    """
+    report = getattr(x, "report", None) or getattr(x, "representative", None)
+    if report is not None and getattr(report, "value_approx", None) is not None:
+        if getattr(x, "report", None) is not None or x.value == report.value:
+            return report.value_approx
+    v = x.value
+    if isinstance(v, (int, sympy.Rational)):
+        return float(v)
+    return None
+
+
+#: Two floats accurate to double precision (relative error < 2^−52 each) further apart than this
+#: relative distance are values of different numbers; closer ones are compared exactly.
+_NEAR = 1e-12
+
+
+def distinct_values(items):
+    """The distinct real critical values of ``items`` (points, families, samples), sorted.
+
+    Equal values may be written in different number fields (permuting equal filters gives points
+    of equal value whose fields differ): values whose certified floats are close are compared by
+    :func:`compare_values` (balls, then exact equality); a comparison that stays undecided keeps
+    both (the list then may contain a value twice — never merges two different values).
+
+    Returns
+    -------
+    list of ``(value, float)`` pairs, sorted by the float.
+    """
+    rows = []
+    for x in items:
+        if x.value is None:
+            continue
+        f = certified_float(x)
+        if f is None:   # pragma: no cover - every point carries value_approx
+            f = float(sympy.N(x.value, 30))
+        rows.append((f, x.value, _value_of(x)))
+    rows.sort(key=lambda r: r[0])
+    kept = []
+    for f, v, exact in rows:
+        same = False
+        for g, w, other in reversed(kept):
+            if abs(f - g) > _NEAR * max(abs(f), abs(g), 1e-300):
+                break          # sorted: every earlier one is further away
+            if v == w or (exact is not None and other is not None and compare_values(exact, other) == 0):
+                same = True
+                break
+        if not same:
+            kept.append((f, v, exact))
+    return [(v, f) for f, v, _ in kept]

@@ -76,7 +76,9 @@ class ConvolutionalPointReport:
     @property
     def value_float(self) -> float:
         """The value as a float (from the certified ball of the point's number field when available)."""
-        return self.value_approx if self.value_approx is not None else float(sympy.N(self.value, 30))
+        if self.value_approx is not None:
+            return self.value_approx
+        return float(self.value) if isinstance(self.value, (int, sympy.Rational)) else float(sympy.N(self.value, 30))
 
     @property
     def is_regular(self) -> bool:
@@ -139,6 +141,19 @@ class ConvolutionalCriticalPoint:
         return self.report.end_to_end_filter
 
     @property
+    def theta_float_layers(self):
+        """``theta`` as floats, layer by layer, from the certified balls of the number field (accurate
+        to double precision; ``sympy.N`` of large-field coordinates can lose every digit)."""
+        if not self.theta_float:
+            return tuple(tuple(float(x) if isinstance(x, (int, sympy.Rational)) else None for x in w)
+                         for w in self.theta)
+        out, pos = [], 0
+        for w in self.theta:
+            out.append(tuple(self.theta_float[pos:pos + len(w)]))
+            pos += len(w)
+        return tuple(out)
+
+    @property
     def function_space_point(self):
         """The end-to-end filter w̄ this point maps to, and whether it is critical for ℓ on M (pure)."""
         return {"filter": self.report.end_to_end_filter, "critical_on_function_space": self.report.kind == "pure",
@@ -190,7 +205,12 @@ class ConvolutionalCriticalFamily:
 
     @property
     def value_float(self):
-        return None if self.value is None else float(sympy.N(self.value, 30))
+        """The value as a float: exact for rationals, else the representative's certified ball."""
+        if self.value is None:
+            return None
+        from ._points import certified_float
+        f = certified_float(self)
+        return f if f is not None else float(sympy.N(self.value, 30))
 
     def to_dict(self):
         return {"description": self.description, "zero_layers": list(self.zero_layers), "dimension": self.dimension,
@@ -273,11 +293,15 @@ class ConvolutionalCriticalLocus:
 
     @property
     def critical_values(self):
-        """Sorted distinct real critical values (exact), points and families together."""
-        vals = {p.value for p in self.points}
-        vals |= {f.value for f in self.families if f.value is not None}
-        vals |= {s.value for f in self.families for s in f.samples}
-        return tuple(sorted(vals, key=lambda v: float(sympy.N(v, 30))))
+        """Sorted distinct real critical values (exact), points and families together.
+
+        Equal values written in different number fields are merged by certified comparison
+        (``_points.distinct_values``); sorted by certified floats (not ``sympy.N``, which loses
+        every digit on values with large coefficients)."""
+        from ._points import distinct_values
+        items = list(self.points) + [f for f in self.families if f.value is not None]
+        items += [s for f in self.families for s in f.samples]
+        return tuple(v for v, _ in distinct_values(items))
 
     @property
     def global_minimum(self):
@@ -348,7 +372,8 @@ class ConvolutionalCriticalLocus:
         lines = [f"{'theta (normalized)':<44} {'value':>12} {'kind':<9} {'role':<17} {'rk dmu':>6} "
                  f"{'bdry':<5} {'rep.root':<8} shared"]
         for p in self.points:
-            th = "; ".join(",".join(_short(x) for x in w) for w in p.theta)
+            th = "; ".join(",".join(short_number(x, a) for x, a in zip(w, fw))
+                           for w, fw in zip(p.theta, p.theta_float_layers))
             lines.append(f"{th[:44]:<44} {p.value_float:>12.6g} {p.kind:<9} {p.role:<17} {p.differential_rank:>6} "
                          f"{str(p.on_boundary):<5} {str(p.repeated_root):<8} {p.shared_roots}")
         for f in self.families:
@@ -365,9 +390,15 @@ class ConvolutionalCriticalLocus:
                 rf"families}}$")
 
 
-def _short(x):
+def short_number(x, approx=None, width=10, digits=4):
+    """``str(x)`` when at most ``width`` characters, else ``approx`` (a certified float) to ``digits``
+    significant digits; ``sympy.N`` only when no certified float is known (rationals, radicals)."""
     s = str(x)
-    return s if len(s) <= 10 else f"{float(sympy.N(x, 20)):.4g}"
+    if len(s) <= width:
+        return s
+    if approx is None:
+        approx = float(x) if isinstance(x, (int, sympy.Rational)) else float(sympy.N(x, 20))
+    return f"{approx:.{digits}g}"
 
 
 # ----------------------------------------------------------------------------- classification of a point
