@@ -47,6 +47,8 @@ REFERENCES = {
     "KMST2024": ("K. Kohn, G. Mont\u00fafar, V. Shahverdi, M. Trager",
                  "Function Space and Critical Points of Linear Convolutional Networks",
                  "ICLR 2024, arXiv:2304.05752"),
+    "SHA2024": ("V. Shahverdi", "Algebraic Complexity and Neurovariety of Linear Convolutional Networks",
+                "arXiv:2401.16613, 2024"),
     "FA2000": ("K. Fukumizu, S. Amari",
                "Local minima and plateaus in hierarchical structures of multilayer perceptrons", "Neural Networks 13, 2000"),
 }

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from linnet_geometry import QuadraticLoss, WeightedQuadraticLoss, classify, critical_graph, derive
 from linnet_geometry.cli import main
 from linnet_geometry.families.convolutional import (ConvolutionalNetwork, classify_convolutional,
-                                           convolutional_critical_points, real_root_profile)
+                                           convolutional_critical_points, real_root_profile,
+                                           segre_generic_ed_degree)
 from linnet_geometry.families.convolutional._algebra import (RealAlgebraicField, compare_values, minimal_polynomial_of,
                                                               real_root_counts)
 from linnet_geometry.families.convolutional.critical import ConvolutionalProblem
@@ -577,6 +578,39 @@ def _segre_generic_ed_degree(sizes):
                  if sum(mon) == i)
         total += (-1) ** i * (2 ** (m + 1 - i) - 1) * degree(ci * H ** (m - i))
     return int(total)
+
+
+@pytest.mark.theorem("SHA2024")
+@pytest.mark.theorem("DHOST2016")
+@pytest.mark.parametrize("sizes,strides,seed", [
+    ((2, 2), (1, 1), 0), ((2, 3), (1, 1), 1), ((3, 2), (1, 1), 2), ((2, 2, 2), (1, 1, 1), 3),
+    ((2, 2, 2), (2, 1, 1), 4), ((2, 2, 2), (1, 2, 1), 5),
+    ((3, 3), (1, 1), 6), pytest.param((3, 3), (2, 1), 7, marks=SLOW)])
+def test_complex_critical_point_count_is_the_generic_ed_degree_of_the_segre_variety(sizes, strides, seed):
+    """SHA2024: for generic data, the number of complex critical points of the squared loss (non-zero
+    filters, modulo scaling) is the generic ED degree of the Segre variety P^{k_1−1} × ⋯ × P^{k_L−1}, whatever
+    the strides: 6, 10, 34, 39 here, from the Chern-class formula (DHOST2016), against the main route's count.
+    (Data with a special structure can lose points: one draw of X with a constant row gave 5 for (2,2).)"""
+    rng = np.random.default_rng(seed)
+    net = ConvolutionalNetwork(sizes, strides)
+    n = net.end_to_end_filter_size
+    X = [[int(rng.integers(-3, 4)) for _ in range(n + 1)] for _ in range(n)]
+    Y = [[int(rng.integers(-3, 4)) for _ in range(n + 1)]]
+    locus = convolutional_critical_points(net, QuadraticLoss.from_data(X, Y))
+    assert locus.complex_count == segre_generic_ed_degree(sizes)
+
+
+@pytest.mark.theorem("DHOST2016")
+def test_segre_generic_ed_degree_two_routes():
+    """The library's Chern-class computation (integer dictionaries) equals this file's sympy expansion for
+    every (k_1, …, k_L) with L ≤ 3, k_l ≤ 4, and the values DHOST2016 tabulates for 2×2 and 2×2×2 tensors."""
+    for L in (1, 2, 3):
+        for ks in itertools.product((1, 2, 3, 4), repeat=L):
+            assert segre_generic_ed_degree(ks) == _segre_generic_ed_degree(ks)
+    assert segre_generic_ed_degree((2, 2)) == 6 and segre_generic_ed_degree((2, 2, 2)) == 34
+    for bad in [(), (0, 2), (2, True), "22", (2.0, 2)]:
+        with pytest.raises(InputTypeError):
+            segre_generic_ed_degree(bad)
 
 
 @pytest.mark.theorem("KMST2024")

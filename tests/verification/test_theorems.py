@@ -37,7 +37,7 @@ BUILTIN = ["rank_formula", "maximal_rank_criterion", "functional_space", "fillin
            "sgj_G_closed_form", "sgj_one_neuron_connects", "relu_region_jacobian", "relu_full_rank_global",
            "relu_region_count", "relu_wide_full_rank_fraction", "conv_dimension", "conv_filling",
            "conv_parameterization_critical", "conv_stride_membership", "conv_strided_critical_pure",
-           "conv_stride_one_spurious_repeated"]
+           "conv_stride_one_spurious_repeated", "conv_complex_count_segre"]
 
 
 def test_builtin_statements_and_their_order():

@@ -11,9 +11,10 @@ False
 """
 
 from .network import ConvolutionalNetwork
-from .function_space import ConvolutionalFunctionSpace, RootProfile, real_root_profile
+from .function_space import ConvolutionalFunctionSpace, RootProfile, real_root_profile, segre_generic_ed_degree
 
-__all__ = ["ConvolutionalNetwork", "ConvolutionalFunctionSpace", "RootProfile", "real_root_profile"]
+__all__ = ["ConvolutionalNetwork", "ConvolutionalFunctionSpace", "RootProfile", "real_root_profile",
+           "segre_generic_ed_degree"]
 
 from .critical import ConvolutionalProblem, classify_convolutional, convolutional_critical_points
 from .results import (ConvolutionalCriticalFamily, ConvolutionalCriticalLocus, ConvolutionalCriticalPoint,

@@ -73,9 +73,9 @@ import sympy
 
 from ...exact.matrix import convert_entry
 from ._algebra import cumulative_strides, end_to_end_filter_size
-from ...exceptions import ExactInputRequiredError, ProblemTooLargeError, ShapeError
+from ...exceptions import ExactInputRequiredError, InputTypeError, ProblemTooLargeError, ShapeError
 
-__all__ = ["ConvolutionalFunctionSpace", "RootProfile", "real_root_profile"]
+__all__ = ["ConvolutionalFunctionSpace", "RootProfile", "real_root_profile", "segre_generic_ed_degree"]
 
 _T = sympy.Symbol("t")
 #: Largest degree for which :meth:`ConvolutionalFunctionSpace.boundary_hypersurface` expands the generic discriminant.
@@ -257,6 +257,53 @@ def real_root_profile(filter):
     if all(c == 0 for c in coeffs):
         raise ValueError("real_root_profile: expected a non-zero filter; received the zero filter")
     return _profile_of_poly(_poly(coeffs), len(coeffs) - 1)
+
+
+def segre_generic_ed_degree(filter_sizes) -> int:
+    """Generic ED degree of the Segre variety ``P^{k_1−1} × ⋯ × P^{k_L−1}`` (DHOST2016, SHA2024).
+
+    SHA2024: for generic data, the squared loss of a linear convolutional network with filter sizes
+    ``k`` (any strides) has this many complex critical points with non-zero filters, modulo scaling
+    — the count :func:`convolutional_critical_points` reports as ``complex_count``.  Computed from
+    the Chern-class formula for a smooth projective variety X of dimension m (DHOST2016),
+    ``Σ_i (−1)^i (2^{m+1−i} − 1) deg(c_i(X) · h^{m−i})``, with ``c(X) = Π_l (1 + h_l)^{k_l}`` and
+    ``h = Σ_l h_l``, in the Chow ring ``ℤ[h_1, …, h_L]/(h_l^{k_l})``.
+
+    Examples
+    --------
+    >>> [segre_generic_ed_degree(k) for k in [(2, 2), (2, 3), (2, 2, 2), (3, 3), (3, 3, 3)]]
+    [6, 10, 34, 39, 2385]
+    """
+    ks = tuple(filter_sizes) if isinstance(filter_sizes, (tuple, list)) else None
+    if not ks or any(isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1 for k in ks):
+        raise InputTypeError(f"filter_sizes: expected a non-empty tuple of positive integers; received {filter_sizes!r}")
+    n = [int(k) - 1 for k in ks]
+    m = sum(n)
+    # top-degree coefficients: a polynomial is a dict {exponent tuple: integer}, truncated at h_l^{k_l}
+    def mul(a, b):
+        out = {}
+        for ea, ca in a.items():
+            for eb, cb in b.items():
+                e = tuple(x + y for x, y in zip(ea, eb))
+                if all(x <= nl for x, nl in zip(e, n)):
+                    out[e] = out.get(e, 0) + ca * cb
+        return out
+
+    unit = tuple(0 for _ in n)
+    chern = {unit: 1}
+    for l, nl in enumerate(n):
+        factor = {tuple(j if i == l else 0 for i in range(len(n))): int(sympy.binomial(nl + 1, j)) for j in range(nl + 1)}
+        chern = mul(chern, factor)
+    h = {tuple(1 if i == l else 0 for i in range(len(n))): 1 for l in range(len(n))}
+    powers = [{unit: 1}]
+    for _ in range(m):
+        powers.append(mul(powers[-1], h))
+    top = tuple(n)
+    total = 0
+    for i in range(m + 1):
+        ci = {e: c for e, c in chern.items() if sum(e) == i}
+        total += (-1) ** i * (2 ** (m + 1 - i) - 1) * mul(ci, powers[m - i]).get(top, 0)
+    return int(total)
 
 
 def _binary_gcd_degree(forms):

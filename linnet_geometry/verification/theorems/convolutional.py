@@ -3,7 +3,7 @@
 Registered keys (in this order): ``conv_dimension`` (KMST2024), ``conv_filling``,
 ``conv_parameterization_critical`` (KMMT2022), ``conv_stride_membership``
 (THEORY §1 for convolutions) and ``conv_strided_critical_pure`` (KMST2024),
-``conv_stride_one_spurious_repeated`` (KMMT2022) (THEORY §2); they check
+``conv_stride_one_spurious_repeated`` (KMMT2022), ``conv_complex_count_segre`` (SHA2024) (THEORY §2); they check
 :mod:`linnet_geometry.families.convolutional`.
 
 Generators ``gen_*`` and checks ``check_*`` follow the contract of
@@ -19,7 +19,7 @@ import numpy as np
 import sympy
 
 from ...exceptions import InvalidArgumentError
-from ...families.convolutional import ConvolutionalNetwork, convolutional_critical_points
+from ...families.convolutional import ConvolutionalNetwork, convolutional_critical_points, segre_generic_ed_degree
 from ...model.losses import QuadraticLoss
 from .instances import _ri
 from .registry import statement
@@ -38,6 +38,8 @@ __all__ = [
     "check_conv_strided_critical",
     "gen_conv_stride_one_critical",
     "check_conv_stride_one_critical",
+    "gen_conv_complex_count",
+    "check_conv_complex_count",
 ]
 
 
@@ -446,4 +448,36 @@ def check_conv_stride_one_critical(inst):
                         f"critical for μ by the second route: {crit}")
         if p.on_boundary and not p.repeated_root:
             return f"boundary critical point θ = {p.theta} whose w̄ = {p.end_to_end_filter} has no repeated root"
+    return None
+
+
+def gen_conv_complex_count(rng, exact=True):
+    """A random instance (a dict) of ``conv_complex_count_segre``: filter sizes, strides and random integer data."""
+    ks, ss = (((2, 2), (1, 1)), ((2, 2), (2, 1)), ((2, 3), (1, 1)), ((3, 2), (2, 1)), ((2, 3), (2, 1)),
+              ((2, 2, 2), (1, 1, 1)), ((2, 2, 2), (2, 1, 1)))[_ri(rng, 0, 6)]
+    n = ConvolutionalNetwork(ks, ss).end_to_end_filter_size
+    X = [[_ri(rng, -20, 20) for _ in range(n + 1)] for _ in range(n)]
+    Y = [[_ri(rng, -20, 20) for _ in range(n + 1)]]
+    return {"filter_sizes": ks, "strides": ss, "loss": QuadraticLoss.from_data(X, Y)}
+
+
+@statement("conv_complex_count_segre", section="§2", reference="SHA2024", generate=gen_conv_complex_count)
+def check_conv_complex_count(inst):
+    r"""Generic data: the number of complex critical points is the generic ED degree of a Segre variety.
+
+    .. math::
+
+        \#\{\theta \in (\mathbb C^{k_1} \setminus 0) \times \cdots \times (\mathbb C^{k_L} \setminus 0) :
+        \nabla L(\theta) = 0\}/(\mathbb C^*)^{L-1} = \operatorname{gEDdeg}(\mathbb P^{k_1-1} \times \cdots
+        \times \mathbb P^{k_L-1})
+
+    Routes: the main route's count (degrees of the exact rational parametrizations, summed over the
+    disjoint charts) vs the Chern-class formula of the generic ED degree (DHOST2016), any strides.
+    """
+    net = ConvolutionalNetwork(inst["filter_sizes"], inst["strides"])
+    locus = convolutional_critical_points(net, inst["loss"])
+    expected = segre_generic_ed_degree(inst["filter_sizes"])
+    if locus.complex_count != expected:
+        return (f"k = {inst['filter_sizes']}, s = {inst['strides']}: {locus.complex_count} complex critical points "
+                f"modulo scaling, the generic ED degree of the Segre variety is {expected}")
     return None
