@@ -573,9 +573,14 @@ def _rational_value(v):
     return flint.fmpq(int(v.numerator), int(v.denominator))
 
 
-def _value_ball(v, prec):
+def _value_ball(v, prec, cache=None):
     if isinstance(v, tuple):
-        return v[0].ball(v[1], prec)
+        if cache is None:
+            return v[0].ball(v[1], prec)
+        key = (id(v), prec)   # the caller keeps v alive while the cache lives
+        if key not in cache:
+            cache[key] = v[0].ball(v[1], prec)
+        return cache[key]
     old = flint.ctx.prec
     flint.ctx.prec = prec
     try:
@@ -613,9 +618,9 @@ def minimal_polynomial_of(K, x):
     return c * (1 / c.leading_coefficient())
 
 
-def _ball_sign(a, b, precs):
+def _ball_sign(a, b, precs, cache=None):
     for prec in precs:
-        d = _value_ball(a, prec) - _value_ball(b, prec)
+        d = _value_ball(a, prec, cache) - _value_ball(b, prec, cache)
         if d > 0:
             return 1
         if d < 0:
@@ -663,7 +668,7 @@ def _exactly_equal(a, b):
     return which[0] == which[1]
 
 
-def compare_values(a, b, precs=(64, 256, 1024), max_prec=65536):
+def compare_values(a, b, precs=(64, 256, 1024), max_prec=65536, cache=None):
     """Certified sign of ``a − b`` for two real algebraic numbers, or None when undecided.
 
     Each of a, b is a rational (int, Fraction, sympy or FLINT) or a pair ``(K, x)`` meaning
@@ -672,7 +677,9 @@ def compare_values(a, b, precs=(64, 256, 1024), max_prec=65536):
     (or against a rational) by a zero test, across fields by the minimal polynomial of a (is b a
     root of it, and the same root: certified isolation) when the field is small enough
     (:data:`CROSS_FIELD_BITS`), else None.  Two numbers proved unequal are separated by balls of
-    higher precision (up to ``max_prec`` bits).
+    higher precision (up to ``max_prec`` bits).  ``cache``: a dict shared by the comparisons of one
+    batch keeps each value's ball per precision (keyed by ``id`` of the ``(K, x)`` pair, which the
+    caller keeps alive).
 
     >>> K = RealAlgebraicField([-2, 0, 1], 1, 2)
     >>> r2 = (K, K.gen())
@@ -684,7 +691,7 @@ def compare_values(a, b, precs=(64, 256, 1024), max_prec=65536):
     >>> compare_values((L, L.reduce(L.gen() * flint.fmpq(-1, 2))), r2)
     -1
     """
-    sign = _ball_sign(a, b, precs)
+    sign = _ball_sign(a, b, precs, cache)
     if sign is not None:
         return sign
     equal = _exactly_equal(a, b)

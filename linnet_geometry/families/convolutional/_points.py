@@ -78,11 +78,13 @@ def promote_minima(prob, points, families):
     closed = bool(getattr(fs, "is_closed", False)) if fs is not None else False
     attained = is_coercive(prob.loss) and closed
     others = [(x, _value_of(x)) for x in list(points) + [f for f in families if f.value is not None]]
+    balls = {}   # each value's ball per precision, shared by the comparisons below
     out = []
     for p in points:
         if p.role == "local_min":
             mine = _value_of(p)
-            signs = [None if mine is None or v is None else compare_values(mine, v) for x, v in others if x is not p]
+            signs = [None if mine is None or v is None else compare_values(mine, v, cache=balls)
+                     for x, v in others if x is not p]
             if any(s == 1 for s in signs):
                 facts = p.report.certificate + (f"a lower critical value ({least:.6g}) exists ⇒ bad local minimum",)
                 p = replace(p, report=replace(p.report, certificate=facts))
@@ -142,13 +144,13 @@ def distinct_values(items):
             f = float(sympy.N(x.value, 30))
         rows.append((f, x.value, _value_of(x)))
     rows.sort(key=lambda r: r[0])
-    kept = []
+    kept, balls = [], {}
     for f, v, exact in rows:
         same = False
         for g, w, other in reversed(kept):
             if abs(f - g) > _NEAR * max(abs(f), abs(g), 1e-300):
                 break          # sorted: every earlier one is further away
-            if v == w or (exact is not None and other is not None and compare_values(exact, other) == 0):
+            if v == w or (exact is not None and other is not None and compare_values(exact, other, cache=balls) == 0):
                 same = True
                 break
         if not same:

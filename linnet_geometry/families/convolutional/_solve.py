@@ -83,6 +83,9 @@ class SystemSolution:
         Irreducible ``p_i`` and ``{gen: fmpq_poly g}``; empty unless dimension 0.
     real_points : tuple of (RealAlgebraicField, dict)
         ``(K, {gen: element of K})`` for each real solution.
+    verified : bool
+        Every component was substituted into every equation exactly (mod its ``p_i``) and
+        satisfied it: the msolve route checks its parametrization this way.
     """
 
     engine: str
@@ -90,6 +93,7 @@ class SystemSolution:
     complex_count: int | None
     components: tuple = field(default=(), repr=False)
     real_points: tuple = field(default=(), repr=False)
+    verified: bool = False
 
 
 def integral(poly, gens):
@@ -372,5 +376,5 @@ def solve_system(polys, gens, engine="auto", timeout=3600.0) -> SystemSolution:
         if dim != 0:
             return SystemSolution(name, dim, None if dim > 0 else 0)
         count = sum(q.degree() for q, _ in comps)
-        return SystemSolution(name, 0, count, tuple(comps), _real_points(comps))
+        return SystemSolution(name, 0, count, tuple(comps), _real_points(comps), verified=name == "msolve")
     raise RuntimeError("no engine answered")  # pragma: no cover - sympy always answers

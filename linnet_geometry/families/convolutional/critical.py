@@ -231,8 +231,12 @@ def _validate(network, loss):
 
 
 # ----------------------------------------------------------------------------- results
-def _invariants(prob, K, coords):
+def _invariants(prob, K, coords, known_critical=False):
     """Everything about θ that is decided by zero tests in K alone (the same at every root of K's q).
+
+    ``known_critical``: ∇L(θ) = 0 is already proved exactly (the chart system, which is ∇L with the
+    chart's substitutions, was verified by substituting the component into it), so the gradient is
+    not evaluated again.
 
     Cached per irreducible component (the key is q and the coordinates as polynomials mod q),
     so the real roots of one component share the exact work; embedding-dependent fast paths
@@ -245,8 +249,8 @@ def _invariants(prob, K, coords):
         return hit
     cache = {}
     out = {}
-    grad = [prob.ev(("g", i), prob.grad[i])(K, coords, cache) for i in range(prob.n)]
-    out["critical"] = all(K.is_zero(g) for g in grad)
+    out["critical"] = known_critical or all(K.is_zero(prob.ev(("g", i), prob.grad[i])(K, coords, cache))
+                                            for i in range(prob.n))
     wbar = [prob.ev(("mu", n), prob.mu[n])(K, coords, cache) for n in range(prob.kbar)]
     out["wbar"] = wbar
     ucache = {}
@@ -367,9 +371,10 @@ def _hessian_inertia(prob, K, inv):
                    "Sylvester's law of inertia)")
 
 
-def _analyze(prob, K, coords):
-    """Classify θ with coordinates in K (``coords``: list aligned with ``prob.flat``)."""
-    inv = _invariants(prob, K, coords)
+def _analyze(prob, K, coords, known_critical=False):
+    """Classify θ with coordinates in K (``coords``: list aligned with ``prob.flat``); ``known_critical``
+    as in :func:`_invariants`."""
+    inv = _invariants(prob, K, coords, known_critical)
     facts = []
     wbar, layers, zero_layers = inv["wbar"], inv["layers"], inv["zero_layers"]
     wbar_zero, G_zero, drank = inv["wbar_zero"], inv["G_zero"], inv["drank"]
@@ -808,7 +813,7 @@ def convolutional_critical_points(network, loss, engine="auto", seed=0):
             comps.append((q, [flint.fmpq_poly([_fq(subs[v])]) if v in subs else g[v] for v in prob.flat]))
         for K, c in sol.real_points:
             coords = _point_from(prob, K, c, subs, gens)
-            rep = _analyze(prob, K, coords)
+            rep = _analyze(prob, K, coords, known_critical=sol.verified)
             points.append(ConvolutionalCriticalPoint(_theta_sympy(prob, K, coords), tuple(chart), rep,
                                                      K.minimal_polynomial(), sol.engine,
                                                      tuple(K.to_float(x) for x in coords)))

@@ -276,7 +276,8 @@ def segre_generic_ed_degree(filter_sizes) -> int:
     """
     ks = tuple(filter_sizes) if isinstance(filter_sizes, (tuple, list)) else None
     if not ks or any(isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1 for k in ks):
-        raise InputTypeError(f"filter_sizes: expected a non-empty tuple of positive integers; received {filter_sizes!r}")
+        raise InputTypeError("filter_sizes: expected a non-empty tuple of positive integers; "
+                             f"received {filter_sizes!r}")
     n = [int(k) - 1 for k in ks]
     m = sum(n)
     # top-degree coefficients: a polynomial is a dict {exponent tuple: integer}, truncated at h_l^{k_l}
@@ -292,7 +293,8 @@ def segre_generic_ed_degree(filter_sizes) -> int:
     unit = tuple(0 for _ in n)
     chern = {unit: 1}
     for l, nl in enumerate(n):
-        factor = {tuple(j if i == l else 0 for i in range(len(n))): int(sympy.binomial(nl + 1, j)) for j in range(nl + 1)}
+        factor = {tuple(j if i == l else 0 for i in range(len(n))): int(sympy.binomial(nl + 1, j))
+                  for j in range(nl + 1)}
         chern = mul(chern, factor)
     h = {tuple(1 if i == l else 0 for i in range(len(n))): 1 for l in range(len(n))}
     powers = [{unit: 1}]
