@@ -13,6 +13,15 @@ lifts the inverse p-adically by Newton's iteration ``s ← s(2 − Ds)`` in ``(�
 check ``D·x ≡ N (mod q)`` over ℚ holds — so the result is proved, not probabilistic (von zur
 Gathen & Gerhard, *Modern Computer Algebra*, §5.10 and §9.2).
 
+The other case is the common one for a large component: q is the whole (irreducible) eliminant,
+so ``D`` and ``N`` have degree below deg q and are not reduced.  There the quotient is about as
+large as the inverse (a degree-39 component: 114,000-bit inverse, 55,000-bit quotients) and
+FLINT's multimodular ``xgcd`` is 5 to 8 times faster than the lifting (1.5 s against 9.1 s; a
+synthetic degree 120: 5.6 s against 43 s).  ``method="auto"`` takes ``xgcd`` when no input has
+degree above deg q (at most one reduction step, as msolve's parametrization of an irreducible
+eliminant: numerators of degree deg q − 1, and deg q for the separating form), and the lifting
+otherwise.
+
 Examples
 --------
 >>> import flint
@@ -106,7 +115,7 @@ def _reconstruct(residues, m, den=1):
     return out, den
 
 
-def quotients_mod(numerators, denominator, q):
+def quotients_mod(numerators, denominator, q, method="auto"):
     """``[N / D mod q for N in numerators]`` as polynomials of degree < deg q over ℚ (exact).
 
     Parameters
@@ -116,6 +125,10 @@ def quotients_mod(numerators, denominator, q):
         Must be invertible modulo ``q``.
     q : flint.fmpq_poly
         Of degree ≥ 1 (an irreducible factor of an eliminant, typically).
+    method : {"auto", "lifting", "xgcd"}
+        ``"lifting"``: p-adic lifting of ``D⁻¹`` and rational reconstruction of the quotients;
+        ``"xgcd"``: FLINT's extended Euclid over ℚ; ``"auto"`` (see the module docstring):
+        ``"xgcd"`` when D and every N have degree ≤ deg q, else ``"lifting"``.
 
     Returns
     -------
@@ -136,6 +149,8 @@ def quotients_mod(numerators, denominator, q):
     >>> (D * x - flint.fmpq_poly([1, 0, 5])) % q
     0
     """
+    if method not in ("auto", "lifting", "xgcd"):
+        raise ValueError(f"method: expected 'auto', 'lifting' or 'xgcd'; received {method!r}")
     n = q.degree()
     if n < 1:
         raise ValueError(f"q: expected a polynomial of degree >= 1; received degree {n}")
@@ -147,6 +162,11 @@ def quotients_mod(numerators, denominator, q):
         raise ZeroDivisionError("the denominator is not invertible modulo q")
     if not parts:
         return []
+    reduced = denominator.degree() <= n and all(N.degree() <= n for N in numerators)   # one reduction step at most
+    if method == "xgcd" or (method == "auto" and reduced):
+        g, inverse, _ = Dq.xgcd(q)
+        inverse = inverse * (1 / g[0])
+        return [(N * inverse) % q for N in numerators]
     for p in _primes():
         if Q[-1] % p == 0 or dc % p == 0 or any(nc % p == 0 for _, nc in parts):
             continue

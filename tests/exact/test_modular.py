@@ -1,4 +1,4 @@
-"""Quotients in ℚ[z]/(q) by p-adic lifting: equal to the extended-Euclid route, and exact."""
+"""Quotients in ℚ[z]/(q) by p-adic lifting or FLINT's xgcd: equal to the extended-Euclid route, and exact."""
 
 from fractions import Fraction
 
@@ -25,17 +25,18 @@ def quotient_problems(draw):
     return q, poly(3 * n + 2), [poly(3 * n + 2) for _ in range(draw(st.integers(1, 3)))]
 
 
+@pytest.mark.parametrize("method", ["lifting", "auto", "xgcd"])
 @settings(max_examples=60, deadline=None)
-@given(quotient_problems())
-def test_quotients_equal_the_extended_euclid_route(problem):
+@given(problem=quotient_problems())
+def test_quotients_equal_the_extended_euclid_route(method, problem):
     q, D, Ns = problem
     if (D % q).is_zero() or (D % q).gcd(q).degree() > 0:
         with pytest.raises(ZeroDivisionError):
-            quotients_mod(Ns, D, q)
+            quotients_mod(Ns, D, q, method=method)
         return
     g, s, _ = (D % q).xgcd(q)
     inverse = s * (1 / g[0])
-    xs = quotients_mod(Ns, D, q)
+    xs = quotients_mod(Ns, D, q, method=method)
     assert len(xs) == len(Ns)
     for x, N in zip(xs, Ns):
         assert x.degree() < q.degree()
@@ -48,10 +49,30 @@ def test_large_heights_need_several_lifting_steps():
     q = flint.fmpq_poly([3**80 + 7, -(5**60), 0, 11, 1])
     D = flint.fmpq_poly([flint.fmpq(2**70 + 1, 3**40), 7, -(13**25), 1])
     N = flint.fmpq_poly([1, flint.fmpq(-(7**50), 11), 2])
-    [x] = quotients_mod([N], D, q)
+    [x] = quotients_mod([N], D, q, method="lifting")
     g, s, _ = (D % q).xgcd(q)
     assert x == (N * s * (1 / g[0])) % q
     assert max(abs(int(c.p)).bit_length() for c in x.coeffs()) > 500
+    assert quotients_mod([N], D, q, method="xgcd") == [x]
+
+
+def test_auto_method_takes_xgcd_only_when_nothing_needs_reducing(monkeypatch):
+    """``auto``: inputs of degree above deg q (a factor of a larger eliminant) go to the lifting, the
+    others (q the whole eliminant) to FLINT's xgcd; both give the same exact quotients."""
+    import linnet_geometry.exact.modular as modular
+
+    calls = []
+    real = modular._primes
+    monkeypatch.setattr(modular, "_primes", lambda *a: (calls.append(1), real(*a))[1])
+    q = flint.fmpq_poly([-2, 0, 0, 1])                           # z³ − 2
+    D, N = flint.fmpq_poly([1, 1, 1]), flint.fmpq_poly([0, 3])
+    reduced = quotients_mod([N], D, q)
+    assert calls == []                                           # xgcd: no prime drawn
+    assert quotients_mod([N + q], D, q) == reduced and calls == []      # degree deg q: still xgcd
+    unreduced = quotients_mod([N + q * q], D + 5 * q * flint.fmpq_poly([0, 1]), q)
+    assert calls == [1] and unreduced == reduced                # the lifting, same answer
+    with pytest.raises(ValueError):
+        quotients_mod([N], D, q, method="newton")
 
 
 def test_denominator_sharing_a_factor_with_q_is_refused():
