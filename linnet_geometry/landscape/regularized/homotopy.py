@@ -398,7 +398,7 @@ def _phc_poly(f, names):
 
 
 def solve_phc(polys, *, timeout: float = 600.0, shift_seed: int = 0) -> HomotopyResult:
-    """PHCpack's blackbox solver (``phc -b``) on the system; parses its solution list.
+    """PHCpack's blackbox solver (``phc -b -0``: fixed seed, repeatable) on the system; parses its solution list.
 
     The system is first shifted by a random rational vector ``c`` (``x = z + c``)
     because the blackbox solver's polyhedral homotopy only finds solutions
@@ -449,7 +449,9 @@ def solve_phc(polys, *, timeout: float = 600.0, shift_seed: int = 0) -> Homotopy
         with open(src, "w", encoding="ascii") as fh:
             fh.write(text)
         # own process group, killed on timeout (BackendTimeoutError) or interruption
-        run_process([exe, "-b", src, out], cwd=tmp, timeout=timeout, name="phc -b")
+        # -0: phc's fixed seed, so a run is repeatable (by default phc seeds its random γ from the clock; one
+        # CI run of a (1,1,1,1) system then counted 16 regular zeros of 17 and one singular endpoint)
+        run_process([exe, "-b", "-0", src, out], cwd=tmp, timeout=timeout, name="phc -b")
         with open(out, encoding="ascii", errors="replace") as fh:
             content = fh.read()
     paths = None
