@@ -38,6 +38,7 @@ import numpy as np
 import sympy
 
 from linnet_geometry import QuadraticLoss
+from linnet_geometry.exceptions import BackendTimeoutError
 from linnet_geometry.families.convolutional import ConvolutionalNetwork, convolutional_critical_points
 from linnet_geometry.families.convolutional._solve import available_engines
 from linnet_geometry.families.convolutional.brute_force import critical_values_polynomial, reduce_modulo
@@ -72,6 +73,13 @@ def _cell(what, ks, ss, kind, seed, timeout, modular, out):
     # the solvers run in process groups of their own: SIGTERM at the cell limit exits through Python,
     # so that run_process stops the solver's group on the way out
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(3))
+    try:
+        _cell_work(what, ks, ss, kind, seed, timeout, modular, out)
+    except BackendTimeoutError:   # the engine's own limit (the same as the cell's): a table entry, not a traceback
+        out.put({"error": f"timeout (> {timeout:.0f} s)"})
+
+
+def _cell_work(what, ks, ss, kind, seed, timeout, modular, out):
     net = ConvolutionalNetwork(ks, ss)
     loss = make_loss(net, kind, seed)
     t = time.perf_counter()
