@@ -154,19 +154,23 @@ def quotients_mod(numerators, denominator, q, method="auto"):
     n = q.degree()
     if n < 1:
         raise ValueError(f"q: expected a polynomial of degree >= 1; received degree {n}")
-    Q, _ = _integral(q)
-    Dz, dc = _integral(denominator)
-    parts = [_integral(N) for N in numerators]
     Dq = denominator % q
-    if Dq.is_zero() or Dq.gcd(q).degree() > 0:
+    if Dq.is_zero():
         raise ZeroDivisionError("the denominator is not invertible modulo q")
-    if not parts:
-        return []
     reduced = denominator.degree() <= n and all(N.degree() <= n for N in numerators)   # one reduction step at most
     if method == "xgcd" or (method == "auto" and reduced):
-        g, inverse, _ = Dq.xgcd(q)
+        g, inverse, _ = Dq.xgcd(q)   # the gcd decides invertibility too: no second gcd
+        if g.degree() > 0:
+            raise ZeroDivisionError("the denominator is not invertible modulo q")
         inverse = inverse * (1 / g[0])
         return [(N * inverse) % q for N in numerators]
+    if Dq.gcd(q).degree() > 0:
+        raise ZeroDivisionError("the denominator is not invertible modulo q")
+    if not numerators:
+        return []
+    Q, _ = _integral(q)   # integer forms only for the lifting
+    Dz, dc = _integral(denominator)
+    parts = [_integral(N) for N in numerators]
     for p in _primes():
         if Q[-1] % p == 0 or dc % p == 0 or any(nc % p == 0 for _, nc in parts):
             continue

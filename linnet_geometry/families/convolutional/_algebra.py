@@ -257,37 +257,34 @@ class RealAlgebraicField:
             return (v > 0) - (v < 0)
         prec = 64
         while True:
-            b = self._ball(x, prec)
+            b = self.ball(x, prec)   # α to about 2^−prec: cancellation of c bits needs prec ≈ c
+            if self.lo == self.hi:
+                v = x(self.lo)
+                return (v > 0) - (v < 0)
             if b > 0:
                 return 1
             if b < 0:
                 return -1
             prec *= 2
-            self._narrow(self._width(prec))   # α to about 2^−prec: cancellation of c bits needs prec ≈ c
-            if self.lo == self.hi:
-                v = x(self.lo)
-                return (v > 0) - (v < 0)
 
     def to_float(self, x) -> float:
         """``x(α)`` as a float (accurate to double precision)."""
         x = x % self.q
         if x.is_zero():
             return 0.0
+        # x(α) ≠ 0 (q irreducible, x ≢ 0): a narrower interval *and* a higher working precision
+        # shrink the ball below any relative size (a fixed precision would leave a rounding floor
+        # that cancellation in the sum can keep above |x(α)|·1e-17 for ever).  ``ball`` moves both
+        # together, α to about 2^−prec at precision prec, so c bits of cancellation cost log2(c)
+        # rounds (a fixed shrinking factor per round made the precision grow as 2^(c/16)).
         prec = 128
         while True:
+            b = self.ball(x, prec)
             if self.lo == self.hi:
                 return float(_sympy_rational(x(self.lo)))
-            b = self._ball(x, prec)
             if b.rad() < abs(b.mid()) * 1e-17:
                 return float(b.mid())
-            # x(α) ≠ 0 (q irreducible, x ≢ 0): a narrower interval *and* a higher working precision
-            # shrink the ball below any relative size (a fixed precision would leave a rounding floor
-            # that cancellation in the sum can keep above |x(α)|·1e-17 for ever).  Both move together:
-            # α to about 2^−prec at precision prec, so c bits of cancellation cost log2(c) rounds (a fixed
-            # shrinking factor per round made the precision grow as 2^(c/16)).
             prec *= 2
-            if self.lo != self.hi:
-                self._narrow(self._width(prec))
 
     def alpha_sympy(self):
         """α as a sympy number (Rational or CRootOf)."""
