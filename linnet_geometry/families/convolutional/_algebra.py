@@ -102,6 +102,9 @@ class RealAlgebraicField:
         Irreducible over ℚ (not checked here: the solvers pass irreducible factors).
     lo, hi : rational
         An isolating interval of α (``lo == hi`` for a rational root).
+    real_index : int, optional
+        The number of real roots of q below α, when the caller knows it (it names α as
+        ``CRootOf(q, real_index)`` without another root count).
 
     Examples
     --------
@@ -113,7 +116,7 @@ class RealAlgebraicField:
     sqrt(2) + 2
     """
 
-    def __init__(self, q, lo, hi):
+    def __init__(self, q, lo, hi, real_index=None):
         q = to_fmpq_poly(q)
         if q.degree() < 1:
             raise ValueError(f"q must have degree >= 1; received {q}")
@@ -125,6 +128,7 @@ class RealAlgebraicField:
             self.lo = self.hi = root
         self._lo0 = self.lo  # the given isolating interval's end (stays small; refinements do not)
         self._sympy_alpha = None
+        self._real_index = real_index   # number of real roots of q below α, when the caller knows it
 
     # -- construction
     @property
@@ -301,7 +305,9 @@ class RealAlgebraicField:
             else:
                 z = sympy.Symbol("z")
                 qq = sympy.Poly([sympy.Rational(int(c.p), int(c.q)) for c in reversed(list(self.q.coeffs()))], z)
-                k = self._real_roots_below(self._lo0)  # CRootOf numbers the real roots first, increasing
+                k = self._real_index
+                if k is None:   # CRootOf numbers the real roots first, increasing
+                    k = self._real_roots_below(self._lo0)
                 if k is None:
                     k = qq.count_roots(None, sympy.Rational(int(self._lo0.p), int(self._lo0.q)))
                 self._sympy_alpha = sympy.CRootOf(qq.as_expr(), k)

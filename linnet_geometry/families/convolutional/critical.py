@@ -80,7 +80,8 @@ from ._algebra import (RealAlgebraicField, _fq, evaluate_terms, isolated_roots, 
 from ._linalg import (ball_inertia, ball_rank_lower_bound, inertia_from_pivots, rank,
                       symmetric_pivots)
 from ._points import PointBalls, promote_minima
-from ._solve import solve_system
+from ._solve import _real_points, solve_system
+from ._strata import is_product_network, pattern_label, stratified_critical_points
 from .results import (ComponentValues, ConvolutionalCriticalFamily, ConvolutionalCriticalLocus, ConvolutionalCriticalPoint,
                       ConvolutionalPointReport)
 
@@ -749,7 +750,29 @@ def _zero_families(prob, engine, seed):
     return out
 
 
-def convolutional_critical_points(network, loss, engine="auto", seed=0):
+def _stratified_locus(prob, found, systems, engines, engine, seed):
+    """The locus from the stride-1 pattern solver (:mod:`._strata`): same points, same representatives."""
+    points, comps, strata = [], [], []
+    for pattern, chart, eng, kept in found:
+        strata.append((pattern_label(pattern), chart, sum(q.degree() for q, _ in kept)))
+        for q, g in kept:
+            comps.append((q, g))
+            for K, c in _real_points([(q, dict(zip(prob.flat, g)))]):
+                coords = [c[v] for v in prob.flat]
+                rep = _analyze(prob, K, coords, known_critical=True)   # ∇L = 0 was verified mod q
+                points.append(ConvolutionalCriticalPoint(_theta_sympy(prob, K, coords), chart, rep,
+                                                         K.minimal_polynomial(), eng,
+                                                         tuple(K.to_float(x) for x in coords)))
+    families = _zero_families(prob, engine, seed)
+    points = promote_minima(prob, points, families)
+    points.sort(key=lambda p: (p.value_float, p.chart))
+    return ConvolutionalCriticalLocus(prob.network, prob.loss, tuple(points), tuple(families),
+                                      sum(n for _l, _c, n in strata), tuple(engines), systems,
+                                      ComponentValues(prob.ev("L", prob.L).terms, comps), method="strata",
+                                      strata=tuple(strata))
+
+
+def convolutional_critical_points(network, loss, engine="auto", seed=0, method="auto"):
     """Every critical point of ``L = ℓ ∘ μ`` on a convolutional network, up to scaling (exact).
 
     Parameters
@@ -761,6 +784,12 @@ def convolutional_critical_points(network, loss, engine="auto", seed=0):
         Polynomial-system engine (``"auto"``: msolve when importable, then Singular, M2, sympy).
     seed : int
         Seed of the random rational slices and representatives of families.
+    method : {"auto", "strata", "charts"}
+        ``"strata"``: one small system per root-sharing pattern of the layers (:mod:`._strata`;
+        only when no layer is stretched, ``s_1 = ⋯ = s_{L−1} = 1``). ``"charts"``: one system of
+        the full gradient per chart of the scaling torus (any strides).  ``"auto"`` (default) takes
+        the strata when they apply and falls back to the charts when a pattern system is
+        positive-dimensional.  Both give the same points with the same representatives.
 
     Returns
     -------
@@ -793,7 +822,16 @@ def convolutional_critical_points(network, loss, engine="auto", seed=0):
     >>> [(f.description, f.value, f.kind, f.role) for f in locus.families]
     [('θ = 0', 2, 'spurious', 'strict_saddle')]
     """
+    if method not in ("auto", "strata", "charts"):
+        raise InputTypeError(f"method: expected 'auto', 'strata' or 'charts'; received {method!r}")
     prob = ConvolutionalProblem(network, loss)
+    if method == "strata" and not is_product_network(prob):
+        raise InputTypeError(f"method='strata' needs strides s_1 = ... = s_(L-1) = 1 (no stretched layer); received "
+                             f"strides {prob.strides}")
+    if method != "charts" and is_product_network(prob):
+        found, systems, engines = stratified_critical_points(prob, engine=engine, timeout=TIMEOUT)
+        if found is not None:
+            return _stratified_locus(prob, found, systems, engines, engine, seed)
     points, families, engines, comps = [], [], [], []
     complex_count = 0
     for k, chart in enumerate(_charts(prob.sizes)):
@@ -823,7 +861,7 @@ def convolutional_critical_points(network, loss, engine="auto", seed=0):
     return ConvolutionalCriticalLocus(network, loss, tuple(points), tuple(families),
                                       complex_count, tuple(engines), len(_charts(prob.sizes)),
                                       ComponentValues(prob.ev("L", prob.L).terms, comps)
-                                      if complex_count is not None else None)
+                                      if complex_count is not None else None, method="charts")
 
 
 _Problem = ConvolutionalProblem  # earlier private name

@@ -273,8 +273,15 @@ class ConvolutionalCriticalLocus:
         Number of complex critical points with all filters non-zero, modulo the torus
         (``None`` when a chart is positive-dimensional).
     engines : tuple of str
-        Engines that answered (one per chart).
+        Engines that answered (one per system solved).
     charts : int
+        Number of polynomial systems solved (charts of the torus, or pattern charts).
+    method : str
+        ``"charts"`` (the full gradient per chart of the scaling torus) or ``"strata"`` (one small
+        system per root-sharing pattern of the layers, stride 1; see ``_strata``).
+    strata : tuple of (str, tuple, int)
+        For ``method="strata"``: ``(pattern, chart, number of complex critical points)`` for every
+        pattern chart that has some.
     """
 
     network: object = field(repr=False)
@@ -285,6 +292,8 @@ class ConvolutionalCriticalLocus:
     engines: tuple
     charts: int
     _complex_values: object = field(default=None, repr=False, compare=False)
+    method: str = "charts"
+    strata: tuple = field(default=(), repr=False)
 
     @property
     def engine(self):
@@ -363,7 +372,8 @@ class ConvolutionalCriticalLocus:
         net = self.network
         return {"filter_sizes": list(net.filter_sizes), "strides": list(net.strides),
                 "input_length": int(net.input_length), "loss": self.loss.describe(), "engine": self.engine,
-                "charts": self.charts, "complex_count": self.complex_count,
+                "charts": self.charts, "method": self.method, "complex_count": self.complex_count,
+                "strata": [{"pattern": lab, "chart": list(ch), "complex_count": n} for lab, ch, n in self.strata],
                 "critical_values": [str(v) for v in self.critical_values],
                 "points": [p.to_dict() for p in self.points], "families": [f.to_dict() for f in self.families]}
 

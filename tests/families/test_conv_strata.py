@@ -1,0 +1,199 @@
+"""The stride-1 pattern route (``families.convolutional._strata``) against the chart route and the theory.
+
+Two independent routes: the chart route solves the full gradient ∇L = 0 in each chart of the scaling
+torus; the pattern route solves ⟨∇ℓ(w̄), t^j γ⟩ = 0 per root-sharing pattern (KMST2024's description of
+stride-1 critical points through multiple-root loci).  Both must give the same complex count, the same
+complex critical values and the same real points with the same kinds and roles.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given, settings, strategies as st
+
+from linnet_geometry import PolynomialLoss, QuadraticLoss
+from linnet_geometry.exceptions import InputTypeError
+from linnet_geometry.families.convolutional import (ConvolutionalNetwork, convolutional_critical_points,
+                                                    segre_generic_ed_degree)
+from linnet_geometry.families.convolutional._algebra import compare_values
+from linnet_geometry.families.convolutional._solve import available_engines
+from linnet_geometry.families.convolutional._strata import pattern_label, sharing_patterns, stratified_critical_points
+from linnet_geometry.families.convolutional.critical import ConvolutionalProblem
+
+HAS_MSOLVE = "msolve" in available_engines()
+SLOW = pytest.mark.slow
+
+
+def _data_loss(rng, net):
+    n = net.end_to_end_filter_size
+    X = [[int(rng.integers(-3, 4)) for _ in range(n + 1)] for _ in range(n)]
+    Y = [[int(rng.integers(-3, 4)) for _ in range(n + 1)]]
+    return QuadraticLoss.from_data(X, Y)
+
+
+def _target_loss(rng, net):
+    return QuadraticLoss([[sympy.Rational(int(rng.integers(-9, 10)), int(rng.integers(1, 4)))
+                           for _ in range(net.end_to_end_filter_size)]])
+
+
+# -- the patterns --------------------------------------------------------------------------------------
+def _pattern_count_by_generating_function(degrees):
+    """Coefficient of ∏ x_l^{d_l} in ∏_{v ≠ 0, v ≤ d} 1/(1 − x^v), by truncated series products."""
+    vecs = [v for v in itertools.product(*[range(d + 1) for d in degrees]) if any(v)]
+    series = {tuple(0 for _ in degrees): 1}
+    for v in vecs:
+        new = {}
+        for m, c in series.items():
+            k = 0
+            while all(a + k * b <= d for a, b, d in zip(m, v, degrees)):
+                key = tuple(a + k * b for a, b in zip(m, v))
+                new[key] = new.get(key, 0) + c
+                k += 1
+        series = new
+    return series.get(tuple(degrees), 0)
+
+
+@pytest.mark.parametrize("degrees", [(0,), (2,), (1, 1), (2, 2), (1, 2, 2), (2, 2, 2), (3, 1, 2)])
+def test_sharing_patterns_are_every_decomposition_once(degrees):
+    pats = sharing_patterns(degrees)
+    assert len(pats) == len(set(pats)) == _pattern_count_by_generating_function(degrees)
+    for pat in pats:
+        total = [sum(n * v[l] for v, n in pat) for l in range(len(degrees))]
+        assert tuple(total) == tuple(degrees) and all(n > 0 and any(v) for v, n in pat)
+    assert pattern_label((((1, 1, 0), 1), ((0, 0, 2), 1))) == "1 root in layers 1,2; 1 root in layer 3^2"
+
+
+# -- the criterion: im dμ(θ) = γ · Pol_{D − deg γ} -------------------------------------------------------
+@st.composite
+def _pattern_points(draw):
+    L = draw(st.integers(1, 3))
+    degrees = tuple(draw(st.integers(0, 3)) for _ in range(L))
+    pats = sharing_patterns(degrees)
+    pat = pats[draw(st.integers(0, len(pats) - 1))]
+    nroots = sum(n for _v, n in pat)
+    roots = draw(st.lists(st.integers(-6, 6), min_size=nroots, max_size=nroots, unique=True))
+    scales = [draw(st.integers(1, 4)) * draw(st.sampled_from([1, -1])) for _ in range(L)]
+    return degrees, pat, roots, scales
+
+
+@pytest.mark.theorem("KMST2024")
+@settings(max_examples=60, deadline=None)
+@given(_pattern_points())
+def test_image_of_the_differential_is_gamma_times_polynomials(case):
+    """Stride 1, any θ with all filters non-zero: im dμ(θ) = γ·Pol_{D−deg γ} with γ = ∏_a (t − a)^{m_a − e_a}
+    (m_a the multiplicity of a in w̄, e_a its largest multiplicity in one layer): the identity behind the
+    pattern route, checked by exact ranks on random patterns (layers with double roots included)."""
+    degrees, pat, roots, scales = case
+    t = sympy.Symbol("t")
+    it = iter(roots)
+    layers = [sympy.Integer(c) for c in scales]
+    gamma = sympy.Integer(1)
+    for v, n in pat:
+        for _ in range(n):
+            a = next(it)
+            for l, e in enumerate(v):
+                layers[l] *= (t - a) ** e
+            gamma *= (t - a) ** (sum(v) - max(v))
+    net = ConvolutionalNetwork(tuple(d + 1 for d in degrees))
+    theta = tuple(tuple(sympy.Poly(w, t).all_coeffs()[::-1]) for w in layers)
+    J = sympy.Matrix(net.differential(theta))
+    D = sum(degrees)
+    g = sympy.Poly(gamma, t).all_coeffs()[::-1]
+    span = sympy.Matrix([[g[i - j] if 0 <= i - j < len(g) else 0 for j in range(D - len(g) + 2)]
+                         for i in range(D + 1)])
+    assert J.rank() == span.rank() == D + 2 - len(g)
+    assert J.row_join(span).rank() == span.rank()
+
+
+# -- the two routes --------------------------------------------------------------------------------------
+def _same_points(A, B):
+    assert len(A.points) == len(B.points)
+    key = lambda p: (p.chart, tuple(round(x, 9) for x in p.theta_float))  # noqa: E731
+    for p, q in zip(sorted(A.points, key=key), sorted(B.points, key=key)):
+        assert p.chart == q.chart
+        assert np.allclose(p.theta_float, q.theta_float, rtol=1e-12, atol=1e-12)
+        assert compare_values(p.report.value_field, q.report.value_field) == 0
+        assert (p.kind, p.role, p.on_boundary, p.repeated_filters, p.differential_rank) == \
+               (q.kind, q.role, q.on_boundary, q.repeated_filters, q.differential_rank)
+
+
+@pytest.mark.theorem("KMST2024")
+@pytest.mark.parametrize("sizes,strides,loss,seed", [
+    ((2, 2), (1, 1), "target", 0), ((2, 2), (1, 2), "data", 1), ((3, 2), (1, 1), "target", 2),
+    ((2, 3), (1, 1), "data", 3), ((2, 2, 2), (1, 1, 1), "target", 4), ((1, 2, 2), (1, 1, 2), "data", 5),
+    ((3, 3), (1, 1), "target", 6), pytest.param((3, 3), (1, 1), "data", 7, marks=SLOW),
+    pytest.param((2, 2, 3), (1, 1, 1), "target", 8, marks=SLOW)])
+def test_patterns_and_charts_give_the_same_critical_points(sizes, strides, loss, seed):
+    rng = np.random.default_rng(seed)
+    net = ConvolutionalNetwork(sizes, strides)
+    ell = (_data_loss if loss == "data" else _target_loss)(rng, net)
+    A = convolutional_critical_points(net, ell, method="strata")
+    B = convolutional_critical_points(net, ell, method="charts")
+    assert (A.method, B.method) == ("strata", "charts")
+    assert A.complex_count == B.complex_count == sum(n for _p, _c, n in A.strata)
+    assert A.complex_critical_values_polynomial() == B.complex_critical_values_polynomial()
+    _same_points(A, B)
+    assert [f.description for f in A.families] == [f.description for f in B.families]
+    assert convolutional_critical_points(net, ell).method == "strata"   # the default for stride 1
+
+
+@pytest.mark.theorem("SHA2024")
+@pytest.mark.parametrize("sizes,seed", [((2, 2, 2), 0), ((2, 2, 3), 3), pytest.param((2, 3, 3), 1, marks=SLOW),
+                                        pytest.param((3, 2, 3), 2, marks=SLOW)])
+def test_pattern_counts_add_up_to_the_segre_ed_degree(sizes, seed):
+    """Generic data: the complex critical points of all strata add up to the generic ED degree of the Segre
+    variety (SHA2024; 34, 100, 435, 435).  The stratum where no root is shared holds the ordered factorizations of
+    the unconstrained minimizer ((Σd)! / ∏ d_l! of them: its roots are distinct), and no point has a layer with
+    a double root (those strata are empty for generic data).  Counts only: the systems, not the analysis of
+    every real point (which ``convolutional_critical_points`` adds)."""
+    rng = np.random.default_rng(seed)
+    net = ConvolutionalNetwork(sizes)
+    prob = ConvolutionalProblem(net, _data_loss(rng, net))
+    found, _systems, engines = stratified_critical_points(prob)
+    counts = {}
+    for pattern, _chart, _engine, kept in found:
+        counts[pattern_label(pattern)] = counts.get(pattern_label(pattern), 0) + sum(q.degree() for q, _ in kept)
+    assert sum(counts.values()) == segre_generic_ed_degree(sizes)
+    degrees = [k - 1 for k in sizes]
+    unshared = pattern_label(tuple(((tuple(1 if m == l else 0 for m in range(len(sizes)))), d)
+                                   for l, d in enumerate(degrees) if d))
+    from math import factorial, prod
+    assert counts[unshared] == factorial(sum(degrees)) // prod(factorial(d) for d in degrees)
+    assert not any("^" in lab for lab in counts)
+
+
+def test_positive_dimensional_patterns_fall_back_to_the_charts():
+    """ℓ = (w̄_0 − 1)² has a whole curve of critical filters; the pattern route sees a positive-dimensional
+    system and the chart route (which reports families) answers."""
+    net = ConvolutionalNetwork((2, 2))
+    W = sympy.Matrix(1, 3, sympy.symbols("a b c"))
+    loss = PolynomialLoss((W[0] - 1) ** 2, W)
+    locus = convolutional_critical_points(net, loss)
+    assert locus.method == "charts" and locus.complex_count is None
+    assert any(f.dimension > 0 and not f.zero_layers for f in locus.families)
+
+
+def test_method_is_checked():
+    net = ConvolutionalNetwork((2, 2), (2, 1))
+    loss = QuadraticLoss([[1, 2, 3, 4]])
+    with pytest.raises(InputTypeError, match="method"):
+        convolutional_critical_points(net, loss, method="fast")
+    with pytest.raises(InputTypeError, match="stretched"):
+        convolutional_critical_points(net, loss, method="strata")
+    assert convolutional_critical_points(net, loss).method == "charts"
+
+
+@pytest.mark.skipif(shutil.which("Singular") is None, reason="Singular not on PATH")
+def test_pattern_route_with_singular_engine():
+    rng = np.random.default_rng(11)
+    net = ConvolutionalNetwork((2, 3))
+    ell = _target_loss(rng, net)
+    A = convolutional_critical_points(net, ell, engine="singular", method="strata")
+    B = convolutional_critical_points(net, ell, method="charts")
+    assert A.engine == "singular" and A.complex_count == B.complex_count
+    _same_points(A, B)
