@@ -77,7 +77,7 @@ def sharing_patterns(degrees):
     """Every pattern ``((v, n_v), …)`` with ``Σ n_v v = degrees`` (v ≠ 0 non-negative integer vectors).
 
     >>> sharing_patterns((1, 1))
-    [(((0, 1), 1), ((1, 0), 1)), (((1, 1), 1),)]
+    [(((1, 1), 1),), (((0, 1), 1), ((1, 0), 1))]
     >>> len(sharing_patterns((2, 2, 2)))
     66
     """
