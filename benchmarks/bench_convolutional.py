@@ -1,8 +1,9 @@
 """Benchmark: every critical point of a loss on a linear convolutional network (KMMT2022, KMST2024).
 
 For k = (3, 3, 3) stride 1 and k = (3, 3) strides (2, 1), with seeded random rational data, the
-full critical-point list by the library's route (charts modulo scaling, each chart solved by
-msolve — the default engine — or by Singular / Macaulay2), side by side with the brute-force
+full critical-point list by the library's route (with stride 1 one system per root-sharing pattern of
+the layers, ``method="strata"``; otherwise, and as ``torus:auto``, one per chart modulo scaling; each
+system solved by msolve — the default engine — or by Singular / Macaulay2), side by side with the brute-force
 route: elimination of the raw parameter-space gradient ideal ``⟨∇L, v − L⟩`` down to ``ℚ[v]`` by
 msolve, Singular and Macaulay2 (the same ideal for all three), and the same ideal with its scaling
 orbits sliced, eliminated over GF(p) by msolve (``elim:msolve-mod``: one modular run instead of
@@ -45,7 +46,8 @@ from linnet_geometry.families.convolutional.brute_force import critical_values_p
 
 PRIME = 2**31 - 1
 
-CASES = {"33s": ((3, 3), (2, 1)), "333": ((3, 3, 3), (1, 1, 1)), "22": ((2, 2), (1, 1)), "32s": ((3, 2), (2, 1))}
+CASES = {"33s": ((3, 3), (2, 1)), "333": ((3, 3, 3), (1, 1, 1)), "22": ((2, 2), (1, 1)), "32s": ((3, 2), (2, 1)),
+         "33": ((3, 3), (1, 1)), "222": ((2, 2, 2), (1, 1, 1)), "233": ((2, 3, 3), (1, 1, 1))}
 
 
 def make_loss(net, kind, seed):
@@ -83,8 +85,9 @@ def _cell_work(what, ks, ss, kind, seed, timeout, modular, out):
     net = ConvolutionalNetwork(ks, ss)
     loss = make_loss(net, kind, seed)
     t = time.perf_counter()
-    if what.startswith("charts:"):
-        locus = convolutional_critical_points(net, loss, engine=what.split(":")[1])
+    if what.startswith("charts:") or what.startswith("torus:"):
+        method = "charts" if what.startswith("torus:") else "auto"
+        locus = convolutional_critical_points(net, loss, engine=what.split(":")[1], method=method)
         dt = time.perf_counter() - t
         try:
             P = None if modular else _coeffs(locus.complex_critical_values_polynomial())
@@ -93,6 +96,7 @@ def _cell_work(what, ks, ss, kind, seed, timeout, modular, out):
             P = P_mod = None
         out.put({"seconds": dt, "count": locus.complex_count, "real": len(locus.points),
                  "families": len(locus.families), "poly": P, "poly_mod": P_mod, "engine": locus.engine,
+                 "method": locus.method,
                  "points": [(p.value_float, p.kind, p.role, p.differential_rank, p.on_boundary, p.shared_roots)
                             for p in locus.points]})
     elif what == "elim:msolve-mod":
@@ -142,13 +146,14 @@ def main(argv=None):
     ap.add_argument("--loss", choices=("target", "data"), default="data")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--routes", default=None,
-                    help="comma list of routes to run (default: all available): charts:auto, charts:singular, "
+                    help="comma list of routes to run (default: all available): charts:auto (the default method: "
+                         "root-sharing strata for stride 1, else charts), torus:auto (method='charts'), charts:singular, "
                          "charts:macaulay2, elim:msolve, elim:msolve-mod, elim:singular, elim:macaulay2")
     ap.add_argument("--modular", action="store_true",
                     help="compare the chart route's values over GF(p) only (skip its rational polynomial)")
     a = ap.parse_args(argv)
     engines = available_engines()
-    routes = ["charts:auto"] + [f"charts:{e}" for e in ("singular", "macaulay2") if e in engines]
+    routes = ["charts:auto", "torus:auto"] + [f"charts:{e}" for e in ("singular", "macaulay2") if e in engines]
     routes += [f"elim:{e}" for e in ("msolve", "singular", "macaulay2") if e in engines]
     routes += ["elim:msolve-mod"] if "msolve" in engines else []
     if a.routes is not None:
@@ -164,8 +169,10 @@ def main(argv=None):
         ref = None
         for what in routes:
             r = run_cell(what, ks, ss, a.loss, a.seed, a.timeout, a.modular)
-            label = {"charts:auto": f"default: charts ({r.get('engine', 'msolve')})",
-                     "charts:singular": "charts (Singular)", "charts:macaulay2": "charts (Macaulay2)",
+            label = {"charts:auto": f"default: {r.get('method', 'charts')} ({r.get('engine', 'msolve')})",
+                     "torus:auto": f"method='charts' ({r.get('engine', 'msolve')})",
+                     "charts:singular": f"{r.get('method', 'charts')} (Singular)",
+                     "charts:macaulay2": f"{r.get('method', 'charts')} (Macaulay2)",
                      "elim:msolve": "brute: elimination (msolve)", "elim:singular": "brute: elimination (Singular)",
                      "elim:macaulay2": "brute: elimination (Macaulay2)",
                      "elim:msolve-mod": "brute: sliced elimination mod p (msolve)"}[what]
@@ -182,7 +189,7 @@ def main(argv=None):
                 same = f"{r['poly_mod'] == ref['poly_mod']} (mod p)"
             else:
                 same = "?"
-            if what.startswith("charts:"):
+            if what.startswith("charts:") or what.startswith("torus:"):
                 rows.append((arch, label, f"{r['seconds']:.1f}", f"{r['count']} points", str(r["real"]),
                              str(r["families"]), same))
             else:

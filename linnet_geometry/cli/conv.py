@@ -57,8 +57,11 @@ def run(args):
           f"input length {net.input_length}  end-to-end filter size {net.end_to_end_filter_size}")
     print(f"function space  dim {M.dim} in R^{M.ambient_dim}  {'filling' if M.is_filling else 'non-filling'}  "
           f"{'closed' if M.is_closed else 'not closed'}")
-    print(f"loss  {loss.describe()}   engine {locus.engine}   charts {locus.charts}   complex critical points "
-          f"(all filters non-zero, mod scaling) {locus.complex_count}")
+    how = "root-sharing patterns" if locus.method == "strata" else "charts"
+    print(f"loss  {loss.describe()}   engine {locus.engine}   {locus.charts} systems ({how})   complex critical "
+          f"points (all filters non-zero, mod scaling) {locus.complex_count}")
+    for label, chart, n in locus.strata:
+        print(f"  {n:>5} complex points: {label}" + (f"  (chart {chart})" if any(chart) else ""))
     print(f"real critical points mod scaling: {len(locus.points)}   families: {len(locus.families)}")
     print()
     print(locus.table())

@@ -175,6 +175,17 @@ def derive_convolutional(network, loss, max_strata: int = 64):
         "The charts are disjoint and cover every orbit; the systems are solved exactly (rational univariate "
         "representation), real roots isolated exactly.", ("KMMT2022",)))
     locus = convolutional_critical_points(network, loss)
+    if locus.method == "strata":
+        counts = "; ".join(f"{n} with {label.replace('^', chr(92) + '^{}')}" for label, _c, n in locus.strata)
+        steps.append(Step(
+            "Stride one: root-sharing patterns",
+            "No layer is stretched, so $\\bar w = w_1 \\cdots w_L$. Gather the roots with the same multiplicities "
+            "$v$ in the layers into one squarefree form $P_v$, so that $w_l = c_l \\prod_v P_v^{v_l}$. By partial "
+            "fractions the image of $d\\mu(\\theta)$ is the set of multiples of $\\gamma$ of degree at most $D$, "
+            "so $\\theta$ is critical iff $\\nabla f(\\bar w)$ annihilates them: one small system per pattern.",
+            (r"\operatorname{im} d\mu(\theta) = \gamma \cdot \mathrm{Pol}_{D - \deg \gamma}, \qquad "
+             r"\gamma = \prod_v P_v^{|v| - \max v}",),
+            f"{locus.charts} pattern systems; complex critical points by pattern: {counts}.", ("KMST2024",)))
     rows = []
     for i, p in enumerate(locus.points[:max_strata]):
         th = "; ".join("(" + ", ".join(_short(x, a) for x, a in zip(w, fw)) + ")"

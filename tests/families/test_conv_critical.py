@@ -511,11 +511,15 @@ def test_critical_graph_maps_points_to_filters():
 def test_latex_derivation_compiles(tmp_path):
     d = derive(ConvolutionalNetwork((2, 2)), QuadraticLoss([[1, 0, 1]]))
     tex = d.to_latex()
-    assert tex.isascii() and "KMMT2022" in tex
+    assert tex.isascii() and "KMMT2022" in tex and "root-sharing patterns" in tex
+    # a pattern with a double root in one layer (label "layer 2^2") must compile too
+    d2 = derive(ConvolutionalNetwork((2, 3)), QuadraticLoss([[1, 2, 1, 0]]))
+    assert "root-sharing patterns" in d2.to_latex()
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex not installed")
-    out = d.to_pdf(tmp_path / "conv.pdf")
-    assert (tmp_path / "conv.pdf").exists() and out
+    for k, deriv in enumerate((d, d2)):
+        out = deriv.to_pdf(tmp_path / f"conv{k}.pdf")
+        assert (tmp_path / f"conv{k}.pdf").exists() and out
 
 
 # -- errors -------------------------------------------------------------------------------------------

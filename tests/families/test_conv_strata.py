@@ -127,11 +127,17 @@ def _same_points(A, B):
     ((2, 2), (1, 1), "target", 0), ((2, 2), (1, 2), "data", 1), ((3, 2), (1, 1), "target", 2),
     ((2, 3), (1, 1), "data", 3), ((2, 2, 2), (1, 1, 1), "target", 4), ((1, 2, 2), (1, 1, 2), "data", 5),
     ((3, 3), (1, 1), "target", 6), pytest.param((3, 3), (1, 1), "data", 7, marks=SLOW),
-    pytest.param((2, 2, 3), (1, 1, 1), "target", 8, marks=SLOW)])
+    pytest.param((2, 2, 3), (1, 1, 1), "target", 8, marks=SLOW),
+    # special targets: (1 + t)² with a root at ∞ (a layer with a double root is critical), t⁴ + t² + 1, (1 + t)⁴
+    ((2, 3), (1, 1), [1, 2, 1, 0], 0), ((3, 3), (1, 1), [1, 0, 1, 0, 1], 0), ((3, 3), (1, 1), [1, 4, 6, 4, 1], 0)])
 def test_patterns_and_charts_give_the_same_critical_points(sizes, strides, loss, seed):
+    """Generic and special data: same complex count and values (exact), same real points, kinds and roles."""
     rng = np.random.default_rng(seed)
     net = ConvolutionalNetwork(sizes, strides)
-    ell = (_data_loss if loss == "data" else _target_loss)(rng, net)
+    if isinstance(loss, list):
+        ell = QuadraticLoss([loss])
+    else:
+        ell = (_data_loss if loss == "data" else _target_loss)(rng, net)
     A = convolutional_critical_points(net, ell, method="strata")
     B = convolutional_critical_points(net, ell, method="charts")
     assert (A.method, B.method) == ("strata", "charts")
