@@ -33,6 +33,13 @@ Critical points are split by the set Z of zero filters:
   ``k_z`` shifts of layer z — a multi-homogeneous system in the other filters,
   solved in the same charts; its solution set is reported with its dimension.
 
+Stride one: root-sharing patterns (the default there)
+------------------------------------------------------
+When no layer is stretched (``s_1 = ⋯ = s_{L−1} = 1``) the points with Z = ∅ are computed by
+:mod:`._strata` instead: one small system per pattern of roots shared by the layers (KMST2024),
+with the same representatives as the charts above (``method="charts"`` forces the charts; a
+positive-dimensional pattern system falls back to them).
+
 Kinds (the convention, THEORY §2 extended to filters)
 -----------------------------------------------------
 θ critical, ``w̄ = μ(θ)``, ``G = ∇f(w̄)``, ``M`` the function space of dimension
