@@ -350,7 +350,7 @@ def _arb_fraction(x):
     return sympy.Integer(man) * sympy.Integer(2) ** exp
 
 
-def _arb_real_intervals(W, prec=128):
+def real_root_intervals(W, prec=128):
     """Rational isolating intervals ``(a, b)`` of the real roots of the squarefree ``W`` (fmpz_poly), ascending.
 
     FLINT's ``complex_roots`` returns isolating balls, real roots with exactly zero imaginary part
@@ -369,5 +369,7 @@ def _arb_real_intervals(W, prec=128):
     finally:
         flint.ctx.prec = old
 
+
+_arb_real_intervals = real_root_intervals   # the earlier private name
 
 _arb_precision = _projection._precision  # set python-flint's working precision for a block

@@ -33,8 +33,7 @@ import flint
 import sympy
 
 from ...backends import msolve as msolve_backend
-from ...critical.general import lex_basis, separating_form, shape_form
-from ...critical.general._roots import _arb_real_intervals
+from ...critical.general import lex_basis, real_root_intervals, separating_form, shape_form
 from ...exact.modular import quotients_mod
 from ...exceptions import BackendNotFoundError, InputTypeError
 from ._algebra import RealAlgebraicField, evaluate_terms, to_fmpq_poly
@@ -115,7 +114,7 @@ def _real_points(components):
     ``complex_roots``: sympy's ``intervals`` took 59 s on a degree-39 q whose roots crowd together)."""
     out = []
     for q, coords in components:
-        for k, (a, b) in enumerate(_arb_real_intervals(flint.fmpz_poly(q.numer()))):
+        for k, (a, b) in enumerate(real_root_intervals(flint.fmpz_poly(q.numer()))):
             K = RealAlgebraicField(q, a, b, real_index=k)   # the intervals are disjoint and ascending
             out.append((K, {v: K(g) for v, g in coords.items()}))
     return tuple(out)
@@ -379,3 +378,23 @@ def solve_system(polys, gens, engine="auto", timeout=3600.0) -> SystemSolution:
         count = sum(q.degree() for q, _ in comps)
         return SystemSolution(name, 0, count, tuple(comps), _real_points(comps), verified=name == "msolve")
     raise RuntimeError("no engine answered")  # pragma: no cover - sympy always answers
+
+
+def _rational_slice(rng, gens, d):
+    out = []
+    for _ in range(d):
+        out.append(sum(sympy.Rational(int(rng.integers(-5, 6)), int(rng.integers(1, 4))) * v for v in gens)
+                   - sympy.Rational(int(rng.integers(-5, 6)), int(rng.integers(1, 4))))
+    return out
+
+
+def _exact_dimension(eqs, gens, engine):
+    """Exact Krull dimension (Gröbner basis: Singular when on PATH, else sympy)."""
+    backend = "singular" if shutil.which("Singular") and engine != "sympy" else "sympy"
+    if backend == "sympy":
+        G = sympy.groebner(eqs, *gens, order="grevlex", domain="QQ")
+        if G.exprs == [1]:
+            return -1
+        return _dimension(G, gens)
+    dim, _ = lex_basis(eqs, gens, backend)
+    return dim

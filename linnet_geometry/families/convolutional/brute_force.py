@@ -100,9 +100,9 @@ def gradient_ideal(network, loss):
     >>> len(polys), len(gens), gens[-1] == v
     (5, 5, True)
     """
-    from .critical import _Problem
+    from .critical import ConvolutionalProblem
 
-    prob = _Problem(network, loss)
+    prob = ConvolutionalProblem(network, loss)
     v = sympy.Symbol("v_value")
     return list(prob.grad) + [sympy.expand(v - prob.L)], list(prob.flat) + [v], v
 

@@ -87,7 +87,7 @@ from ._algebra import (RealAlgebraicField, _fq, evaluate_terms, isolated_roots, 
 from ._linalg import (ball_inertia, ball_rank_lower_bound, inertia_from_pivots, rank,
                       symmetric_pivots)
 from ._points import PointBalls, promote_minima
-from ._solve import _real_points, solve_system
+from ._solve import _exact_dimension, _rational_slice, _real_points, solve_system
 from ._strata import is_product_network, pattern_label, stratified_critical_points
 from .results import (ComponentValues, ConvolutionalCriticalFamily, ConvolutionalCriticalLocus, ConvolutionalCriticalPoint,
                       ConvolutionalPointReport)
@@ -619,28 +619,6 @@ def _solve_chart(prob, chart, engine):
     return sol, subs, gens
 
 
-def _rational_slice(rng, gens, d):
-    out = []
-    for _ in range(d):
-        out.append(sum(sympy.Rational(int(rng.integers(-5, 6)), int(rng.integers(1, 4))) * v for v in gens)
-                   - sympy.Rational(int(rng.integers(-5, 6)), int(rng.integers(1, 4))))
-    return out
-
-
-def _exact_dimension(eqs, gens, engine):
-    """Exact Krull dimension (Gröbner basis: Singular when on PATH, else sympy)."""
-    import shutil
-    backend = "singular" if shutil.which("Singular") and engine != "sympy" else "sympy"
-    if backend == "sympy":
-        from ._solve import _dimension
-        G = sympy.groebner(eqs, *gens, order="grevlex", domain="QQ")
-        if G.exprs == [1]:
-            return -1
-        return _dimension(G, gens)
-    dim, _ = lex_basis(eqs, gens, backend)
-    return dim
-
-
 def _family_from_chart(prob, chart, eqs, gens, subs, dim, engine, seed):
     rng = np.random.default_rng(seed)
     chart_vars = gens[:-1]
@@ -870,5 +848,3 @@ def convolutional_critical_points(network, loss, engine="auto", seed=0, method="
                                       ComponentValues(prob.ev("L", prob.L).terms, comps)
                                       if complex_count is not None else None, method="charts")
 
-
-_Problem = ConvolutionalProblem  # earlier private name
