@@ -271,13 +271,28 @@ def stratified_critical_points(prob, engine="auto", timeout=3600.0):
 
     Returns
     -------
-    None
-        When some pattern system is positive-dimensional (the caller uses the chart route).
-    list of (pattern, chart, SystemSolution-engine, [(q, [θ coordinate mod q, …]), …])
-        One entry per solved pattern chart that kept a component; ``chart`` is the index of the
-        first non-zero coefficient of each layer.
+    found : list or None
+        ``(pattern, chart, engine, [(q, [θ coordinate mod q, …]), …])`` for every pattern chart that
+        kept a component (``chart``: index of the first non-zero coefficient of each layer); None
+        when a pattern system is positive-dimensional (the caller then uses the chart route).
     systems : int
         Number of systems solved.
+    engines : list of str
+        The engine that answered each system.
+
+    Examples
+    --------
+    >>> from linnet_geometry import QuadraticLoss
+    >>> from linnet_geometry.families.convolutional import ConvolutionalNetwork
+    >>> from linnet_geometry.families.convolutional.critical import ConvolutionalProblem
+    >>> prob = ConvolutionalProblem(ConvolutionalNetwork((2, 2)), QuadraticLoss([[1, 0, 1]]))
+    >>> found, systems, _ = stratified_critical_points(prob, engine="sympy")
+    >>> [(pattern_label(p), chart, sum(q.degree() for q, _g in comps)) for p, chart, _e, comps in found]
+    [('1 root in layers 1,2', (0, 0), 3), ('1 root in layers 1,2', (1, 1), 1), ('1 root in layer 1; 1 root in layer 2', (0, 0), 2)]
+
+    The target ``1 + t²`` is itself a product with roots ``±i``: two complex factorizations (no real
+    one), and four critical points with a repeated filter (one of them, ``w̄ = t²``, in the chart with
+    the double root at ``t = 0``) — 6, the generic ED degree of ℙ¹ × ℙ¹ (SHA2024).
     """
     if not is_product_network(prob):
         raise ValueError("the stratified route needs s_1 = ... = s_{L-1} = 1 (no stretched layer)")

@@ -744,7 +744,7 @@ def _stratified_locus(prob, found, systems, engines, engine, seed):
             comps.append((q, g))
             for K, c in _real_points([(q, dict(zip(prob.flat, g)))]):
                 coords = [c[v] for v in prob.flat]
-                rep = _analyze(prob, K, coords, known_critical=True)   # ∇L = 0 was verified mod q
+                rep = _analyze(prob, K, coords, known_critical=True)   # critical by _strata's criterion
                 points.append(ConvolutionalCriticalPoint(_theta_sympy(prob, K, coords), chart, rep,
                                                          K.minimal_polynomial(), eng,
                                                          tuple(K.to_float(x) for x in coords)))
@@ -773,8 +773,9 @@ def convolutional_critical_points(network, loss, engine="auto", seed=0, method="
         ``"strata"``: one small system per root-sharing pattern of the layers (:mod:`._strata`;
         only when no layer is stretched, ``s_1 = ⋯ = s_{L−1} = 1``). ``"charts"``: one system of
         the full gradient per chart of the scaling torus (any strides).  ``"auto"`` (default) takes
-        the strata when they apply and falls back to the charts when a pattern system is
-        positive-dimensional.  Both give the same points with the same representatives.
+        the strata when they apply; both fall back to the charts when a pattern system is
+        positive-dimensional (``locus.method`` says which answered).  Both give the same points
+        with the same representatives.
 
     Returns
     -------
@@ -847,4 +848,3 @@ def convolutional_critical_points(network, loss, engine="auto", seed=0, method="
                                       complex_count, tuple(engines), len(_charts(prob.sizes)),
                                       ComponentValues(prob.ev("L", prob.L).terms, comps)
                                       if complex_count is not None else None, method="charts")
-
