@@ -81,6 +81,24 @@ def evaluate_terms(terms, values, mul, cache, one):
     return acc
 
 
+def binary_discriminant(form, var, lead):
+    """± the discriminant of a binary form of formal degree ``deg_var form`` (FLINT ``fmpz_mpoly``; ``lead`` its
+    coefficient of the top power of ``var``): ``Res_var(form, ∂form) = ± lead · Disc``, so it vanishes at a
+    point iff the form has a repeated root in ℙ¹ there, a root at ∞ included (the leading coefficient zero).
+    Only its zeros are used: the sign is left as the resultant gives it.
+
+    >>> import flint
+    >>> ctx = flint.fmpz_mpoly_ctx.get(("a", "b", "c", "t"), "lex")
+    >>> a, b, c, t = ctx.gens()
+    >>> binary_discriminant(a + b * t + c * t**2, "t", c)     # −(b² − 4ac)
+    4*a*c - b^2
+    """
+    D, rem = divmod(form.resultant(form.derivative(var), var), lead)
+    if rem != 0:  # pragma: no cover - Res(F, F′) is a multiple of the leading coefficient
+        raise ArithmeticError("binary discriminant: the resultant is not divisible by the leading coefficient")
+    return D
+
+
 #: sympy ≥ 1.13: a Rational from coprime integers without another gcd
 _FROM_COPRIME = getattr(sympy.Rational, "from_coprime_ints", None)
 

@@ -62,7 +62,7 @@ import itertools
 import flint
 import sympy
 
-from ._algebra import evaluate_terms
+from ._algebra import binary_discriminant, evaluate_terms
 from ._solve import _verify, solve_system
 
 __all__ = ["is_product_network", "sharing_patterns", "pattern_label", "stratified_critical_points"]
@@ -182,11 +182,8 @@ def _squarefree_test(forms, unknowns):
     R = ctx.from_dict({(0,) * len(names): 1})
     for P in forms:
         R = R * sum(((index[x] if x in index else int(x)) * t ** j for j, x in enumerate(P)), ctx.from_dict({}))
-    res = R.resultant(R.derivative("t_"), "t_")
     lead = sum((ctx.from_dict({m[:-1] + (0,): c}) for m, c in R.to_dict().items() if m[-1] == r), ctx.from_dict({}))
-    D, rem = divmod(res, lead)
-    if rem != 0:  # pragma: no cover - Res(R, R') = ± lead · Disc for the formal degree
-        raise ArithmeticError("binary discriminant: the resultant is not divisible by the leading coefficient")
+    D = binary_discriminant(R, "t_", lead)
     return [(tuple(m[:-1]), flint.fmpq(int(cf))) for m, cf in D.to_dict().items()]
 
 

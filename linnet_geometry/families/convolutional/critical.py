@@ -82,7 +82,7 @@ import sympy
 from ...critical.general import lex_basis, loss_polynomial
 from ...exceptions import ExactInputRequiredError, InputTypeError, ShapeError
 from ...model.losses import Loss
-from ._algebra import (RealAlgebraicField, _fq, evaluate_terms, isolated_roots, real_root_counts,
+from ._algebra import (RealAlgebraicField, _fq, binary_discriminant, evaluate_terms, isolated_roots, real_root_counts,
                        squarefree_parts)
 from ._linalg import (ball_inertia, ball_rank_lower_bound, inertia_from_pivots, rank,
                       symmetric_pivots)
@@ -202,10 +202,7 @@ class ConvolutionalProblem:
                 if d < 2:
                     disc.append(None)
                     continue
-                R = a.resultant(a.derivative("t_"), "t_")   # = ± lead · Disc(a) for the formal degrees
-                D, rem = divmod(R, lead)
-                assert rem == 0
-                disc.append(drop_t(D))
+                disc.append(drop_t(binary_discriminant(a, "t_", lead)))
             res = {(l, m): drop_t(forms[l][0].resultant(forms[m][0], "t_"))
                    for l in range(self.depth) for m in range(l + 1, self.depth)}
             self._binary = (disc, res)
@@ -744,17 +741,26 @@ def _stratified_locus(prob, found, systems, engines, engine, seed):
             comps.append((q, g))
             for K, c in _real_points([(q, dict(zip(prob.flat, g)))]):
                 coords = [c[v] for v in prob.flat]
-                rep = _analyze(prob, K, coords, known_critical=True)   # critical by _strata's criterion
-                points.append(ConvolutionalCriticalPoint(_theta_sympy(prob, K, coords), chart, rep,
-                                                         K.minimal_polynomial(), eng,
-                                                         tuple(K.to_float(x) for x in coords)))
-    families = _zero_families(prob, engine, seed)
+                points.append(_point(prob, K, coords, chart, eng, True))   # critical by _strata's criterion
+    return _locus(prob, points, _zero_families(prob, engine, seed), sum(n for _l, _c, n in strata), engines,
+                  systems, comps, method="strata", strata=tuple(strata))
+
+
+def _point(prob, K, coords, chart, engine, known_critical):
+    """The analysed point θ (coordinates in K) of a chart or pattern chart."""
+    rep = _analyze(prob, K, coords, known_critical=known_critical)
+    return ConvolutionalCriticalPoint(_theta_sympy(prob, K, coords), tuple(chart), rep, K.minimal_polynomial(),
+                                      engine, tuple(K.to_float(x) for x in coords))
+
+
+def _locus(prob, points, families, complex_count, engines, systems, comps, **how):
+    """Minima promoted, points sorted by value; the complex values only when every system was finite."""
     points = promote_minima(prob, points, families)
     points.sort(key=lambda p: (p.value_float, p.chart))
-    return ConvolutionalCriticalLocus(prob.network, prob.loss, tuple(points), tuple(families),
-                                      sum(n for _l, _c, n in strata), tuple(engines), systems,
-                                      ComponentValues(prob.ev("L", prob.L).terms, comps), method="strata",
-                                      strata=tuple(strata))
+    return ConvolutionalCriticalLocus(prob.network, prob.loss, tuple(points), tuple(families), complex_count,
+                                      tuple(engines), systems,
+                                      ComponentValues(prob.ev("L", prob.L).terms, comps)
+                                      if complex_count is not None else None, **how)
 
 
 def convolutional_critical_points(network, loss, engine="auto", seed=0, method="auto"):
@@ -837,14 +843,6 @@ def convolutional_critical_points(network, loss, engine="auto", seed=0, method="
             comps.append((q, [flint.fmpq_poly([_fq(subs[v])]) if v in subs else g[v] for v in prob.flat]))
         for K, c in sol.real_points:
             coords = _point_from(prob, K, c, subs, gens)
-            rep = _analyze(prob, K, coords, known_critical=sol.verified)
-            points.append(ConvolutionalCriticalPoint(_theta_sympy(prob, K, coords), tuple(chart), rep,
-                                                     K.minimal_polynomial(), sol.engine,
-                                                     tuple(K.to_float(x) for x in coords)))
-    families = _zero_families(prob, engine, seed) + families
-    points = promote_minima(prob, points, families)
-    points.sort(key=lambda p: (p.value_float, p.chart))
-    return ConvolutionalCriticalLocus(network, loss, tuple(points), tuple(families),
-                                      complex_count, tuple(engines), len(_charts(prob.sizes)),
-                                      ComponentValues(prob.ev("L", prob.L).terms, comps)
-                                      if complex_count is not None else None, method="charts")
+            points.append(_point(prob, K, coords, chart, sol.engine, sol.verified))
+    return _locus(prob, points, _zero_families(prob, engine, seed) + families, complex_count, engines,
+                  len(_charts(prob.sizes)), comps, method="charts")
