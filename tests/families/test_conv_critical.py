@@ -315,16 +315,17 @@ def test_interval_newton_keeps_isolating_the_chosen_root(coeffs, prec):
     assert b.overlaps(reals[-1])
 
 
-def test_comparison_of_huge_values_in_different_fields_is_undetermined_not_slow():
-    """Past CROSS_FIELD_BITS the exact cross-field test (a minimal polynomial over ℚ) is not attempted:
+def test_comparison_of_huge_values_in_different_fields_is_undetermined_not_slow(monkeypatch):
+    """Past CROSS_FIELD_COST the exact cross-field test (minimal polynomials over ℚ) is not attempted:
     equal values agreeing to every ball precision are reported as undetermined (None)."""
-    from linnet_geometry.families.convolutional._algebra import CROSS_FIELD_BITS
+    from linnet_geometry.families.convolutional import _algebra
+    monkeypatch.setattr(_algebra, "CROSS_FIELD_COST", 10**6)
     big = flint.fmpq(3**70000 + 1, 3**70000)                        # > 100,000 bits, just above 1
     K = RealAlgebraicField([-2, 0, 1], 1, 2)
     L = RealAlgebraicField([-8, 0, 1], 2, 3)
     x = (K, K.reduce(K.gen() * big))                                  # big·√2
     y = (L, L.reduce(L.gen() * (big / 2)))                            # big·√8/2, the same number
-    assert 2 * (int(big.p).bit_length() + int(big.q).bit_length()) > CROSS_FIELD_BITS
+    assert 2**3 * (int(big.p).bit_length() + int(big.q).bit_length()) > _algebra.CROSS_FIELD_COST
     assert compare_values(x, y) is None
     assert compare_values(x, (K, K.reduce(K.gen() * big))) == 0     # one field: decided exactly
     assert compare_values(x, (L, L.reduce(L.gen() * (big / 3)))) == 1

@@ -203,3 +203,61 @@ def test_pattern_route_with_singular_engine():
     B = convolutional_critical_points(net, ell, method="charts")
     assert A.engine == "singular" and A.complex_count == B.complex_count
     _same_points(A, B)
+
+
+# -- layer permutations ------------------------------------------------------------------------------------
+def _permuted_representative(theta, sizes, perm):
+    """θ with its layers permuted (layer l ← layer perm[l]) and rescaled to the chart representative: every
+    layer but the last with first non-zero coefficient 1, the scale in the last."""
+    starts = np.cumsum((0,) + tuple(sizes))
+    layers = [list(theta[starts[l]:starts[l + 1]]) for l in range(len(sizes))]
+    moved = [layers[perm[l]] for l in range(len(sizes))]
+    scale = 1.0
+    for w in moved[:-1]:
+        lead = next(x for x in w if x != 0.0)   # exact zeros of the chart are exact 0.0 floats
+        scale *= lead
+        w[:] = [x / lead for x in w]
+    moved[-1] = [x * scale for x in moved[-1]]
+    return [x for w in moved for x in w]
+
+
+@pytest.mark.parametrize("sizes,loss,seed", [((2, 2, 2), "target", 0), ((3, 3), "data", 1), ((2, 2, 3), "target", 2),
+                                             pytest.param((2, 3, 3), "data", 3, marks=SLOW)])
+def test_points_are_closed_under_layer_permutations_of_equal_sizes(sizes, loss, seed):
+    """w̄ = w_1 ⋯ w_L commutes: permuting layers of equal size maps critical points to critical points with the
+    same value.  The pattern route solves one system per orbit of patterns and permutes its solutions; the
+    permuted points lie in the same number field, so their values are equal *exactly* there."""
+    rng = np.random.default_rng(seed)
+    net = ConvolutionalNetwork(sizes)
+    ell = (_data_loss if loss == "data" else _target_loss)(rng, net)
+    # the chart route solves every chart on its own: the symmetry is not built into it
+    method = "charts" if sum(sizes) <= 6 and seed % 2 == 0 else "strata"
+    locus = convolutional_critical_points(net, ell, method=method)
+    perms = [p for p in itertools.permutations(range(len(sizes))) if all(sizes[p[l]] == sizes[l] for l in range(len(sizes)))]
+    assert len(perms) > 1
+    for p in locus.points:
+        for perm in perms:
+            image = _permuted_representative(p.theta_float, sizes, perm)
+            match = [q for q in locus.points if np.allclose(q.theta_float, image, rtol=1e-9, atol=1e-9)]
+            assert len(match) == 1
+            assert compare_values(p.report.value_field, match[0].report.value_field) == 0
+            assert (match[0].kind, match[0].role, match[0].on_boundary) == (p.kind, p.role, p.on_boundary)
+
+
+@pytest.mark.parametrize("sizes,seed", [((2, 2, 3), 0), pytest.param((2, 3, 3), 1, marks=SLOW)])
+def test_equal_values_from_different_patterns_are_listed_once(sizes, seed):
+    """w̄ = P²QR (k = (2,2,3)) is the image of a point of the pattern "P in layers 1,3" and of one of "P in layers
+    1,2": one value, two number fields.  ``critical_values`` merges them by exact comparison (equal minimal
+    polynomials over ℚ and the same certified root); every real critical value is listed exactly once."""
+    from linnet_geometry.families.convolutional._points import distinct_values
+    rng = np.random.default_rng(seed)
+    net = ConvolutionalNetwork(sizes)
+    locus = convolutional_critical_points(net, _data_loss(rng, net))
+    floats = [f for _v, f in distinct_values(list(locus.points))]
+    assert all(b - a > 1e-9 * max(1.0, abs(b)) for a, b in zip(floats, floats[1:]))   # no value twice
+    fields = {}
+    for p in locus.points:
+        near = [f for f in floats if abs(f - p.value_float) <= 1e-12 * max(1.0, abs(f))]
+        assert len(near) == 1
+        fields.setdefault(near[0], set()).add(tuple(p.report.value_field[0].q.coeffs()))
+    assert any(len(qs) > 1 for qs in fields.values())   # some value was merged across number fields

@@ -293,27 +293,64 @@ def stratified_critical_points(prob, engine="auto", timeout=3600.0):
     """
     if not is_product_network(prob):
         raise ValueError("the stratified route needs s_1 = ... = s_{L-1} = 1 (no stretched layer)")
-    out, systems, engines = [], 0, []
+    perms = layer_symmetries(prob.sizes)
+    out, systems, engines, images = [], 0, [], {}
     for pattern in sharing_patterns([k - 1 for k in prob.sizes]):
         for zero_at in [None] + list(range(len(pattern))):
+            if (pattern, zero_at) in images:   # a layer permutation of a system solved before
+                out.extend(images.pop((pattern, zero_at)))
+                continue
             at_zero = [1 if i == zero_at else 0 for i in range(len(pattern))]
             eqs, unknowns, forms, c = _pattern_system(prob, pattern, at_zero)
             sol = solve_system(eqs, unknowns, engine=engine, timeout=timeout)
             systems += 1
             engines.append(sol.engine)
+            moves = []   # every image (pattern', chart') of this system is solved by it: none is solved again
+            for perm in _distinct_images(pattern, perms):
+                moved = [(tuple(v[perm[l]] for l in range(prob.depth)), n) for v, n in pattern]
+                canonical = tuple(sorted(moved))
+                z = None if zero_at is None else canonical.index(moved[zero_at])
+                moves.append((moved, canonical, z))
+                if (canonical, z) != (pattern, zero_at):
+                    images[canonical, z] = []
             if sol.dimension < 0:
                 continue
             if sol.dimension > 0:
                 return None, systems, engines
             disc = _squarefree_test(forms, unknowns)
-            kept = []
-            for q, coords in sol.components:
-                if disc is not None and _vanishes_on(disc, [coords[u] for u in unknowns], q):
-                    continue   # a degenerate point: it is found, once, in its own stratum
-                kept.append((q, _component_layers(prob, pattern, forms, unknowns, c, q, coords)))
-            if not kept:
-                continue
-            _check_gradient(prob, kept, pattern_label(pattern))
-            chart = tuple(sum(v[l] * j for (v, _n), j in zip(pattern, at_zero)) for l in range(prob.depth))
-            out.append((pattern, chart, sol.engine, kept))
+            comps = [(q, coords) for q, coords in sol.components
+                     if disc is None or not _vanishes_on(disc, [coords[u] for u in unknowns], q)]
+            # (a degenerate point is dropped: it is found, once, in its own stratum)
+            for moved, canonical, z in moves:
+                kept = [(q, _component_layers(prob, moved, forms, unknowns, c, q, coords)) for q, coords in comps]
+                if not kept:
+                    continue
+                _check_gradient(prob, kept, pattern_label(canonical))
+                chart = tuple(sum(v[l] * j for (v, _n), j in zip(moved, at_zero)) for l in range(prob.depth))
+                entry = (canonical, chart, sol.engine, kept)
+                (out if (canonical, z) == (pattern, zero_at) else images[canonical, z]).append(entry)
     return out, systems, engines
+
+
+def layer_symmetries(sizes):
+    """The permutations of the layers that keep every filter size (``perm[l]``: the layer moved to l).
+
+    With no stretched layer ``w̄ = w_1 ⋯ w_L`` is a commutative product, so ``L`` is invariant
+    under them; the pattern route solves one system per orbit and permutes its solutions.
+
+    >>> layer_symmetries((3, 2, 3))
+    [(0, 1, 2), (2, 1, 0)]
+    """
+    sizes = tuple(sizes)
+    return [p for p in itertools.permutations(range(len(sizes))) if all(sizes[p[l]] == sizes[l] for l in range(len(sizes)))]
+
+
+def _distinct_images(pattern, perms):
+    """One permutation per distinct image of ``pattern`` (the identity first)."""
+    seen, out = set(), []
+    for perm in perms:
+        image = tuple(sorted((tuple(v[perm[l]] for l in range(len(perm))), n) for v, n in pattern))
+        if image not in seen:
+            seen.add(image)
+            out.append(perm)
+    return out

@@ -734,14 +734,16 @@ def _zero_families(prob, engine, seed):
 
 def _stratified_locus(prob, found, systems, engines, engine, seed):
     """The locus from the stride-1 pattern solver (:mod:`._strata`): same points, same representatives."""
-    points, comps, strata = [], [], []
+    points, comps, strata, fields = [], [], [], {}
     for pattern, chart, eng, kept in found:
         strata.append((pattern_label(pattern), chart, sum(q.degree() for q, _ in kept)))
         for q, g in kept:
             comps.append((q, g))
-            for K, c in _real_points([(q, dict(zip(prob.flat, g)))]):
-                coords = [c[v] for v in prob.flat]
-                points.append(_point(prob, K, coords, chart, eng, True))   # critical by _strata's criterion
+            # layer permutations of a component share q: one field per real root, equal values compare exactly
+            if id(q) not in fields:
+                fields[id(q)] = [K for K, _c in _real_points([(q, {})])]
+            for K in fields[id(q)]:
+                points.append(_point(prob, K, [K(x) for x in g], chart, eng, True))   # critical by _strata's criterion
     return _locus(prob, points, _zero_families(prob, engine, seed), sum(n for _l, _c, n in strata), engines,
                   systems, comps, method="strata", strata=tuple(strata))
 
