@@ -261,3 +261,9 @@ def test_equal_values_from_different_patterns_are_listed_once(sizes, seed):
         assert len(near) == 1
         fields.setdefault(near[0], set()).add(tuple(p.report.value_field[0].q.coeffs()))
     assert any(len(qs) > 1 for qs in fields.values())   # some value was merged across number fields
+
+
+def test_sharing_patterns_refuse_bad_degrees():
+    for bad in [(-1, 2), "12", (1.5, 1)]:
+        with pytest.raises(InputTypeError, match="non-negative integers"):
+            sharing_patterns(bad)

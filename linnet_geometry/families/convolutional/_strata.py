@@ -41,6 +41,14 @@ the layers ``w_l, l < L`` have first non-zero coefficient 1 — the representati
 route of :mod:`.critical`, so both routes give identical θ.  A positive-dimensional pattern system
 makes the caller fall back to the chart route (it reports families).
 
+Layer permutations
+------------------
+Permuting layers of equal filter size does not change ``w̄`` (the product commutes), so it maps the
+critical points of a pattern onto those of the permuted pattern, chart to chart.  One system is solved
+per orbit of (pattern, chart); the others get its components with the layers permuted
+(:func:`layer_symmetries`).  This saves the solves, and the permuted points lie in the *same*
+number field, so their equal values are equal there exactly.
+
 What is exact, and what is checked besides: the pattern systems are solved exactly (msolve's
 parametrization is verified by exact substitution into them), the squarefree test is exact, and the
 criterion above is a proof that their solutions are the critical points.  As a consistency check of
@@ -60,12 +68,14 @@ from __future__ import annotations
 import itertools
 
 import flint
+import numpy as np
 import sympy
 
+from ...exceptions import InputTypeError
 from ._algebra import binary_discriminant, evaluate_terms
 from ._solve import _verify, solve_system
 
-__all__ = ["is_product_network", "sharing_patterns", "pattern_label", "stratified_critical_points"]
+__all__ = ["is_product_network", "sharing_patterns", "pattern_label", "layer_symmetries", "stratified_critical_points"]
 
 
 def is_product_network(prob) -> bool:
@@ -81,6 +91,9 @@ def sharing_patterns(degrees):
     >>> len(sharing_patterns((2, 2, 2)))
     66
     """
+    if isinstance(degrees, (str, bytes)) or not all(isinstance(d, (int, np.integer)) and d >= 0 for d in degrees):
+        raise InputTypeError(f"degrees: expected non-negative integers (the layer degrees k_l - 1); received "
+                             f"{degrees!r:.80}")
     degrees = tuple(int(d) for d in degrees)
     vecs = [v for v in itertools.product(*[range(d + 1) for d in degrees]) if any(v)]
     out = []
