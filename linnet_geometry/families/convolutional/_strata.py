@@ -75,7 +75,8 @@ from ...exceptions import InputTypeError
 from ._algebra import binary_discriminant, evaluate_terms
 from ._solve import _verify, solve_system
 
-__all__ = ["is_product_network", "sharing_patterns", "pattern_label", "layer_symmetries", "stratified_critical_points"]
+__all__ = ["is_product_network", "sharing_patterns", "pattern_label", "layer_symmetries", "differential_rank",
+           "stratified_critical_points"]
 
 
 def is_product_network(prob) -> bool:
@@ -343,6 +344,19 @@ def stratified_critical_points(prob, engine="auto", timeout=3600.0):
                 entry = (canonical, chart, sol.engine, kept)
                 (out if (canonical, z) == (pattern, zero_at) else images[canonical, z]).append(entry)
     return out, systems, engines
+
+
+def differential_rank(pattern) -> int:
+    """``rk dμ(θ) = 1 + Σ_v n_v · max v`` at every point θ of the pattern (exact).
+
+    ``im dμ(θ) = γ · Pol_{D − deg γ}`` (module docstring) has dimension ``D − deg γ + 1`` with
+    ``D = Σ_v n_v |v|`` and ``deg γ = Σ_v n_v (|v| − max v)``.  It is the full ``D + 1`` iff no root
+    is shared and no layer has a multiple root.
+
+    >>> differential_rank((((1, 1), 1),)), differential_rank((((0, 1), 1), ((1, 0), 1)))
+    (2, 3)
+    """
+    return 1 + sum(n * max(v) for v, n in pattern)
 
 
 def layer_symmetries(sizes):

@@ -88,7 +88,7 @@ from ._linalg import (ball_inertia, ball_rank_lower_bound, inertia_from_pivots, 
                       symmetric_pivots)
 from ._points import PointBalls, promote_minima
 from ._solve import _exact_dimension, _rational_slice, _real_points, solve_system
-from ._strata import is_product_network, pattern_label, stratified_critical_points
+from ._strata import differential_rank, is_product_network, pattern_label, stratified_critical_points
 from .results import (ComponentValues, ConvolutionalCriticalFamily, ConvolutionalCriticalLocus, ConvolutionalCriticalPoint,
                       ConvolutionalPointReport)
 
@@ -236,12 +236,12 @@ def _validate(network, loss):
 
 
 # ----------------------------------------------------------------------------- results
-def _invariants(prob, K, coords, known_critical=False):
+def _invariants(prob, K, coords, known_critical=False, known_rank=None):
     """Everything about θ that is decided by zero tests in K alone (the same at every root of K's q).
 
-    ``known_critical``: ∇L(θ) = 0 is already proved exactly (the chart system, which is ∇L with the
-    chart's substitutions, was verified by substituting the component into it), so the gradient is
-    not evaluated again.
+    ``known_critical``: ∇L(θ) = 0 is already proved exactly (the chart system, ∇L with the chart's
+    substitutions, was verified on the component), so the gradient is not evaluated again.
+    ``known_rank``: rk dμ(θ), known exactly (a stride-1 pattern: ``_strata.differential_rank``).
 
     Cached per irreducible component (the key is q and the coordinates as polynomials mod q),
     so the real roots of one component share the exact work; embedding-dependent fast paths
@@ -267,9 +267,9 @@ def _invariants(prob, K, coords, known_critical=False):
     point_balls = PointBalls(K, coords)
     J_balls = point_balls.matrix(prob, [[(("J", n, i), prob.dmu[n][i]) for i in range(prob.n)]
                                         for n in range(prob.kbar)])
-    full = any(ball_rank_lower_bound(K, None, prec, J_balls) >= prob.dim_M for prec in (128, 512, 2048))
-    if full:
-        out["drank"] = prob.dim_M
+    full = known_rank is None and any(ball_rank_lower_bound(K, None, prec, J_balls) >= prob.dim_M for prec in (128, 512, 2048))
+    if full or known_rank is not None:
+        out["drank"] = prob.dim_M if full else known_rank
     else:
         out["drank"] = rank(K, [[prob.ev(("J", n, i), prob.dmu[n][i])(K, coords, cache) for i in range(prob.n)]
                                 for n in range(prob.kbar)])
@@ -376,10 +376,10 @@ def _hessian_inertia(prob, K, inv):
                    "Sylvester's law of inertia)")
 
 
-def _analyze(prob, K, coords, known_critical=False):
-    """Classify θ with coordinates in K (``coords``: list aligned with ``prob.flat``); ``known_critical``
-    as in :func:`_invariants`."""
-    inv = _invariants(prob, K, coords, known_critical)
+def _analyze(prob, K, coords, known_critical=False, known_rank=None):
+    """Classify θ with coordinates in K (``coords``: list aligned with ``prob.flat``); ``known_*`` as in
+    :func:`_invariants`."""
+    inv = _invariants(prob, K, coords, known_critical, known_rank)
     facts = []
     wbar, layers, zero_layers = inv["wbar"], inv["layers"], inv["zero_layers"]
     wbar_zero, G_zero, drank = inv["wbar_zero"], inv["G_zero"], inv["drank"]
@@ -743,14 +743,14 @@ def _stratified_locus(prob, found, systems, engines, engine, seed):
             if id(q) not in fields:
                 fields[id(q)] = [K for K, _c in _real_points([(q, {})])]
             for K in fields[id(q)]:
-                points.append(_point(prob, K, [K(x) for x in g], chart, eng, True))   # critical by _strata's criterion
+                points.append(_point(prob, K, [K(x) for x in g], chart, eng, True, differential_rank(pattern)))
     return _locus(prob, points, _zero_families(prob, engine, seed), sum(n for _l, _c, n in strata), engines,
                   systems, comps, method="strata", strata=tuple(strata))
 
 
-def _point(prob, K, coords, chart, engine, known_critical):
+def _point(prob, K, coords, chart, engine, known_critical, known_rank=None):
     """The analysed point θ (coordinates in K) of a chart or pattern chart."""
-    rep = _analyze(prob, K, coords, known_critical=known_critical)
+    rep = _analyze(prob, K, coords, known_critical, known_rank)
     return ConvolutionalCriticalPoint(_theta_sympy(prob, K, coords), tuple(chart), rep, K.minimal_polynomial(),
                                       engine, tuple(K.to_float(x) for x in coords))
 
