@@ -16,6 +16,7 @@ Nothing here guesses: every decision is exact.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from fractions import Fraction
 
@@ -676,16 +677,21 @@ def _field_cost(v):
     return K.q.degree() ** 3 * bits
 
 
-def _minimal_polynomial_cached(v, cache):
-    if cache is None:
-        return minimal_polynomial_of(*v)
-    key = ("minpoly", id(v))   # the caller keeps v alive while the cache lives
-    if key not in cache:
-        cache[key] = minimal_polynomial_of(*v)
-    return cache[key]
+@functools.lru_cache(maxsize=256)
+def _minimal_polynomial_by_coefficients(q, x):
+    K = RealAlgebraicField.__new__(RealAlgebraicField)   # only q is read
+    K.q = flint.fmpq_poly(list(q))
+    return minimal_polynomial_of(K, flint.fmpq_poly(list(x)))
 
 
-def _exactly_equal(a, b, cache=None):
+def _minimal_polynomial_cached(v):
+    """The minimal polynomial of ``v = (K, x)``, once per (q, x): every real root of a component (and every
+    layer permutation of it) has the same value ``x`` mod q, so they share one characteristic polynomial."""
+    K, x = v
+    return _minimal_polynomial_by_coefficients(tuple(K.q.coeffs()), tuple((x % K.q).coeffs()))
+
+
+def _exactly_equal(a, b):
     """Whether the real algebraic numbers a, b are equal (True / False), or None if undecided."""
     ra, rb = _rational_value(a), _rational_value(b)
     if ra is not None and rb is not None:
@@ -699,8 +705,8 @@ def _exactly_equal(a, b, cache=None):
     if max(_field_cost(a), _field_cost(b)) > CROSS_FIELD_COST:
         return None   # the minimal polynomials over ℚ would cost minutes: undetermined
     # equal numbers have one minimal polynomial m (irreducible: m_a = m_b iff a, b are conjugate)
-    m = _minimal_polynomial_cached(a, cache)
-    if m != _minimal_polynomial_cached(b, cache):
+    m = _minimal_polynomial_cached(a)
+    if m != _minimal_polynomial_cached(b):
         return False
     # a and b are roots of m: equal iff the same root (certified isolation of m's roots)
     roots = [r for r, _ in m.numer().complex_roots()]
@@ -724,8 +730,8 @@ def compare_values(a, b, precs=(64, 256, 1024), max_prec=65536, cache=None):
     and the same root: certified isolation) when the fields are small enough
     (:data:`CROSS_FIELD_COST`), else None.  Two numbers proved unequal are separated by balls of
     higher precision (up to ``max_prec`` bits).  ``cache``: a dict shared by the comparisons of one
-    batch keeps each value's ball per precision and minimal polynomial (keyed by ``id`` of the
-    ``(K, x)`` pair, which the caller keeps alive).
+    batch keeps each value's ball per precision (keyed by ``id`` of the ``(K, x)`` pair, which the
+    caller keeps alive); minimal polynomials are cached by their coefficients.
 
     >>> K = RealAlgebraicField([-2, 0, 1], 1, 2)
     >>> r2 = (K, K.gen())
@@ -740,7 +746,7 @@ def compare_values(a, b, precs=(64, 256, 1024), max_prec=65536, cache=None):
     sign = _ball_sign(a, b, precs, cache)
     if sign is not None:
         return sign
-    equal = _exactly_equal(a, b, cache)
+    equal = _exactly_equal(a, b)
     if equal is None:
         return None
     if equal:
