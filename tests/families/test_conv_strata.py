@@ -245,15 +245,16 @@ def test_points_are_closed_under_layer_permutations_of_equal_sizes(sizes, loss, 
             assert (match[0].kind, match[0].role, match[0].on_boundary) == (p.kind, p.role, p.on_boundary)
 
 
-@pytest.mark.parametrize("sizes,seed", [((2, 2, 3), 0), pytest.param((2, 3, 3), 1, marks=SLOW)])
-def test_equal_values_from_different_patterns_are_listed_once(sizes, seed):
+@pytest.mark.parametrize("sizes,loss,seed", [((2, 2, 3), "data", 0), pytest.param((2, 3, 3), "target", 111332, marks=SLOW)])
+def test_equal_values_from_different_patterns_are_listed_once(sizes, loss, seed):
     """w̄ = P²QR (k = (2,2,3)) is the image of a point of the pattern "P in layers 1,3" and of one of "P in layers
     1,2": one value, two number fields.  ``critical_values`` merges them by exact comparison (equal minimal
-    polynomials over ℚ and the same certified root); every real critical value is listed exactly once."""
+    polynomials over ℚ and the same certified root); every real critical value is listed exactly once.
+    (k = (2,3,3) with the exhaustive check's target listed 26 values for 16 before.)"""
     from linnet_geometry.families.convolutional._points import distinct_values
     rng = np.random.default_rng(seed)
     net = ConvolutionalNetwork(sizes)
-    locus = convolutional_critical_points(net, _data_loss(rng, net))
+    locus = convolutional_critical_points(net, (_data_loss if loss == "data" else _target_loss)(rng, net))
     floats = [f for _v, f in distinct_values(list(locus.points))]
     assert all(b - a > 1e-9 * max(1.0, abs(b)) for a, b in zip(floats, floats[1:]))   # no value twice
     fields = {}

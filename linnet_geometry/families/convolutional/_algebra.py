@@ -666,8 +666,8 @@ def _ball_sign(a, b, precs, cache=None):
 #: fields that agree to 1024 bits are left undetermined instead of compared through their minimal
 #: polynomials over ℚ.  Measured (FLINT's characteristic polynomial): degree 34 × 7,300 bits 0.8 s,
 #: degree 68 × 5,100 bits 3.6 s, degree 45 × 14,100 bits 4.7 s — about 3·10⁻⁹ s per unit, so the
-#: bound keeps one minimal polynomial near 10 s.
-CROSS_FIELD_COST = 4 * 10**9
+#: bound keeps one minimal polynomial under about a minute (computed once per component: cached).
+CROSS_FIELD_COST = 2 * 10**10
 
 
 def _field_cost(v):
