@@ -642,3 +642,19 @@ def test_strided_critical_point_counts_are_ed_degrees_of_the_segre_variety(sizes
     assert frob.complex_count == min(sizes)
     for locus in (generic, frob):
         assert all(p.kind == "pure" and p.is_regular for p in locus.points)
+
+
+def test_one_field_refined_twice_is_compared_exactly(monkeypatch):
+    """Two copies of K = ℚ(√2) with the same real root index but differently refined intervals are one field
+    and one embedding: equal values are decided by the exact zero test, never by the cross-field route (which
+    is switched off here); a different root of the same q is not taken for the same embedding."""
+    from linnet_geometry.families.convolutional import _algebra
+    monkeypatch.setattr(_algebra, "CROSS_FIELD_COST", 0)
+    K = RealAlgebraicField([-2, 0, 1], 1, 2, real_index=1)
+    L = RealAlgebraicField([-2, 0, 1], 1, 2, real_index=1)
+    K.ball(K.gen(), 200)                                   # K's interval is now much narrower than L's
+    assert (K.lo, K.hi) != (L.lo, L.hi)
+    assert compare_values((K, K.gen()), (L, L.gen())) == 0
+    M = RealAlgebraicField([-2, 0, 1], -2, -1, real_index=0)
+    assert compare_values((K, K.gen()), (M, -M.gen())) is None      # equal (√2 = −(−√2)), other embedding
+    assert compare_values((K, K.gen()), (M, M.gen())) == 1

@@ -691,6 +691,15 @@ def _minimal_polynomial_cached(v):
     return _minimal_polynomial_by_coefficients(tuple(K.q.coeffs()), tuple((x % K.q).coeffs()))
 
 
+def _same_root(Ka, Kb):
+    """Whether two fields with the same q are known to embed by the same real root: the same index among
+    the real roots when both know it (independent refinements leave different intervals), else the same
+    interval (intervals of two isolations may overlap for different roots)."""
+    if Ka._real_index is not None and Kb._real_index is not None:
+        return Ka._real_index == Kb._real_index
+    return (Ka.lo, Ka.hi) == (Kb.lo, Kb.hi)
+
+
 def _exactly_equal(a, b):
     """Whether the real algebraic numbers a, b are equal (True / False), or None if undecided."""
     ra, rb = _rational_value(a), _rational_value(b)
@@ -700,7 +709,7 @@ def _exactly_equal(a, b):
         K, x = b if ra is not None else a
         return K.is_zero(x - (ra if ra is not None else rb))
     (Ka, xa), (Kb, xb) = a, b
-    if Ka is Kb or (Ka.q == Kb.q and (Ka.lo, Ka.hi) == (Kb.lo, Kb.hi)):   # one field, one embedding
+    if Ka is Kb or (Ka.q == Kb.q and _same_root(Ka, Kb)):   # one field, one embedding
         return Ka.is_zero(xa - xb)
     if max(_field_cost(a), _field_cost(b)) > CROSS_FIELD_COST:
         return None   # the minimal polynomials over ℚ would cost minutes: undetermined
