@@ -269,3 +269,26 @@ def test_sharing_patterns_refuse_bad_degrees():
     for bad in [(-1, 2), "12", (1.5, 1)]:
         with pytest.raises(InputTypeError, match="non-negative integers"):
             sharing_patterns(bad)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_conjugate_points_of_one_component_share_their_exact_value(seed, monkeypatch):
+    """k = (3,3): the pattern "1 root in layers 1,2; 1 in layer 1; 1 in layer 2" is mapped to itself by the swap
+    of the layers, which maps a real point to *another real root of the same q*.  Their values are equal
+    (L is invariant) but written at different roots; ``symmetric_images`` identifies the image by certified
+    balls, so the equal values compare exactly, with the cross-field route switched off."""
+    from linnet_geometry.families.convolutional import _algebra
+    from linnet_geometry.families.convolutional._points import distinct_values
+    monkeypatch.setattr(_algebra, "CROSS_FIELD_COST", 0)
+    rng = np.random.default_rng(seed)
+    net = ConvolutionalNetwork((3, 3))
+    locus = convolutional_critical_points(net, _data_loss(rng, net))
+    floats = [f for _v, f in distinct_values(list(locus.points))]
+    assert all(b - a > 1e-9 * max(1.0, abs(b)) for a, b in zip(floats, floats[1:]))   # no value twice
+    shared = [p for p in locus.points if p.report.value_field[0].q.degree() > 1
+              and any(q is not p and q.report.value_field is p.report.value_field for q in locus.points)]
+    assert shared   # some pair of points now carries one value object
+    for p in shared:
+        q = next(q for q in locus.points if q is not p and q.report.value_field is p.report.value_field)
+        swapped = _permuted_representative(p.theta_float, (3, 3), (1, 0))
+        assert np.allclose(swapped, q.theta_float, rtol=1e-9, atol=1e-9)

@@ -14,7 +14,7 @@ import sympy
 from ...critical.general import is_coercive
 from ._algebra import compare_values, evaluate_terms
 
-__all__ = ["PointBalls", "promote_minima", "distinct_values", "certified_float"]
+__all__ = ["PointBalls", "promote_minima", "share_values", "distinct_values", "certified_float"]
 
 
 class PointBalls:
@@ -59,6 +59,22 @@ def _value_of(x):
         return rep.value_field
     v = x.value
     return v if v is not None and isinstance(v, (int, sympy.Rational)) else None
+
+
+def share_values(points, images):
+    """``points`` with point j's exact value written as point i's, for every ``j: i`` of ``images``
+    (``_strata.symmetric_images``: θ_j is a layer permutation of θ_i, so ``L(θ_j) = L(θ_i)``).
+
+    The value is then one element of one field, and comparisons between the two are exact zero tests
+    (θ_i, θ_j can be different real roots of one q, whose values would otherwise need a minimal
+    polynomial over ℚ to be compared).
+    """
+    from dataclasses import replace
+
+    out = list(points)
+    for j, i in images.items():
+        out[j] = replace(out[j], report=replace(out[j].report, value_field=out[i].report.value_field))
+    return out
 
 
 def promote_minima(prob, points, families):

@@ -76,7 +76,7 @@ from ._algebra import binary_discriminant, evaluate_terms
 from ._solve import _verify, solve_system
 
 __all__ = ["is_product_network", "sharing_patterns", "pattern_label", "layer_symmetries", "differential_rank",
-           "stratified_critical_points"]
+           "stratified_critical_points", "symmetric_images"]
 
 
 def is_product_network(prob) -> bool:
@@ -381,3 +381,43 @@ def _distinct_images(pattern, perms):
             seen.add(image)
             out.append(perm)
     return out
+
+
+def _permuted_balls(balls, sizes, chart, perm):
+    """θ (balls) with layer l ← layer perm[l], rescaled to the chart representative (every layer but the last
+    with its chart coefficient 1, the scale in the last)."""
+    starts = [sum(sizes[:l]) for l in range(len(sizes) + 1)]
+    moved = [list(balls[starts[perm[l]]:starts[perm[l] + 1]]) for l in range(len(sizes))]
+    scale = flint.arb(1)
+    for l in range(len(sizes) - 1):
+        lead = moved[l][chart[l]]
+        scale *= lead
+        moved[l] = [x / lead for x in moved[l]]
+    moved[-1] = [x * scale for x in moved[-1]]
+    return [x for w in moved for x in w]
+
+
+def symmetric_images(prob, pattern, chart, points, prec=128):
+    """``{j: i}``: the real point j of one pattern chart is a layer permutation of the point i < j (certified).
+
+    ``points``: ``(K, coordinates)`` of *every* real point of the pattern chart (all its kept components).
+    A permutation of equal-size layers that maps the pattern and the chart to themselves maps a solution
+    of the pattern chart's system to a solution of the same system, real to real; so when the balls of the
+    permuted point meet the balls of exactly one real point j, it *is* j.  Then ``L(θ_j) = L(θ_i)``
+    exactly (L is invariant), though θ_i and θ_j may be different real roots of one q.
+    """
+    d = prob.depth
+    perms = [p for p in layer_symmetries(prob.sizes) if p != tuple(range(d))
+             and tuple(sorted((tuple(v[p[l]] for l in range(d)), n) for v, n in pattern)) == tuple(pattern)
+             and tuple(chart[p[l]] for l in range(d)) == tuple(chart)]
+    if not perms or len(points) < 2:
+        return {}
+    balls = [[K.ball(x, prec) for x in coords] for K, coords in points]
+    rep = {}
+    for i, b in enumerate(balls):
+        for perm in perms:
+            image = _permuted_balls(b, prob.sizes, chart, perm)
+            hits = [j for j, c in enumerate(balls) if all(x.overlaps(y) for x, y in zip(image, c))]
+            if len(hits) == 1 and hits[0] != i and hits[0] not in rep:
+                rep[hits[0]] = rep.get(i, i)
+    return {j: i for j, i in rep.items() if j > i}

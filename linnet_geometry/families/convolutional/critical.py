@@ -86,9 +86,10 @@ from ._algebra import (RealAlgebraicField, _fq, binary_discriminant, evaluate_te
                        squarefree_parts)
 from ._linalg import (ball_inertia, ball_rank_lower_bound, inertia_from_pivots, rank,
                       symmetric_pivots)
-from ._points import PointBalls, promote_minima
+from ._points import PointBalls, promote_minima, share_values
 from ._solve import _exact_dimension, _rational_slice, _real_points, solve_system
-from ._strata import differential_rank, is_product_network, pattern_label, stratified_critical_points
+from ._strata import (differential_rank, is_product_network, pattern_label, stratified_critical_points,
+                      symmetric_images)
 from .results import (ComponentValues, ConvolutionalCriticalFamily, ConvolutionalCriticalLocus, ConvolutionalCriticalPoint,
                       ConvolutionalPointReport)
 
@@ -737,13 +738,13 @@ def _stratified_locus(prob, found, systems, engines, engine, seed):
     points, comps, strata, fields = [], [], [], {}
     for pattern, chart, eng, kept in found:
         strata.append((pattern_label(pattern), chart, sum(q.degree() for q, _ in kept)))
+        real = []   # layer permutations of a component share q: one field per real root, equal values compare exactly
         for q, g in kept:
             comps.append((q, g))
-            # layer permutations of a component share q: one field per real root, equal values compare exactly
-            if id(q) not in fields:
-                fields[id(q)] = [K for K, _c in _real_points([(q, {})])]
-            for K in fields[id(q)]:
-                points.append(_point(prob, K, [K(x) for x in g], chart, eng, True, differential_rank(pattern)))
+            fields.setdefault(id(q), [K for K, _c in _real_points([(q, {})])])
+            real += [(K, [K(x) for x in g]) for K in fields[id(q)]]
+        mine = [_point(prob, K, c, chart, eng, True, differential_rank(pattern)) for K, c in real]
+        points += share_values(mine, symmetric_images(prob, pattern, chart, real))   # L(θ_j) = L(θ_i) exactly
     return _locus(prob, points, _zero_families(prob, engine, seed), sum(n for _l, _c, n in strata), engines,
                   systems, comps, method="strata", strata=tuple(strata))
 
@@ -778,12 +779,10 @@ def convolutional_critical_points(network, loss, engine="auto", seed=0, method="
     seed : int
         Seed of the random rational slices and representatives of families.
     method : {"auto", "strata", "charts"}
-        ``"strata"``: one small system per root-sharing pattern of the layers (:mod:`._strata`;
-        only when no layer is stretched, ``s_1 = ⋯ = s_{L−1} = 1``). ``"charts"``: one system of
-        the full gradient per chart of the scaling torus (any strides).  ``"auto"`` (default) takes
-        the strata when they apply; both fall back to the charts when a pattern system is
-        positive-dimensional (``locus.method`` says which answered).  Both give the same points
-        with the same representatives.
+        ``"strata"``: one small system per root-sharing pattern of the layers (:mod:`._strata`; no
+        stretched layer, ``s_1 = ⋯ = s_{L−1} = 1``). ``"charts"``: one system of the full gradient per
+        chart of the scaling torus (any strides).  ``"auto"`` (default): the strata when they apply, and
+        the charts when a pattern system is positive-dimensional (``locus.method`` says which answered).
 
     Returns
     -------
