@@ -369,7 +369,8 @@ def layer_symmetries(sizes):
     [(0, 1, 2), (2, 1, 0)]
     """
     sizes = tuple(sizes)
-    return [p for p in itertools.permutations(range(len(sizes))) if all(sizes[p[l]] == sizes[l] for l in range(len(sizes)))]
+    L = len(sizes)
+    return [p for p in itertools.permutations(range(L)) if all(sizes[p[l]] == sizes[l] for l in range(L))]
 
 
 def _distinct_images(pattern, perms):

@@ -261,14 +261,15 @@ def _invariants(prob, K, coords, known_critical=False, known_rank=None):
     out["wbar"] = wbar
     ucache = {}
     G = [prob.ev(("gf", n), prob.grad_f[n], prob.u)(K, wbar, ucache) for n in range(prob.kbar)]
-    out["value"] = prob.ev("L", prob.L)(K, coords, cache)
+    out["value"] = prob.ev("f", prob.f, prob.u)(K, wbar, ucache)   # L(θ) = ℓ(w̄), cheaper than L in θ
     out["G_zero"] = all(K.is_zero(x) for x in G)
     # rk dμ ≤ dim M always; a certified lower bound reaching dim M decides it without exact elimination
     # (the exact entries of dμ, large elements of K, are computed only when the balls cannot decide)
     point_balls = PointBalls(K, coords)
     J_balls = point_balls.matrix(prob, [[(("J", n, i), prob.dmu[n][i]) for i in range(prob.n)]
                                         for n in range(prob.kbar)])
-    full = known_rank is None and any(ball_rank_lower_bound(K, None, prec, J_balls) >= prob.dim_M for prec in (128, 512, 2048))
+    full = known_rank is None and any(ball_rank_lower_bound(K, None, prec, J_balls) >= prob.dim_M
+                                      for prec in (128, 512, 2048))
     if full or known_rank is not None:
         out["drank"] = prob.dim_M if full else known_rank
     else:
