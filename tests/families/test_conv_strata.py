@@ -121,6 +121,8 @@ def _same_points(A, B):
         assert compare_values(p.report.value_field, q.report.value_field) == 0
         assert (p.kind, p.role, p.on_boundary, p.repeated_filters, p.differential_rank) == \
                (q.kind, q.role, q.on_boundary, q.repeated_filters, q.differential_rank)
+        # the pattern route reads these off the pattern (_strata.pattern_facts); the charts decide them in K
+        assert (p.report.repeated_root, p.report.shared_roots) == (q.report.repeated_root, q.report.shared_roots)
 
 
 @pytest.mark.theorem("KMST2024")

@@ -12,9 +12,10 @@ import flint
 import sympy
 
 from ...critical.general import is_coercive
-from ._algebra import compare_values, evaluate_terms
+from ._algebra import compare_values, evaluate_terms, isolated_roots
 
-__all__ = ["PointBalls", "promote_minima", "share_values", "distinct_values", "certified_float"]
+__all__ = ["PointBalls", "promote_minima", "share_values", "distinct_values", "certified_float", "repeated_filters",
+           "shared_roots"]
 
 
 class PointBalls:
@@ -172,3 +173,58 @@ def distinct_values(items):
         if not same:
             kept.append((f, v, exact))
     return [(v, f) for f, v, _ in kept]
+
+
+def repeated_filters(prob, K, layers, zero_layers):
+    """Classes (1-based, ≥ 2 layers) of proportional non-zero filters of equal size: exact 2×2 minors in K."""
+    rep_groups = []
+    for l in range(prob.depth):
+        for m in range(l + 1, prob.depth):
+            if prob.sizes[l] != prob.sizes[m] or l + 1 in zero_layers or m + 1 in zero_layers:
+                continue
+            a, b = layers[l], layers[m]
+            if all(K.is_zero(K.mul(a[i], b[j]) - K.mul(a[j], b[i])) for i in range(len(a)) for j in range(len(a))):
+                for grp in rep_groups:
+                    if l + 1 in grp:
+                        grp.add(m + 1)
+                        break
+                else:
+                    rep_groups.append({l + 1, m + 1})
+    return tuple(tuple(sorted(g)) for g in rep_groups)
+
+
+def shared_roots(prob, K, coords, layers, zero_layers, point_balls, cache):
+    """Pairs (1-based) of non-zero stretched layers with a common root in ℙ¹: certified disjoint root balls,
+    else the exact resultant (or both leading coefficients zero: a root at ∞)."""
+    offs = prob.stretched_offsets()
+    shared = []
+    stretched = []
+    for l in range(prob.depth):
+        P = [flint.fmpq_poly([0])] * ((prob.sizes[l] - 1) * offs[l] + 1)
+        for j, c in enumerate(layers[l]):
+            P[j * offs[l]] = c
+        stretched.append(P)
+    starts = [sum(prob.sizes[:l]) for l in range(prob.depth)]
+
+    def stretched_balls(l):
+        def at(prec):
+            out = [flint.arb(0)] * len(stretched[l])
+            for j in range(prob.sizes[l]):
+                out[j * offs[l]] = point_balls.coordinates(prec)[starts[l] + j]
+            return out
+        return at
+
+    root_balls = [None if l + 1 in zero_layers else isolated_roots(K, stretched[l], balls=stretched_balls(l))
+                  for l in range(prob.depth)]
+    for l in range(prob.depth):
+        for m in range(l + 1, prob.depth):
+            if l + 1 in zero_layers or m + 1 in zero_layers:
+                continue
+            a, b = stretched[l], stretched[m]
+            at_inf = len(a) > 1 and len(b) > 1 and K.is_zero(a[-1]) and K.is_zero(b[-1])
+            ra, rb = root_balls[l], root_balls[m]
+            if not at_inf and ra is not None and rb is not None and not any(x.overlaps(y) for x in ra for y in rb):
+                continue  # certified: every root of a lies in a ball that holds no root of b
+            if at_inf or K.is_zero(prob.binary_invariants()[1][(l, m)](K, coords, cache)):   # Res = 0 in ℙ¹
+                shared.append((l + 1, m + 1))
+    return tuple(shared)

@@ -75,7 +75,7 @@ from ...exceptions import InputTypeError
 from ._algebra import binary_discriminant, evaluate_terms
 from ._solve import _verify, solve_system
 
-__all__ = ["is_product_network", "sharing_patterns", "pattern_label", "layer_symmetries", "differential_rank",
+__all__ = ["is_product_network", "sharing_patterns", "pattern_label", "layer_symmetries", "differential_rank", "pattern_facts",
            "stratified_critical_points", "symmetric_images"]
 
 
@@ -357,6 +357,29 @@ def differential_rank(pattern) -> int:
     (2, 3)
     """
     return 1 + sum(n * max(v) for v, n in pattern)
+
+
+def pattern_facts(pattern, depth):
+    """What the pattern decides exactly at each of its points (the ``∏ P_v`` are squarefree and coprime):
+
+    * ``drank``: :func:`differential_rank`;
+    * ``rep_root``: w̄ = c ∏ P_v^{|v|} has a repeated root in ℙ¹ iff some ``|v| ≥ 2``;
+    * ``shared``: layers l < m share a root iff some v has ``v_l, v_m > 0`` (1-based pairs);
+    * ``repeated``: layers are proportional iff their columns ``(v_l)_v`` are equal (classes of ≥ 2
+      layers, 1-based, ordered by their first layer).
+
+    >>> pattern_facts((((0, 1, 1), 1), ((1, 0, 0), 1)), 3)
+    {'drank': 3, 'rep_root': True, 'shared': ((2, 3),), 'repeated': ((2, 3),)}
+    """
+    cols = [tuple(v[l] for v, _n in pattern) for l in range(depth)]
+    shared = tuple((l + 1, m + 1) for l in range(depth) for m in range(l + 1, depth)
+                   if any(v[l] and v[m] for v, _n in pattern))
+    classes = {}
+    for l, col in enumerate(cols):
+        classes.setdefault(col, []).append(l + 1)
+    repeated = tuple(sorted(tuple(c) for c in classes.values() if len(c) > 1))
+    return {"drank": differential_rank(pattern), "rep_root": any(sum(v) >= 2 for v, _n in pattern),
+            "shared": shared, "repeated": repeated}
 
 
 def layer_symmetries(sizes):

@@ -79,16 +79,16 @@ import flint
 import numpy as np
 import sympy
 
-from ...critical.general import lex_basis, loss_polynomial
+from ...critical.general import loss_polynomial
 from ...exceptions import ExactInputRequiredError, InputTypeError, ShapeError
 from ...model.losses import Loss
 from ._algebra import (RealAlgebraicField, _fq, binary_discriminant, evaluate_terms, isolated_roots, real_root_counts,
                        squarefree_parts)
 from ._linalg import (ball_inertia, ball_rank_lower_bound, inertia_from_pivots, rank,
                       symmetric_pivots)
-from ._points import PointBalls, promote_minima, share_values
+from ._points import PointBalls, promote_minima, repeated_filters, share_values, shared_roots
 from ._solve import _exact_dimension, _rational_slice, _real_points, solve_system
-from ._strata import (differential_rank, is_product_network, pattern_label, stratified_critical_points,
+from ._strata import (is_product_network, pattern_facts, pattern_label, stratified_critical_points,
                       symmetric_images)
 from .results import (ComponentValues, ConvolutionalCriticalFamily, ConvolutionalCriticalLocus, ConvolutionalCriticalPoint,
                       ConvolutionalPointReport)
@@ -237,12 +237,13 @@ def _validate(network, loss):
 
 
 # ----------------------------------------------------------------------------- results
-def _invariants(prob, K, coords, known_critical=False, known_rank=None):
+def _invariants(prob, K, coords, known_critical=False, known=None):
     """Everything about θ that is decided by zero tests in K alone (the same at every root of K's q).
 
     ``known_critical``: ∇L(θ) = 0 is already proved exactly (the chart system, ∇L with the chart's
     substitutions, was verified on the component), so the gradient is not evaluated again.
-    ``known_rank``: rk dμ(θ), known exactly (a stride-1 pattern: ``_strata.differential_rank``).
+    ``known``: facts decided exactly elsewhere (a stride-1 pattern: ``_strata.pattern_facts``): rk dμ
+    (``drank``), ``rep_root``, ``shared``, ``repeated``.
 
     Cached per irreducible component (the key is q and the coordinates as polynomials mod q),
     so the real roots of one component share the exact work; embedding-dependent fast paths
@@ -253,8 +254,8 @@ def _invariants(prob, K, coords, known_critical=False, known_rank=None):
     hit = prob._invariants.get(key)
     if hit is not None:
         return hit
-    cache = {}
-    out = {}
+    cache, out, known = {}, {}, known or {}
+    known_rank = known.get("drank")
     out["critical"] = known_critical or all(K.is_zero(prob.ev(("g", i), prob.grad[i])(K, coords, cache))
                                             for i in range(prob.n))
     wbar = [prob.ev(("mu", n), prob.mu[n])(K, coords, cache) for n in range(prob.kbar)]
@@ -284,7 +285,9 @@ def _invariants(prob, K, coords, known_critical=False, known_rank=None):
     out["zero_layers"] = zero_layers
     wbar_zero = out["wbar_zero"] = all(K.is_zero(x) for x in wbar)
     # repeated roots of w̄ (binary form of degree k̄ − 1)
-    if wbar_zero:
+    if "rep_root" in known:
+        rep_root = known["rep_root"]
+    elif wbar_zero:
         rep_root = True
     elif K.is_zero(wbar[-1]) and (prob.kbar < 2 or K.is_zero(wbar[-2])):
         rep_root = True
@@ -297,53 +300,10 @@ def _invariants(prob, K, coords, known_critical=False, known_rank=None):
         rep_root = (any(D is not None and K.is_zero(D(K, coords, cache)) for D in disc)
                     or any(K.is_zero(R(K, coords, cache)) for R in res.values()))
     out["rep_root"] = rep_root
-    # repeated filters and shared roots
-    offs = prob.stretched_offsets()
-    rep_groups = []
-    for l in range(prob.depth):
-        for m in range(l + 1, prob.depth):
-            if prob.sizes[l] != prob.sizes[m] or l + 1 in zero_layers or m + 1 in zero_layers:
-                continue
-            a, b = layers[l], layers[m]
-            if all(K.is_zero(K.mul(a[i], b[j]) - K.mul(a[j], b[i])) for i in range(len(a)) for j in range(len(a))):
-                for grp in rep_groups:
-                    if l + 1 in grp:
-                        grp.add(m + 1)
-                        break
-                else:
-                    rep_groups.append({l + 1, m + 1})
-    out["repeated"] = tuple(tuple(sorted(g)) for g in rep_groups)
-    shared = []
-    stretched = []
-    for l in range(prob.depth):
-        P = [flint.fmpq_poly([0])] * ((prob.sizes[l] - 1) * offs[l] + 1)
-        for j, c in enumerate(layers[l]):
-            P[j * offs[l]] = c
-        stretched.append(P)
-    starts = [sum(prob.sizes[:l]) for l in range(prob.depth)]
-
-    def stretched_balls(l):
-        def at(prec):
-            out = [flint.arb(0)] * len(stretched[l])
-            for j in range(prob.sizes[l]):
-                out[j * offs[l]] = point_balls.coordinates(prec)[starts[l] + j]
-            return out
-        return at
-
-    root_balls = [None if l + 1 in zero_layers else isolated_roots(K, stretched[l], balls=stretched_balls(l))
-                  for l in range(prob.depth)]
-    for l in range(prob.depth):
-        for m in range(l + 1, prob.depth):
-            if l + 1 in zero_layers or m + 1 in zero_layers:
-                continue
-            a, b = stretched[l], stretched[m]
-            at_inf = len(a) > 1 and len(b) > 1 and K.is_zero(a[-1]) and K.is_zero(b[-1])
-            ra, rb = root_balls[l], root_balls[m]
-            if not at_inf and ra is not None and rb is not None and not any(x.overlaps(y) for x in ra for y in rb):
-                continue  # certified: every root of a lies in a ball that holds no root of b
-            if at_inf or K.is_zero(prob.binary_invariants()[1][(l, m)](K, coords, cache)):   # Res = 0 in ℙ¹
-                shared.append((l + 1, m + 1))
-    out["shared"] = tuple(shared)
+    # repeated filters and shared roots (a stride-1 pattern knows them: _strata.pattern_facts)
+    out["repeated"] = known["repeated"] if "repeated" in known else repeated_filters(prob, K, layers, zero_layers)
+    out["shared"] = (known["shared"] if "shared" in known
+                     else shared_roots(prob, K, coords, layers, zero_layers, point_balls, cache))
     out["coords"] = coords
     prob._invariants[key] = out
     return out
@@ -378,10 +338,10 @@ def _hessian_inertia(prob, K, inv):
                    "Sylvester's law of inertia)")
 
 
-def _analyze(prob, K, coords, known_critical=False, known_rank=None):
+def _analyze(prob, K, coords, known_critical=False, known=None):
     """Classify θ with coordinates in K (``coords``: list aligned with ``prob.flat``); ``known_*`` as in
     :func:`_invariants`."""
-    inv = _invariants(prob, K, coords, known_critical, known_rank)
+    inv = _invariants(prob, K, coords, known_critical, known)
     facts = []
     wbar, layers, zero_layers = inv["wbar"], inv["layers"], inv["zero_layers"]
     wbar_zero, G_zero, drank = inv["wbar_zero"], inv["G_zero"], inv["drank"]
@@ -744,15 +704,15 @@ def _stratified_locus(prob, found, systems, engines, engine, seed):
             comps.append((q, g))
             fields.setdefault(id(q), [K for K, _c in _real_points([(q, {})])])
             real += [(K, [K(x) for x in g]) for K in fields[id(q)]]
-        mine = [_point(prob, K, c, chart, eng, True, differential_rank(pattern)) for K, c in real]
+        mine = [_point(prob, K, c, chart, eng, True, pattern_facts(pattern, prob.depth)) for K, c in real]
         points += share_values(mine, symmetric_images(prob, pattern, chart, real))   # L(θ_j) = L(θ_i) exactly
     return _locus(prob, points, _zero_families(prob, engine, seed), sum(n for _l, _c, n in strata), engines,
                   systems, comps, method="strata", strata=tuple(strata))
 
 
-def _point(prob, K, coords, chart, engine, known_critical, known_rank=None):
+def _point(prob, K, coords, chart, engine, known_critical, known=None):
     """The analysed point θ (coordinates in K) of a chart or pattern chart."""
-    rep = _analyze(prob, K, coords, known_critical, known_rank)
+    rep = _analyze(prob, K, coords, known_critical, known)
     return ConvolutionalCriticalPoint(_theta_sympy(prob, K, coords), tuple(chart), rep, K.minimal_polynomial(),
                                       engine, tuple(K.to_float(x) for x in coords))
 
