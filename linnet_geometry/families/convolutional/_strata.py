@@ -41,6 +41,10 @@ the layers ``w_l, l < L`` have first non-zero coefficient 1 — the representati
 route of :mod:`.critical`, so both routes give identical θ.  A positive-dimensional pattern system
 makes the caller fall back to the chart route (it reports families).
 
+The pattern also decides, exactly, what the classification would otherwise test in the number field:
+``rk dμ = 1 + Σ_v n_v max v``, whether w̄ has a repeated root, which layers share a root and which are
+proportional (:func:`pattern_facts`).
+
 Layer permutations
 ------------------
 Permuting layers of equal filter size does not change ``w̄`` (the product commutes), so it maps the
