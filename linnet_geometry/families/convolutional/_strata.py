@@ -79,8 +79,8 @@ from ...exceptions import InputTypeError
 from ._algebra import binary_discriminant, evaluate_terms
 from ._solve import _verify, solve_system
 
-__all__ = ["is_product_network", "sharing_patterns", "pattern_label", "layer_symmetries", "differential_rank", "pattern_facts",
-           "stratified_critical_points", "symmetric_images"]
+__all__ = ["is_product_network", "sharing_patterns", "pattern_label", "layer_symmetries", "differential_rank",
+           "pattern_facts", "stratified_critical_points", "symmetric_images"]
 
 
 def is_product_network(prob) -> bool:
@@ -354,8 +354,8 @@ def differential_rank(pattern) -> int:
     """``rk dμ(θ) = 1 + Σ_v n_v · max v`` at every point θ of the pattern (exact).
 
     ``im dμ(θ) = γ · Pol_{D − deg γ}`` (module docstring) has dimension ``D − deg γ + 1`` with
-    ``D = Σ_v n_v |v|`` and ``deg γ = Σ_v n_v (|v| − max v)``.  It is the full ``D + 1`` iff no root
-    is shared and no layer has a multiple root.
+    ``D = Σ_v n_v |v|`` and ``deg γ = Σ_v n_v (|v| − max v)``.  It is the full ``D + 1`` iff no two
+    layers share a root (a multiple root of one layer alone keeps it full).
 
     >>> differential_rank((((1, 1), 1),)), differential_rank((((0, 1), 1), ((1, 0), 1)))
     (2, 3)
