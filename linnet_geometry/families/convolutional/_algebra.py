@@ -645,8 +645,13 @@ def minimal_polynomial_of(K, x):
     >>> minimal_polynomial_of(K, K.reduce(K.gen() + 1))    # 1 + √2
     x^2 + (-2)*x + (-1)
     """
-    d = K.q.degree()
-    c = flint.fmpq_poly(flint.fmpq_mat(d, d, multiplication_matrix(K.q, x)).charpoly())
+    return _minimal_polynomial_mod(K.q, x)
+
+
+def _minimal_polynomial_mod(q, x):
+    """The minimal polynomial of ``x(α)`` for a root α of the irreducible q (see :func:`minimal_polynomial_of`)."""
+    d = q.degree()
+    c = flint.fmpq_poly(flint.fmpq_mat(d, d, multiplication_matrix(q, x)).charpoly())
     if c.degree() > 1:
         c = c / c.gcd(c.derivative())
     return c * (1 / c.leading_coefficient())
@@ -679,9 +684,7 @@ def _field_cost(v):
 
 @functools.lru_cache(maxsize=256)
 def _minimal_polynomial_by_coefficients(q, x):
-    K = RealAlgebraicField.__new__(RealAlgebraicField)   # only q is read
-    K.q = flint.fmpq_poly(list(q))
-    return minimal_polynomial_of(K, flint.fmpq_poly(list(x)))
+    return _minimal_polynomial_mod(flint.fmpq_poly(list(q)), flint.fmpq_poly(list(x)))
 
 
 def _minimal_polynomial_cached(v):
