@@ -176,7 +176,7 @@ def derive_convolutional(network, loss, max_strata: int = 64):
         "representation), real roots isolated exactly.", ("KMMT2022",)))
     locus = convolutional_critical_points(network, loss)
     if locus.method == "strata":
-        counts = "; ".join(f"{n} with {label.replace('^', chr(92) + '^{}')}" for label, _c, n in locus.strata)
+        counts = "; ".join(f"{n} with {label}" for label, _c, n in locus.strata)   # plain text: render_text escapes
         steps.append(Step(
             "Stride one: root-sharing patterns",
             "No layer is stretched, so $\\bar w = w_1 \\cdots w_L$. Gather the roots with the same multiplicities "

@@ -515,7 +515,9 @@ def test_latex_derivation_compiles(tmp_path):
     assert tex.isascii() and "KMMT2022" in tex and "root-sharing patterns" in tex
     # a pattern with a double root in one layer (label "layer 2^2") must compile too
     d2 = derive(ConvolutionalNetwork((2, 3)), QuadraticLoss([[1, 2, 1, 0]]))
-    assert "root-sharing patterns" in d2.to_latex()
+    tex2 = d2.to_latex()
+    assert "root-sharing patterns" in tex2
+    assert r"layer 2\textasciicircum{}2" in tex2 and r"\textbackslash" not in tex2   # the label as written, escaped once
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex not installed")
     for k, deriv in enumerate((d, d2)):
