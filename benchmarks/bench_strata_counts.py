@@ -29,13 +29,9 @@ from linnet_geometry.backends import msolve as msolve_backend
 from linnet_geometry.critical.general import real_root_intervals
 from linnet_geometry.families.convolutional import ConvolutionalNetwork
 from linnet_geometry.families.convolutional._strata import (_distinct_images, _pattern_system, layer_symmetries,
-                                                            pattern_label, sharing_patterns)
+                                                            pattern_label, permuted_pattern, sharing_patterns)
 from linnet_geometry.families.convolutional.critical import ConvolutionalProblem
 from linnet_geometry.families.convolutional import segre_generic_ed_degree
-
-
-def _image(pattern, perm):
-    return tuple(sorted((tuple(v[perm[l]] for l in range(len(perm))), n) for v, n in pattern))
 
 
 def main(argv=None):
@@ -58,7 +54,7 @@ def main(argv=None):
         if pattern in seen:
             continue
         images = _distinct_images(pattern, perms)
-        seen.update(_image(pattern, p) for p in images)
+        seen.update(tuple(sorted(permuted_pattern(pattern, p))) for p in images)
         for zero_at in [None] + list(range(len(pattern))):
             at_zero = [1 if i == zero_at else 0 for i in range(len(pattern))]
             eqs, unknowns, _forms, _c = _pattern_system(prob, pattern, at_zero)

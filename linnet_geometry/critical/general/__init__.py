@@ -134,7 +134,7 @@ from ._engines import (  # noqa: F401
     run_engine_script, lex_basis, separating_form, shape_form)
 from ._roots import (  # noqa: F401
     _DIGITS, _RealRoot, _ShapeCoords, _ParamCoords, _fmpq_of, _MsolveCoords, flint_fmpq_poly_eval, _poly_balls,
-    _as_param_coords, _arb_fraction, _arb_real_intervals, _arb_precision, real_root_intervals)
+    _as_param_coords, _arb_fraction, _arb_precision, real_root_intervals)
 from ._systems import (  # noqa: F401
     _validate, _is_coercive, is_coercive, _charts, _ChartSystem, _mpoly_to_sympy, _mpoly_terms, _loss_terms, _LOSS_TERMS,
     _compose, _mpoly_det, _loss_gradient_terms, critical_system, _flint_form, _bezout, _first_chart_bezout)

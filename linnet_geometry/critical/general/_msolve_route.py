@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sympy
 
-from ._roots import _MsolveCoords, _arb_real_intervals
+from ._roots import _MsolveCoords, real_root_intervals
 from ...backends import msolve_solve
 from ...exceptions import BackendFailedError
 
@@ -43,7 +43,7 @@ def _solve_chart_msolve(system, timeout):
     z = sympy.Symbol("z_sep")
     pz = sympy.Poly([int(c) for c in reversed(Wz.coeffs())], z, domain="QQ").monic()
     # real roots of w: ball arithmetic (arb) isolates them, real ones with exactly zero imaginary part (FLINT)
-    coords.real_intervals = _arb_real_intervals(Wz)
+    coords.real_intervals = real_root_intervals(Wz)
     nreal = len(coords.real_intervals)
     if nreal != len(res.real_points):
         raise BackendFailedError(f"msolve printed {len(res.real_points)} real isolating boxes but its eliminant "

@@ -312,7 +312,7 @@ def _as_param_coords(p, coords, variables):
     den = 1
     for c in W.coeffs():
         den = den * int(c.q) // math.gcd(den, int(c.q))
-    out.real_intervals = _arb_real_intervals(flint.fmpz_poly([int(c * den) for c in W.coeffs()]))
+    out.real_intervals = real_root_intervals(flint.fmpz_poly([int(c * den) for c in W.coeffs()]))
     out._source = coords  # exact values and lifts keep the route's own (possibly cheaper) formulas
     if isinstance(coords, _ShapeCoords):
         for v, q in coords.items():
@@ -369,7 +369,5 @@ def real_root_intervals(W, prec=128):
     finally:
         flint.ctx.prec = old
 
-
-_arb_real_intervals = real_root_intervals   # the earlier private name
 
 _arb_precision = _projection._precision  # set python-flint's working precision for a block

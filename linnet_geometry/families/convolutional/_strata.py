@@ -80,7 +80,7 @@ from ._algebra import binary_discriminant, evaluate_terms
 from ._solve import _verify, solve_system
 
 __all__ = ["is_product_network", "sharing_patterns", "pattern_label", "layer_symmetries", "differential_rank",
-           "pattern_facts", "stratified_critical_points", "symmetric_images"]
+           "pattern_facts", "permuted_pattern", "stratified_critical_points", "symmetric_images"]
 
 
 def is_product_network(prob) -> bool:
@@ -325,7 +325,7 @@ def stratified_critical_points(prob, engine="auto", timeout=3600.0):
             engines.append(sol.engine)
             moves = []   # every image (pattern', chart') of this system is solved by it: none is solved again
             for perm in _distinct_images(pattern, perms):
-                moved = [(tuple(v[perm[l]] for l in range(prob.depth)), n) for v, n in pattern]
+                moved = permuted_pattern(pattern, perm)
                 canonical = tuple(sorted(moved))
                 z = None if zero_at is None else canonical.index(moved[zero_at])
                 moves.append((moved, canonical, z))
@@ -400,11 +400,21 @@ def layer_symmetries(sizes):
     return [p for p in itertools.permutations(range(L)) if all(sizes[p[l]] == sizes[l] for l in range(L))]
 
 
+def permuted_pattern(pattern, perm):
+    """The entries ``(v, n)`` of ``pattern`` with layer l ← layer perm[l], in the pattern's order; ``sorted`` of it
+    is the permuted pattern as :func:`sharing_patterns` lists it.
+
+    >>> permuted_pattern((((0, 1), 1), ((1, 1), 1)), (1, 0))
+    [((1, 0), 1), ((1, 1), 1)]
+    """
+    return [(tuple(v[perm[l]] for l in range(len(perm))), n) for v, n in pattern]
+
+
 def _distinct_images(pattern, perms):
     """One permutation per distinct image of ``pattern`` (the identity first)."""
     seen, out = set(), []
     for perm in perms:
-        image = tuple(sorted((tuple(v[perm[l]] for l in range(len(perm))), n) for v, n in pattern))
+        image = tuple(sorted(permuted_pattern(pattern, perm)))
         if image not in seen:
             seen.add(image)
             out.append(perm)
@@ -436,7 +446,7 @@ def symmetric_images(prob, pattern, chart, points, prec=128):
     """
     d = prob.depth
     perms = [p for p in layer_symmetries(prob.sizes) if p != tuple(range(d))
-             and tuple(sorted((tuple(v[p[l]] for l in range(d)), n) for v, n in pattern)) == tuple(pattern)
+             and tuple(sorted(permuted_pattern(pattern, p))) == tuple(pattern)
              and tuple(chart[p[l]] for l in range(d)) == tuple(chart)]
     if not perms or len(points) < 2:
         return {}

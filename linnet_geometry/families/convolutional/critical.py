@@ -702,9 +702,11 @@ def _stratified_locus(prob, found, systems, engines, engine, seed):
         real = []   # layer permutations of a component share q: one field per real root, equal values compare exactly
         for q, g in kept:
             comps.append((q, g))
-            fields.setdefault(id(q), [K for K, _c in _real_points([(q, {})])])
+            if id(q) not in fields:   # real roots isolated once per component, not once per image
+                fields[id(q)] = [K for K, _c in _real_points([(q, {})])]
             real += [(K, [K(x) for x in g]) for K in fields[id(q)]]
-        mine = [_point(prob, K, c, chart, eng, True, pattern_facts(pattern, prob.depth)) for K, c in real]
+        facts = pattern_facts(pattern, prob.depth)
+        mine = [_point(prob, K, c, chart, eng, True, facts) for K, c in real]
         points += share_values(mine, symmetric_images(prob, pattern, chart, real))   # L(θ_j) = L(θ_i) exactly
     return _locus(prob, points, _zero_families(prob, engine, seed), sum(n for _l, _c, n in strata), engines,
                   systems, comps, method="strata", strata=tuple(strata))
